@@ -1,0 +1,156 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { DataSource, type EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '#config';
+import { DomainError, type Role } from '#domain';
+import { PasswordHasher, UsersService } from '#org';
+import { RefreshTokenEntity } from '#persistence';
+import type { SessionActor } from './access.decorators.js';
+import { LoginRateLimiter } from './login-rate-limiter.js';
+
+export interface AccessTokenPayload {
+  sub: string;
+  sid: string;
+}
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  refreshExpiresAt: Date;
+}
+
+export interface SignedInUser {
+  id: string;
+  name: string;
+  email: string;
+  unitId: string;
+  roles: Role[];
+}
+
+export interface ClientInfo {
+  ip: string;
+  userAgent?: string;
+}
+
+/** One answer for an unknown account, a wrong password and a deactivated account. */
+const invalidCredentials = (): DomainError =>
+  new DomainError('unauthenticated', 'AUTH_INVALID_CREDENTIALS', 'Wrong e-mail address or password');
+const invalidRefresh = (): DomainError =>
+  new DomainError('unauthenticated', 'AUTH_INVALID_REFRESH_TOKEN', 'The refresh token is invalid, expired or revoked; sign in again');
+
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+/**
+ * Sign-in sessions. A session is a family of refresh tokens: each refresh rotates the token,
+ * and presenting an already-rotated token (a sign of theft) revokes the whole family.
+ * Access tokens are short-lived JWTs naming the session, which is checked on every request,
+ * so signing out takes effect at once.
+ */
+@Injectable()
+export class AuthService {
+  private readonly logger = new Logger(AuthService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly jwt: JwtService,
+    private readonly users: UsersService,
+    private readonly hasher: PasswordHasher,
+    private readonly limiter: LoginRateLimiter,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async validateCredentials(email: string, password: string, client: ClientInfo): Promise<SignedInUser> {
+    await this.limiter.admit(client.ip, email);
+    const user = await this.users.findForSignIn(email);
+    const ok = await this.hasher.verify(user?.active ? user.passwordHash : null, password);
+    if (!user || !ok) {
+      await this.limiter.recordFailure(client.ip, email);
+      this.logger.warn(`sign-in refused for ${email.trim().toLowerCase()} from ${client.ip}`);
+      throw invalidCredentials();
+    }
+    await this.limiter.reset(client.ip, email);
+    await this.users.recordSignIn(user.id);
+    return { id: user.id, name: user.name, email: user.email, unitId: user.unitId, roles: user.roles };
+  }
+
+  async startSession(userId: string, client: ClientInfo): Promise<TokenPair> {
+    return this.issue(this.dataSource.manager, userId, randomUUID(), client);
+  }
+
+  async refresh(refreshToken: string, client: ClientInfo): Promise<TokenPair> {
+    const [id, secret] = refreshToken.split('.');
+    if (!id || !secret || !/^[0-9a-f-]{36}$/.test(id)) throw invalidRefresh();
+    // Failures that must still commit (revoking a reused token's session) are returned, then thrown.
+    const result = await this.dataSource.transaction(async (m): Promise<TokenPair | DomainError> => {
+      const token = await m.findOne(RefreshTokenEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!token || !safeEqual(token.secretHash, sha256(secret))) return invalidRefresh();
+      if (token.revokedAt || token.expiresAt <= new Date()) return invalidRefresh();
+      if (token.rotatedAt) {
+        // Reuse of a rotated token: whoever holds the newer one may be an attacker. End the session.
+        await m.query(
+          `UPDATE auth_refresh_token SET revoked_at = now(), revoked_reason = 'refresh_token_reused'
+            WHERE family_id = $1 AND revoked_at IS NULL`,
+          [token.familyId],
+        );
+        this.logger.warn(`refresh token reuse detected, session ${token.familyId} revoked`);
+        return invalidRefresh();
+      }
+      const active = await m.query<unknown[]>(`SELECT 1 FROM app_user WHERE id = $1 AND active`, [token.userId]);
+      if (active.length === 0) return invalidRefresh();
+      await m.update(RefreshTokenEntity, { id }, { rotatedAt: new Date() });
+      return this.issue(m, token.userId, token.familyId, client);
+    });
+    if (result instanceof DomainError) throw result;
+    return result;
+  }
+
+  /** Revokes every token of the session; its access tokens stop working at once. */
+  async endSession(sessionId: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE auth_refresh_token SET revoked_at = now(), revoked_reason = 'signed_out' WHERE family_id = $1 AND revoked_at IS NULL`,
+      [sessionId],
+    );
+  }
+
+  /** The actor behind a valid access token, or null if the user or the session is no longer valid. */
+  async actorForToken(payload: AccessTokenPayload): Promise<SessionActor | null> {
+    const rows = await this.dataSource.query<{ id: string; unit_id: string; path: string; roles: Role[] }[]>(
+      `SELECT u.id, u.unit_id, o.path, u.roles
+         FROM app_user u JOIN org_unit o ON o.id = u.unit_id
+        WHERE u.id = $1 AND u.active
+          AND EXISTS (SELECT 1 FROM auth_refresh_token t
+                       WHERE t.family_id = $2 AND t.user_id = u.id AND t.revoked_at IS NULL AND t.expires_at > now())`,
+      [payload.sub, payload.sid],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return { userId: row.id, unitId: row.unit_id, unitPath: row.path, roles: row.roles, sessionId: payload.sid };
+  }
+
+  private async issue(m: EntityManager, userId: string, familyId: string, client: ClientInfo): Promise<TokenPair> {
+    const id = randomUUID();
+    const secret = randomBytes(32).toString('base64url');
+    const refreshExpiresAt = new Date(Date.now() + this.config.auth.refreshTokenTtlSeconds * 1000);
+    await m.insert(RefreshTokenEntity, {
+      id,
+      familyId,
+      userId,
+      secretHash: sha256(secret),
+      expiresAt: refreshExpiresAt,
+      userAgent: client.userAgent?.slice(0, 300) ?? null,
+      ip: client.ip,
+    });
+    const payload: AccessTokenPayload = { sub: userId, sid: familyId };
+    const accessToken = await this.jwt.signAsync(payload, { expiresIn: this.config.auth.accessTokenTtlSeconds });
+    return { accessToken, refreshToken: `${id}.${secret}`, tokenType: 'Bearer', expiresIn: this.config.auth.accessTokenTtlSeconds, refreshExpiresAt };
+  }
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const ba = Buffer.from(a);
+  const bb = Buffer.from(b);
+  return ba.length === bb.length && timingSafeEqual(ba, bb);
+}

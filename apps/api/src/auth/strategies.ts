@@ -1,0 +1,39 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import type { FastifyRequest } from 'fastify';
+import { ExtractJwt, Strategy as JwtStrategyBase } from 'passport-jwt';
+import { Strategy as LocalStrategyBase } from 'passport-local';
+import { APP_CONFIG, type AppConfig } from '#config';
+import type { SessionActor } from './access.decorators.js';
+import { AuthService, type AccessTokenPayload, type SignedInUser } from './auth.service.js';
+
+@Injectable()
+export class LocalStrategy extends PassportStrategy(LocalStrategyBase, 'local') {
+  constructor(private readonly auth: AuthService) {
+    super({ usernameField: 'email', passwordField: 'password', passReqToCallback: true });
+  }
+
+  validate(req: FastifyRequest, email: string, password: string): Promise<SignedInUser> {
+    return this.auth.validateCredentials(email, password, { ip: req.ip, userAgent: req.headers['user-agent'] });
+  }
+}
+
+@Injectable()
+export class JwtStrategy extends PassportStrategy(JwtStrategyBase, 'jwt') {
+  constructor(
+    private readonly auth: AuthService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: config.auth.jwtSecret,
+      algorithms: ['HS256'],
+      ignoreExpiration: false,
+    });
+  }
+
+  /** Returning null makes passport answer 401. */
+  validate(payload: AccessTokenPayload): Promise<SessionActor | null> {
+    return this.auth.actorForToken(payload);
+  }
+}

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { Logger, RequestMethod, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { AppConfig } from '#config';
+import { JsonLogger, createLogger, logContext } from '#logging';
+import { AppModule } from './app.module.js';
+import { sendError } from './http/error.filter.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
+
+/** Builds the HTTP application; used by main and by the end-to-end tests alike. */
+export async function createApiApp(config: AppConfig, extraControllers: Type[] = []): Promise<NestFastifyApplication> {
+  const logger = createLogger(config.log.level, 'api');
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    disableRequestLogging: false,
+    bodyLimit: config.http.bodyLimitBytes,
+    trustProxy: config.http.trustProxy,
+    requestIdHeader: false,
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, extraControllers), adapter, {
+    logger: new JsonLogger(logger),
+    abortOnError: false,
+  });
+
+  const fastify = app.getHttpAdapter().getInstance();
+  // The API speaks JSON only: other bodies get 415 instead of reaching handlers as strings.
+  fastify.removeContentTypeParser('text/plain');
+  fastify.addHook('onRequest', (req, reply, done) => {
+    void reply.header('x-request-id', req.id);
+    logContext.run({ reqId: req.id }, done);
+  });
+  // Errors raised by Fastify itself (malformed JSON, body too large) get the same JSON shape.
+  const httpLogger = new Logger('HTTP');
+  fastify.setErrorHandler((error, request, reply) => sendError(reply, request, error, httpLogger));
+
+  app.setGlobalPrefix('api', { exclude: [{ path: 'health', method: RequestMethod.GET }] });
+  app.enableShutdownHooks();
+
+  if (config.http.apiDocs) {
+    const doc = new DocumentBuilder()
+      .setTitle('Rectify (整改通) API')
+      .setDescription(
+        'Inspection rectification: org units, users, sign-in, and (in later versions) rectification items. ' +
+          'Every error has the shape {code, message, details}. Sign in at POST /api/auth/login and send ' +
+          'the access token as "Authorization: Bearer <token>".',
+      )
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build();
+    const document = SwaggerModule.createDocument(app, doc);
+    SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', useGlobalPrefix: false });
+  }
+  await app.init();
+  await fastify.ready();
+  return app;
+}

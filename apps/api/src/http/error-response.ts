@@ -1,0 +1,88 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { isDomainError, type DomainErrorKind } from '#domain';
+
+/** The one JSON error shape every 4xx/5xx response has. */
+export interface ErrorBody {
+  code: string;
+  message: string;
+  details: Record<string, unknown> | null;
+}
+
+export interface ErrorResponse {
+  status: number;
+  body: ErrorBody;
+  headers?: Record<string, string>;
+}
+
+const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
+  validation: HttpStatus.BAD_REQUEST,
+  unauthenticated: HttpStatus.UNAUTHORIZED,
+  forbidden: HttpStatus.FORBIDDEN,
+  not_found: HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+  unprocessable: HttpStatus.UNPROCESSABLE_ENTITY,
+  rate_limited: HttpStatus.TOO_MANY_REQUESTS,
+  unavailable: HttpStatus.SERVICE_UNAVAILABLE,
+};
+
+const CODE_OF_STATUS: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  406: 'NOT_ACCEPTABLE',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'UNPROCESSABLE',
+  429: 'RATE_LIMITED',
+  503: 'UNAVAILABLE',
+};
+
+/** Fastify's own errors (body parsing, limits) carry a code; give each a clear message. */
+const FASTIFY_ERRORS: Record<string, { code: string; message: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'MALFORMED_JSON', message: 'The request body is not valid JSON' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'MALFORMED_JSON', message: 'The request body is empty but declared as JSON' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is larger than the allowed limit' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'This content type is not accepted; send application/json' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'BAD_REQUEST', message: 'The Content-Length header does not match the body' },
+};
+
+/** Maps anything thrown to a status and the error shape; unknown errors become a bare 500. */
+export function toErrorResponse(error: unknown): ErrorResponse {
+  if (isDomainError(error)) {
+    const status = STATUS_OF_KIND[error.kind];
+    const retryAfter = error.details?.retryAfterSeconds;
+    return {
+      status,
+      body: { code: error.code, message: error.message, details: error.details ?? null },
+      headers: typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : undefined,
+    };
+  }
+  if (error instanceof HttpException) {
+    // Nest wraps Fastify's own errors (body parsing, limits); their code is on the cause.
+    const fastifyCode = (error.cause as { code?: string } | undefined)?.code;
+    const wrapped = fastifyCode ? FASTIFY_ERRORS[fastifyCode] : undefined;
+    if (wrapped) return { status: error.getStatus(), body: { code: wrapped.code, message: wrapped.message, details: null } };
+    const status = error.getStatus();
+    const response = error.getResponse();
+    const message =
+      typeof response === 'string'
+        ? response
+        : typeof (response as { message?: unknown }).message === 'string'
+          ? (response as { message: string }).message
+          : error.message;
+    return { status, body: { code: CODE_OF_STATUS[status] ?? `HTTP_${status}`, message, details: null } };
+  }
+  const fastifyError = error as { code?: string; statusCode?: number; message?: string };
+  const known = fastifyError?.code ? FASTIFY_ERRORS[fastifyError.code] : undefined;
+  if (known) {
+    return { status: fastifyError.statusCode ?? 400, body: { code: known.code, message: known.message, details: null } };
+  }
+  if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    const status = fastifyError.statusCode;
+    return { status, body: { code: CODE_OF_STATUS[status] ?? `HTTP_${status}`, message: fastifyError.message ?? 'Bad request', details: null } };
+  }
+  return { status: 500, body: { code: 'INTERNAL_ERROR', message: 'Internal server error', details: null } };
+}

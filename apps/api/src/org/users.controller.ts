@@ -1,0 +1,53 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { HistoryService } from '#audit';
+import { USER_ENTITY, UsersService, type Page, type UserView } from '#org';
+import { CurrentActor, RequirePermission, type SessionActor } from '../auth/access.decorators.js';
+import { CreateUserDto, HistoryRowDto, UpdateUserDto, UserDto, UserPageDto, UserQueryDto } from './org.dto.js';
+
+/** Users are visible within the caller's unit subtree (everyone for admins and auditors). */
+@ApiTags('users')
+@ApiBearerAuth()
+@Controller('users')
+export class UsersController {
+  constructor(
+    private readonly users: UsersService,
+    private readonly history: HistoryService,
+  ) {}
+
+  @Get()
+  @RequirePermission('user.read')
+  @ApiOkResponse({ type: UserPageDto })
+  list(@CurrentActor() actor: SessionActor, @Query() query: UserQueryDto): Promise<Page<UserView>> {
+    return this.users.list(actor, query);
+  }
+
+  @Get(':id')
+  @RequirePermission('user.read')
+  @ApiOkResponse({ type: UserDto })
+  get(@CurrentActor() actor: SessionActor, @Param('id', ParseUUIDPipe) id: string): Promise<UserView> {
+    return this.users.get(actor, id);
+  }
+
+  @Get(':id/history')
+  @RequirePermission('user.manage')
+  @ApiOkResponse({ type: [HistoryRowDto] })
+  async historyOf(@CurrentActor() actor: SessionActor, @Param('id', ParseUUIDPipe) id: string): Promise<HistoryRowDto[]> {
+    await this.users.get(actor, id);
+    return this.history.list(USER_ENTITY, id);
+  }
+
+  @Post()
+  @RequirePermission('user.manage')
+  @ApiCreatedResponse({ type: UserDto })
+  create(@CurrentActor() actor: SessionActor, @Body() body: CreateUserDto): Promise<UserView> {
+    return this.users.create(actor, body);
+  }
+
+  @Patch(':id')
+  @RequirePermission('user.manage')
+  @ApiOkResponse({ type: UserDto })
+  update(@CurrentActor() actor: SessionActor, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateUserDto): Promise<UserView> {
+    return this.users.update(actor, id, body);
+  }
+}

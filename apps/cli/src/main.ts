@@ -1,0 +1,73 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { HistoryService } from '#audit';
+import { DomainError, isRole, type Role } from '#domain';
+import { OrgUnitsService, PasswordHasher, UsersService } from '#org';
+import { createDataSource, migrate } from '#persistence';
+import { seedDemo } from './demo/seed-demo.js';
+
+const USAGE = `rectify cli
+
+  migrate                        run pending database migrations
+  seed-demo                      load the demo city, its units and demo users (idempotent)
+  create-admin --email E --name N --unit-code C [--password P]
+                                 create the first administrator; the password may also come
+                                 from RECTIFY_ADMIN_PASSWORD. Creates the root unit C if no unit exists.
+
+Needs DATABASE_URL.`;
+
+async function main(): Promise<void> {
+  const [command, ...rest] = process.argv.slice(2);
+  const url = process.env.DATABASE_URL;
+  if (!command || command === '--help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (!url) throw new Error('DATABASE_URL is required but not set');
+  const ds = createDataSource({ url, poolSize: 2, applicationName: 'rectify-cli' });
+  await ds.initialize();
+  try {
+    const history = new HistoryService(ds);
+    const units = new OrgUnitsService(ds, history);
+    const users = new UsersService(ds, history, new PasswordHasher());
+    switch (command) {
+      case 'migrate': {
+        const ran = await migrate(ds);
+        process.stdout.write(ran.length ? `migrated: ${ran.join(', ')}\n` : 'database is up to date\n');
+        break;
+      }
+      case 'seed-demo': {
+        const result = await seedDemo(ds, units, users);
+        process.stdout.write(`demo data: ${result.unitsCreated} units and ${result.usersCreated} users created\n`);
+        break;
+      }
+      case 'create-admin': {
+        const { values } = parseArgs({
+          args: rest,
+          options: { email: { type: 'string' }, name: { type: 'string' }, 'unit-code': { type: 'string' }, password: { type: 'string' } },
+        });
+        const password = values.password ?? process.env.RECTIFY_ADMIN_PASSWORD;
+        if (!values.email || !values.name || !values['unit-code'] || !password) {
+          throw new Error('create-admin needs --email, --name, --unit-code and a password (--password or RECTIFY_ADMIN_PASSWORD)');
+        }
+        const code = values['unit-code'];
+        const found = await ds.query<{ id: string }[]>(`SELECT id FROM org_unit WHERE code = $1`, [code]);
+        const unitId = found[0]?.id ?? (await units.create(null, { code, name: code, kind: 'city' })).id;
+        const roles: Role[] = ['admin'].filter(isRole);
+        const user = await users.create(null, { email: values.email, name: values.name, unitId, roles, password });
+        process.stdout.write(`administrator ${user.email} created (id ${user.id})\n`);
+        break;
+      }
+      default:
+        throw new Error(`unknown command ${command}\n\n${USAGE}`);
+    }
+  } finally {
+    await ds.destroy();
+  }
+}
+
+main().catch((e: unknown) => {
+  const message = e instanceof DomainError ? `${e.code}: ${e.message} ${JSON.stringify(e.details ?? {})}` : (e as Error).message;
+  process.stderr.write(`rectify cli: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,37 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { JOBS, QUEUES, TIME_ZONE } from '#queue';
+import { MaintenanceProcessor } from './maintenance.processor.js';
+
+/** Every job name in the registry, with the processor that declares it handles it. */
+const HANDLED: Record<string, readonly string[]> = {
+  [QUEUES.maintenance]: MaintenanceProcessor.handles,
+};
+
+/** Checks that every job has a handler, then registers the repeatable jobs (idempotent upserts). */
+@Injectable()
+export class Scheduler implements OnApplicationBootstrap {
+  private readonly logger = new Logger(Scheduler.name);
+
+  constructor(@InjectQueue(QUEUES.maintenance) private readonly maintenance: Queue) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    assertEveryJobHandled();
+    await this.maintenance.upsertJobScheduler(
+      JOBS.maintenance.purgeExpiredSessions,
+      { pattern: '17 3 * * *', tz: TIME_ZONE },
+      { name: JOBS.maintenance.purgeExpiredSessions, data: {} },
+    );
+    this.logger.log('repeatable jobs registered');
+  }
+}
+
+export function assertEveryJobHandled(): void {
+  const missing = Object.entries(JOBS).flatMap(([queue, jobs]) =>
+    Object.values(jobs)
+      .filter((name) => !HANDLED[queue]?.includes(name))
+      .map((name) => `${queue}/${name}`),
+  );
+  if (missing.length > 0) throw new Error(`jobs without a handler: ${missing.join(', ')}`);
+}

@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { chainHash, verifyEntityChain, type ChainBreak } from '#domain';
+import { HistoryEntity } from '#persistence';
+
+export interface HistoryEntry {
+  entityType: string;
+  entityId: string;
+  action: string;
+  actorId: string | null;
+  fromState?: string | null;
+  toState?: string | null;
+  reason?: string | null;
+  data?: Record<string, unknown>;
+  at?: Date;
+}
+
+/**
+ * Appends to the audit trail inside the caller's transaction. The per-entity sequence is
+ * unique, so two writers racing on the same entity cannot fork its chain: one of them fails
+ * and its transaction rolls back with the change it was recording.
+ */
+@Injectable()
+export class HistoryService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async append(manager: EntityManager, entry: HistoryEntry): Promise<HistoryEntity> {
+    const last = await manager
+      .createQueryBuilder(HistoryEntity, 'h')
+      .select(['h.seq', 'h.hash'])
+      .where('h.entityType = :type AND h.entityId = :id', { type: entry.entityType, id: entry.entityId })
+      .orderBy('h.seq', 'DESC')
+      .limit(1)
+      .getOne();
+    const row = {
+      entityType: entry.entityType,
+      entityId: entry.entityId,
+      seq: (last?.seq ?? 0) + 1,
+      action: entry.action,
+      fromState: entry.fromState ?? null,
+      toState: entry.toState ?? null,
+      actorId: entry.actorId,
+      at: entry.at ?? new Date(),
+      reason: entry.reason ?? null,
+      data: entry.data ?? {},
+      prevHash: last?.hash ?? null,
+    };
+    const hash = chainHash(row);
+    const [inserted] = await manager.query<{ id: string }[]>(
+      `INSERT INTO history (entity_type, entity_id, seq, action, from_state, to_state, actor_id, at, reason, data, prev_hash, hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+      [row.entityType, row.entityId, row.seq, row.action, row.fromState, row.toState, row.actorId, row.at, row.reason, row.data, row.prevHash, hash],
+    );
+    return Object.assign(new HistoryEntity(), { ...row, id: inserted.id, hash });
+  }
+
+  async list(entityType: string, entityId: string): Promise<HistoryEntity[]> {
+    return this.dataSource.getRepository(HistoryEntity).find({
+      where: { entityType, entityId },
+      order: { seq: 'ASC' },
+    });
+  }
+
+  /** Verifies every chain (or one entity type's), streaming in entity order; returns the first break. */
+  async verify(entityType?: string): Promise<{ checkedRows: number; checkedEntities: number; firstBreak: ChainBreak | null }> {
+    const batch = 5000;
+    let checkedRows = 0;
+    let checkedEntities = 0;
+    let cursor: { type: string; id: string; seq: number } | null = null;
+    let pending: HistoryEntity[] = [];
+    const flush = (): ChainBreak | null => {
+      if (pending.length === 0) return null;
+      checkedEntities += 1;
+      const broken = verifyEntityChain(pending);
+      pending = [];
+      return broken;
+    };
+    for (;;) {
+      const qb = this.dataSource
+        .getRepository(HistoryEntity)
+        .createQueryBuilder('h')
+        .orderBy('h.entity_type')
+        .addOrderBy('h.entity_id')
+        .addOrderBy('h.seq')
+        .limit(batch);
+      if (entityType) qb.andWhere('h.entity_type = :entityType', { entityType });
+      if (cursor) {
+        qb.andWhere('(h.entity_type, h.entity_id, h.seq) > (:ct, :ci, :cs)', { ct: cursor.type, ci: cursor.id, cs: cursor.seq });
+      }
+      const rows = await qb.getMany();
+      for (const row of rows) {
+        const last = pending.at(-1);
+        if (last && (last.entityType !== row.entityType || last.entityId !== row.entityId)) {
+          const broken = flush();
+          if (broken) return { checkedRows, checkedEntities, firstBreak: broken };
+        }
+        pending.push(row);
+        checkedRows += 1;
+      }
+      if (rows.length < batch) break;
+      const tail = rows[rows.length - 1];
+      cursor = { type: tail.entityType, id: tail.entityId, seq: tail.seq };
+    }
+    return { checkedRows, checkedEntities, firstBreak: flush() };
+  }
+}

@@ -1,0 +1,2 @@
+export * from './history.service.js';
+export * from './audit.module.js';

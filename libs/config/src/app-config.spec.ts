@@ -1,0 +1,65 @@
+import { ConfigError, loadConfig } from './app-config.js';
+
+const valid = {
+  DATABASE_URL: 'postgres://u:p@db:5432/rectify',
+  REDIS_URL: 'redis://cache:6379/0',
+  JWT_SECRET: 'x'.repeat(32),
+};
+
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('builds a typed config with defaults', () => {
+    const config = loadConfig(valid);
+    expect(config.http.port).toBe(3000);
+    expect(config.database.url).toBe(valid.DATABASE_URL);
+    expect(config.auth.accessTokenTtlSeconds).toBe(900);
+    expect(config.auth.loginMaxFailures).toBe(5);
+    expect(config.http.bodyLimitBytes).toBe(1024 * 1024);
+    expect(config.env).toBe('development');
+  });
+
+  it('coerces numbers and booleans from strings', () => {
+    const config = loadConfig({ ...valid, PORT: '8080', TRUST_PROXY: 'true', API_DOCS: '0' });
+    expect(config.http.port).toBe(8080);
+    expect(config.http.trustProxy).toBe(true);
+    expect(config.http.apiDocs).toBe(false);
+  });
+
+  it('names every missing variable', () => {
+    expect(problemsOf({})).toEqual([
+      'DATABASE_URL is required but not set',
+      'REDIS_URL is required but not set',
+      'JWT_SECRET is required but not set',
+    ]);
+  });
+
+  it('treats an empty value as unset', () => {
+    expect(problemsOf({ ...valid, JWT_SECRET: '' })).toEqual(['JWT_SECRET is required but not set']);
+  });
+
+  it('names malformed variables with the reason', () => {
+    const problems = problemsOf({ ...valid, PORT: 'eighty', DATABASE_URL: 'mysql://x/y', JWT_SECRET: 'short' });
+    expect(problems).toHaveLength(3);
+    expect(problems.find((p) => p.startsWith('PORT:'))).toBeDefined();
+    expect(problems).toContain('DATABASE_URL: must be a postgres:// URL');
+    expect(problems).toContain('JWT_SECRET: must be at least 32 characters');
+  });
+
+  it('rejects out-of-range values', () => {
+    expect(problemsOf({ ...valid, PORT: '70000' })[0]).toMatch(/^PORT: /);
+    expect(problemsOf({ ...valid, LOG_LEVEL: 'loud' })[0]).toMatch(/^LOG_LEVEL: /);
+  });
+
+  it('the error message lists the problems for the operator', () => {
+    expect(() => loadConfig({ ...valid, REDIS_URL: undefined })).toThrow(/REDIS_URL is required but not set/);
+  });
+});

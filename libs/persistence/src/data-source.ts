@@ -1,0 +1,36 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { MIGRATIONS } from '#migrations';
+import { ENTITIES } from './entities/index.js';
+
+export interface DatabaseOptions {
+  url: string;
+  poolSize?: number;
+  applicationName?: string;
+}
+
+/** One definition of how every process (api, worker, CLI, tests) talks to PostgreSQL. */
+export function dataSourceOptions(opts: DatabaseOptions): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: opts.url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+    applicationName: opts.applicationName ?? 'rectify',
+    extra: { max: opts.poolSize ?? 10 },
+  };
+}
+
+export function createDataSource(opts: DatabaseOptions): DataSource {
+  return new DataSource(dataSourceOptions(opts));
+}
+
+/** Runs pending migrations and returns their names. */
+export async function migrate(ds: DataSource): Promise<string[]> {
+  const ran = await ds.runMigrations({ transaction: 'each' });
+  return ran.map((m) => m.name);
+}

@@ -1,0 +1,4 @@
+export * from './entities/index.js';
+export * from './data-source.js';
+export * from './pg-errors.js';
+export * from './persistence.module.js';

@@ -1,0 +1,4 @@
+import { Foundation1764000000000 } from './1764000000000-foundation.js';
+
+/** Every migration, in order. Listed explicitly so tsc, swc, Jest and the CLI see one set. */
+export const MIGRATIONS = [Foundation1764000000000];

@@ -1,0 +1,74 @@
+import type { Type } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { DataSource } from 'typeorm';
+import { loadConfig } from '#config';
+import { createApiApp } from '../../apps/api/src/bootstrap.js';
+import { openTestDataSource } from './database.js';
+import { Factory, TEST_PASSWORD } from './factories.js';
+
+export interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | number | undefined>;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test responses are inspected field by field
+  raw: string;
+}
+
+export interface RequestOptions {
+  token?: string;
+  body?: unknown;
+  rawBody?: string | Buffer;
+  headers?: Record<string, string>;
+  ip?: string;
+}
+
+/** The real HTTP application on the real test database and Redis, driven through Fastify's inject. */
+export class TestApi {
+  private constructor(
+    readonly app: NestFastifyApplication,
+    readonly ds: DataSource,
+    readonly factory: Factory,
+  ) {}
+
+  static async start(opts: { env?: Record<string, string>; extraControllers?: Type[] } = {}): Promise<TestApi> {
+    const ds = await openTestDataSource();
+    const config = loadConfig({ ...process.env, ...opts.env });
+    const app = await createApiApp(config, opts.extraControllers);
+    return new TestApi(app, ds, new Factory(ds));
+  }
+
+  async stop(): Promise<void> {
+    await this.app.close();
+    await this.ds.destroy();
+  }
+
+  async request(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, opts: RequestOptions = {}): Promise<Reply> {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    let payload: string | Buffer | undefined;
+    if (opts.rawBody !== undefined) payload = opts.rawBody;
+    else if (opts.body !== undefined) {
+      payload = JSON.stringify(opts.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const res = await this.app.getHttpAdapter().getInstance().inject({
+      method,
+      url,
+      payload,
+      headers,
+      remoteAddress: opts.ip ?? '127.0.0.1',
+    });
+    let body: unknown = undefined;
+    try {
+      body = res.body ? JSON.parse(res.body) : undefined;
+    } catch {
+      body = undefined;
+    }
+    return { status: res.statusCode, headers: res.headers, body, raw: res.body };
+  }
+
+  async login(email: string, password = TEST_PASSWORD, ip?: string): Promise<{ accessToken: string; refreshToken: string }> {
+    const res = await this.request('POST', '/api/auth/login', { body: { email, password }, ip });
+    if (res.status !== 200) throw new Error(`login of ${email} failed: ${res.status} ${res.raw}`);
+    return res.body;
+  }
+}
