@@ -8,7 +8,7 @@ import { Factory, TEST_PASSWORD } from './factories.js';
 
 export interface Reply {
   status: number;
-  headers: Record<string, string | string[] | number | undefined>;
+  headers: Record<string, string>;
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test responses are inspected field by field
   raw: string;
 }
@@ -21,19 +21,23 @@ export interface RequestOptions {
   ip?: string;
 }
 
-/** The real HTTP application on the real test database and Redis, driven through Fastify's inject. */
+/** The real HTTP application on the real test database and Redis, listening on a loopback port. */
 export class TestApi {
   private constructor(
     readonly app: NestFastifyApplication,
+    readonly baseUrl: string,
     readonly ds: DataSource,
     readonly factory: Factory,
   ) {}
 
   static async start(opts: { env?: Record<string, string>; extraControllers?: Type[] } = {}): Promise<TestApi> {
     const ds = await openTestDataSource();
-    const config = loadConfig({ ...process.env, ...opts.env });
+    // Behind a trusted proxy, so tests can speak from different client addresses (X-Forwarded-For).
+    const config = loadConfig({ ...process.env, TRUST_PROXY: 'true', ...opts.env });
     const app = await createApiApp(config, opts.extraControllers);
-    return new TestApi(app, ds, new Factory(ds));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.getHttpServer().address() as { port: number };
+    return new TestApi(app, `http://127.0.0.1:${address.port}`, ds, new Factory(ds));
   }
 
   async stop(): Promise<void> {
@@ -50,20 +54,16 @@ export class TestApi {
       payload = JSON.stringify(opts.body);
       headers['content-type'] ??= 'application/json';
     }
-    const res = await this.app.getHttpAdapter().getInstance().inject({
-      method,
-      url,
-      payload,
-      headers,
-      remoteAddress: opts.ip ?? '127.0.0.1',
-    });
+    if (opts.ip) headers['x-forwarded-for'] = opts.ip;
+    const res = await fetch(`${this.baseUrl}${url}`, { method, headers, body: payload });
+    const raw = await res.text();
     let body: unknown = undefined;
     try {
-      body = res.body ? JSON.parse(res.body) : undefined;
+      body = raw ? JSON.parse(raw) : undefined;
     } catch {
       body = undefined;
     }
-    return { status: res.statusCode, headers: res.headers, body, raw: res.body };
+    return { status: res.status, headers: Object.fromEntries(res.headers.entries()), body, raw };
   }
 
   async login(email: string, password = TEST_PASSWORD, ip?: string): Promise<{ accessToken: string; refreshToken: string }> {

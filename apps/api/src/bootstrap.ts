@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Logger, RequestMethod, type Type } from '@nestjs/common';
+import { RequestMethod, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '#config';
 import { JsonLogger, createLogger, logContext } from '#logging';
 import { AppModule } from './app.module.js';
-import { sendError } from './http/error.filter.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
@@ -15,7 +14,6 @@ export async function createApiApp(config: AppConfig, extraControllers: Type[] =
   const logger = createLogger(config.log.level, 'api');
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
-    disableRequestLogging: false,
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: config.http.trustProxy,
     requestIdHeader: false,
@@ -36,9 +34,6 @@ export async function createApiApp(config: AppConfig, extraControllers: Type[] =
     void reply.header('x-request-id', req.id);
     logContext.run({ reqId: req.id }, done);
   });
-  // Errors raised by Fastify itself (malformed JSON, body too large) get the same JSON shape.
-  const httpLogger = new Logger('HTTP');
-  fastify.setErrorHandler((error, request, reply) => sendError(reply, request, error, httpLogger));
 
   app.setGlobalPrefix('api', { exclude: [{ path: 'health', method: RequestMethod.GET }] });
   app.enableShutdownHooks();

@@ -1,4 +1,4 @@
-import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '#config';
 
@@ -8,7 +8,8 @@ export const REDIS = Symbol('REDIS');
 class RedisCloser implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
   async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    if (this.redis.status === 'ready') await this.redis.quit().catch(() => this.redis.disconnect());
+    else this.redis.disconnect();
   }
 }
 
@@ -19,8 +20,18 @@ class RedisCloser implements OnApplicationShutdown {
     {
       provide: REDIS,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) =>
-        new Redis(config.redis.url, { maxRetriesPerRequest: 2, enableOfflineQueue: false, lazyConnect: false }),
+      useFactory: (config: AppConfig) => {
+        const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 2, enableOfflineQueue: false, disconnectTimeout: 200 });
+        // Connection errors are reported by /health and by the failing call; ioredis keeps reconnecting.
+        const logger = new Logger('Redis');
+        let lastError = '';
+        redis.on('error', (e: Error) => {
+          if (e.message !== lastError) logger.warn(`redis: ${e.message}`);
+          lastError = e.message;
+        });
+        redis.on('ready', () => (lastError = ''));
+        return redis;
+      },
     },
     RedisCloser,
   ],

@@ -14,11 +14,17 @@ interface Check {
 
 async function timed(probe: () => Promise<unknown>, timeoutMs = 2000): Promise<Check> {
   const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs);
+  });
   try {
-    await Promise.race([probe(), new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs).unref())]);
+    await Promise.race([probe(), timeout]);
     return { status: 'up', latencyMs: Math.round(performance.now() - started) };
   } catch (e) {
     return { status: 'down', latencyMs: Math.round(performance.now() - started), error: (e as Error).message };
+  } finally {
+    clearTimeout(timer);
   }
 }
 

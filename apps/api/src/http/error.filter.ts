@@ -2,7 +2,11 @@ import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { toErrorResponse } from './error-response.js';
 
-/** The one place where thrown errors become HTTP responses. Stack traces go to the log only. */
+/**
+ * The one place where thrown errors become HTTP responses, including Fastify's own errors
+ * (malformed JSON, body too large), which Nest hands over wrapped in an HttpException.
+ * Stack traces go to the log only.
+ */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
@@ -11,16 +15,12 @@ export class ErrorFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
-    sendError(reply, request, exception, this.logger);
+    const { status, body, headers } = toErrorResponse(exception);
+    if (status >= 500) {
+      const err = exception as Error;
+      this.logger.error(`${request.method} ${request.url} failed: ${err?.message ?? String(exception)}`, err?.stack);
+    }
+    if (headers) void reply.headers(headers);
+    void reply.status(status).send(body);
   }
-}
-
-export function sendError(reply: FastifyReply, request: FastifyRequest, exception: unknown, logger: Pick<Logger, 'error'>): void {
-  const { status, body, headers } = toErrorResponse(exception);
-  if (status >= 500) {
-    const err = exception as Error;
-    logger.error(`${request.method} ${request.url} failed: ${err?.message ?? String(exception)}`, err?.stack);
-  }
-  if (headers) void reply.headers(headers);
-  void reply.status(status).send(body);
 }

@@ -1,0 +1,107 @@
+import type { OrgUnitView } from '#org';
+import { TestApi } from './support/api.js';
+
+describe('bad input gets a clear 4xx and writes nothing (e2e)', () => {
+  let api: TestApi;
+  let unit: OrgUnitView;
+  let token: string;
+  const countUsers = async (): Promise<number> => (await api.ds.query(`SELECT count(*)::int AS n FROM app_user`))[0].n;
+  const countUnits = async (): Promise<number> => (await api.ds.query(`SELECT count(*)::int AS n FROM org_unit`))[0].n;
+
+  beforeAll(async () => {
+    api = await TestApi.start({ env: { BODY_LIMIT_BYTES: '4096' } });
+    unit = await api.factory.newUnit();
+    const admin = await api.factory.newUser(unit, ['admin']);
+    token = (await api.login(admin.email)).accessToken;
+  });
+  afterAll(async () => {
+    await api.stop();
+  });
+
+  it('malformed JSON is a 400 MALFORMED_JSON', async () => {
+    const before = await countUsers();
+    const res = await api.request('POST', '/api/users', {
+      token,
+      rawBody: '{"name": "半截", "email": ',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ code: 'MALFORMED_JSON', message: 'The request body is not valid JSON', details: null });
+    expect(await countUsers()).toBe(before);
+  });
+
+  it('an oversized body is a 413 and nothing is written', async () => {
+    const before = await countUnits();
+    const res = await api.request('POST', '/api/org-units', {
+      token,
+      body: { code: 'BIG', name: '大'.repeat(3000), kind: 'department', parentId: unit.id },
+    });
+    expect(res.status).toBe(413);
+    expect(res.body).toEqual({ code: 'PAYLOAD_TOO_LARGE', message: 'The request body is larger than the allowed limit', details: null });
+    expect(await countUnits()).toBe(before);
+  });
+
+  it('a non-JSON content type is a 415', async () => {
+    const res = await api.request('POST', '/api/org-units', { token, rawBody: 'code=X', headers: { 'content-type': 'text/plain' } });
+    expect(res.status).toBe(415);
+    expect(res.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('invalid fields are named one by one, and nothing is written', async () => {
+    const before = await countUsers();
+    const res = await api.request('POST', '/api/users', {
+      token,
+      body: { name: '', email: 'not-an-email', unitId: 'nope', roles: ['king'], phone: 'call me' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('VALIDATION_FAILED');
+    const fields = Object.fromEntries(res.body.details.fields.map((f: { field: string; messages: string[] }) => [f.field, f.messages]));
+    expect(Object.keys(fields).sort()).toEqual(['email', 'name', 'phone', 'roles', 'unitId']);
+    expect(fields.email).toEqual(['email must be an e-mail address']);
+    expect(fields.phone).toEqual(['phone may contain digits, spaces and + - ( ) only']);
+    expect(await countUsers()).toBe(before);
+  });
+
+  it('unknown fields are rejected rather than silently dropped', async () => {
+    const res = await api.request('POST', '/api/org-units', { token, body: { code: 'X1', name: '某单位', kind: 'department', isAdmin: true } });
+    expect(res.status).toBe(400);
+    expect(res.body.details.fields).toEqual([{ field: 'isAdmin', messages: ['property isAdmin should not exist'] }]);
+  });
+
+  it('a weak password is refused with the reason, and no user is created', async () => {
+    const before = await countUsers();
+    const res = await api.request('POST', '/api/users', {
+      token,
+      body: { name: '弱口令', email: 'weak@test.rectify.cn', unitId: unit.id, roles: ['unit_officer'], password: 'abc' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.details.fields[0].field).toBe('password');
+    expect(await countUsers()).toBe(before);
+  });
+
+  it('a malformed id in the path is a 400, an unknown route a 404, both in the error shape', async () => {
+    const badId = await api.request('GET', '/api/users/123', { token });
+    expect(badId.status).toBe(400);
+    expect(badId.body).toEqual({ code: 'BAD_REQUEST', message: expect.stringContaining('uuid'), details: null });
+    const noRoute = await api.request('GET', '/api/no-such-thing', { token });
+    expect(noRoute.status).toBe(404);
+    expect(noRoute.body).toEqual({ code: 'NOT_FOUND', message: 'Cannot GET /api/no-such-thing', details: null });
+  });
+
+  it('a referenced unit that does not exist is a 422 naming it', async () => {
+    const missing = '00000000-0000-4000-8000-000000000001';
+    const res = await api.request('POST', '/api/users', {
+      token,
+      body: { name: '无单位', email: 'nounit@test.rectify.cn', unitId: missing, roles: ['unit_officer'] },
+    });
+    expect(res.status).toBe(422);
+    expect(res.body).toEqual({ code: 'ORG_UNIT_NOT_FOUND', message: 'The unit does not exist', details: { unitId: missing } });
+  });
+
+  it('echoes a sane request id and replaces a hostile one', async () => {
+    const given = await api.request('GET', '/health', { headers: { 'x-request-id': 'trace-abc.123' } });
+    expect(given.headers['x-request-id']).toBe('trace-abc.123');
+    const hostile = await api.request('GET', '/health', { headers: { 'x-request-id': 'a b <script>' } });
+    expect(hostile.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});

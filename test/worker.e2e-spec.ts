@@ -1,0 +1,62 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import type { INestApplicationContext } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { loadConfig } from '#config';
+import { JOBS, QUEUES } from '#queue';
+import { createWorker } from '../apps/worker/src/bootstrap.js';
+import { assertEveryJobHandled } from '../apps/worker/src/scheduler.js';
+import { openTestDataSource } from './support/database.js';
+import { Factory } from './support/factories.js';
+
+describe('worker: connects, schedules and processes jobs (real Redis and PostgreSQL)', () => {
+  let ds: DataSource;
+  let worker: INestApplicationContext;
+  let queue: Queue;
+
+  beforeAll(async () => {
+    ds = await openTestDataSource();
+    worker = await createWorker(loadConfig({ ...process.env, QUEUE_PREFIX: `rectify-test-worker-${randomUUID().slice(0, 8)}` }));
+    queue = worker.get<Queue>(getQueueToken(QUEUES.maintenance));
+  });
+  afterAll(async () => {
+    await queue.obliterate({ force: true });
+    await worker.close();
+    await ds.destroy();
+  });
+
+  it('every job in the registry has a handler', () => {
+    expect(() => assertEveryJobHandled()).not.toThrow();
+  });
+
+  it('registers the daily session purge as a repeatable job in Asia/Shanghai time', async () => {
+    const schedulers = await queue.getJobSchedulers();
+    expect(schedulers).toEqual([
+      expect.objectContaining({ key: JOBS.maintenance.purgeExpiredSessions, pattern: '17 3 * * *', tz: 'Asia/Shanghai' }),
+    ]);
+  });
+
+  it('the purge job removes long-expired refresh tokens and keeps live ones', async () => {
+    const f = new Factory(ds);
+    const user = await f.newUser(await f.newUnit(), ['unit_officer']);
+    const insert = (expiresAt: string) =>
+      ds.query(
+        `INSERT INTO auth_refresh_token (id, family_id, user_id, secret_hash, expires_at) VALUES (gen_random_uuid(), gen_random_uuid(), $1, 'h', ${expiresAt}) RETURNING id`,
+        [user.id],
+      );
+    const [[old], [recent], [live]] = await Promise.all([insert(`now() - interval '3 days'`), insert(`now() - interval '1 hour'`), insert(`now() + interval '1 day'`)]);
+
+    const job = await queue.add(JOBS.maintenance.purgeExpiredSessions, {});
+    const deadline = Date.now() + 15000;
+    let state = await job.getState();
+    while (state !== 'completed' && state !== 'failed' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      state = await job.getState();
+    }
+    expect(state).toBe('completed');
+    const remaining = (await ds.query(`SELECT id FROM auth_refresh_token WHERE user_id = $1`, [user.id])).map((r: { id: string }) => r.id).sort();
+    expect(remaining).toEqual([recent.id, live.id].sort());
+    expect(remaining).not.toContain(old.id);
+  });
+});
