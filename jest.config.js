@@ -5,6 +5,7 @@
 const swc = [
   '@swc/jest',
   {
+    swcrc: false, // .swcrc excludes tests from the build
     jsc: {
       target: 'es2022',
       parser: { syntax: 'typescript', decorators: true },

@@ -24,7 +24,9 @@ export class Foundation1764000000000 implements MigrationInterface {
     // Subtree lookups are prefix matches on the materialised path.
     await q.query(`CREATE INDEX org_unit_path_idx ON org_unit (path text_pattern_ops)`);
     await q.query(`CREATE INDEX org_unit_parent_idx ON org_unit (parent_id)`);
-    await q.query(`CREATE UNIQUE INDEX org_unit_sibling_name_uq ON org_unit (coalesce(parent_id, '00000000-0000-0000-0000-000000000000'::uuid), name)`);
+    await q.query(
+      `CREATE UNIQUE INDEX org_unit_sibling_name_uq ON org_unit (coalesce(parent_id, '00000000-0000-0000-0000-000000000000'::uuid), name)`,
+    );
 
     await q.query(`
       CREATE TABLE org_unit_alias (

@@ -128,7 +128,10 @@ describe('authorization and scope (e2e)', () => {
     const user = await api.factory.newUser(deptB, ['unit_officer']);
     const { accessToken } = await api.login(user.email);
     expect((await api.request('GET', `/api/users/${officerA.id}`, { token: accessToken })).status).toBe(404);
-    const promote = await api.request('PATCH', `/api/users/${user.id}`, { token: tokens.admin, body: { version: user.version, roles: ['auditor'] } });
+    const promote = await api.request('PATCH', `/api/users/${user.id}`, {
+      token: tokens.admin,
+      body: { version: user.version, roles: ['auditor'] },
+    });
     expect(promote.status).toBe(200);
     expect((await api.request('GET', `/api/users/${officerA.id}`, { token: accessToken })).status).toBe(200);
   });

@@ -21,7 +21,11 @@ describe('sign-in, refresh, sign-out (e2e)', () => {
     const login = await api.request('POST', '/api/auth/login', { body: { email: user.email.toUpperCase(), password: TEST_PASSWORD } });
     expect(login.status).toBe(200);
     expect(login.body).toEqual(
-      expect.objectContaining({ tokenType: 'Bearer', expiresIn: 60, user: expect.objectContaining({ id: user.id, roles: ['unit_officer'] }) }),
+      expect.objectContaining({
+        tokenType: 'Bearer',
+        expiresIn: 60,
+        user: expect.objectContaining({ id: user.id, roles: ['unit_officer'] }),
+      }),
     );
     expect(login.body.user.passwordHash).toBeUndefined();
     const me = await api.request('GET', '/api/auth/me', { token: login.body.accessToken });
@@ -43,12 +47,24 @@ describe('sign-in, refresh, sign-out (e2e)', () => {
     const admin = await newAccount(['admin']);
     const adminToken = (await api.login(admin.email)).accessToken;
     const inactive = await newAccount();
-    const off = await api.request('PATCH', `/api/users/${inactive.id}`, { token: adminToken, body: { version: inactive.version, active: false } });
+    const off = await api.request('PATCH', `/api/users/${inactive.id}`, {
+      token: adminToken,
+      body: { version: inactive.version, active: false },
+    });
     expect(off.status).toBe(200);
 
-    const wrong = await api.request('POST', '/api/auth/login', { body: { email: user.email, password: 'Wrong-Password-1' }, ip: '10.1.0.1' });
-    const unknown = await api.request('POST', '/api/auth/login', { body: { email: `nobody-${Factory.tag()}@x.cn`, password: 'Wrong-Password-1' }, ip: '10.1.0.2' });
-    const deactivated = await api.request('POST', '/api/auth/login', { body: { email: inactive.email, password: TEST_PASSWORD }, ip: '10.1.0.3' });
+    const wrong = await api.request('POST', '/api/auth/login', {
+      body: { email: user.email, password: 'Wrong-Password-1' },
+      ip: '10.1.0.1',
+    });
+    const unknown = await api.request('POST', '/api/auth/login', {
+      body: { email: `nobody-${Factory.tag()}@x.cn`, password: 'Wrong-Password-1' },
+      ip: '10.1.0.2',
+    });
+    const deactivated = await api.request('POST', '/api/auth/login', {
+      body: { email: inactive.email, password: TEST_PASSWORD },
+      ip: '10.1.0.3',
+    });
     for (const res of [wrong, unknown, deactivated]) {
       expect(res.status).toBe(401);
       expect(res.body).toEqual({ code: 'AUTH_INVALID_CREDENTIALS', message: 'Wrong e-mail address or password', details: null });
@@ -76,7 +92,10 @@ describe('sign-in, refresh, sign-out (e2e)', () => {
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(900);
     // Another address is not blocked for the same account.
-    const elsewhere = await api.request('POST', '/api/auth/login', { body: { email: user.email, password: TEST_PASSWORD }, ip: '10.2.0.2' });
+    const elsewhere = await api.request('POST', '/api/auth/login', {
+      body: { email: user.email, password: TEST_PASSWORD },
+      ip: '10.2.0.2',
+    });
     expect(elsewhere.status).toBe(200);
   });
 
@@ -85,7 +104,9 @@ describe('sign-in, refresh, sign-out (e2e)', () => {
     const ip = '10.3.0.1';
     for (let round = 0; round < 2; round++) {
       for (let i = 0; i < 2; i++) {
-        expect((await api.request('POST', '/api/auth/login', { body: { email: user.email, password: 'Wrong-password-x' }, ip })).status).toBe(401);
+        expect(
+          (await api.request('POST', '/api/auth/login', { body: { email: user.email, password: 'Wrong-password-x' }, ip })).status,
+        ).toBe(401);
       }
       expect((await api.request('POST', '/api/auth/login', { body: { email: user.email, password: TEST_PASSWORD }, ip })).status).toBe(200);
     }
@@ -114,7 +135,11 @@ describe('sign-in, refresh, sign-out (e2e)', () => {
     const user = await newAccount();
     const { refreshToken } = await api.login(user.email);
     const [id] = refreshToken.split('.');
-    for (const token of [`${id}.forged-secret-forged-secret`, 'not-a-token-at-all', `${'0'.repeat(8)}-0000-0000-0000-${'0'.repeat(12)}.x`]) {
+    for (const token of [
+      `${id}.forged-secret-forged-secret`,
+      'not-a-token-at-all',
+      `${'0'.repeat(8)}-0000-0000-0000-${'0'.repeat(12)}.x`,
+    ]) {
       const res = await api.request('POST', '/api/auth/refresh', { body: { refreshToken: token } });
       expect(res.status).toBe(401);
     }

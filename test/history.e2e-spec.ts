@@ -35,7 +35,9 @@ describe('history: append-only and hash-chained (real PostgreSQL)', () => {
 
   it('the database refuses UPDATE, DELETE and TRUNCATE on history', async () => {
     const unit = await f.newUnit();
-    await expect(ds.query(`UPDATE history SET reason = 'x' WHERE entity_id = $1`, [unit.id])).rejects.toThrow(/append-only: UPDATE refused/);
+    await expect(ds.query(`UPDATE history SET reason = 'x' WHERE entity_id = $1`, [unit.id])).rejects.toThrow(
+      /append-only: UPDATE refused/,
+    );
     await expect(ds.query(`DELETE FROM history WHERE entity_id = $1`, [unit.id])).rejects.toThrow(/append-only: DELETE refused/);
     await expect(ds.query(`TRUNCATE history`)).rejects.toThrow(/append-only: TRUNCATE refused/);
     const rows = await f.history.list('org_unit', unit.id);

@@ -63,7 +63,10 @@ describe('bad input gets a clear 4xx and writes nothing (e2e)', () => {
   });
 
   it('unknown fields are rejected rather than silently dropped', async () => {
-    const res = await api.request('POST', '/api/org-units', { token, body: { code: 'X1', name: '某单位', kind: 'department', isAdmin: true } });
+    const res = await api.request('POST', '/api/org-units', {
+      token,
+      body: { code: 'X1', name: '某单位', kind: 'department', isAdmin: true },
+    });
     expect(res.status).toBe(400);
     expect(res.body.details.fields).toEqual([{ field: 'isAdmin', messages: ['property isAdmin should not exist'] }]);
   });

@@ -24,7 +24,13 @@ describe('org units: tree, aliases, versions, history (e2e)', () => {
 
   it('creates a unit under a parent, with aliases, and resolves any of its names', async () => {
     const tag = Factory.tag();
-    const res = await create({ code: `YJJ-${tag}`, name: `市应急管理局${tag}`, kind: 'department', parentId: city.id, aliases: [`市应急局${tag}`] });
+    const res = await create({
+      code: `YJJ-${tag}`,
+      name: `市应急管理局${tag}`,
+      kind: 'department',
+      parentId: city.id,
+      aliases: [`市应急局${tag}`],
+    });
     expect(res.status).toBe(201);
     expect(res.body).toEqual(
       expect.objectContaining({ parentId: city.id, path: `${city.path}${res.body.id}/`, aliases: [`市应急局${tag}`], version: 1 }),
@@ -48,7 +54,13 @@ describe('org units: tree, aliases, versions, history (e2e)', () => {
     expect(sameCode.body.message).toBe('Another unit already has this code');
     const sameName = await create({ code: `E-${tag}`, name: `重复局${tag}`, kind: 'department', parentId: city.id });
     expect(sameName.status).toBe(409);
-    const sameAlias = await create({ code: `F-${tag}`, name: `第三个${tag}`, kind: 'department', parentId: city.id, aliases: [`别名${tag}`] });
+    const sameAlias = await create({
+      code: `F-${tag}`,
+      name: `第三个${tag}`,
+      kind: 'department',
+      parentId: city.id,
+      aliases: [`别名${tag}`],
+    });
     expect(sameAlias.status).toBe(409);
     const [row] = await api.ds.query(`SELECT count(*)::int AS n FROM org_unit WHERE code IN ($1, $2)`, [`E-${tag}`, `F-${tag}`]);
     expect(row.n).toBe(0);
@@ -57,13 +69,19 @@ describe('org units: tree, aliases, versions, history (e2e)', () => {
   it('a stale version is a 409 naming the current version; the first writer wins', async () => {
     const unit = (await create({ code: `V-${Factory.tag()}`, name: `版本局${Factory.tag()}`, kind: 'department', parentId: city.id })).body;
     const results = await Promise.all(
-      ['甲', '乙', '丙', '丁'].map((n) => api.request('PATCH', `/api/org-units/${unit.id}`, { token: adminToken, body: { version: 1, name: `${unit.name}${n}` } })),
+      ['甲', '乙', '丙', '丁'].map((n) =>
+        api.request('PATCH', `/api/org-units/${unit.id}`, { token: adminToken, body: { version: 1, name: `${unit.name}${n}` } }),
+      ),
     );
     const ok = results.filter((r) => r.status === 200);
     const conflicts = results.filter((r) => r.status === 409);
     expect(ok).toHaveLength(1);
     expect(conflicts).toHaveLength(3);
-    expect(conflicts[0].body).toEqual({ code: 'VERSION_CONFLICT', message: expect.stringContaining('current version 2'), details: { currentVersion: 2 } });
+    expect(conflicts[0].body).toEqual({
+      code: 'VERSION_CONFLICT',
+      message: expect.stringContaining('current version 2'),
+      details: { currentVersion: 2 },
+    });
     const history = await api.request('GET', `/api/org-units/${unit.id}/history`, { token: adminToken });
     expect(history.body.map((h: { action: string }) => h.action)).toEqual(['create', 'update']);
     expect(history.body[1].data.name.to).toBe(ok[0].body.name);
@@ -75,13 +93,19 @@ describe('org units: tree, aliases, versions, history (e2e)', () => {
     const b = await f.newUnit({ parent: city });
     const section = await f.newUnit({ parent: a, kind: 'section' });
     const team = await f.newUnit({ parent: section, kind: 'section' });
-    const moved = await api.request('PATCH', `/api/org-units/${section.id}`, { token: adminToken, body: { version: section.version, parentId: b.id } });
+    const moved = await api.request('PATCH', `/api/org-units/${section.id}`, {
+      token: adminToken,
+      body: { version: section.version, parentId: b.id },
+    });
     expect(moved.status).toBe(200);
     expect(moved.body.path).toBe(`${b.path}${section.id}/`);
     const [teamRow] = await api.ds.query(`SELECT path FROM org_unit WHERE id = $1`, [team.id]);
     expect(teamRow.path).toBe(`${b.path}${section.id}/${team.id}/`);
 
-    const cycle = await api.request('PATCH', `/api/org-units/${b.id}`, { token: adminToken, body: { version: b.version, parentId: team.id } });
+    const cycle = await api.request('PATCH', `/api/org-units/${b.id}`, {
+      token: adminToken,
+      body: { version: b.version, parentId: team.id },
+    });
     expect(cycle.status).toBe(422);
     expect(cycle.body.code).toBe('ORG_UNIT_CYCLE');
     const [bRow] = await api.ds.query(`SELECT path, parent_id FROM org_unit WHERE id = $1`, [b.id]);
@@ -101,7 +125,10 @@ describe('org units: tree, aliases, versions, history (e2e)', () => {
   });
 
   it('only admins change units; others get 403 and nothing is written', async () => {
-    const res = await api.request('POST', '/api/org-units', { token: officerToken, body: { code: 'NOPE', name: '无权', kind: 'department' } });
+    const res = await api.request('POST', '/api/org-units', {
+      token: officerToken,
+      body: { code: 'NOPE', name: '无权', kind: 'department' },
+    });
     expect(res.status).toBe(403);
     const [row] = await api.ds.query(`SELECT count(*)::int AS n FROM org_unit WHERE code = 'NOPE'`);
     expect(row.n).toBe(0);

@@ -45,7 +45,11 @@ describe('worker: connects, schedules and processes jobs (real Redis and Postgre
         `INSERT INTO auth_refresh_token (id, family_id, user_id, secret_hash, expires_at) VALUES (gen_random_uuid(), gen_random_uuid(), $1, 'h', ${expiresAt}) RETURNING id`,
         [user.id],
       );
-    const [[old], [recent], [live]] = await Promise.all([insert(`now() - interval '3 days'`), insert(`now() - interval '1 hour'`), insert(`now() + interval '1 day'`)]);
+    const [[old], [recent], [live]] = await Promise.all([
+      insert(`now() - interval '3 days'`),
+      insert(`now() - interval '1 hour'`),
+      insert(`now() + interval '1 day'`),
+    ]);
 
     const job = await queue.add(JOBS.maintenance.purgeExpiredSessions, {});
     const deadline = Date.now() + 15000;
@@ -55,7 +59,9 @@ describe('worker: connects, schedules and processes jobs (real Redis and Postgre
       state = await job.getState();
     }
     expect(state).toBe('completed');
-    const remaining = (await ds.query(`SELECT id FROM auth_refresh_token WHERE user_id = $1`, [user.id])).map((r: { id: string }) => r.id).sort();
+    const remaining = (await ds.query(`SELECT id FROM auth_refresh_token WHERE user_id = $1`, [user.id]))
+      .map((r: { id: string }) => r.id)
+      .sort();
     expect(remaining).toEqual([recent.id, live.id].sort());
     expect(remaining).not.toContain(old.id);
   });

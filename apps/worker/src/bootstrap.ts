@@ -7,7 +7,10 @@ import { WorkerModule } from './worker.module.js';
 /** Starts the queue processors and the scheduler (no HTTP); used by main and by tests. */
 export async function createWorker(config: AppConfig): Promise<INestApplicationContext> {
   const logger = createLogger(config.log.level, 'worker');
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: new JsonLogger(logger), abortOnError: false });
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
+    logger: new JsonLogger(logger),
+    abortOnError: false,
+  });
   app.enableShutdownHooks();
   await app.init();
   logger.info('worker ready: processing queues');

@@ -49,7 +49,20 @@ export class HistoryService {
     const [inserted] = await manager.query<{ id: string }[]>(
       `INSERT INTO history (entity_type, entity_id, seq, action, from_state, to_state, actor_id, at, reason, data, prev_hash, hash)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
-      [row.entityType, row.entityId, row.seq, row.action, row.fromState, row.toState, row.actorId, row.at, row.reason, row.data, row.prevHash, hash],
+      [
+        row.entityType,
+        row.entityId,
+        row.seq,
+        row.action,
+        row.fromState,
+        row.toState,
+        row.actorId,
+        row.at,
+        row.reason,
+        row.data,
+        row.prevHash,
+        hash,
+      ],
     );
     return Object.assign(new HistoryEntity(), { ...row, id: inserted.id, hash });
   }

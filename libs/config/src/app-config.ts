@@ -5,9 +5,7 @@ import { z } from 'zod';
  * A missing or malformed variable stops the process with a message naming it.
  */
 const duration = z.coerce.number().int().positive();
-const bool = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -25,8 +23,16 @@ const schema = z.object({
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   LOGIN_MAX_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(30),
   LOGIN_WINDOW_SECONDS: duration.default(900),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
-  UPLOAD_LIMIT_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
+  UPLOAD_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(20 * 1024 * 1024),
   TRUST_PROXY: bool.default(false),
   API_DOCS: bool.default(true),
 });
@@ -35,7 +41,15 @@ export type Env = z.infer<typeof schema>;
 
 export interface AppConfig {
   env: Env['NODE_ENV'];
-  http: { host: string; port: number; publicUrl: string; bodyLimitBytes: number; uploadLimitBytes: number; trustProxy: boolean; apiDocs: boolean };
+  http: {
+    host: string;
+    port: number;
+    publicUrl: string;
+    bodyLimitBytes: number;
+    uploadLimitBytes: number;
+    trustProxy: boolean;
+    apiDocs: boolean;
+  };
   log: { level: Env['LOG_LEVEL'] };
   database: { url: string; poolSize: number };
   redis: { url: string; queuePrefix: string };

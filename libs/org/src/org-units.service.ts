@@ -51,11 +51,7 @@ export class OrgUnitsService {
   ) {}
 
   async list(filter: { q?: string; kind?: OrgUnitKind; parentId?: string; activeOnly?: boolean } = {}): Promise<OrgUnitView[]> {
-    const qb = this.dataSource
-      .getRepository(OrgUnitEntity)
-      .createQueryBuilder('u')
-      .orderBy('u.path')
-      .addOrderBy('u.sort_order');
+    const qb = this.dataSource.getRepository(OrgUnitEntity).createQueryBuilder('u').orderBy('u.path').addOrderBy('u.sort_order');
     if (filter.kind) qb.andWhere('u.kind = :kind', { kind: filter.kind });
     if (filter.parentId) qb.andWhere('u.parent_id = :parentId', { parentId: filter.parentId });
     if (filter.activeOnly) qb.andWhere('u.active');
@@ -211,9 +207,17 @@ export class OrgUnitsService {
       .where('u.name IN (:...wanted) AND u.id <> :unitId', { wanted, unitId })
       .getRawMany<{ name: string; id: string }>();
     if (taken.length > 0) {
-      throw DomainError.conflict('ORG_UNIT_ALIAS_TAKEN', `Alias ${taken[0].name} is the name of another unit`, { alias: taken[0].name, unitId: taken[0].id });
+      throw DomainError.conflict('ORG_UNIT_ALIAS_TAKEN', `Alias ${taken[0].name} is the name of another unit`, {
+        alias: taken[0].name,
+        unitId: taken[0].id,
+      });
     }
-    await this.guardUnique(() => m.insert(OrgUnitAliasEntity, wanted.map((alias) => ({ alias, unitId }))));
+    await this.guardUnique(() =>
+      m.insert(
+        OrgUnitAliasEntity,
+        wanted.map((alias) => ({ alias, unitId })),
+      ),
+    );
     return wanted;
   }
 

@@ -69,13 +69,13 @@ export class UsersService {
   ) {}
 
   /** For sign-in only: the user with the password hash, by e-mail (case-insensitive). */
-  async findForSignIn(email: string): Promise<(UserEntity & { passwordHash: string | null }) | null> {
+  async findForSignIn(email: string): Promise<UserEntity | null> {
     return this.dataSource
       .getRepository(UserEntity)
       .createQueryBuilder('u')
       .addSelect('u.passwordHash')
       .where('lower(u.email) = lower(:email)', { email: email.trim() })
-      .getOne() as Promise<(UserEntity & { passwordHash: string | null }) | null>;
+      .getOne();
   }
 
   async recordSignIn(userId: string): Promise<void> {
@@ -150,7 +150,10 @@ export class UsersService {
           currentVersion: user.version,
         });
       }
-      if (id === actor.userId && (input.active === false || (input.roles && !input.roles.includes('admin') && user.roles.includes('admin')))) {
+      if (
+        id === actor.userId &&
+        (input.active === false || (input.roles && !input.roles.includes('admin') && user.roles.includes('admin')))
+      ) {
         throw new DomainError('unprocessable', 'USER_SELF_LOCKOUT', 'You cannot deactivate yourself or remove your own admin role');
       }
       const changes: Record<string, unknown> = {};
@@ -174,17 +177,24 @@ export class UsersService {
       if (passwordHash !== undefined) changes.passwordChanged = true;
       if (Object.keys(changes).length === 0) return toView((await this.findRow(m, id))!);
       user.version += 1;
-      await m.update(UserEntity, { id }, {
-        name: user.name,
-        phone: user.phone,
-        unitId: user.unitId,
-        active: user.active,
-        roles: user.roles,
-        version: user.version,
-        ...(passwordHash !== undefined ? { passwordHash } : {}),
-      });
+      await m.update(
+        UserEntity,
+        { id },
+        {
+          name: user.name,
+          phone: user.phone,
+          unitId: user.unitId,
+          active: user.active,
+          roles: user.roles,
+          version: user.version,
+          ...(passwordHash !== undefined ? { passwordHash } : {}),
+        },
+      );
       if (wasActive && !user.active) {
-        await m.query(`UPDATE auth_refresh_token SET revoked_at = now(), revoked_reason = 'user_deactivated' WHERE user_id = $1 AND revoked_at IS NULL`, [id]);
+        await m.query(
+          `UPDATE auth_refresh_token SET revoked_at = now(), revoked_reason = 'user_deactivated' WHERE user_id = $1 AND revoked_at IS NULL`,
+          [id],
+        );
       }
       await this.history.append(m, {
         entityType: USER_ENTITY,

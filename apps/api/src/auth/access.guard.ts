@@ -30,7 +30,7 @@ export class AccessGuard extends AuthGuard('jwt') {
   }
 
   override handleRequest<T>(err: unknown, user: T): T {
-    if (err) throw err;
+    if (err) throw err as Error;
     if (!user) throw new DomainError('unauthenticated', 'AUTH_REQUIRED', 'Sign in first: a valid access token is required');
     return user;
   }

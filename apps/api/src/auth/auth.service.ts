@@ -145,7 +145,13 @@ export class AuthService {
     });
     const payload: AccessTokenPayload = { sub: userId, sid: familyId };
     const accessToken = await this.jwt.signAsync(payload, { expiresIn: this.config.auth.accessTokenTtlSeconds });
-    return { accessToken, refreshToken: `${id}.${secret}`, tokenType: 'Bearer', expiresIn: this.config.auth.accessTokenTtlSeconds, refreshExpiresAt };
+    return {
+      accessToken,
+      refreshToken: `${id}.${secret}`,
+      tokenType: 'Bearer',
+      expiresIn: this.config.auth.accessTokenTtlSeconds,
+      refreshExpiresAt,
+    };
   }
 }
 

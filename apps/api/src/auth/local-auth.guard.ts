@@ -19,7 +19,7 @@ export class LocalAuthGuard extends AuthGuard('local') {
   }
 
   override handleRequest<T>(err: unknown, user: T): T {
-    if (err) throw err;
+    if (err) throw err as Error;
     if (!user) throw new DomainError('unauthenticated', 'AUTH_INVALID_CREDENTIALS', 'Wrong e-mail address or password');
     return user;
   }

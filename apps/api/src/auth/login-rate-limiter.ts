@@ -24,14 +24,7 @@ export class LoginRateLimiter {
   async admit(ip: string, email: string): Promise<void> {
     const { failures, attempts } = this.keys(ip, email);
     const window = this.config.auth.loginWindowSeconds;
-    const result = await this.redis
-      .multi()
-      .incr(attempts)
-      .expire(attempts, window, 'NX')
-      .get(failures)
-      .ttl(failures)
-      .ttl(attempts)
-      .exec();
+    const result = await this.redis.multi().incr(attempts).expire(attempts, window, 'NX').get(failures).ttl(failures).ttl(attempts).exec();
     if (!result) throw new DomainError('unavailable', 'RATE_LIMIT_UNAVAILABLE', 'Sign-in is unavailable right now');
     const attemptCount = Number(result[0][1]);
     const failureCount = Number(result[2][1] ?? 0);

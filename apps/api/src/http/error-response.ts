@@ -82,7 +82,10 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   }
   if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     const status = fastifyError.statusCode;
-    return { status, body: { code: CODE_OF_STATUS[status] ?? `HTTP_${status}`, message: fastifyError.message ?? 'Bad request', details: null } };
+    return {
+      status,
+      body: { code: CODE_OF_STATUS[status] ?? `HTTP_${status}`, message: fastifyError.message ?? 'Bad request', details: null },
+    };
   }
   return { status: 500, body: { code: 'INTERNAL_ERROR', message: 'Internal server error', details: null } };
 }

@@ -4,7 +4,15 @@ import { HistoryService } from '#audit';
 import { DomainError } from '#domain';
 import { ORG_UNIT_ENTITY, OrgUnitsService, type OrgUnitTreeNode, type OrgUnitView } from '#org';
 import { CurrentActor, RequirePermission, type SessionActor } from '../auth/access.decorators.js';
-import { CreateOrgUnitDto, HistoryRowDto, OrgUnitDto, OrgUnitQueryDto, OrgUnitTreeDto, ResolveUnitQueryDto, UpdateOrgUnitDto } from './org.dto.js';
+import {
+  CreateOrgUnitDto,
+  HistoryRowDto,
+  OrgUnitDto,
+  OrgUnitQueryDto,
+  OrgUnitTreeDto,
+  ResolveUnitQueryDto,
+  UpdateOrgUnitDto,
+} from './org.dto.js';
 
 /** The unit directory is readable by every signed-in user (units pick each other when assigning work). */
 @ApiTags('org-units')
@@ -64,7 +72,11 @@ export class OrgUnitsController {
   @Patch(':id')
   @RequirePermission('org.manage')
   @ApiOkResponse({ type: OrgUnitDto })
-  update(@CurrentActor() actor: SessionActor, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateOrgUnitDto): Promise<OrgUnitView> {
+  update(
+    @CurrentActor() actor: SessionActor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: UpdateOrgUnitDto,
+  ): Promise<OrgUnitView> {
     return this.units.update(actor, id, body);
   }
 }

@@ -64,7 +64,9 @@ export const DEMO_UNITS: DemoUnit = {
       name,
       kind: 'county',
       aliases: [`${name}人民政府`, `${name}政府`],
-      children: [{ code: `DT-${code}-STHJ`, name: `市生态环境局${name.slice(0, 2)}分局`, kind: 'section', aliases: [`${name}生态环境分局`] }],
+      children: [
+        { code: `DT-${code}-STHJ`, name: `市生态环境局${name.slice(0, 2)}分局`, kind: 'section', aliases: [`${name}生态环境分局`] },
+      ],
     })),
     {
       code: 'DT-JKQ',

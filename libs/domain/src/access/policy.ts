@@ -36,7 +36,7 @@ export type GrantScope = 'all' | 'subtree' | 'dispatched';
 
 type Grants = Partial<Record<Permission, GrantScope>>;
 
-const ADMIN: Grants = Object.fromEntries(PERMISSIONS.map((p) => [p, 'all'])) as Grants;
+const ADMIN: Grants = Object.fromEntries(PERMISSIONS.map((p) => [p, 'all']));
 
 export const ROLE_GRANTS: Record<Role, Grants> = {
   admin: ADMIN,
@@ -126,13 +126,7 @@ export function decide(actor: Actor, permission: Permission, resource: ResourceS
 }
 
 /** Throws the domain error that matches a refusal: not found outside read scope, else forbidden. */
-export function assertAllowed(
-  actor: Actor,
-  permission: Permission,
-  resource: ResourceScope,
-  entity: string,
-  id?: string,
-): void {
+export function assertAllowed(actor: Actor, permission: Permission, resource: ResourceScope, entity: string, id?: string): void {
   const decision = decide(actor, permission, resource);
   if (decision.allowed) return;
   if (decision.reason === 'not_found') throw DomainError.notFound(entity, id);
@@ -140,10 +134,7 @@ export function assertAllowed(
 }
 
 /** How a list query must be narrowed for the actor; repositories translate this to SQL. */
-export type ListScope =
-  | { kind: 'all' }
-  | { kind: 'none' }
-  | { kind: 'units'; unitPath: string; includeDispatched: boolean };
+export type ListScope = { kind: 'all' } | { kind: 'none' } | { kind: 'units'; unitPath: string; includeDispatched: boolean };
 
 export function listScope(actor: Actor, permission: Permission): ListScope {
   const scope = grantFor(actor, permission);

@@ -19,8 +19,5 @@ export type OrgUnitKind = (typeof ORG_UNIT_KINDS)[number];
 
 /** Unit names are compared without whitespace and full-width variants of ASCII. */
 export function normalizeUnitName(name: string): string {
-  return name
-    .normalize('NFKC')
-    .replace(/\s+/g, '')
-    .trim();
+  return name.normalize('NFKC').replace(/\s+/g, '').trim();
 }
