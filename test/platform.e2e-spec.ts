@@ -37,7 +37,11 @@ describe('health and API documentation (e2e)', () => {
   it('/api/docs serves the UI and /api/docs-json describes every route the app serves', async () => {
     const ui = await api.request('GET', '/api/docs');
     expect(ui.status).toBe(200);
-    expect(ui.raw).toContain('swagger');
+    expect(ui.raw).toContain('SwaggerUIBundle');
+    const asset = await api.request('GET', '/api/docs/assets/swagger-ui-bundle.js');
+    expect(asset.status).toBe(200);
+    expect(asset.raw.length).toBeGreaterThan(100_000);
+    expect((await api.request('GET', '/api/docs/assets/..%2Fpackage.json')).status).toBe(404);
     const doc = await api.request('GET', '/api/docs-json');
     expect(doc.status).toBe(200);
     const documented = new Set<string>();

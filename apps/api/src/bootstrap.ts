@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { RequestMethod, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '#config';
 import { JsonLogger, createLogger, logContext } from '#logging';
 import { AppModule } from './app.module.js';
+import { mountApiDocs } from './http/api-docs.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
@@ -38,20 +38,7 @@ export async function createApiApp(config: AppConfig, extraControllers: Type[] =
   app.setGlobalPrefix('api', { exclude: [{ path: 'health', method: RequestMethod.GET }] });
   app.enableShutdownHooks();
 
-  if (config.http.apiDocs) {
-    const doc = new DocumentBuilder()
-      .setTitle('Rectify (整改通) API')
-      .setDescription(
-        'Inspection rectification: org units, users, sign-in, and (in later versions) rectification items. ' +
-          'Every error has the shape {code, message, details}. Sign in at POST /api/auth/login and send ' +
-          'the access token as "Authorization: Bearer <token>".',
-      )
-      .setVersion('0.1.0')
-      .addBearerAuth()
-      .build();
-    const document = SwaggerModule.createDocument(app, doc);
-    SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', useGlobalPrefix: false });
-  }
+  if (config.http.apiDocs) mountApiDocs(app);
   await app.init();
   await fastify.ready();
   return app;
