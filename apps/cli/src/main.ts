@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { HistoryService } from '#audit';
-import { DomainError, isRole, type Role } from '#domain';
+import { DomainError } from '#domain';
 import { OrgUnitsService, PasswordHasher, UsersService } from '#org';
 import { createDataSource, migrate } from '#persistence';
+import { createAdmin } from './create-admin.js';
 import { seedDemo } from './demo/seed-demo.js';
 
 const USAGE = `rectify cli
@@ -50,11 +51,12 @@ async function main(): Promise<void> {
         if (!values.email || !values.name || !values['unit-code'] || !password) {
           throw new Error('create-admin needs --email, --name, --unit-code and a password (--password or RECTIFY_ADMIN_PASSWORD)');
         }
-        const code = values['unit-code'];
-        const found = await ds.query<{ id: string }[]>(`SELECT id FROM org_unit WHERE code = $1`, [code]);
-        const unitId = found[0]?.id ?? (await units.create(null, { code, name: code, kind: 'city' })).id;
-        const roles: Role[] = ['admin'].filter(isRole);
-        const user = await users.create(null, { email: values.email, name: values.name, unitId, roles, password });
+        const user = await createAdmin(ds, units, users, {
+          email: values.email,
+          name: values.name,
+          unitCode: values['unit-code'],
+          password,
+        });
         process.stdout.write(`administrator ${user.email} created (id ${user.id})\n`);
         break;
       }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import argon2 from 'argon2';
+import { DomainError } from '#domain';
 
 /** argon2id with the library's defaults (m=64 MiB, t=3, p=4). */
 @Injectable()
@@ -35,4 +36,10 @@ export function passwordProblems(password: string): string[] {
   const kinds = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(password)).length;
   if (kinds < 2) problems.push('must mix at least two of: lower case, upper case, digits, symbols');
   return problems;
+}
+
+/** Throws a field-level validation error if the password is too weak. */
+export function assertStrongPassword(password: string): void {
+  const problems = passwordProblems(password);
+  if (problems.length > 0) throw DomainError.validation('The password is too weak', [{ field: 'password', messages: problems }]);
 }

@@ -4,7 +4,7 @@ import { HistoryService } from '#audit';
 import { DomainError, assertAllowed, listScope, type Actor, type Role } from '#domain';
 import { OrgUnitEntity, PG_UNIQUE_VIOLATION, UserEntity, pgErrorCode } from '#persistence';
 import { escapeLike } from './org-units.service.js';
-import { PasswordHasher, passwordProblems } from './password-hasher.js';
+import { PasswordHasher, assertStrongPassword } from './password-hasher.js';
 
 export interface UserView {
   id: string;
@@ -112,7 +112,7 @@ export class UsersService {
   }
 
   async create(actor: Actor | null, input: CreateUser): Promise<UserView> {
-    if (input.password !== undefined) this.assertPassword(input.password);
+    if (input.password !== undefined) assertStrongPassword(input.password);
     const passwordHash = input.password !== undefined ? await this.hasher.hash(input.password) : null;
     return this.dataSource.transaction(async (m) => {
       await this.requireUnit(m, input.unitId);
@@ -140,7 +140,7 @@ export class UsersService {
   }
 
   async update(actor: Actor, id: string, input: UpdateUser): Promise<UserView> {
-    if (input.password !== undefined) this.assertPassword(input.password);
+    if (input.password !== undefined) assertStrongPassword(input.password);
     const passwordHash = input.password !== undefined ? await this.hasher.hash(input.password) : undefined;
     return this.dataSource.transaction(async (m) => {
       const user = await m.findOne(UserEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
@@ -207,11 +207,6 @@ export class UsersService {
       });
       return toView((await this.findRow(m, id))!);
     });
-  }
-
-  private assertPassword(password: string): void {
-    const problems = passwordProblems(password);
-    if (problems.length > 0) throw DomainError.validation('The password is too weak', [{ field: 'password', messages: problems }]);
   }
 
   private async requireUnit(m: EntityManager, unitId: string): Promise<void> {
