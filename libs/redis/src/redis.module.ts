@@ -21,7 +21,7 @@ class RedisCloser implements OnApplicationShutdown {
       provide: REDIS,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => {
-        const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 2, enableOfflineQueue: false, disconnectTimeout: 200 });
+        const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1, disconnectTimeout: 200 });
         // Connection errors are reported by /health and by the failing call; ioredis keeps reconnecting.
         const logger = new Logger('Redis');
         let lastError = '';
