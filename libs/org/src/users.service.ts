@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { HistoryService } from '#audit';
-import { DomainError, assertAllowed, listScope, type Actor, type Role } from '#domain';
+import { DomainError, assertAllowed, listScope, scopeOfPaths, type Actor, type Role } from '#domain';
 import { OrgUnitEntity, PG_UNIQUE_VIOLATION, UserEntity, pgErrorCode } from '#persistence';
 import { escapeLike } from './org-units.service.js';
 import { PasswordHasher, assertStrongPassword } from './password-hasher.js';
@@ -85,7 +85,7 @@ export class UsersService {
   async get(actor: Actor, id: string): Promise<UserView> {
     const row = await this.findRow(this.dataSource.manager, id);
     if (!row) throw DomainError.notFound('user', id);
-    assertAllowed(actor, 'user.read', { ownerUnitPaths: [row.unitPath] }, 'user', id);
+    assertAllowed(actor, 'user.read', { ownerScope: scopeOfPaths([row.unitPath]) }, 'user', id);
     return toView(row);
   }
 

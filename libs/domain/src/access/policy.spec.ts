@@ -1,5 +1,15 @@
 import { DomainError } from '../errors/domain-error.js';
-import { assertAllowed, decide, hasPermission, listScope, type Actor, type Permission, type ResourceScope } from './policy.js';
+import { ancestorIds } from '../org/unit-path.js';
+import {
+  assertAllowed,
+  decide,
+  hasPermission,
+  listScope,
+  scopeOfPaths,
+  type Actor,
+  type Permission,
+  type ResourceScope,
+} from './policy.js';
 import type { Role } from './roles.js';
 
 // A city with two departments; department A has a section.
@@ -8,11 +18,13 @@ const A = '/city/a/';
 const A_SECTION = '/city/a/s/';
 const B = '/city/b/';
 
-const actor = (roles: Role[], unitPath = A): Actor => ({ userId: 'u', unitId: 'x', unitPath, roles });
+const actor = (roles: Role[], unitPath = A): Actor => ({ userId: 'u', unitId: ancestorIds(unitPath).at(-1)!, unitPath, roles });
+const owned = (...paths: string[]): ResourceScope => ({ ownerScope: scopeOfPaths(paths) });
 
-const OWN: ResourceScope = { ownerUnitPaths: [A_SECTION] };
-const OTHER: ResourceScope = { ownerUnitPaths: [B] };
-const DISPATCHED_BY_A: ResourceScope = { ownerUnitPaths: [B], dispatcherUnitPath: A };
+const OWN = owned(A_SECTION);
+const OTHER = owned(B);
+const DISPATCHED_BY_A: ResourceScope = { ...owned(B), dispatcherScope: scopeOfPaths([A]) };
+const ACCEPTED_BY_A: ResourceScope = { ...owned(B), acceptanceScope: scopeOfPaths([A]) };
 
 type Outcome = 'allowed' | 'forbidden' | 'not_found';
 const outcome = (a: Actor, p: Permission, r: ResourceScope): Outcome => {
@@ -35,6 +47,9 @@ describe('policy: every role × own/other unit × read/write', () => {
     ['unit_officer', 'dispatched by own unit', DISPATCHED_BY_A, 'not_found', 'not_found'],
     ['verifier', 'own', OWN, 'allowed', 'forbidden'],
     ['verifier', 'other', OTHER, 'not_found', 'not_found'],
+    ['verifier', 'accepted by own unit', ACCEPTED_BY_A, 'allowed', 'forbidden'],
+    ['unit_officer', 'accepted by own unit', ACCEPTED_BY_A, 'not_found', 'not_found'],
+    ['dispatcher', 'accepted by own unit', ACCEPTED_BY_A, 'not_found', 'not_found'],
   ];
 
   it.each(table)('%s on a %s item: read %s, write %s', (role, _label, resource, read, write) => {
@@ -61,17 +76,17 @@ describe('policy: every role × own/other unit × read/write', () => {
 
 describe('policy: scope details', () => {
   it('a unit sees its whole subtree but not its parent', () => {
-    expect(outcome(actor(['unit_officer'], A), 'item.read', { ownerUnitPaths: [A_SECTION] })).toBe('allowed');
-    expect(outcome(actor(['unit_officer'], A_SECTION), 'item.read', { ownerUnitPaths: [A] })).toBe('not_found');
-    expect(outcome(actor(['unit_officer'], CITY), 'item.read', { ownerUnitPaths: [B] })).toBe('allowed');
+    expect(outcome(actor(['unit_officer'], A), 'item.read', owned(A_SECTION))).toBe('allowed');
+    expect(outcome(actor(['unit_officer'], A_SECTION), 'item.read', owned(A))).toBe('not_found');
+    expect(outcome(actor(['unit_officer'], CITY), 'item.read', owned(B))).toBe('allowed');
   });
 
   it('a path prefix of another id is not an ancestor', () => {
-    expect(outcome(actor(['unit_officer'], '/city/a/'), 'item.read', { ownerUnitPaths: ['/city/ab/'] })).toBe('not_found');
+    expect(outcome(actor(['unit_officer'], '/city/a/'), 'item.read', owned('/city/ab/'))).toBe('not_found');
   });
 
   it('an item with several owner units is visible to each of them', () => {
-    const shared: ResourceScope = { ownerUnitPaths: [B, A_SECTION] };
+    const shared = owned(B, A_SECTION);
     expect(outcome(actor(['unit_officer'], A), 'item.act', shared)).toBe('allowed');
     expect(outcome(actor(['unit_officer'], B), 'item.act', shared)).toBe('allowed');
   });
@@ -81,6 +96,9 @@ describe('policy: scope details', () => {
     expect(outcome(both, 'item.act', OWN)).toBe('allowed');
     expect(outcome(both, 'item.verify', OWN)).toBe('allowed');
     expect(outcome(both, 'item.verify', OTHER)).toBe('not_found');
+    // acting as verifier on work accepted by its unit, but not as its officer
+    expect(outcome(both, 'item.verify', ACCEPTED_BY_A)).toBe('allowed');
+    expect(outcome(both, 'item.act', ACCEPTED_BY_A)).toBe('forbidden');
   });
 
   it('auditors may record spot checks but change nothing else', () => {
@@ -101,8 +119,27 @@ describe('policy: scope details', () => {
   it('list scopes narrow by unit and include dispatched work for dispatchers', () => {
     expect(listScope(actor(['admin']), 'item.read')).toEqual({ kind: 'all' });
     expect(listScope(actor(['auditor']), 'user.read')).toEqual({ kind: 'all' });
-    expect(listScope(actor(['dispatcher']), 'item.read')).toEqual({ kind: 'units', unitPath: A, includeDispatched: true });
-    expect(listScope(actor(['unit_officer']), 'item.read')).toEqual({ kind: 'units', unitPath: A, includeDispatched: false });
+    expect(listScope(actor(['dispatcher']), 'item.read')).toEqual({
+      kind: 'units',
+      unitId: 'a',
+      unitPath: A,
+      dispatched: true,
+      accepting: false,
+    });
+    expect(listScope(actor(['unit_officer']), 'item.read')).toEqual({
+      kind: 'units',
+      unitId: 'a',
+      unitPath: A,
+      dispatched: false,
+      accepting: false,
+    });
+    expect(listScope(actor(['verifier', 'dispatcher']), 'item.read')).toEqual({
+      kind: 'units',
+      unitId: 'a',
+      unitPath: A,
+      dispatched: true,
+      accepting: true,
+    });
     // the widest grant wins when roles overlap
     expect(listScope(actor(['unit_officer', 'auditor']), 'item.read')).toEqual({ kind: 'all' });
   });

@@ -1,5 +1,5 @@
 import { DomainError } from '../errors/domain-error.js';
-import { isWithin } from '../org/unit-path.js';
+import { ancestorIds } from '../org/unit-path.js';
 import type { Role } from './roles.js';
 
 /**
@@ -9,6 +9,7 @@ import type { Role } from './roles.js';
  *  - 'all'        every resource
  *  - 'subtree'    resources owned by the actor's unit or a unit below it
  *  - 'dispatched' like 'subtree', plus resources dispatched by a unit in the actor's subtree
+ *  - 'accepting'  like 'subtree', plus resources whose acceptance body is in the actor's subtree
  *
  * Things outside what the actor may READ are reported as not found, so that ids of other
  * units' data leak nothing; things the actor can read but not change are forbidden.
@@ -32,7 +33,7 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-export type GrantScope = 'all' | 'subtree' | 'dispatched';
+export type GrantScope = 'all' | 'subtree' | 'dispatched' | 'accepting';
 
 type Grants = Partial<Record<Permission, GrantScope>>;
 
@@ -66,8 +67,8 @@ export const ROLE_GRANTS: Record<Role, Grants> = {
   verifier: {
     'org.read': 'all',
     'user.read': 'subtree',
-    'item.read': 'subtree',
-    'item.verify': 'subtree',
+    'item.read': 'accepting',
+    'item.verify': 'accepting',
     'calendar.read': 'all',
   },
 };
@@ -80,24 +81,37 @@ export interface Actor {
   roles: readonly Role[];
 }
 
-/** Where a resource belongs: the units that own it and, for dispatched work, the dispatching unit. */
+/**
+ * Where a resource belongs, as scope sets: the ids of the owning units and of all their
+ * ancestors. A unit's subtree holds the resource exactly when the set contains the unit's id.
+ */
 export interface ResourceScope {
-  ownerUnitPaths: readonly string[];
-  dispatcherUnitPath?: string | null;
+  ownerScope: readonly string[];
+  /** The dispatching unit and its ancestors (dispatched work). */
+  dispatcherScope?: readonly string[];
+  /** The acceptance bodies and their ancestors (work to be accepted). */
+  acceptanceScope?: readonly string[];
+}
+
+/** The scope set of units given by their materialised paths. */
+export function scopeOfPaths(paths: readonly string[]): string[] {
+  return [...new Set(paths.flatMap(ancestorIds))];
 }
 
 export type Decision = { allowed: true } | { allowed: false; reason: 'forbidden' | 'not_found' };
 
-const SCOPE_RANK: Record<GrantScope, number> = { subtree: 1, dispatched: 2, all: 3 };
+const SCOPE_RANK: Record<GrantScope, number> = { subtree: 1, dispatched: 2, accepting: 2, all: 3 };
 
 /** The widest scope any of the actor's roles grants for a permission, or null. */
 export function grantFor(actor: Pick<Actor, 'roles'>, permission: Permission): GrantScope | null {
   let best: GrantScope | null = null;
-  for (const role of actor.roles) {
-    const scope = ROLE_GRANTS[role]?.[permission];
-    if (scope && (!best || SCOPE_RANK[scope] > SCOPE_RANK[best])) best = scope;
-  }
+  for (const scope of grantsFor(actor, permission)) if (!best || SCOPE_RANK[scope] > SCOPE_RANK[best]) best = scope;
   return best;
+}
+
+/** Every scope the actor's roles grant for a permission (roles add up). */
+export function grantsFor(actor: Pick<Actor, 'roles'>, permission: Permission): GrantScope[] {
+  return [...new Set(actor.roles.map((role) => ROLE_GRANTS[role]?.[permission]).filter((s): s is GrantScope => !!s))];
 }
 
 /** Whether some role of the actor holds the permission at all (route-level check). */
@@ -106,10 +120,20 @@ export function hasPermission(actor: Pick<Actor, 'roles'>, permission: Permissio
 }
 
 function covers(scope: GrantScope, actor: Actor, resource: ResourceScope): boolean {
-  if (scope === 'all') return true;
-  const owned = resource.ownerUnitPaths.some((p) => isWithin(p, actor.unitPath));
-  if (owned) return true;
-  return scope === 'dispatched' && !!resource.dispatcherUnitPath && isWithin(resource.dispatcherUnitPath, actor.unitPath);
+  switch (scope) {
+    case 'all':
+      return true;
+    case 'subtree':
+      return resource.ownerScope.includes(actor.unitId);
+    case 'dispatched':
+      return resource.ownerScope.includes(actor.unitId) || !!resource.dispatcherScope?.includes(actor.unitId);
+    case 'accepting':
+      return resource.ownerScope.includes(actor.unitId) || !!resource.acceptanceScope?.includes(actor.unitId);
+  }
+}
+
+function coversAny(actor: Actor, permission: Permission, resource: ResourceScope): boolean {
+  return grantsFor(actor, permission).some((scope) => covers(scope, actor, resource));
 }
 
 function readPermissionOf(permission: Permission): Permission {
@@ -118,10 +142,8 @@ function readPermissionOf(permission: Permission): Permission {
 }
 
 export function decide(actor: Actor, permission: Permission, resource: ResourceScope): Decision {
-  const readScope = grantFor(actor, readPermissionOf(permission));
-  if (!readScope || !covers(readScope, actor, resource)) return { allowed: false, reason: 'not_found' };
-  const scope = grantFor(actor, permission);
-  if (!scope || !covers(scope, actor, resource)) return { allowed: false, reason: 'forbidden' };
+  if (!coversAny(actor, readPermissionOf(permission), resource)) return { allowed: false, reason: 'not_found' };
+  if (!coversAny(actor, permission, resource)) return { allowed: false, reason: 'forbidden' };
   return { allowed: true };
 }
 
@@ -133,12 +155,22 @@ export function assertAllowed(actor: Actor, permission: Permission, resource: Re
   throw DomainError.forbidden(`Your roles do not allow ${permission} on this ${entity}`, { permission });
 }
 
-/** How a list query must be narrowed for the actor; repositories translate this to SQL. */
-export type ListScope = { kind: 'all' } | { kind: 'none' } | { kind: 'units'; unitPath: string; includeDispatched: boolean };
+/**
+ * How a list query must be narrowed for the actor; repositories translate this to SQL:
+ * owned by the actor's subtree, or (when the flags say so) dispatched or accepted by it.
+ */
+export type ListScope =
+  { kind: 'all' } | { kind: 'none' } | { kind: 'units'; unitId: string; unitPath: string; dispatched: boolean; accepting: boolean };
 
 export function listScope(actor: Actor, permission: Permission): ListScope {
-  const scope = grantFor(actor, permission);
-  if (!scope) return { kind: 'none' };
-  if (scope === 'all') return { kind: 'all' };
-  return { kind: 'units', unitPath: actor.unitPath, includeDispatched: scope === 'dispatched' };
+  const scopes = grantsFor(actor, permission);
+  if (scopes.length === 0) return { kind: 'none' };
+  if (scopes.includes('all')) return { kind: 'all' };
+  return {
+    kind: 'units',
+    unitId: actor.unitId,
+    unitPath: actor.unitPath,
+    dispatched: scopes.includes('dispatched'),
+    accepting: scopes.includes('accepting'),
+  };
 }
