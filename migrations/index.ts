@@ -1,4 +1,5 @@
 import { Foundation1764000000000 } from './1764000000000-foundation.js';
+import { RectificationItems1764100000000 } from './1764100000000-rectification-items.js';
 
 /** Every migration, in order. Listed explicitly so tsc, swc, Jest and the CLI see one set. */
-export const MIGRATIONS = [Foundation1764000000000];
+export const MIGRATIONS = [Foundation1764000000000, RectificationItems1764100000000];

@@ -2,6 +2,7 @@ import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DataSource } from 'typeorm';
 import { loadConfig } from '#config';
+import type { Clock } from '#domain';
 import { createApiApp } from '../../apps/api/src/bootstrap.js';
 import { openTestDataSource } from './database.js';
 import { Factory, TEST_PASSWORD } from './factories.js';
@@ -30,11 +31,11 @@ export class TestApi {
     readonly factory: Factory,
   ) {}
 
-  static async start(opts: { env?: Record<string, string>; extraControllers?: Type[] } = {}): Promise<TestApi> {
+  static async start(opts: { env?: Record<string, string>; extraControllers?: Type[]; clock?: Clock } = {}): Promise<TestApi> {
     const ds = await openTestDataSource();
     // Behind a trusted proxy, so tests can speak from different client addresses (X-Forwarded-For).
     const config = loadConfig({ ...process.env, TRUST_PROXY: 'true', ...opts.env });
-    const app = await createApiApp(config, opts.extraControllers);
+    const app = await createApiApp(config, { extraControllers: opts.extraControllers, clock: opts.clock });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.getHttpServer().address() as { port: number };
     return new TestApi(app, `http://127.0.0.1:${address.port}`, ds, new Factory(ds));

@@ -1,25 +1,55 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuditModule } from '#audit';
-import { AppConfigModule, type AppConfig } from '#config';
+import { AppConfigModule, ClockModule, type AppConfig } from '#config';
+import type { Clock } from '#domain';
 import { OrgModule } from '#org';
 import { PersistenceModule } from '#persistence';
 import { RedisModule } from '#redis';
+import { ItemsModule } from '#items';
 import { AuthModule } from './auth/auth.module.js';
 import { HealthController } from './health/health.controller.js';
 import { ErrorFilter } from './http/error.filter.js';
+import { AuditController } from './items/audit.controller.js';
+import { BatchesController } from './items/batches.controller.js';
+import { ItemsController } from './items/items.controller.js';
 import { createValidationPipe } from './http/validation.pipe.js';
 import { OrgUnitsController } from './org/org-units.controller.js';
 import { UsersController } from './org/users.controller.js';
 
+export interface ApiOptions {
+  /** Controllers mounted only by tests. */
+  extraControllers?: Type[];
+  /** The clock services read "now" from (the system clock unless a test controls it). */
+  clock?: Clock;
+}
+
 @Module({})
 export class AppModule {
-  /** The HTTP application for a validated config; tests may mount extra controllers. */
-  static forRoot(config: AppConfig, extraControllers: Type[] = []): DynamicModule {
+  /** The HTTP application for a validated config. */
+  static forRoot(config: AppConfig, options: ApiOptions = {}): DynamicModule {
+    const extraControllers = options.extraControllers ?? [];
     return {
       module: AppModule,
-      imports: [AppConfigModule.forRoot(config), PersistenceModule, AuditModule, RedisModule, OrgModule, AuthModule],
-      controllers: [HealthController, OrgUnitsController, UsersController, ...extraControllers],
+      imports: [
+        AppConfigModule.forRoot(config),
+        ClockModule.forRoot(options.clock),
+        PersistenceModule,
+        AuditModule,
+        RedisModule,
+        OrgModule,
+        AuthModule,
+        ItemsModule,
+      ],
+      controllers: [
+        HealthController,
+        OrgUnitsController,
+        UsersController,
+        BatchesController,
+        ItemsController,
+        AuditController,
+        ...extraControllers,
+      ],
       providers: [
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { RequestMethod, type Type } from '@nestjs/common';
+import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import multipart from '@fastify/multipart';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '#config';
 import { JsonLogger, createLogger, logContext } from '#logging';
-import { AppModule } from './app.module.js';
+import { AppModule, type ApiOptions } from './app.module.js';
 import { mountApiDocs } from './http/api-docs.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
 /** Builds the HTTP application; used by main and by the end-to-end tests alike. */
-export async function createApiApp(config: AppConfig, extraControllers: Type[] = []): Promise<NestFastifyApplication> {
+export async function createApiApp(config: AppConfig, options: ApiOptions = {}): Promise<NestFastifyApplication> {
   const logger = createLogger(config.log.level, 'api');
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
@@ -22,7 +23,7 @@ export async function createApiApp(config: AppConfig, extraControllers: Type[] =
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, extraControllers), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, {
     logger: new JsonLogger(logger),
     abortOnError: false,
   });
@@ -34,6 +35,9 @@ export async function createApiApp(config: AppConfig, extraControllers: Type[] =
     void reply.header('x-request-id', req.id);
     logContext.run({ reqId: req.id }, done);
   });
+
+  // Evidence uploads: one file per request, bounded; Fastify's JSON body limit does not apply to them.
+  await app.register(multipart, { limits: { fileSize: config.http.uploadLimitBytes, files: 1, fields: 5, parts: 6 } });
 
   app.setGlobalPrefix('api', { exclude: [{ path: 'health', method: RequestMethod.GET }] });
   app.enableShutdownHooks();

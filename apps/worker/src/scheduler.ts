@@ -1,7 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { JOBS, QUEUES, TIME_ZONE } from '#queue';
+import { TIME_ZONE } from '#domain';
+import { JOBS, QUEUES } from '#queue';
 import { MaintenanceProcessor } from './maintenance.processor.js';
 
 /** Every job name in the registry, with the processor that declares it handles it. */

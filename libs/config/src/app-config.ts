@@ -35,6 +35,7 @@ const schema = z.object({
     .default(20 * 1024 * 1024),
   TRUST_PROXY: bool.default(false),
   API_DOCS: bool.default(true),
+  EVIDENCE_DIR: z.string().min(1).default('.data/evidence'),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -53,6 +54,7 @@ export interface AppConfig {
   log: { level: Env['LOG_LEVEL'] };
   database: { url: string; poolSize: number };
   redis: { url: string; queuePrefix: string };
+  storage: { evidenceDir: string };
   auth: {
     jwtSecret: string;
     accessTokenTtlSeconds: number;
@@ -97,6 +99,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     log: { level: e.LOG_LEVEL },
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
     redis: { url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX },
+    storage: { evidenceDir: e.EVIDENCE_DIR },
     auth: {
       jwtSecret: e.JWT_SECRET,
       accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,

@@ -5,3 +5,6 @@ export * from './org/unit-path.js';
 export * from './audit/chain.js';
 export * from './workflow/engine.js';
 export * from './workflow/rectification.workflow.js';
+export * from './time/clock.js';
+export * from './items/sources.js';
+export * from './items/overdue.js';

@@ -19,5 +19,3 @@ export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
   removeOnComplete: { count: 1000 },
   removeOnFail: false,
 };
-
-export const TIME_ZONE = 'Asia/Shanghai';

@@ -21,6 +21,7 @@ const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
   not_found: HttpStatus.NOT_FOUND,
   conflict: HttpStatus.CONFLICT,
   unprocessable: HttpStatus.UNPROCESSABLE_ENTITY,
+  too_large: HttpStatus.PAYLOAD_TOO_LARGE,
   rate_limited: HttpStatus.TOO_MANY_REQUESTS,
   unavailable: HttpStatus.SERVICE_UNAVAILABLE,
 };
@@ -41,11 +42,14 @@ const CODE_OF_STATUS: Record<number, string> = {
 };
 
 /** Fastify's own errors (body parsing, limits) carry a code; give each a clear message. */
-const FASTIFY_ERRORS: Record<string, { code: string; message: string }> = {
+const FASTIFY_ERRORS: Record<string, { code: string; message: string; status?: number }> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'MALFORMED_JSON', message: 'The request body is not valid JSON' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'MALFORMED_JSON', message: 'The request body is empty but declared as JSON' },
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is larger than the allowed limit' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'This content type is not accepted; send application/json' },
+  FST_REQ_FILE_TOO_LARGE: { code: 'FILE_TOO_LARGE', message: 'The file is larger than the allowed upload limit' },
+  FST_INVALID_MULTIPART_CONTENT_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send the file as multipart/form-data', status: 415 },
+  FST_FILES_LIMIT: { code: 'TOO_MANY_FILES', message: 'Send one file per request' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'BAD_REQUEST', message: 'The Content-Length header does not match the body' },
 };
 
@@ -64,7 +68,8 @@ export function toErrorResponse(error: unknown): ErrorResponse {
     // Nest wraps Fastify's own errors (body parsing, limits); their code is on the cause.
     const fastifyCode = (error.cause as { code?: string } | undefined)?.code;
     const wrapped = fastifyCode ? FASTIFY_ERRORS[fastifyCode] : undefined;
-    if (wrapped) return { status: error.getStatus(), body: { code: wrapped.code, message: wrapped.message, details: null } };
+    if (wrapped)
+      return { status: wrapped.status ?? error.getStatus(), body: { code: wrapped.code, message: wrapped.message, details: null } };
     const status = error.getStatus();
     const response = error.getResponse();
     const message =
@@ -78,7 +83,7 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   const fastifyError = error as { code?: string; statusCode?: number; message?: string };
   const known = fastifyError?.code ? FASTIFY_ERRORS[fastifyError.code] : undefined;
   if (known) {
-    return { status: fastifyError.statusCode ?? 400, body: { code: known.code, message: known.message, details: null } };
+    return { status: known.status ?? fastifyError.statusCode ?? 400, body: { code: known.code, message: known.message, details: null } };
   }
   if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     const status = fastifyError.statusCode;

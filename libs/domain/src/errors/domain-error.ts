@@ -10,6 +10,7 @@ export type DomainErrorKind =
   | 'not_found' // absent, or outside the caller's scope (404)
   | 'conflict' // state or version conflict (409)
   | 'unprocessable' // well-formed but a business rule is not met (422)
+  | 'too_large' // an upload beyond the limit (413)
   | 'rate_limited' // too many attempts (429)
   | 'unavailable'; // a dependency is down (503)
 

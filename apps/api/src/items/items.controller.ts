@@ -1,0 +1,155 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { HistoryService } from '#audit';
+import { APP_CONFIG, type AppConfig } from '#config';
+import { DomainError } from '#domain';
+import {
+  EvidenceService,
+  ITEM_ENTITY,
+  ItemNotesService,
+  ItemsService,
+  TransitionService,
+  type CommentView,
+  type EvidenceView,
+  type ItemDetail,
+  type ItemPage,
+  type ProgressView,
+  type TransitionResult,
+} from '#items';
+import { CurrentActor, RequirePermission, type SessionActor } from '../auth/access.decorators.js';
+import { HistoryRowDto } from '../org/org.dto.js';
+import { CommentDto, CreateItemDto, ItemQueryDto, TransitionDto, UpdateItemDto } from './items.dto.js';
+
+/** Rectification items. Every state change goes through POST /items/:id/transitions. */
+@ApiTags('items')
+@ApiBearerAuth()
+@Controller('items')
+export class ItemsController {
+  constructor(
+    private readonly items: ItemsService,
+    private readonly transitions: TransitionService,
+    private readonly evidence: EvidenceService,
+    private readonly notes: ItemNotesService,
+    private readonly history: HistoryService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  @RequirePermission('item.read')
+  @ApiOkResponse({ description: '{data, total, page, pageSize}: the items in your scope that match' })
+  list(@CurrentActor() actor: SessionActor, @Query() query: ItemQueryDto): Promise<ItemPage> {
+    return this.items.list(actor, query);
+  }
+
+  @Post()
+  @RequirePermission('item.create')
+  @ApiCreatedResponse({ description: 'The new item, as a draft' })
+  create(@CurrentActor() actor: SessionActor, @Body() body: CreateItemDto): Promise<ItemDetail> {
+    return this.items.create(actor, body);
+  }
+
+  @Get(':id')
+  @RequirePermission('item.read')
+  @ApiOkResponse({ description: 'The item with its units, deadlines, extensions, acceptances and the actions open to you' })
+  get(@CurrentActor() actor: SessionActor, @Param('id', ParseUUIDPipe) id: string): Promise<ItemDetail> {
+    return this.items.get(actor, id);
+  }
+
+  @Patch(':id')
+  @RequirePermission('item.act')
+  @ApiOkResponse({ description: 'Ledger fields, editable while draft or assigned' })
+  update(@CurrentActor() actor: SessionActor, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateItemDto): Promise<ItemDetail> {
+    return this.items.update(actor, id, body);
+  }
+
+  @Get(':id/actions')
+  @RequirePermission('item.read')
+  @ApiOkResponse({ description: 'The actions you may take on the item now, and what blocks the others' })
+  actions(@CurrentActor() actor: SessionActor, @Param('id', ParseUUIDPipe) id: string) {
+    return this.transitions.available(actor, id);
+  }
+
+  @Post(':id/transitions')
+  @RequirePermission('item.read')
+  @HttpCode(200)
+  @ApiOkResponse({ description: 'The state change; 409 for a stale version or wrong state, 422 naming what is missing' })
+  transition(
+    @CurrentActor() actor: SessionActor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: TransitionDto,
+  ): Promise<TransitionResult> {
+    return this.transitions.transition(actor, id, body);
+  }
+
+  @Get(':id/history')
+  @RequirePermission('item.read')
+  @ApiOkResponse({ type: [HistoryRowDto] })
+  async historyOf(@CurrentActor() actor: SessionActor, @Param('id', ParseUUIDPipe) id: string): Promise<HistoryRowDto[]> {
+    await this.items.get(actor, id);
+    return this.history.list(ITEM_ENTITY, id);
+  }
+
+  @Get(':id/progress')
+  @RequirePermission('item.read')
+  @ApiOkResponse({ description: 'Dated progress reports' })
+  progress(@CurrentActor() actor: SessionActor, @Param('id', ParseUUIDPipe) id: string): Promise<ProgressView[]> {
+    return this.notes.progress(actor, id);
+  }
+
+  @Get(':id/comments')
+  @RequirePermission('item.read')
+  comments(@CurrentActor() actor: SessionActor, @Param('id', ParseUUIDPipe) id: string): Promise<CommentView[]> {
+    return this.notes.comments(actor, id);
+  }
+
+  @Post(':id/comments')
+  @RequirePermission('item.read')
+  addComment(@CurrentActor() actor: SessionActor, @Param('id', ParseUUIDPipe) id: string, @Body() body: CommentDto): Promise<CommentView> {
+    return this.notes.addComment(actor, id, body.text);
+  }
+
+  @Get(':id/evidence')
+  @RequirePermission('item.read')
+  @ApiOkResponse({ description: 'Evidence files with size and SHA-256' })
+  evidenceList(@CurrentActor() actor: SessionActor, @Param('id', ParseUUIDPipe) id: string): Promise<EvidenceView[]> {
+    return this.evidence.list(actor, id);
+  }
+
+  @Post(':id/evidence')
+  @RequirePermission('item.read')
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
+  @ApiCreatedResponse({ description: 'Stored; PDF, images and Office documents only (checked by content), size-limited' })
+  async upload(
+    @CurrentActor() actor: SessionActor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Req() req: FastifyRequest,
+  ): Promise<EvidenceView> {
+    if (!req.isMultipart())
+      throw new DomainError('validation', 'MULTIPART_REQUIRED', 'Send the file as multipart/form-data in a field named file');
+    const file = await req.file();
+    if (!file || file.fieldname !== 'file')
+      throw DomainError.validation('No file was sent', [{ field: 'file', messages: ['is required'] }]);
+    return this.evidence.upload(actor, id, { stream: file.file, filename: file.filename, limitBytes: this.config.http.uploadLimitBytes });
+  }
+
+  @Get(':id/evidence/:evidenceId')
+  @RequirePermission('item.read')
+  @ApiOkResponse({ description: 'The file itself' })
+  async download(
+    @CurrentActor() actor: SessionActor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('evidenceId', ParseUUIDPipe) evidenceId: string,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const { view, stream } = await this.evidence.open(actor, id, evidenceId);
+    await reply
+      .type(view.contentType)
+      .header('content-length', view.sizeBytes)
+      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(view.filename)}`)
+      .header('x-content-sha256', view.sha256)
+      .header('x-content-type-options', 'nosniff')
+      .send(stream);
+  }
+}

@@ -1,0 +1,408 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import {
+  DOMAINS,
+  ITEM_TYPES,
+  RECTIFICATION_ACTIONS,
+  RECTIFICATION_STATES,
+  SOURCE_TYPES,
+  type Domain,
+  type ItemType,
+  type RectificationAction,
+  type RectificationState,
+  type SourceType,
+} from '#domain';
+import { ITEM_SORTS, type ItemSort } from '#items';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const IsDate = (): PropertyDecorator => {
+  const strict = IsISO8601({ strict: true }, { message: '$property must be a real date (YYYY-MM-DD)' });
+  const shape = Matches(DATE, { message: '$property must be a date (YYYY-MM-DD)' });
+  return (target, key) => {
+    strict(target, key);
+    shape(target, key);
+  };
+};
+const toBool = ({ value }: { value: unknown }): unknown => (value === 'true' ? true : value === 'false' ? false : value);
+const toList = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.split(',').filter(Boolean) : value);
+
+export class AcceptanceLevelDto {
+  @ApiProperty({ example: 'city', description: 'county / city / province, or another name' })
+  @IsString()
+  @Length(1, 30)
+  level: string;
+
+  @ApiPropertyOptional({ example: '市级验收' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 50)
+  label?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'The acceptance body; empty for county = the item’s county' })
+  @IsOptional()
+  @IsUUID()
+  unitId?: string | null;
+}
+
+export class CreateBatchDto {
+  @ApiProperty({ example: 'ZY-3-FK' })
+  @IsString()
+  @Length(1, 64)
+  code: string;
+
+  @ApiProperty({ example: '第三轮中央生态环境保护督察反馈问题' })
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  @ApiProperty({ enum: SOURCE_TYPES })
+  @IsIn(SOURCE_TYPES)
+  sourceType: SourceType;
+
+  @ApiPropertyOptional({ example: 3 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(99)
+  round?: number;
+
+  @ApiPropertyOptional({ example: '中央第三生态环境保护督察组' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  issuer?: string;
+
+  @ApiPropertyOptional({ example: '2024-06-15' })
+  @IsOptional()
+  @IsDate()
+  issuedOn?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(0, 5000)
+  description?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Defaults to your unit' })
+  @IsOptional()
+  @IsUUID()
+  dispatcherUnitId?: string;
+
+  @ApiPropertyOptional({ type: [AcceptanceLevelDto], description: 'Defaults by source type (e.g. county → city → province)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(6)
+  @ValidateNested({ each: true })
+  @Type(() => AcceptanceLevelDto)
+  acceptanceChain?: AcceptanceLevelDto[];
+
+  @ApiPropertyOptional({ description: 'Public notice (公示) days after the last acceptance; 0 = none', minimum: 0, maximum: 60 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(60)
+  noticeDays?: number;
+}
+
+export class CooperatingPartDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  unitId: string;
+
+  @ApiPropertyOptional({ description: 'What this unit is responsible for' })
+  @IsOptional()
+  @IsString()
+  @Length(0, 2000)
+  part?: string;
+
+  @ApiPropertyOptional({ example: '2026-06-30' })
+  @IsOptional()
+  @IsDate()
+  subDeadline?: string;
+}
+
+export class StageNodeDto {
+  @ApiProperty({ example: '完成方案编制' })
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  @ApiProperty({ example: '2026-03-31' })
+  @IsDate()
+  due: string;
+}
+
+class ItemFieldsDto {
+  @ApiProperty({ example: '部分区县散煤复烧问题突出' })
+  @IsString()
+  @Length(1, 500)
+  title: string;
+
+  @ApiPropertyOptional({ description: '反馈问题原文' })
+  @IsOptional()
+  @IsString()
+  @Length(0, 20000)
+  feedbackText?: string;
+
+  @ApiProperty({ enum: DOMAINS })
+  @IsIn(DOMAINS)
+  domain: Domain;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true })
+  @IsOptional()
+  @IsUUID()
+  countyUnitId?: string | null;
+
+  @ApiPropertyOptional({ description: '整改目标' })
+  @IsOptional()
+  @IsString()
+  @Length(0, 5000)
+  goal?: string;
+
+  @ApiPropertyOptional({ description: '整改措施' })
+  @IsOptional()
+  @IsString()
+  @Length(0, 20000)
+  measures?: string;
+
+  @ApiProperty({ enum: ITEM_TYPES, description: 'immediate 立行立改 / deadline 限期整改 / ongoing 长期坚持' })
+  @IsIn(ITEM_TYPES)
+  type: ItemType;
+
+  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'One or more lead units (牵头单位)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  leadUnitIds?: string[];
+
+  @ApiPropertyOptional({ type: [CooperatingPartDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => CooperatingPartDto)
+  cooperating?: CooperatingPartDto[];
+
+  @ApiPropertyOptional({ description: '责任领导' })
+  @IsOptional()
+  @IsString()
+  @Length(0, 100)
+  responsibleLeader?: string;
+
+  @ApiPropertyOptional({ description: '责任人' })
+  @IsOptional()
+  @IsString()
+  @Length(0, 100)
+  responsiblePerson?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^[0-9+\-() ]{5,30}$/, { message: 'responsiblePhone may contain digits, spaces and + - ( ) only' })
+  responsiblePhone?: string;
+
+  @ApiPropertyOptional({ type: [StageNodeDto], description: '阶段节点' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => StageNodeDto)
+  stageNodes?: StageNodeDto[];
+
+  @ApiPropertyOptional({ example: '2026-12-31', description: '整改时限' })
+  @IsOptional()
+  @IsDate()
+  deadline?: string;
+}
+
+export class CreateItemDto extends ItemFieldsDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  batchId: string;
+
+  @ApiProperty({ example: 'ZY3-01', description: 'Unique within the batch' })
+  @IsString()
+  @Length(1, 64)
+  code: string;
+}
+
+export class UpdateItemDto {
+  @ApiProperty({ description: 'The version you read' })
+  @IsInt()
+  @Min(1)
+  version: number;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 500) title?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 20000) feedbackText?: string;
+  @ApiPropertyOptional({ enum: DOMAINS }) @IsOptional() @IsIn(DOMAINS) domain?: Domain;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() countyUnitId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 5000) goal?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 20000) measures?: string;
+  @ApiPropertyOptional({ enum: ITEM_TYPES }) @IsOptional() @IsIn(ITEM_TYPES) type?: ItemType;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  leadUnitIds?: string[];
+
+  @ApiPropertyOptional({ type: [CooperatingPartDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => CooperatingPartDto)
+  cooperating?: CooperatingPartDto[];
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 100) responsibleLeader?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 100) responsiblePerson?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^[0-9+\-() ]{5,30}$/, { message: 'responsiblePhone may contain digits, spaces and + - ( ) only' })
+  responsiblePhone?: string;
+
+  @ApiPropertyOptional({ type: [StageNodeDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => StageNodeDto)
+  stageNodes?: StageNodeDto[];
+
+  @ApiPropertyOptional({ example: '2026-12-31' }) @IsOptional() @IsDate() deadline?: string;
+}
+
+export class ItemQueryDto {
+  @ApiPropertyOptional({ description: 'One or more states, comma-separated', example: 'in_progress,assigned' })
+  @IsOptional()
+  @Transform(toList)
+  @IsArray()
+  @IsIn(RECTIFICATION_STATES, { each: true })
+  state?: RectificationState[];
+
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() batchId?: string;
+  @ApiPropertyOptional({ enum: SOURCE_TYPES }) @IsOptional() @IsIn(SOURCE_TYPES) sourceType?: SourceType;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Led by this unit or a unit below it' }) @IsOptional() @IsUUID() leadUnitId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() cooperatingUnitId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() countyUnitId?: string;
+  @ApiPropertyOptional({ enum: DOMAINS }) @IsOptional() @IsIn(DOMAINS) domain?: Domain;
+
+  @ApiPropertyOptional({ description: 'Deadline passed while the units still owe the work' })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  overdue?: boolean;
+
+  @ApiPropertyOptional({ description: 'Open items due within N days from today' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  dueWithinDays?: number;
+
+  @ApiPropertyOptional({ description: 'Text in the code, title or feedback text' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  q?: string;
+
+  @ApiPropertyOptional({ enum: ITEM_SORTS, default: 'deadline' })
+  @IsOptional()
+  @IsIn(ITEM_SORTS)
+  sort: ItemSort = 'deadline';
+
+  @ApiPropertyOptional({ default: 1, minimum: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  page: number = 1;
+
+  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  pageSize: number = 20;
+}
+
+export class TransitionDto {
+  @ApiProperty({ enum: RECTIFICATION_ACTIONS })
+  @IsIn(RECTIFICATION_ACTIONS)
+  action: RectificationAction;
+
+  @ApiProperty({ description: 'The version you read; a stale version is refused with 409 naming the current one' })
+  @IsInt()
+  @Min(1)
+  version: number;
+
+  @ApiPropertyOptional({ description: 'Required for returns, cancellations, extension requests, re-opening…' })
+  @IsOptional()
+  @IsString()
+  @Length(0, 5000)
+  reason?: string;
+
+  @ApiPropertyOptional({ description: 'Progress text (report_progress, report_part)' })
+  @IsOptional()
+  @IsString()
+  @Length(0, 20000)
+  text?: string;
+
+  @ApiPropertyOptional({ example: '2027-03-31', description: 'request_extension' })
+  @IsOptional()
+  @IsDate()
+  proposedDeadline?: string;
+
+  @ApiPropertyOptional({ enum: ['in_progress', 'done'], description: 'report_part' })
+  @IsOptional()
+  @IsIn(['in_progress', 'done'])
+  partStatus?: 'in_progress' | 'done';
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'report_part, when your unit has several parts' })
+  @IsOptional()
+  @IsUUID()
+  partUnitId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'merge' })
+  @IsOptional()
+  @IsUUID()
+  mergeIntoId?: string;
+
+  @ApiPropertyOptional({ enum: ['holds', 'rebound'], description: 'spot_check' })
+  @IsOptional()
+  @IsIn(['holds', 'rebound'])
+  spotCheckResult?: 'holds' | 'rebound';
+}
+
+export class CommentDto {
+  @ApiProperty()
+  @IsString()
+  @Length(1, 5000)
+  text: string;
+}

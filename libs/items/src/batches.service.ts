@@ -1,0 +1,198 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { HistoryService } from '#audit';
+import {
+  DEFAULT_ACCEPTANCE,
+  DomainError,
+  assertAllowed,
+  listScope,
+  scopeOfPaths,
+  type AcceptanceLevel,
+  type Actor,
+  type SourceType,
+} from '#domain';
+import { PG_UNIQUE_VIOLATION, pgErrorCode } from '#persistence';
+
+export interface BatchView {
+  id: string;
+  code: string;
+  name: string;
+  sourceType: SourceType;
+  round: number | null;
+  issuer: string | null;
+  issuedOn: string | null;
+  description: string | null;
+  dispatcherUnitId: string;
+  dispatcherUnitName: string;
+  acceptanceChain: AcceptanceLevel[];
+  noticeDays: number;
+  itemCount: number;
+  version: number;
+  createdAt: Date;
+}
+
+export interface CreateBatch {
+  code: string;
+  name: string;
+  sourceType: SourceType;
+  round?: number | null;
+  issuer?: string | null;
+  issuedOn?: string | null;
+  description?: string | null;
+  dispatcherUnitId?: string;
+  acceptanceChain?: { level: string; label?: string; unitId?: string | null }[];
+  noticeDays?: number;
+}
+
+export const BATCH_ENTITY = 'batch';
+
+interface BatchRow {
+  id: string;
+  code: string;
+  name: string;
+  source_type: SourceType;
+  round: number | null;
+  issuer: string | null;
+  issued_on: string | null;
+  description: string | null;
+  dispatcher_unit_id: string;
+  dispatcher_unit_name: string;
+  dispatcher_path: string;
+  acceptance_chain: AcceptanceLevel[];
+  notice_days: number;
+  item_count: number;
+  version: number;
+  created_at: Date;
+}
+
+const SELECT_BATCH = `
+  SELECT b.*, to_char(b.issued_on, 'YYYY-MM-DD') AS issued_on, o.name AS dispatcher_unit_name, o.path AS dispatcher_path,
+         (SELECT count(*)::int FROM item i WHERE i.batch_id = b.id) AS item_count
+    FROM batch b JOIN org_unit o ON o.id = b.dispatcher_unit_id`;
+
+/** Batches (督察轮次/批次): who issued them, and the acceptance chain their items go through. */
+@Injectable()
+export class BatchesService {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(HistoryService) private readonly history: HistoryService,
+  ) {}
+
+  /** Batches are visible to whoever may read items; a unit sees every batch name (not its items). */
+  async list(actor: Actor): Promise<BatchView[]> {
+    if (listScope(actor, 'item.read').kind === 'none') return [];
+    const rows = await this.dataSource.query<BatchRow[]>(`${SELECT_BATCH} ORDER BY b.issued_on DESC NULLS LAST, b.code`);
+    return rows.map(toView);
+  }
+
+  async get(actor: Actor, id: string): Promise<BatchView> {
+    if (listScope(actor, 'item.read').kind === 'none') throw DomainError.notFound('batch', id);
+    const [row] = await this.dataSource.query<BatchRow[]>(`${SELECT_BATCH} WHERE b.id = $1`, [id]);
+    if (!row) throw DomainError.notFound('batch', id);
+    return toView(row);
+  }
+
+  async create(actor: Actor, input: CreateBatch): Promise<BatchView> {
+    const dispatcherUnitId = input.dispatcherUnitId ?? actor.unitId;
+    return this.dataSource.transaction(async (m) => {
+      const [unit] = await m.query<{ path: string }[]>(`SELECT path FROM org_unit WHERE id = $1`, [dispatcherUnitId]);
+      if (!unit) throw new DomainError('unprocessable', 'ORG_UNIT_NOT_FOUND', 'The dispatching unit does not exist', { dispatcherUnitId });
+      // A dispatcher creates batches for its own unit or a unit below it.
+      assertAllowed(actor, 'item.create', { ownerScope: scopeOfPaths([unit.path]) }, 'org_unit', dispatcherUnitId);
+      const defaults = DEFAULT_ACCEPTANCE[input.sourceType];
+      const chain = await this.resolveChain(m, input.acceptanceChain ?? defaults.levels, dispatcherUnitId);
+      const noticeDays = input.noticeDays ?? defaults.noticeDays;
+      let id: string;
+      try {
+        [{ id }] = await m.query<{ id: string }[]>(
+          `INSERT INTO batch (code, name, source_type, round, issuer, issued_on, description, dispatcher_unit_id, acceptance_chain, notice_days, created_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+          [
+            input.code.trim(),
+            input.name.trim(),
+            input.sourceType,
+            input.round ?? null,
+            input.issuer ?? null,
+            input.issuedOn ?? null,
+            input.description ?? null,
+            dispatcherUnitId,
+            JSON.stringify(chain),
+            noticeDays,
+            actor.userId,
+          ],
+        );
+      } catch (e) {
+        if (pgErrorCode(e) === PG_UNIQUE_VIOLATION) throw DomainError.conflict('BATCH_CODE_TAKEN', 'Another batch already has this code');
+        throw e;
+      }
+      await this.history.append(m, {
+        entityType: BATCH_ENTITY,
+        entityId: id,
+        action: 'create',
+        actorId: actor.userId,
+        data: { code: input.code, name: input.name, sourceType: input.sourceType, acceptanceChain: chain, noticeDays },
+      });
+      const [row] = await m.query<BatchRow[]>(`${SELECT_BATCH} WHERE b.id = $1`, [id]);
+      return toView(row);
+    });
+  }
+
+  /**
+   * Fills in units: the county level may stay empty (the item's county accepts), the city
+   * level defaults to the dispatching unit; any other level must name its unit.
+   */
+  private async resolveChain(
+    m: DataSource['manager'],
+    levels: { level: string; label?: string; unitId?: string | null }[],
+    dispatcherUnitId: string,
+  ): Promise<AcceptanceLevel[]> {
+    if (levels.length === 0)
+      throw DomainError.validation('The acceptance chain needs at least one level', [
+        { field: 'acceptanceChain', messages: ['must not be empty'] },
+      ]);
+    const chain = levels.map((l) => ({
+      level: l.level,
+      label: l.label ?? l.level,
+      unitId: l.unitId ?? (l.level === 'city' ? dispatcherUnitId : null),
+    }));
+    const missing = chain.filter((l) => l.unitId === null && l.level !== 'county').map((l) => l.level);
+    if (missing.length > 0) {
+      throw new DomainError(
+        'unprocessable',
+        'ACCEPTANCE_UNIT_REQUIRED',
+        `The acceptance level(s) ${missing.join(', ')} need a unit (acceptanceChain[].unitId)`,
+        {
+          levels: missing,
+        },
+      );
+    }
+    const ids = chain.map((l) => l.unitId).filter((x): x is string => !!x);
+    if (ids.length > 0) {
+      const found = await m.query<{ id: string }[]>(`SELECT id FROM org_unit WHERE id = ANY($1::uuid[])`, [ids]);
+      const unknown = ids.filter((i) => !found.some((f) => f.id === i));
+      if (unknown.length > 0)
+        throw new DomainError('unprocessable', 'ORG_UNIT_NOT_FOUND', 'An acceptance unit does not exist', { unitIds: unknown });
+    }
+    return chain;
+  }
+}
+
+function toView(r: BatchRow): BatchView {
+  return {
+    id: r.id,
+    code: r.code,
+    name: r.name,
+    sourceType: r.source_type,
+    round: r.round,
+    issuer: r.issuer,
+    issuedOn: r.issued_on,
+    description: r.description,
+    dispatcherUnitId: r.dispatcher_unit_id,
+    dispatcherUnitName: r.dispatcher_unit_name,
+    acceptanceChain: r.acceptance_chain,
+    noticeDays: r.notice_days,
+    itemCount: r.item_count,
+    version: r.version,
+    createdAt: r.created_at,
+  };
+}

@@ -1,0 +1,164 @@
+import type { Readable } from 'node:stream';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { HistoryService } from '#audit';
+import { CLOCK, DomainError, decide, type Actor, type Clock, type RectificationState } from '#domain';
+import { ITEM_ENTITY, TransitionService } from '../transition.service.js';
+import { ACCEPTED_FORMATS, detectFileType } from './file-type.js';
+import { EVIDENCE_STORAGE, FileTooLargeError, type EvidenceStorage } from './evidence-storage.js';
+
+export interface EvidenceView {
+  id: string;
+  itemId: string;
+  unitId: string;
+  unitName: string;
+  partUnitId: string | null;
+  acceptanceLevel: number | null;
+  filename: string;
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+  uploadedBy: string;
+  uploadedAt: Date;
+}
+
+export interface UploadInput {
+  stream: Readable;
+  filename: string;
+  limitBytes: number;
+}
+
+/** Evidence can be added while work or acceptance is going on, not to closed or abandoned items. */
+const UPLOAD_STATES: readonly RectificationState[] = ['assigned', 'in_progress', 'in_acceptance', 'public_notice', 'phase_completed'];
+
+const SELECT_EVIDENCE = `
+  SELECT e.id, e.item_id AS "itemId", e.unit_id AS "unitId", o.name AS "unitName", e.part_unit_id AS "partUnitId",
+         e.acceptance_level AS "acceptanceLevel", e.filename, e.content_type AS "contentType", e.size_bytes::int AS "sizeBytes",
+         e.sha256, e.uploaded_by AS "uploadedBy", e.uploaded_at AS "uploadedAt", e.storage_key AS "storageKey"
+    FROM evidence e JOIN org_unit o ON o.id = e.unit_id`;
+
+/** 佐证材料: uploads checked by content, stored content-addressed with their SHA-256, read within scope. */
+@Injectable()
+export class EvidenceService {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(HistoryService) private readonly history: HistoryService,
+    @Inject(TransitionService) private readonly transitions: TransitionService,
+    @Inject(EVIDENCE_STORAGE) private readonly storage: EvidenceStorage,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async upload(actor: Actor, itemId: string, input: UploadInput): Promise<EvidenceView> {
+    const item = await this.transitions.readable(this.dataSource.manager, actor, itemId);
+    this.assertMayUpload(actor, item.scope, item.state);
+    let staged;
+    try {
+      staged = await this.storage.stage(input.stream, input.limitBytes);
+    } catch (e) {
+      if (e instanceof FileTooLargeError) {
+        throw new DomainError('too_large', 'FILE_TOO_LARGE', `The file is larger than the limit of ${e.limitBytes} bytes`, {
+          limitBytes: e.limitBytes,
+        });
+      }
+      throw e;
+    }
+    if (staged.sizeBytes === 0) {
+      await staged.discard();
+      throw DomainError.validation('The file is empty', [{ field: 'file', messages: ['must not be empty'] }]);
+    }
+    const { head, tail } = await staged.peek(65536);
+    const type = detectFileType(head, tail, input.filename);
+    if (!type) {
+      await staged.discard();
+      throw new DomainError('validation', 'UNSUPPORTED_FILE_TYPE', `This file's content is not an accepted format (${ACCEPTED_FORMATS})`, {
+        filename: input.filename,
+      });
+    }
+    const filename = safeFilename(input.filename, type.ext);
+    const id = await this.dataSource
+      .transaction(async (m) => {
+        // Lock the item so the history chain gets one writer, and re-check the state under the lock.
+        const locked = await this.transitions.readable(m, actor, itemId, true);
+        this.assertMayUpload(actor, locked.scope, locked.state);
+        const stored = await staged.commit();
+        const part = locked.cooperating.find((p) => p.path.startsWith(actor.unitPath) && !locked.leadScope.includes(actor.unitId));
+        const [{ id }] = await m.query<{ id: string }[]>(
+          `INSERT INTO evidence (item_id, unit_id, part_unit_id, acceptance_level, filename, content_type, size_bytes, sha256, storage_key, uploaded_by, uploaded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+          [
+            itemId,
+            actor.unitId,
+            part?.unitId ?? null,
+            locked.state === 'in_acceptance' ? locked.acceptanceLevel : null,
+            filename,
+            type.mime,
+            stored.sizeBytes,
+            stored.sha256,
+            stored.key,
+            actor.userId,
+            this.clock.now(),
+          ],
+        );
+        await this.history.append(m, {
+          entityType: ITEM_ENTITY,
+          entityId: itemId,
+          action: 'add_evidence',
+          actorId: actor.userId,
+          fromState: locked.state,
+          toState: locked.state,
+          data: { evidenceId: id, filename, contentType: type.mime, sizeBytes: stored.sizeBytes, sha256: stored.sha256 },
+          at: this.clock.now(),
+        });
+        return id;
+      })
+      .catch(async (e: unknown) => {
+        await staged.discard();
+        throw e;
+      });
+    const [view] = await this.dataSource.query<(EvidenceView & { storageKey: string })[]>(`${SELECT_EVIDENCE} WHERE e.id = $1`, [id]);
+    return strip(view);
+  }
+
+  async list(actor: Actor, itemId: string): Promise<EvidenceView[]> {
+    await this.transitions.readable(this.dataSource.manager, actor, itemId);
+    const rows = await this.dataSource.query<(EvidenceView & { storageKey: string })[]>(
+      `${SELECT_EVIDENCE} WHERE e.item_id = $1 ORDER BY e.uploaded_at, e.id`,
+      [itemId],
+    );
+    return rows.map(strip);
+  }
+
+  async open(actor: Actor, itemId: string, evidenceId: string): Promise<{ view: EvidenceView; stream: Readable }> {
+    await this.transitions.readable(this.dataSource.manager, actor, itemId);
+    const [row] = await this.dataSource.query<(EvidenceView & { storageKey: string })[]>(
+      `${SELECT_EVIDENCE} WHERE e.id = $1 AND e.item_id = $2`,
+      [evidenceId, itemId],
+    );
+    if (!row) throw DomainError.notFound('evidence', evidenceId);
+    return { view: strip(row), stream: await this.storage.open(row.storageKey) };
+  }
+
+  private assertMayUpload(actor: Actor, scope: Parameters<typeof decide>[2], state: RectificationState): void {
+    if (!decide(actor, 'item.act', scope).allowed && !decide(actor, 'item.verify', scope).allowed) {
+      throw DomainError.forbidden('Only the item’s units, its dispatcher and its verifiers may add evidence');
+    }
+    if (!UPLOAD_STATES.includes(state)) {
+      throw DomainError.conflict('ITEM_NOT_OPEN_FOR_EVIDENCE', `Evidence cannot be added to an item that is ${state}`, { state });
+    }
+  }
+}
+
+function strip(row: EvidenceView & { storageKey: string }): EvidenceView {
+  const { storageKey: _key, ...view } = row;
+  return view;
+}
+
+/** Keeps a readable name: no path parts or control characters, and the extension of the real type. */
+function safeFilename(name: string, ext: string): string {
+  const base = (name.split(/[\\/]/).pop() ?? 'file')
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim()
+    .slice(0, 200);
+  const stem = base.includes('.') ? base.slice(0, base.lastIndexOf('.')) : base;
+  return `${stem || 'evidence'}.${ext}`;
+}

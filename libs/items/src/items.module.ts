@@ -1,0 +1,26 @@
+import path from 'node:path';
+import { Module } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '#config';
+import { BatchesService } from './batches.service.js';
+import { EVIDENCE_STORAGE, LocalDiskStorage } from './evidence/evidence-storage.js';
+import { EvidenceService } from './evidence/evidence.service.js';
+import { ItemNotesService } from './item-notes.service.js';
+import { ItemsService } from './items.service.js';
+import { TransitionService } from './transition.service.js';
+
+@Module({
+  providers: [
+    BatchesService,
+    ItemsService,
+    TransitionService,
+    EvidenceService,
+    ItemNotesService,
+    {
+      provide: EVIDENCE_STORAGE,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new LocalDiskStorage(path.resolve(config.storage.evidenceDir)),
+    },
+  ],
+  exports: [BatchesService, ItemsService, TransitionService, EvidenceService, ItemNotesService],
+})
+export class ItemsModule {}

@@ -1,0 +1,599 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { HistoryService } from '#audit';
+import {
+  CLOCK,
+  DomainError,
+  OVERDUE_STATES,
+  addDays,
+  decide,
+  isOverdue,
+  listScope,
+  shanghaiDate,
+  type Actor,
+  type Clock,
+  type Domain,
+  type ItemType,
+  type RectificationState,
+  type SourceType,
+} from '#domain';
+import { PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, pgErrorCode } from '#persistence';
+import { loadSnapshot } from './item-snapshot.js';
+import { ITEM_ENTITY, TransitionService, type AvailableAction } from './transition.service.js';
+
+export interface CooperatingPartInput {
+  unitId: string;
+  part?: string | null;
+  subDeadline?: string | null;
+}
+
+export interface StageNode {
+  name: string;
+  due: string;
+}
+
+export interface ItemFields {
+  title: string;
+  feedbackText?: string;
+  domain: Domain;
+  countyUnitId?: string | null;
+  goal?: string;
+  measures?: string;
+  type: ItemType;
+  leadUnitIds?: string[];
+  cooperating?: CooperatingPartInput[];
+  responsibleLeader?: string | null;
+  responsiblePerson?: string | null;
+  responsiblePhone?: string | null;
+  stageNodes?: StageNode[];
+  deadline?: string | null;
+}
+
+export interface CreateItem extends ItemFields {
+  batchId: string;
+  code: string;
+}
+
+export type UpdateItem = Partial<ItemFields> & { version: number };
+
+export const ITEM_SORTS = ['deadline', '-deadline', 'createdAt', '-createdAt', 'updatedAt', '-updatedAt', 'code', '-code'] as const;
+export type ItemSort = (typeof ITEM_SORTS)[number];
+
+export interface ItemFilter {
+  state?: RectificationState[];
+  batchId?: string;
+  sourceType?: SourceType;
+  leadUnitId?: string;
+  cooperatingUnitId?: string;
+  countyUnitId?: string;
+  domain?: Domain;
+  overdue?: boolean;
+  dueWithinDays?: number;
+  q?: string;
+  sort: ItemSort;
+  page: number;
+  pageSize: number;
+}
+
+export interface ItemSummary {
+  id: string;
+  code: string;
+  title: string;
+  batchId: string;
+  batchName: string;
+  sourceType: SourceType;
+  state: RectificationState;
+  type: ItemType;
+  domain: Domain;
+  countyUnitId: string | null;
+  countyName: string | null;
+  leadUnits: string | null;
+  currentDeadline: string | null;
+  originalDeadline: string | null;
+  deadlineVersion: number;
+  overdue: boolean;
+  version: number;
+  updatedAt: Date;
+}
+
+export interface ItemPage {
+  data: ItemSummary[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+const SORT_SQL: Record<ItemSort, string> = {
+  deadline: 'i.current_deadline ASC NULLS LAST, i.id',
+  '-deadline': 'i.current_deadline DESC NULLS LAST, i.id',
+  createdAt: 'i.created_at, i.id',
+  '-createdAt': 'i.created_at DESC, i.id',
+  updatedAt: 'i.updated_at, i.id',
+  '-updatedAt': 'i.updated_at DESC, i.id',
+  code: 'i.code, i.id',
+  '-code': 'i.code DESC, i.id',
+};
+
+const EDITABLE_STATES: readonly RectificationState[] = ['draft', 'assigned'];
+
+/** Rectification items: creation and editing while not yet accepted, reading, listing. */
+@Injectable()
+export class ItemsService {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(HistoryService) private readonly history: HistoryService,
+    @Inject(TransitionService) private readonly transitions: TransitionService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async create(actor: Actor, input: CreateItem): Promise<ItemDetail> {
+    const id = randomUUID();
+    await this.dataSource.transaction(async (m) => {
+      const [batch] = await m.query<{ dispatcher_unit_id: string; dispatcher_path: string }[]>(
+        `SELECT b.dispatcher_unit_id, o.path AS dispatcher_path FROM batch b JOIN org_unit o ON o.id = b.dispatcher_unit_id WHERE b.id = $1`,
+        [input.batchId],
+      );
+      if (!batch) throw new DomainError('unprocessable', 'BATCH_NOT_FOUND', 'The batch does not exist', { batchId: input.batchId });
+      // Items are created by dispatchers of the batch's dispatching unit (or a unit above it).
+      if (!decide(actor, 'item.create', { ownerScope: pathIds(batch.dispatcher_path) }).allowed) {
+        throw DomainError.forbidden('Only dispatchers of the dispatching unit may add items to this batch', { batchId: input.batchId });
+      }
+      await this.guardWrite(() =>
+        m.query(
+          `INSERT INTO item (id, batch_id, code, title, feedback_text, domain, county_unit_id, goal, measures, type,
+                             responsible_leader, responsible_person, responsible_phone, stage_nodes, dispatcher_unit_id,
+                             original_deadline, current_deadline, deadline_version, created_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, $18)`,
+          [
+            id,
+            input.batchId,
+            input.code.trim(),
+            input.title.trim(),
+            input.feedbackText ?? '',
+            input.domain,
+            input.countyUnitId ?? null,
+            input.goal ?? '',
+            input.measures ?? '',
+            input.type,
+            input.responsibleLeader ?? null,
+            input.responsiblePerson ?? null,
+            input.responsiblePhone ?? null,
+            JSON.stringify(input.stageNodes ?? []),
+            batch.dispatcher_unit_id,
+            input.deadline ?? null,
+            input.deadline ? 1 : 0,
+            actor.userId,
+          ],
+        ),
+      );
+      if (input.deadline) {
+        await m.query(`INSERT INTO item_deadline (item_id, version, deadline, kind, decided_by) VALUES ($1, 1, $2, 'initial', $3)`, [
+          id,
+          input.deadline,
+          actor.userId,
+        ]);
+      }
+      await this.writeUnits(m, id, input.leadUnitIds ?? [], input.cooperating ?? []);
+      await this.history.append(m, {
+        entityType: ITEM_ENTITY,
+        entityId: id,
+        action: 'create',
+        actorId: actor.userId,
+        toState: 'draft',
+        data: {
+          code: input.code,
+          title: input.title,
+          batchId: input.batchId,
+          deadline: input.deadline ?? null,
+          leadUnitIds: input.leadUnitIds ?? [],
+        },
+        at: this.clock.now(),
+      });
+    });
+    return this.get(actor, id);
+  }
+
+  /** Edits the ledger fields while the item is a draft or assigned; a stale version is a 409. */
+  async update(actor: Actor, id: string, input: UpdateItem): Promise<ItemDetail> {
+    await this.dataSource.transaction(async (m) => {
+      const item = await this.transitions.readable(m, actor, id, true);
+      const asDispatcher = { ...actor, roles: actor.roles.filter((r) => r === 'dispatcher') };
+      if (!decide(asDispatcher, 'item.act', { ownerScope: [], dispatcherScope: item.scope.dispatcherScope }).allowed) {
+        throw DomainError.forbidden('Only dispatchers of the dispatching unit may edit the item');
+      }
+      if (input.version !== item.version) {
+        throw DomainError.conflict('VERSION_CONFLICT', `The item was changed by someone else (current version ${item.version})`, {
+          currentVersion: item.version,
+        });
+      }
+      if (!EDITABLE_STATES.includes(item.state)) {
+        throw DomainError.conflict(
+          'ITEM_NOT_EDITABLE',
+          `The ledger fields can be edited only while the item is draft or assigned; it is ${item.state}`,
+          {
+            state: item.state,
+          },
+        );
+      }
+      const columns: Record<string, unknown> = {};
+      const plain: [keyof ItemFields, string][] = [
+        ['title', 'title'],
+        ['feedbackText', 'feedback_text'],
+        ['domain', 'domain'],
+        ['countyUnitId', 'county_unit_id'],
+        ['goal', 'goal'],
+        ['measures', 'measures'],
+        ['type', 'type'],
+        ['responsibleLeader', 'responsible_leader'],
+        ['responsiblePerson', 'responsible_person'],
+        ['responsiblePhone', 'responsible_phone'],
+      ];
+      for (const [field, column] of plain) if (input[field] !== undefined) columns[column] = input[field];
+      if (input.stageNodes !== undefined) columns.stage_nodes = JSON.stringify(input.stageNodes);
+      const changes: Record<string, unknown> = Object.fromEntries(
+        Object.entries(input).filter(([k, v]) => k !== 'version' && v !== undefined && k !== 'deadline'),
+      );
+      if (input.deadline !== undefined && input.deadline !== item.currentDeadline) {
+        if (input.deadline === null)
+          throw DomainError.validation('The deadline cannot be removed', [{ field: 'deadline', messages: ['must be a date'] }]);
+        // Before assignment the deadline is still being written: it replaces the first version.
+        // Once assigned, the original stays and the edit is a new version.
+        const version = item.state === 'draft' ? 1 : item.deadlineVersion + 1;
+        await m.query(
+          `INSERT INTO item_deadline (item_id, version, deadline, kind, decided_by) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (item_id, version) DO UPDATE SET deadline = EXCLUDED.deadline, decided_by = EXCLUDED.decided_by, created_at = now()`,
+          [id, version, input.deadline, version === 1 ? 'initial' : 'edit', actor.userId],
+        );
+        columns.current_deadline = input.deadline;
+        columns.deadline_version = version;
+        if (version === 1) columns.original_deadline = input.deadline;
+        changes.deadline = { from: item.currentDeadline, to: input.deadline, version };
+      }
+      const sets = Object.keys(columns).map((c, i) => `${c} = $${i + 3}`);
+      const [, count] = await this.guardWrite(() =>
+        m.query<[unknown, number]>(
+          `UPDATE item SET ${[...sets, 'version = version + 1', 'updated_at = now()'].join(', ')} WHERE id = $1 AND version = $2`,
+          [id, input.version, ...Object.values(columns)],
+        ),
+      );
+      if (count === 0) throw DomainError.conflict('VERSION_CONFLICT', 'The item was changed by someone else', {});
+      if (input.leadUnitIds !== undefined || input.cooperating !== undefined) {
+        const current = await loadSnapshot(m, id);
+        await this.writeUnits(
+          m,
+          id,
+          input.leadUnitIds ?? current!.leadUnitIds,
+          input.cooperating ??
+            (await m.query<CooperatingPartInput[]>(
+              `SELECT unit_id AS "unitId", part, to_char(sub_deadline, 'YYYY-MM-DD') AS "subDeadline" FROM item_unit WHERE item_id = $1 AND role = 'cooperating'`,
+              [id],
+            )),
+        );
+      } else if (input.countyUnitId !== undefined) {
+        await m.query(`SELECT item_refresh_scope($1)`, [id]);
+      }
+      await this.history.append(m, {
+        entityType: ITEM_ENTITY,
+        entityId: id,
+        action: 'update',
+        actorId: actor.userId,
+        fromState: item.state,
+        toState: item.state,
+        data: changes,
+        at: this.clock.now(),
+      });
+    });
+    return this.get(actor, id);
+  }
+
+  async get(actor: Actor, id: string): Promise<ItemDetail> {
+    const snapshot = await this.transitions.readable(this.dataSource.manager, actor, id);
+    const [row] = await this.dataSource.query<DetailRow[]>(DETAIL_SQL, [id]);
+    const today = shanghaiDate(this.clock.now());
+    const { actions } = await this.transitions.available(actor, id);
+    return toDetail(row, snapshot.version, today, actions);
+  }
+
+  async list(actor: Actor, filter: ItemFilter): Promise<ItemPage> {
+    const today = shanghaiDate(this.clock.now());
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const p = (value: unknown): string => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const scope = listScope(actor, 'item.read');
+    if (scope.kind === 'none') where.push('false');
+    if (scope.kind === 'units') {
+      const u = p([scope.unitId]);
+      const any = [`i.owner_scope @> ${u}::uuid[]`];
+      if (scope.dispatched) any.push(`i.dispatcher_scope @> ${u}::uuid[]`);
+      if (scope.accepting) any.push(`i.acceptance_scope @> ${u}::uuid[]`);
+      where.push(`(${any.join(' OR ')})`);
+    }
+    if (filter.state?.length) where.push(`i.state = ANY(${p(filter.state)}::text[])`);
+    if (filter.batchId) where.push(`i.batch_id = ${p(filter.batchId)}`);
+    if (filter.sourceType) where.push(`b.source_type = ${p(filter.sourceType)}`);
+    if (filter.leadUnitId) where.push(`i.lead_scope @> ${p([filter.leadUnitId])}::uuid[]`);
+    if (filter.cooperatingUnitId) {
+      where.push(
+        `EXISTS (SELECT 1 FROM item_unit cu WHERE cu.item_id = i.id AND cu.role = 'cooperating' AND cu.unit_id = ${p(filter.cooperatingUnitId)})`,
+      );
+    }
+    if (filter.countyUnitId) where.push(`i.county_unit_id = ${p(filter.countyUnitId)}`);
+    if (filter.domain) where.push(`i.domain = ${p(filter.domain)}`);
+    if (filter.overdue !== undefined) {
+      const overdue = `(i.state = ANY(${p(OVERDUE_STATES)}::text[]) AND i.current_deadline < ${p(today)})`;
+      where.push(filter.overdue ? overdue : `NOT ${overdue}`);
+    }
+    if (filter.dueWithinDays !== undefined) {
+      where.push(
+        `(i.state = ANY(${p(OVERDUE_STATES)}::text[]) AND i.current_deadline BETWEEN ${p(today)} AND ${p(addDays(today, filter.dueWithinDays))})`,
+      );
+    }
+    if (filter.q) where.push(`(i.code || ' ' || i.title || ' ' || i.feedback_text) ILIKE ${p(`%${escapeLike(filter.q)}%`)}`);
+    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const needsBatch = filter.sourceType ? 'JOIN batch b ON b.id = i.batch_id' : '';
+    const countParams = [...params];
+    const pageSql = `
+      SELECT i.id, i.code, i.title, i.batch_id, b.name AS batch_name, b.source_type, i.state, i.type, i.domain,
+             i.county_unit_id, c.name AS county_name,
+             (SELECT string_agg(o.name, '、' ORDER BY o.name) FROM item_unit iu JOIN org_unit o ON o.id = iu.unit_id
+               WHERE iu.item_id = i.id AND iu.role = 'lead') AS lead_units,
+             to_char(i.current_deadline, 'YYYY-MM-DD') AS current_deadline, to_char(i.original_deadline, 'YYYY-MM-DD') AS original_deadline,
+             i.deadline_version, i.version, i.updated_at
+        FROM item i JOIN batch b ON b.id = i.batch_id LEFT JOIN org_unit c ON c.id = i.county_unit_id
+        ${whereSql}
+       ORDER BY ${SORT_SQL[filter.sort]}
+       LIMIT ${p(filter.pageSize)} OFFSET ${p((filter.page - 1) * filter.pageSize)}`;
+    const [rows, [{ total }]] = await Promise.all([
+      this.dataSource.query<SummaryRow[]>(pageSql, params),
+      this.dataSource.query<{ total: number }[]>(`SELECT count(*)::int AS total FROM item i ${needsBatch} ${whereSql}`, countParams),
+    ]);
+    return { data: rows.map((r) => toSummary(r, today)), total, page: filter.page, pageSize: filter.pageSize };
+  }
+
+  /** Replaces the lead and cooperating units and recomputes the item's scope sets. */
+  private async writeUnits(m: EntityManager, itemId: string, leadUnitIds: string[], cooperating: CooperatingPartInput[]): Promise<void> {
+    const lead = [...new Set(leadUnitIds)];
+    const both = cooperating.filter((c) => lead.includes(c.unitId)).map((c) => c.unitId);
+    if (both.length > 0) {
+      throw DomainError.validation('A unit is either lead or cooperating, not both', [
+        { field: 'cooperating', messages: [`also lead: ${both.join(', ')}`] },
+      ]);
+    }
+    await m.query(`DELETE FROM item_unit WHERE item_id = $1 AND NOT (unit_id = ANY($2::uuid[]))`, [
+      itemId,
+      [...lead, ...cooperating.map((c) => c.unitId)],
+    ]);
+    for (const unitId of lead) {
+      await this.guardWrite(() =>
+        m.query(
+          `INSERT INTO item_unit (item_id, unit_id, role) VALUES ($1, $2, 'lead')
+           ON CONFLICT (item_id, unit_id) DO UPDATE SET role = 'lead', part = NULL, sub_deadline = NULL`,
+          [itemId, unitId],
+        ),
+      );
+    }
+    for (const c of cooperating) {
+      await this.guardWrite(() =>
+        m.query(
+          `INSERT INTO item_unit (item_id, unit_id, role, part, sub_deadline) VALUES ($1, $2, 'cooperating', $3, $4)
+           ON CONFLICT (item_id, unit_id) DO UPDATE SET role = 'cooperating', part = EXCLUDED.part, sub_deadline = EXCLUDED.sub_deadline`,
+          [itemId, c.unitId, c.part ?? null, c.subDeadline ?? null],
+        ),
+      );
+    }
+    await m.query(`SELECT item_refresh_scope($1)`, [itemId]);
+  }
+
+  private async guardWrite<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (e) {
+      const code = pgErrorCode(e);
+      if (code === PG_UNIQUE_VIOLATION) throw DomainError.conflict('ITEM_CODE_TAKEN', 'Another item of this batch already has this code');
+      if (code === PG_FOREIGN_KEY_VIOLATION) {
+        throw new DomainError('unprocessable', 'REFERENCE_NOT_FOUND', 'A referenced unit or batch does not exist', {
+          detail: (e as { driverError?: { detail?: string } }).driverError?.detail ?? null,
+        });
+      }
+      throw e;
+    }
+  }
+}
+
+function pathIds(path: string): string[] {
+  return path.split('/').filter(Boolean);
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+interface SummaryRow {
+  id: string;
+  code: string;
+  title: string;
+  batch_id: string;
+  batch_name: string;
+  source_type: SourceType;
+  state: RectificationState;
+  type: ItemType;
+  domain: Domain;
+  county_unit_id: string | null;
+  county_name: string | null;
+  lead_units: string | null;
+  current_deadline: string | null;
+  original_deadline: string | null;
+  deadline_version: number;
+  version: number;
+  updated_at: Date;
+}
+
+function toSummary(r: SummaryRow, today: string): ItemSummary {
+  return {
+    id: r.id,
+    code: r.code,
+    title: r.title,
+    batchId: r.batch_id,
+    batchName: r.batch_name,
+    sourceType: r.source_type,
+    state: r.state,
+    type: r.type,
+    domain: r.domain,
+    countyUnitId: r.county_unit_id,
+    countyName: r.county_name,
+    leadUnits: r.lead_units,
+    currentDeadline: r.current_deadline,
+    originalDeadline: r.original_deadline,
+    deadlineVersion: r.deadline_version,
+    overdue: isOverdue(r.state, r.current_deadline, today),
+    version: r.version,
+    updatedAt: r.updated_at,
+  };
+}
+
+export interface ItemDetail extends Omit<ItemSummary, 'leadUnits'> {
+  feedbackText: string;
+  goal: string;
+  measures: string;
+  responsibleLeader: string | null;
+  responsiblePerson: string | null;
+  responsiblePhone: string | null;
+  stageNodes: StageNode[];
+  dispatcherUnitId: string;
+  dispatcherUnitName: string;
+  units: {
+    unitId: string;
+    unitName: string;
+    role: 'lead' | 'cooperating';
+    part: string | null;
+    subDeadline: string | null;
+    status: string;
+    progress: string | null;
+  }[];
+  deadlines: { version: number; deadline: string; kind: string; reason: string | null; decidedBy: string | null; createdAt: Date }[];
+  extensions: {
+    id: string;
+    status: string;
+    fromDeadline: string;
+    proposedDeadline: string;
+    reason: string;
+    requestedBy: string;
+    requestedAt: Date;
+    decidedBy: string | null;
+    decidedAt: Date | null;
+    decisionReason: string | null;
+  }[];
+  acceptanceChain: { level: string; label: string; unitId: string | null; unitName: string | null }[];
+  acceptanceLevel: number | null;
+  submissionRound: number;
+  acceptances: {
+    submissionRound: number;
+    level: string;
+    unitName: string;
+    result: string;
+    opinion: string | null;
+    signedBy: string;
+    signedAt: Date;
+  }[];
+  noticeStart: string | null;
+  noticeEnd: string | null;
+  firstSignedOffAt: Date | null;
+  lastSignedOffAt: Date | null;
+  reopenCount: number;
+  mergedIntoId: string | null;
+  evidenceCount: number;
+  createdAt: Date;
+  availableActions: AvailableAction[];
+}
+
+type DetailRow = SummaryRow & {
+  feedback_text: string;
+  goal: string;
+  measures: string;
+  responsible_leader: string | null;
+  responsible_person: string | null;
+  responsible_phone: string | null;
+  stage_nodes: StageNode[];
+  dispatcher_unit_id: string;
+  dispatcher_unit_name: string;
+  units: ItemDetail['units'];
+  deadlines: ItemDetail['deadlines'];
+  extensions: ItemDetail['extensions'];
+  chain: ItemDetail['acceptanceChain'];
+  acceptance_level: number | null;
+  submission_round: number;
+  acceptances: ItemDetail['acceptances'];
+  notice_start: string | null;
+  notice_end: string | null;
+  first_signed_off_at: Date | null;
+  last_signed_off_at: Date | null;
+  reopen_count: number;
+  merged_into_id: string | null;
+  evidence_count: number;
+  created_at: Date;
+};
+
+const DETAIL_SQL = `
+  SELECT i.*, b.name AS batch_name, b.source_type, c.name AS county_name, d.name AS dispatcher_unit_name,
+         to_char(i.current_deadline, 'YYYY-MM-DD') AS current_deadline, to_char(i.original_deadline, 'YYYY-MM-DD') AS original_deadline,
+         to_char(i.notice_start, 'YYYY-MM-DD') AS notice_start, to_char(i.notice_end, 'YYYY-MM-DD') AS notice_end,
+         coalesce((SELECT json_agg(json_build_object('unitId', iu.unit_id, 'unitName', o.name, 'role', iu.role, 'part', iu.part,
+                    'subDeadline', to_char(iu.sub_deadline, 'YYYY-MM-DD'), 'status', iu.status, 'progress', iu.progress)
+                    ORDER BY iu.role DESC, o.name)
+                     FROM item_unit iu JOIN org_unit o ON o.id = iu.unit_id WHERE iu.item_id = i.id), '[]') AS units,
+         coalesce((SELECT json_agg(json_build_object('version', dl.version, 'deadline', to_char(dl.deadline, 'YYYY-MM-DD'), 'kind', dl.kind,
+                    'reason', dl.reason, 'decidedBy', dl.decided_by, 'createdAt', dl.created_at) ORDER BY dl.version)
+                     FROM item_deadline dl WHERE dl.item_id = i.id), '[]') AS deadlines,
+         coalesce((SELECT json_agg(json_build_object('id', e.id, 'status', e.status, 'fromDeadline', to_char(e.from_deadline, 'YYYY-MM-DD'),
+                    'proposedDeadline', to_char(e.proposed_deadline, 'YYYY-MM-DD'), 'reason', e.reason, 'requestedBy', e.requested_by,
+                    'requestedAt', e.requested_at, 'decidedBy', e.decided_by, 'decidedAt', e.decided_at, 'decisionReason', e.decision_reason)
+                    ORDER BY e.requested_at)
+                     FROM item_extension e WHERE e.item_id = i.id), '[]') AS extensions,
+         (SELECT json_agg(json_build_object('level', l.lvl->>'level', 'label', l.lvl->>'label', 'unitId', u.id, 'unitName', u.name) ORDER BY l.ord)
+            FROM jsonb_array_elements(b.acceptance_chain) WITH ORDINALITY AS l(lvl, ord)
+            LEFT JOIN org_unit u ON u.id = (item_acceptance_units(i.id))[l.ord]) AS chain,
+         coalesce((SELECT json_agg(json_build_object('submissionRound', a.submission_round, 'level', a.level, 'unitName', o.name,
+                    'result', a.result, 'opinion', a.opinion, 'signedBy', a.signed_by, 'signedAt', a.signed_at) ORDER BY a.id)
+                     FROM item_acceptance a JOIN org_unit o ON o.id = a.unit_id WHERE a.item_id = i.id), '[]') AS acceptances,
+         (SELECT count(*)::int FROM evidence e WHERE e.item_id = i.id) AS evidence_count
+    FROM item i JOIN batch b ON b.id = i.batch_id
+    JOIN org_unit d ON d.id = i.dispatcher_unit_id
+    LEFT JOIN org_unit c ON c.id = i.county_unit_id
+   WHERE i.id = $1`;
+
+function toDetail(r: DetailRow, version: number, today: string, actions: AvailableAction[]): ItemDetail {
+  const { leadUnits: _lead, ...summary } = toSummary(r, today);
+  return {
+    ...summary,
+    version,
+    feedbackText: r.feedback_text,
+    goal: r.goal,
+    measures: r.measures,
+    responsibleLeader: r.responsible_leader,
+    responsiblePerson: r.responsible_person,
+    responsiblePhone: r.responsible_phone,
+    stageNodes: r.stage_nodes,
+    dispatcherUnitId: r.dispatcher_unit_id,
+    dispatcherUnitName: r.dispatcher_unit_name,
+    units: r.units,
+    deadlines: r.deadlines,
+    extensions: r.extensions,
+    acceptanceChain: r.chain,
+    acceptanceLevel: r.acceptance_level,
+    submissionRound: r.submission_round,
+    acceptances: r.acceptances,
+    noticeStart: r.notice_start,
+    noticeEnd: r.notice_end,
+    firstSignedOffAt: r.first_signed_off_at,
+    lastSignedOffAt: r.last_signed_off_at,
+    reopenCount: r.reopen_count,
+    mergedIntoId: r.merged_into_id,
+    evidenceCount: r.evidence_count,
+    createdAt: r.created_at,
+    availableActions: actions,
+  };
+}

@@ -1,0 +1,391 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { HistoryService } from '#audit';
+import {
+  CLOCK,
+  DomainError,
+  addDays,
+  checkRectificationAction,
+  decide,
+  rectificationActionsFrom,
+  rectificationWorkflow,
+  scopeOfPaths,
+  shanghaiDate,
+  type Actor,
+  type Clock,
+  type RectificationAction,
+  type RectificationContext,
+  type RectificationState,
+  type ResourceScope,
+} from '#domain';
+import { loadSnapshot, type ItemSnapshot } from './item-snapshot.js';
+import { writeOutbox } from './outbox.js';
+
+export const ITEM_ENTITY = 'item';
+
+export interface TransitionInput {
+  action: RectificationAction;
+  /** The version the client read; a stale one is refused with 409. */
+  version: number;
+  reason?: string;
+  text?: string;
+  proposedDeadline?: string;
+  partStatus?: 'in_progress' | 'done';
+  partUnitId?: string;
+  mergeIntoId?: string;
+  spotCheckResult?: 'holds' | 'rebound';
+}
+
+export interface AvailableAction {
+  action: RectificationAction;
+  label: string;
+  enabled: boolean;
+  /** Why it cannot be taken now (guards), empty when enabled. */
+  blockedBy: string[];
+  requiresReason: boolean;
+}
+
+export interface TransitionResult {
+  id: string;
+  action: RectificationAction;
+  from: RectificationState;
+  to: RectificationState;
+  version: number;
+  historySeq: number;
+}
+
+/**
+ * The one function that changes an item's state. It loads the item, checks role, unit scope,
+ * state and guards, then in one transaction writes the new state with
+ * `UPDATE … WHERE id AND version` (a stale version is a 409), applies the action's effects,
+ * appends the history row and records the notifications. Controllers never set a state.
+ */
+@Injectable()
+export class TransitionService {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(HistoryService) private readonly history: HistoryService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async available(actor: Actor, itemId: string): Promise<{ state: RectificationState; version: number; actions: AvailableAction[] }> {
+    const item = await this.readable(this.dataSource.manager, actor, itemId);
+    return { state: item.state, version: item.version, actions: await this.availableFor(actor, item) };
+  }
+
+  async transition(actor: Actor, itemId: string, input: TransitionInput): Promise<TransitionResult> {
+    const item = await this.readable(this.dataSource.manager, actor, itemId);
+    const def = rectificationWorkflow.actions[input.action];
+    if (input.version !== item.version) throw versionConflict(item.version);
+    if (!def.from.includes(item.state)) {
+      const allowed = (await this.availableFor(actor, item)).filter((a) => a.enabled).map((a) => a.action);
+      throw DomainError.conflict('ACTION_NOT_ALLOWED', `Cannot ${input.action} an item that is ${item.state}`, {
+        state: item.state,
+        action: input.action,
+        allowedActions: allowed,
+      });
+    }
+    const actionActor = { ...actor, roles: actor.roles.filter((r) => def.roles.includes(r)) };
+    if (actionActor.roles.length === 0) {
+      throw DomainError.forbidden(`Only ${def.roles.join(' or ')} may ${input.action}`, { action: input.action, roles: def.roles });
+    }
+    const part = def.actorScope === 'cooperating' ? this.partOf(actor, item, input.partUnitId) : null;
+    const scope = await this.actionScope(this.dataSource.manager, def.actorScope, item, part);
+    if (!decide(actionActor, def.permission, scope).allowed) {
+      throw DomainError.forbidden(`Your unit may not ${input.action} this item`, { action: input.action, actorScope: def.actorScope });
+    }
+    const today = shanghaiDate(this.clock.now());
+    const check = checkRectificationAction(input.action, item.state, this.context(item, today, input));
+    if (!check.ok) {
+      if (check.problem === 'reason_required') {
+        throw new DomainError('unprocessable', 'REASON_REQUIRED', `A reason is required to ${input.action}`, { missing: ['reason'] });
+      }
+      if (check.problem === 'guard') {
+        throw new DomainError('unprocessable', 'GUARD_FAILED', `Cannot ${input.action} yet: ${check.missing.join('; ')}`, {
+          missing: check.missing,
+        });
+      }
+      throw DomainError.conflict('ACTION_NOT_ALLOWED', `Cannot ${input.action} an item that is ${item.state}`, { state: item.state });
+    }
+    const to = check.to;
+
+    return this.dataSource.transaction(async (m) => {
+      const updated = await m.query<[{ version: number }[], number]>(
+        `UPDATE item SET state = $3, version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING version`,
+        [item.id, item.version, to],
+      );
+      if (updated[1] === 0) {
+        const [current] = await m.query<{ version: number }[]>(`SELECT version FROM item WHERE id = $1`, [item.id]);
+        throw versionConflict(current.version);
+      }
+      const data = await this.applyEffects(m, actor, item, input, to, today, part);
+      const row = await this.history.append(m, {
+        entityType: ITEM_ENTITY,
+        entityId: item.id,
+        action: input.action,
+        actorId: actor.userId,
+        fromState: item.state,
+        toState: to,
+        reason: input.reason?.trim() || null,
+        data,
+        at: this.clock.now(),
+      });
+      await writeOutbox(m, [
+        {
+          kind: `item.${input.action}`,
+          dedupeKey: `item:${item.id}:${row.seq}`,
+          payload: { itemId: item.id, action: input.action, from: item.state, to, actorId: actor.userId, historySeq: row.seq },
+        },
+      ]);
+      return { id: item.id, action: input.action, from: item.state, to, version: updated[0][0].version, historySeq: row.seq };
+    });
+  }
+
+  /** Loads the item if the actor may read it; otherwise it does not exist for them (404). */
+  async readable(m: EntityManager, actor: Actor, itemId: string, lock = false): Promise<ItemSnapshot> {
+    const item = await loadSnapshot(m, itemId, lock);
+    if (!item || !decide(actor, 'item.read', item.scope).allowed) throw DomainError.notFound('item', itemId);
+    return item;
+  }
+
+  private async availableFor(actor: Actor, item: ItemSnapshot): Promise<AvailableAction[]> {
+    const today = shanghaiDate(this.clock.now());
+    const result: AvailableAction[] = [];
+    for (const action of rectificationActionsFrom(item.state)) {
+      const def = rectificationWorkflow.actions[action];
+      const actionActor = { ...actor, roles: actor.roles.filter((r) => def.roles.includes(r)) };
+      if (actionActor.roles.length === 0) continue;
+      const part = def.actorScope === 'cooperating' ? this.partOfOrNull(actor, item) : null;
+      if (def.actorScope === 'cooperating' && !part) continue;
+      const scope = await this.actionScope(this.dataSource.manager, def.actorScope, item, part);
+      if (!decide(actionActor, def.permission, scope).allowed) continue;
+      // Inputs are the user's to give; availability reflects the item's own state only.
+      const placeholder = {
+        reason: 'x',
+        text: 'x',
+        proposedDeadline: item.currentDeadline ? addDays(item.currentDeadline, 1) : today,
+        partStatus: 'done',
+        mergeIntoId: 'x',
+        spotCheckResult: 'holds',
+      };
+      const check = checkRectificationAction(action, item.state, this.context(item, today, placeholder));
+      result.push({
+        action,
+        label: def.label,
+        enabled: check.ok,
+        blockedBy: !check.ok && check.problem === 'guard' ? check.missing : [],
+        requiresReason: !!def.requiresReason,
+      });
+    }
+    return result;
+  }
+
+  private context(item: ItemSnapshot, today: string, input: RectificationContext['input']): RectificationContext {
+    return {
+      item: {
+        type: item.type,
+        leadUnitCount: item.leadUnitIds.length,
+        hasGoal: item.hasGoal,
+        deadline: item.currentDeadline,
+        evidenceCount: item.evidenceCount,
+        openParts: item.cooperating.filter((p) => p.status !== 'done').map((p) => p.unitName),
+        pendingExtension: item.pendingExtensionId !== null,
+        acceptanceLevel: item.acceptanceLevel,
+        chainLength: item.chain.length,
+        noticeDays: item.noticeDays,
+        noticeEnd: item.noticeEnd,
+      },
+      today,
+      input,
+    };
+  }
+
+  /** The units an action is taken for, as a scope the policy checks the actor against. */
+  private async actionScope(
+    m: EntityManager,
+    actorScope: string,
+    item: ItemSnapshot,
+    part: ItemSnapshot['cooperating'][number] | null,
+  ): Promise<ResourceScope> {
+    switch (actorScope) {
+      case 'dispatcher':
+        return { ownerScope: [], dispatcherScope: item.scope.dispatcherScope };
+      case 'lead':
+        return { ownerScope: item.leadScope };
+      case 'cooperating':
+        return { ownerScope: part ? scopeOfPaths([part.path]) : [] };
+      case 'acceptance': {
+        const unitId = item.acceptanceLevel === null ? null : item.acceptanceUnits[item.acceptanceLevel];
+        if (!unitId) return { ownerScope: [] };
+        const [unit] = await m.query<{ path: string }[]>(`SELECT path FROM org_unit WHERE id = $1`, [unitId]);
+        return { ownerScope: [], acceptanceScope: unit ? scopeOfPaths([unit.path]) : [] };
+      }
+      default:
+        return item.scope;
+    }
+  }
+
+  private partOfOrNull(actor: Actor, item: ItemSnapshot, partUnitId?: string): ItemSnapshot['cooperating'][number] | null {
+    const mine = item.cooperating.filter((p) => p.path.startsWith(actor.unitPath));
+    return (partUnitId ? mine.find((p) => p.unitId === partUnitId) : mine[0]) ?? null;
+  }
+
+  private partOf(actor: Actor, item: ItemSnapshot, partUnitId?: string): ItemSnapshot['cooperating'][number] {
+    const part = this.partOfOrNull(actor, item, partUnitId);
+    if (!part) throw DomainError.forbidden('Your unit has no cooperating part in this item', { partUnitId: partUnitId ?? null });
+    return part;
+  }
+
+  /** The writes that come with each action, beyond the state. Returns what the history row records. */
+  private async applyEffects(
+    m: EntityManager,
+    actor: Actor,
+    item: ItemSnapshot,
+    input: TransitionInput,
+    to: RectificationState,
+    today: string,
+    part: ItemSnapshot['cooperating'][number] | null,
+  ): Promise<Record<string, unknown>> {
+    const reason = input.reason?.trim() ?? null;
+    const closing = to === 'signed_off' || to === 'phase_completed';
+    switch (input.action) {
+      case 'report_progress': {
+        const [{ id }] = await m.query<{ id: string }[]>(
+          `INSERT INTO item_progress (item_id, unit_id, author_id, reported_on, text) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+          [item.id, actor.unitId, actor.userId, today, input.text!.trim()],
+        );
+        return { progressId: id, text: input.text!.trim() };
+      }
+      case 'report_part': {
+        await m.query(
+          `UPDATE item_unit SET status = $3, progress = coalesce($4, progress), updated_at = now() WHERE item_id = $1 AND unit_id = $2`,
+          [item.id, part!.unitId, input.partStatus, input.text?.trim() || null],
+        );
+        return { partUnitId: part!.unitId, status: { from: part!.status, to: input.partStatus }, text: input.text?.trim() || null };
+      }
+      case 'request_extension': {
+        const id = randomUUID();
+        await m.query(
+          `INSERT INTO item_extension (id, item_id, requested_by, from_deadline, proposed_deadline, reason) VALUES ($1, $2, $3, $4, $5, $6)`,
+          [id, item.id, actor.userId, item.currentDeadline, input.proposedDeadline, reason],
+        );
+        await m.query(`UPDATE item SET pending_extension_id = $2 WHERE id = $1`, [item.id, id]);
+        return { extensionId: id, fromDeadline: item.currentDeadline, proposedDeadline: input.proposedDeadline };
+      }
+      case 'approve_extension': {
+        const [ext] = await m.query<{ proposed_deadline: string; reason: string }[]>(
+          `UPDATE item_extension SET status = 'approved', decided_by = $2, decided_at = now(), decision_reason = $3
+            WHERE id = $1 RETURNING to_char(proposed_deadline, 'YYYY-MM-DD') AS proposed_deadline, reason`,
+          [item.pendingExtensionId, actor.userId, reason],
+        );
+        const version = item.deadlineVersion + 1;
+        await m.query(
+          `INSERT INTO item_deadline (item_id, version, deadline, kind, reason, decided_by) VALUES ($1, $2, $3, 'extension', $4, $5)`,
+          [item.id, version, ext.proposed_deadline, ext.reason, actor.userId],
+        );
+        await m.query(`UPDATE item SET current_deadline = $2, deadline_version = $3, pending_extension_id = NULL WHERE id = $1`, [
+          item.id,
+          ext.proposed_deadline,
+          version,
+        ]);
+        return {
+          extensionId: item.pendingExtensionId,
+          deadline: { from: item.currentDeadline, to: ext.proposed_deadline },
+          deadlineVersion: version,
+        };
+      }
+      case 'reject_extension': {
+        await m.query(
+          `UPDATE item_extension SET status = 'rejected', decided_by = $2, decided_at = now(), decision_reason = $3 WHERE id = $1`,
+          [item.pendingExtensionId, actor.userId, reason],
+        );
+        await m.query(`UPDATE item SET pending_extension_id = NULL WHERE id = $1`, [item.id]);
+        return { extensionId: item.pendingExtensionId };
+      }
+      case 'submit':
+        await m.query(`UPDATE item SET submission_round = submission_round + 1, acceptance_level = 0 WHERE id = $1`, [item.id]);
+        return { submissionRound: item.submissionRound + 1, level: item.chain[0].level };
+      case 'pass':
+      case 'return': {
+        const level = item.acceptanceLevel!;
+        const unitId = item.acceptanceUnits[level];
+        await m.query(
+          `INSERT INTO item_acceptance (item_id, submission_round, level_index, level, unit_id, result, opinion, signed_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [item.id, item.submissionRound, level, item.chain[level].level, unitId, input.action, reason, actor.userId],
+        );
+        const data = { level: item.chain[level].level, levelIndex: level, acceptanceUnitId: unitId, submissionRound: item.submissionRound };
+        if (to === 'in_acceptance') {
+          await m.query(`UPDATE item SET acceptance_level = $2 WHERE id = $1`, [item.id, level + 1]);
+          return { ...data, nextLevel: item.chain[level + 1].level };
+        }
+        if (to === 'public_notice') {
+          const noticeEnd = addDays(today, item.noticeDays - 1);
+          await m.query(`UPDATE item SET acceptance_level = NULL, notice_start = $2, notice_end = $3 WHERE id = $1`, [
+            item.id,
+            today,
+            noticeEnd,
+          ]);
+          return { ...data, noticeStart: today, noticeEnd };
+        }
+        await m.query(`UPDATE item SET acceptance_level = NULL WHERE id = $1`, [item.id]);
+        if (closing) await this.close(m, item.id, to);
+        return data;
+      }
+      case 'uphold_objection':
+        await m.query(`UPDATE item SET notice_start = NULL, notice_end = NULL WHERE id = $1`, [item.id]);
+        return {};
+      case 'close_notice':
+      case 'sign_off':
+        await this.close(m, item.id, to);
+        return {};
+      case 'reopen': {
+        // The earlier closure stays on record: first/last sign-off dates, acceptance rows, evidence.
+        const [[row]] = await m.query<[{ reopen_count: number }[], number]>(
+          `UPDATE item SET reopen_count = reopen_count + 1, completed_at = NULL, notice_start = NULL, notice_end = NULL WHERE id = $1 RETURNING reopen_count`,
+          [item.id],
+        );
+        return { reopenCount: row.reopen_count };
+      }
+      case 'spot_check': {
+        const [{ id }] = await m.query<{ id: string }[]>(
+          `INSERT INTO item_spot_check (item_id, auditor_id, result, note) VALUES ($1, $2, $3, $4) RETURNING id`,
+          [item.id, actor.userId, input.spotCheckResult, reason],
+        );
+        return { spotCheckId: id, result: input.spotCheckResult };
+      }
+      case 'merge': {
+        if (input.mergeIntoId === item.id)
+          throw new DomainError('unprocessable', 'MERGE_INTO_SELF', 'An item cannot be merged into itself');
+        const target = await loadSnapshot(m, input.mergeIntoId!);
+        if (!target || !decide(actor, 'item.read', target.scope).allowed) {
+          throw new DomainError('unprocessable', 'MERGE_TARGET_NOT_FOUND', 'The item to merge into does not exist', {
+            mergeIntoId: input.mergeIntoId,
+          });
+        }
+        await m.query(`UPDATE item SET merged_into_id = $2 WHERE id = $1`, [item.id, target.id]);
+        return { mergedIntoId: target.id, mergedIntoCode: target.code };
+      }
+      default:
+        return {};
+    }
+  }
+
+  /** Closing keeps the first sign-off date (for re-checks) and records the latest. */
+  private async close(m: EntityManager, itemId: string, to: RectificationState): Promise<void> {
+    await m.query(
+      `UPDATE item SET completed_at = $3,
+              first_signed_off_at = CASE WHEN $2 THEN coalesce(first_signed_off_at, $3) ELSE first_signed_off_at END,
+              last_signed_off_at = CASE WHEN $2 THEN $3 ELSE last_signed_off_at END
+        WHERE id = $1`,
+      [itemId, to === 'signed_off', this.clock.now()],
+    );
+  }
+}
+
+function versionConflict(currentVersion: number): DomainError {
+  return DomainError.conflict('VERSION_CONFLICT', `The item was changed by someone else (current version ${currentVersion})`, {
+    currentVersion,
+  });
+}
