@@ -109,11 +109,20 @@ export class TransitionService {
       throw DomainError.conflict('ACTION_NOT_ALLOWED', `Cannot ${input.action} an item that is ${item.state}`, { state: item.state });
     }
     const to = check.to;
+    // The acceptance level moves with the state, in the same statement (a CHECK ties them together).
+    const nextLevel =
+      to !== 'in_acceptance'
+        ? null
+        : input.action === 'submit'
+          ? 0
+          : input.action === 'pass'
+            ? item.acceptanceLevel! + 1
+            : item.acceptanceLevel;
 
     return this.dataSource.transaction(async (m) => {
       const updated = await m.query<[{ version: number }[], number]>(
-        `UPDATE item SET state = $3, version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING version`,
-        [item.id, item.version, to],
+        `UPDATE item SET state = $3, acceptance_level = $4, version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING version`,
+        [item.id, item.version, to, nextLevel],
       );
       if (updated[1] === 0) {
         const [current] = await m.query<{ version: number }[]>(`SELECT version FROM item WHERE id = $1`, [item.id]);
@@ -274,7 +283,7 @@ export class TransitionService {
         return { extensionId: id, fromDeadline: item.currentDeadline, proposedDeadline: input.proposedDeadline };
       }
       case 'approve_extension': {
-        const [ext] = await m.query<{ proposed_deadline: string; reason: string }[]>(
+        const [[ext]] = await m.query<[{ proposed_deadline: string; reason: string }[], number]>(
           `UPDATE item_extension SET status = 'approved', decided_by = $2, decided_at = now(), decision_reason = $3
             WHERE id = $1 RETURNING to_char(proposed_deadline, 'YYYY-MM-DD') AS proposed_deadline, reason`,
           [item.pendingExtensionId, actor.userId, reason],
@@ -304,7 +313,7 @@ export class TransitionService {
         return { extensionId: item.pendingExtensionId };
       }
       case 'submit':
-        await m.query(`UPDATE item SET submission_round = submission_round + 1, acceptance_level = 0 WHERE id = $1`, [item.id]);
+        await m.query(`UPDATE item SET submission_round = submission_round + 1 WHERE id = $1`, [item.id]);
         return { submissionRound: item.submissionRound + 1, level: item.chain[0].level };
       case 'pass':
       case 'return': {

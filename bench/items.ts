@@ -1,0 +1,1 @@
+// placeholder: the items benchmark is being written\nexport {};
