@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { HistoryService } from '#audit';
-import type { OrgUnitKind, Role } from '#domain';
+import { systemClock, type Actor, type Clock, type OrgUnitKind, type Role, type SourceType } from '#domain';
+import { BatchesService, ItemsService, TransitionService, type BatchView, type CreateItem, type ItemDetail } from '#items';
 import { OrgUnitsService, PasswordHasher, UsersService, type OrgUnitView, type UserView } from '#org';
 
 export const TEST_PASSWORD = 'Test-Password-2026';
@@ -11,11 +12,52 @@ export class Factory {
   readonly history: HistoryService;
   readonly units: OrgUnitsService;
   readonly users: UsersService;
+  readonly batches: BatchesService;
+  readonly transitions: TransitionService;
+  readonly items: ItemsService;
 
-  constructor(readonly ds: DataSource) {
+  constructor(
+    readonly ds: DataSource,
+    clock: Clock = systemClock,
+  ) {
     this.history = new HistoryService(ds);
     this.units = new OrgUnitsService(ds, this.history);
     this.users = new UsersService(ds, this.history, new PasswordHasher());
+    this.batches = new BatchesService(ds, this.history);
+    this.transitions = new TransitionService(ds, this.history, clock);
+    this.items = new ItemsService(ds, this.history, this.transitions, clock);
+  }
+
+  /** The policy's view of a user. */
+  static actor(user: UserView, unit: OrgUnitView): Actor {
+    return { userId: user.id, unitId: unit.id, unitPath: unit.path, roles: user.roles };
+  }
+
+  newBatch(
+    dispatcher: Actor,
+    opts: { sourceType?: SourceType; chain?: { level: string; unitId?: string | null }[]; noticeDays?: number } = {},
+  ): Promise<BatchView> {
+    const tag = Factory.tag();
+    return this.batches.create(dispatcher, {
+      code: `B-${tag}`,
+      name: `测试批次-${tag}`,
+      sourceType: opts.sourceType ?? 'self_found',
+      acceptanceChain: opts.chain,
+      noticeDays: opts.noticeDays,
+    });
+  }
+
+  newItem(dispatcher: Actor, batch: BatchView, fields: Partial<CreateItem> = {}): Promise<ItemDetail> {
+    return this.items.create(dispatcher, {
+      batchId: batch.id,
+      code: `I-${Factory.tag()}`,
+      title: '测试整改事项',
+      domain: 'air',
+      type: 'deadline',
+      goal: '按期完成整改',
+      deadline: '2030-12-31',
+      ...fields,
+    });
   }
 
   static tag(): string {
