@@ -87,7 +87,7 @@ describe('concurrent transitions on real PostgreSQL (e2e)', () => {
       const fulfilled = results.filter((r) => r.status === 'fulfilled');
       expect(fulfilled).toHaveLength(1);
       for (const r of results.filter((x) => x.status === 'rejected')) {
-        expect((r as PromiseRejectedResult).reason).toMatchObject({ kind: 'conflict', code: 'VERSION_CONFLICT' });
+        expect(r.reason).toMatchObject({ kind: 'conflict', code: 'VERSION_CONFLICT' });
       }
       const winner = (fulfilled[0] as PromiseFulfilledResult<{ action: string; to: string }>).value;
       const history = await ds.query(`SELECT action, to_state FROM history WHERE entity_id = $1 ORDER BY seq`, [item.id]);

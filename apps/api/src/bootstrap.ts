@@ -36,8 +36,9 @@ export async function createApiApp(config: AppConfig, options: ApiOptions = {}):
     logContext.run({ reqId: req.id }, done);
   });
 
-  // Evidence uploads: one file per request, bounded; Fastify's JSON body limit does not apply to them.
-  await app.register(multipart, { limits: { fileSize: config.http.uploadLimitBytes, files: 1, fields: 5, parts: 6 } });
+  // Evidence uploads: one file per request. The parser stops one byte past the limit and the
+  // storage, which counts every byte, refuses the file (a silently truncated file is never kept).
+  await app.register(multipart, { limits: { fileSize: config.http.uploadLimitBytes + 1, files: 1, fields: 5, parts: 6 } });
 
   app.setGlobalPrefix('api', { exclude: [{ path: 'health', method: RequestMethod.GET }] });
   app.enableShutdownHooks();

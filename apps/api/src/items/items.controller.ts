@@ -127,7 +127,7 @@ export class ItemsController {
     @Req() req: FastifyRequest,
   ): Promise<EvidenceView> {
     if (!req.isMultipart())
-      throw new DomainError('validation', 'MULTIPART_REQUIRED', 'Send the file as multipart/form-data in a field named file');
+      throw new DomainError('unsupported_media', 'MULTIPART_REQUIRED', 'Send the file as multipart/form-data in a field named file');
     const file = await req.file();
     if (!file || file.fieldname !== 'file')
       throw DomainError.validation('No file was sent', [{ field: 'file', messages: ['is required'] }]);

@@ -11,6 +11,7 @@ export type DomainErrorKind =
   | 'conflict' // state or version conflict (409)
   | 'unprocessable' // well-formed but a business rule is not met (422)
   | 'too_large' // an upload beyond the limit (413)
+  | 'unsupported_media' // a body in a format the route does not take (415)
   | 'rate_limited' // too many attempts (429)
   | 'unavailable'; // a dependency is down (503)
 

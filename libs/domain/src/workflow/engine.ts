@@ -45,7 +45,7 @@ export type Guard<C> = (ctx: C) => string | null;
 
 export function targetsOf<S extends string>(action: ActionDefinition<S>): S[] {
   if (action.to === 'same') return [];
-  return typeof action.to === 'string' ? [action.to as S] : [...(action.to as readonly S[])];
+  return typeof action.to === 'string' ? [action.to] : [...action.to];
 }
 
 /** Problems in a definition: unknown states, unknown guards, unreachable states, dead ends. */

@@ -316,7 +316,7 @@ export function resolveRectificationTarget(
       const to = rectificationWorkflow.actions[action].to;
       if (to === 'same') return state;
       if (typeof to !== 'string') throw new Error(`action ${action} has several targets and no resolution`);
-      return to as RectificationState;
+      return to;
     }
   }
 }

@@ -156,7 +156,7 @@ function strip(row: EvidenceView & { storageKey: string }): EvidenceView {
 /** Keeps a readable name: no path parts or control characters, and the extension of the real type. */
 function safeFilename(name: string, ext: string): string {
   const base = (name.split(/[\\/]/).pop() ?? 'file')
-    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .replace(/\p{Cc}/gu, '')
     .trim()
     .slice(0, 200);
   const stem = base.includes('.') ? base.slice(0, base.lastIndexOf('.')) : base;

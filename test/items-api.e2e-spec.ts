@@ -1,0 +1,317 @@
+import type { Actor } from '#domain';
+import type { BatchView } from '#items';
+import type { OrgUnitView, UserView } from '#org';
+import { TestApi, type Reply } from './support/api.js';
+import { TestClock } from './support/clock.js';
+import { Factory } from './support/factories.js';
+
+describe('items API: lists, scope, editing, bad input (e2e)', () => {
+  const clock = new TestClock(new Date('2026-06-15T10:00:00+08:00'));
+  let api: TestApi;
+  let f: Factory;
+  let city: OrgUnitView;
+  let bureau: OrgUnitView;
+  let countyA: OrgUnitView;
+  let countyB: OrgUnitView;
+  let sectionA: OrgUnitView;
+  let dispatcher: Actor;
+  let officerA: Actor;
+  let batch: BatchView;
+  const tokens: Record<string, string> = {};
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    api = await TestApi.start({ clock, env: { UPLOAD_LIMIT_BYTES: '2048' } });
+    f = new Factory(api.ds, clock);
+    city = await f.newUnit({ kind: 'city' });
+    bureau = await f.newUnit({ parent: city });
+    countyA = await f.newUnit({ parent: city, kind: 'county' });
+    countyB = await f.newUnit({ parent: city, kind: 'county' });
+    sectionA = await f.newUnit({ parent: countyA, kind: 'section' });
+    const users: Record<string, [OrgUnitView, UserView['roles']]> = {
+      dispatcher: [bureau, ['dispatcher']],
+      officerA: [countyA, ['unit_officer']],
+      clerkA: [sectionA, ['unit_officer']],
+      officerB: [countyB, ['unit_officer']],
+      auditor: [city, ['auditor']],
+      verifierA: [countyA, ['verifier']],
+    };
+    for (const [key, [unit, roles]] of Object.entries(users)) {
+      const user = await f.newUser(unit, roles);
+      tokens[key] = (await api.login(user.email)).accessToken;
+      if (key === 'dispatcher') dispatcher = Factory.actor(user, unit);
+      if (key === 'officerA') officerA = Factory.actor(user, unit);
+    }
+    batch = await f.newBatch(dispatcher, { sourceType: 'provincial_inspection' });
+    // A: led by county A, overdue; B: led by county B with county A cooperating, due soon; C: led by A's section, draft
+    const a = await f.newItem(dispatcher, batch, {
+      code: 'A',
+      title: '燃煤锅炉淘汰不到位',
+      domain: 'air',
+      countyUnitId: countyA.id,
+      leadUnitIds: [countyA.id],
+      deadline: '2026-05-31',
+    });
+    const b = await f.newItem(dispatcher, batch, {
+      code: 'B',
+      title: '河道垃圾清理不彻底',
+      domain: 'water',
+      countyUnitId: countyB.id,
+      leadUnitIds: [countyB.id],
+      cooperating: [{ unitId: countyA.id, part: '上游段清理' }],
+      deadline: '2026-06-20',
+    });
+    const c = await f.newItem(dispatcher, batch, {
+      code: 'C',
+      title: '矿山生态修复滞后',
+      domain: 'ecology',
+      leadUnitIds: [sectionA.id],
+      deadline: '2026-12-31',
+    });
+    for (const item of [a, b]) {
+      await f.transitions.transition(dispatcher, item.id, { action: 'assign', version: 1 });
+    }
+    Object.assign(ids, { a: a.id, b: b.id, c: c.id });
+  });
+  afterAll(async () => {
+    await api.stop();
+  });
+
+  const list = (token: string, query: string): Promise<Reply> => api.request('GET', `/api/items?batchId=${batch.id}&${query}`, { token });
+  const codes = (res: Reply): string[] => res.body.data.map((i: { code: string }) => i.code);
+
+  it('a unit sees what it leads or cooperates on, in its subtree, with a total', async () => {
+    const a = await list(tokens.officerA, 'sort=code');
+    expect(a.status).toBe(200);
+    expect(codes(a)).toEqual(['A', 'B', 'C']);
+    expect(a.body.total).toBe(3);
+    const clerk = await list(tokens.clerkA, 'sort=code');
+    expect(codes(clerk)).toEqual(['C']);
+    const b = await list(tokens.officerB, 'sort=code');
+    expect(codes(b)).toEqual(['B']);
+    expect(b.body.total).toBe(1);
+  });
+
+  it('an item outside the scope is 404 for reading and for acting', async () => {
+    expect((await api.request('GET', `/api/items/${ids.a}`, { token: tokens.officerB })).status).toBe(404);
+    const act = await api.request('POST', `/api/items/${ids.a}/transitions`, {
+      token: tokens.officerB,
+      body: { action: 'accept', version: 2 },
+    });
+    expect(act.status).toBe(404);
+    expect(act.body.code).toBe('ITEM_NOT_FOUND');
+  });
+
+  it('filters: state, lead unit (with subtree), cooperating unit, county, domain, overdue, due within, text', async () => {
+    const t = tokens.auditor;
+    expect(codes(await list(t, 'state=assigned&sort=code'))).toEqual(['A', 'B']);
+    expect(codes(await list(t, 'state=draft,assigned&sort=-code'))).toEqual(['C', 'B', 'A']);
+    expect(codes(await list(t, `leadUnitId=${countyA.id}&sort=code`))).toEqual(['A', 'C']);
+    expect(codes(await list(t, `cooperatingUnitId=${countyA.id}`))).toEqual(['B']);
+    expect(codes(await list(t, `countyUnitId=${countyB.id}`))).toEqual(['B']);
+    expect(codes(await list(t, 'domain=ecology'))).toEqual(['C']);
+    const overdue = await list(t, 'overdue=true');
+    expect(codes(overdue)).toEqual(['A']);
+    expect(overdue.body.data[0].overdue).toBe(true);
+    expect(codes(await list(t, 'overdue=false&sort=code'))).toEqual(['B', 'C']);
+    expect(codes(await list(t, 'dueWithinDays=7'))).toEqual(['B']);
+    expect(codes(await list(t, `q=${encodeURIComponent('锅炉')}`))).toEqual(['A']);
+    expect(codes(await list(t, 'sourceType=provincial_inspection&sort=deadline'))).toEqual(['A', 'B', 'C']);
+  });
+
+  it('pages and sorts', async () => {
+    const first = await list(tokens.auditor, 'sort=code&pageSize=2&page=1');
+    const second = await list(tokens.auditor, 'sort=code&pageSize=2&page=2');
+    expect(codes(first)).toEqual(['A', 'B']);
+    expect(codes(second)).toEqual(['C']);
+    expect(first.body).toMatchObject({ total: 3, page: 1, pageSize: 2 });
+  });
+
+  it('bad filters are named', async () => {
+    const res = await api.request('GET', '/api/items?state=sleeping&pageSize=1000&dueWithinDays=-1', { token: tokens.auditor });
+    expect(res.status).toBe(400);
+    expect(res.body.details.fields.map((x: { field: string }) => x.field).sort()).toEqual(['dueWithinDays', 'pageSize', 'state']);
+  });
+
+  it('bad item input is a 400 naming each field and writes nothing', async () => {
+    const before = (await api.ds.query(`SELECT count(*)::int AS n FROM item WHERE batch_id = $1`, [batch.id]))[0].n;
+    const res = await api.request('POST', '/api/items', {
+      token: tokens.dispatcher,
+      body: { batchId: batch.id, code: 'X', title: '', domain: 'fire', type: 'someday', deadline: '2026-02-30', leadUnitIds: ['nope'] },
+    });
+    expect(res.status).toBe(400);
+    const fields = res.body.details.fields.map((x: { field: string }) => x.field);
+    expect(fields).toEqual(expect.arrayContaining(['title', 'domain', 'type', 'deadline', 'leadUnitIds']));
+    expect(res.body.details.fields.find((x: { field: string }) => x.field === 'deadline').messages).toContain(
+      'deadline must be a real date (YYYY-MM-DD)',
+    );
+    expect((await api.ds.query(`SELECT count(*)::int AS n FROM item WHERE batch_id = $1`, [batch.id]))[0].n).toBe(before);
+  });
+
+  it('unknown units and duplicate codes are refused without a trace', async () => {
+    const unknown = await api.request('POST', '/api/items', {
+      token: tokens.dispatcher,
+      body: {
+        batchId: batch.id,
+        code: 'Y',
+        title: '某问题',
+        domain: 'air',
+        type: 'deadline',
+        leadUnitIds: ['00000000-0000-4000-8000-000000000009'],
+      },
+    });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.code).toBe('REFERENCE_NOT_FOUND');
+    const dup = await api.request('POST', '/api/items', {
+      token: tokens.dispatcher,
+      body: { batchId: batch.id, code: 'A', title: '重复', domain: 'air', type: 'deadline' },
+    });
+    expect(dup.status).toBe(409);
+    expect(dup.body.code).toBe('ITEM_CODE_TAKEN');
+    expect((await api.ds.query(`SELECT count(*)::int AS n FROM item WHERE batch_id = $1 AND code IN ('Y')`, [batch.id]))[0].n).toBe(0);
+  });
+
+  it('only dispatchers create items; units cannot', async () => {
+    const res = await api.request('POST', '/api/items', {
+      token: tokens.officerA,
+      body: { batchId: batch.id, code: 'Z', title: '某问题', domain: 'air', type: 'deadline' },
+    });
+    expect(res.status).toBe(403);
+  });
+
+  it('assignment refuses an item without lead unit, deadline or goal, naming them', async () => {
+    const bare = await f.newItem(dispatcher, batch, { goal: '', deadline: null, leadUnitIds: [] });
+    const res = await api.request('POST', `/api/items/${bare.id}/transitions`, {
+      token: tokens.dispatcher,
+      body: { action: 'assign', version: bare.version },
+    });
+    expect(res.status).toBe(422);
+    expect(res.body).toEqual({
+      code: 'GUARD_FAILED',
+      message: 'Cannot assign yet: missing a lead unit (牵头单位), a deadline (整改时限), a goal (整改目标)',
+      details: { missing: ['missing a lead unit (牵头单位), a deadline (整改时限), a goal (整改目标)'] },
+    });
+  });
+
+  it('ledger fields are editable while draft or assigned; an assigned deadline edit adds a version and keeps the original', async () => {
+    const a = (await api.request('GET', `/api/items/${ids.a}`, { token: tokens.dispatcher })).body;
+    const edit = await api.request('PATCH', `/api/items/${ids.a}`, {
+      token: tokens.dispatcher,
+      body: { version: a.version, deadline: '2026-07-31', measures: '分批淘汰' },
+    });
+    expect(edit.status).toBe(200);
+    expect(edit.body).toMatchObject({
+      originalDeadline: '2026-05-31',
+      currentDeadline: '2026-07-31',
+      deadlineVersion: 2,
+      measures: '分批淘汰',
+    });
+    const stale = await api.request('PATCH', `/api/items/${ids.a}`, {
+      token: tokens.dispatcher,
+      body: { version: a.version, title: '旧版本' },
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.body.details.currentVersion).toBe(a.version + 1);
+    const byUnit = await api.request('PATCH', `/api/items/${ids.a}`, {
+      token: tokens.officerA,
+      body: { version: a.version + 1, title: '单位改' },
+    });
+    expect(byUnit.status).toBe(403);
+    await f.transitions.transition(officerA, ids.a, { action: 'accept', version: a.version + 1 });
+    const locked = await api.request('PATCH', `/api/items/${ids.a}`, {
+      token: tokens.dispatcher,
+      body: { version: a.version + 2, title: '整改中不可改' },
+    });
+    expect(locked.status).toBe(409);
+    expect(locked.body.code).toBe('ITEM_NOT_EDITABLE');
+  });
+
+  it('a cooperating unit reports its own part only; the lead unit cannot report a part it does not have', async () => {
+    const b = (await api.request('GET', `/api/items/${ids.b}`, { token: tokens.dispatcher })).body;
+    const tokB = tokens.officerB;
+    await api.request('POST', `/api/items/${ids.b}/transitions`, { token: tokB, body: { action: 'accept', version: b.version } });
+    const asLead = await api.request('POST', `/api/items/${ids.b}/transitions`, {
+      token: tokB,
+      body: { action: 'report_part', version: b.version + 1, partStatus: 'done' },
+    });
+    expect(asLead.status).toBe(403);
+    const mine = await api.request('POST', `/api/items/${ids.b}/transitions`, {
+      token: tokens.officerA,
+      body: { action: 'report_part', version: b.version + 1, partStatus: 'done', text: '上游段已清理' },
+    });
+    expect(mine.status).toBe(200);
+    const detail = (await api.request('GET', `/api/items/${ids.b}`, { token: tokens.auditor })).body;
+    expect(detail.units.find((x: { unitId: string }) => x.unitId === countyA.id)).toMatchObject({
+      role: 'cooperating',
+      status: 'done',
+      progress: '上游段已清理',
+    });
+  });
+
+  it('the auditor reads everything and may act on nothing but spot checks', async () => {
+    const res = await api.request('GET', `/api/items/${ids.b}/actions`, { token: tokens.auditor });
+    expect(res.body.actions).toEqual([]);
+    const urge = await api.request('POST', `/api/items/${ids.b}/transitions`, {
+      token: tokens.auditor,
+      body: { action: 'urge', version: 99 },
+    });
+    expect([403, 409]).toContain(urge.status);
+  });
+
+  it('uploads: too large is 413, not multipart is 415, wrong content is 400, closed items refuse; nothing is stored', async () => {
+    const b = ids.b;
+    const count = async (): Promise<number> => (await api.ds.query(`SELECT count(*)::int AS n FROM evidence WHERE item_id = $1`, [b]))[0].n;
+    const send = async (body: Buffer, name: string, id = b): Promise<Reply> => {
+      const form = new FormData();
+      form.append('file', new Blob([body]), name);
+      const res = await fetch(`${api.baseUrl}/api/items/${id}/evidence`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens.officerB}` },
+        body: form,
+      });
+      return { status: res.status, headers: {}, body: await res.json(), raw: '' };
+    };
+    const big = await send(Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(4096, 0x41)]), 'big.pdf');
+    expect(big.status).toBe(413);
+    expect(big.body.code).toBe('FILE_TOO_LARGE');
+    const json = await api.request('POST', `/api/items/${b}/evidence`, { token: tokens.officerB, body: { file: 'x' } });
+    expect(json.status).toBe(415);
+    const fake = await send(Buffer.from('<html><script>alert(1)</script></html>'), 'report.pdf');
+    expect(fake.status).toBe(400);
+    expect(fake.body.code).toBe('UNSUPPORTED_FILE_TYPE');
+    const png = await send(Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), '现场照片.jpg');
+    expect(png.status).toBe(201);
+    expect(png.body).toMatchObject({ contentType: 'image/png', filename: '现场照片.png' });
+    expect(await count()).toBe(1);
+    const c = (await api.request('GET', `/api/items/${ids.c}`, { token: tokens.dispatcher })).body;
+    await f.transitions.transition(dispatcher, ids.c, { action: 'cancel', version: c.version, reason: '与其他问题重复' });
+    const closed = await send(Buffer.from('%PDF-1.4\n'), 'late.pdf', ids.c);
+    expect(closed.status).toBe(404); // county B has no part in C
+    const form = new FormData();
+    form.append('file', new Blob([Buffer.from('%PDF-1.4\n')]), 'late.pdf');
+    const res = await fetch(`${api.baseUrl}/api/items/${ids.c}/evidence`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.clerkA}` },
+      body: form,
+    });
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { code: string }).code).toBe('ITEM_NOT_OPEN_FOR_EVIDENCE');
+    expect((await api.ds.query(`SELECT count(*)::int AS n FROM evidence WHERE item_id = $1`, [ids.c]))[0].n).toBe(0);
+  });
+
+  it('moving a unit in the tree moves what it can see', async () => {
+    const mover = await f.newUnit({ parent: countyB, kind: 'section' });
+    const user = await f.newUser(mover, ['unit_officer']);
+    const token = (await api.login(user.email)).accessToken;
+    const item = await f.newItem(dispatcher, batch, { leadUnitIds: [mover.id] });
+    expect(codes(await list(tokens.officerB, `leadUnitId=${mover.id}`))).toEqual([item.code]);
+    const moved = await api.request('PATCH', `/api/org-units/${mover.id}`, {
+      token: (await api.login((await f.newUser(city, ['admin'])).email)).accessToken,
+      body: { version: mover.version, parentId: countyA.id },
+    });
+    expect(moved.status).toBe(200);
+    expect(codes(await list(tokens.officerB, `leadUnitId=${mover.id}`))).toEqual([]);
+    expect(codes(await list(tokens.officerA, `leadUnitId=${mover.id}`))).toEqual([item.code]);
+    expect((await api.request('GET', `/api/items/${item.id}`, { token })).status).toBe(200);
+  });
+});
