@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { HistoryService } from '#audit';
 import {
   CLOCK,
   DomainError,
   addDays,
+  assertValidWorkflow,
   checkRectificationAction,
   decide,
   rectificationActionsFrom,
+  rectificationGuards,
   rectificationWorkflow,
   scopeOfPaths,
   shanghaiDate,
@@ -62,12 +64,17 @@ export interface TransitionResult {
  * appends the history row and records the notifications. Controllers never set a state.
  */
 @Injectable()
-export class TransitionService {
+export class TransitionService implements OnModuleInit {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(HistoryService) private readonly history: HistoryService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
+
+  /** A definition with unknown states or guards, unreachable states or dead ends stops the process at boot. */
+  onModuleInit(): void {
+    assertValidWorkflow(rectificationWorkflow, Object.keys(rectificationGuards));
+  }
 
   async available(actor: Actor, itemId: string): Promise<{ state: RectificationState; version: number; actions: AvailableAction[] }> {
     const item = await this.readable(this.dataSource.manager, actor, itemId);
