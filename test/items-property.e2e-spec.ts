@@ -78,7 +78,7 @@ describe('property: random action sequences on real PostgreSQL', () => {
               [item.id, countyId, actors.lead.userId],
             );
           }
-          let action = s.action;
+          let action: RectificationAction = s.action;
           let who = s.who;
           let offered = false;
           if (s.guided) {
@@ -116,7 +116,7 @@ describe('property: random action sequences on real PostgreSQL', () => {
             accepted.push(action);
             reached.add(r.to);
           } catch (e) {
-            if (offered) throw new Error(`${action} was offered to ${who} but refused: ${(e as Error).message}`);
+            if (offered) throw new Error(`${action} was offered to ${who} but refused: ${(e as Error).message}`, { cause: e });
             const kind = (e as { kind?: string }).kind;
             expect(['conflict', 'forbidden', 'unprocessable', 'not_found']).toContain(kind);
           }
