@@ -41,10 +41,23 @@ describe('rectification item: a full life (e2e)', () => {
 
   let itemId: string;
   let version: number;
+  let progressId: string;
 
+  /** Takes an action; when it succeeds, the newest history row must be exactly that action, by that user. */
   async function act(who: string, action: string, extra: Record<string, unknown> = {}): Promise<Reply> {
     const res = await api.request('POST', `/api/items/${itemId}/transitions`, { token: t[who], body: { action, version, ...extra } });
-    if (res.status === 200) version = res.body.version;
+    if (res.status === 200) {
+      version = res.body.version;
+      const history = (await api.request('GET', `/api/items/${itemId}/history`, { token: t.auditor })).body;
+      expect(history.at(-1)).toMatchObject({
+        seq: res.body.historySeq,
+        action,
+        fromState: res.body.from,
+        toState: res.body.to,
+        actorId: u[who].id,
+        reason: (extra.reason as string | undefined) ?? null,
+      });
+    }
     return res;
   }
   async function expectState(state: string): Promise<void> {
@@ -58,8 +71,9 @@ describe('rectification item: a full life (e2e)', () => {
     expect(res.status).toBe(200);
     return res.body.map((h: { action: string; fromState: string; toState: string }) => `${h.action}:${h.fromState ?? ''}>${h.toState}`);
   }
-  async function upload(who: string, body: Buffer = PDF, name = '整改报告.pdf'): Promise<Reply> {
+  async function upload(who: string, body: Buffer = PDF, name = '整改报告.pdf', progressId?: string): Promise<Reply> {
     const form = new FormData();
+    if (progressId) form.append('progressId', progressId);
     form.append('file', new Blob([body]), name);
     const res = await fetch(`${api.baseUrl}/api/items/${itemId}/evidence`, {
       method: 'POST',
@@ -146,6 +160,9 @@ describe('rectification item: a full life (e2e)', () => {
 
   it('progress, then an extension requested and approved: the original deadline is kept', async () => {
     expect((await act('countyOfficer', 'report_progress', { text: '已完成管网设计招标' })).status).toBe(200);
+    const [report] = (await api.request('GET', `/api/items/${itemId}/progress`, { token: t.dispatcher })).body;
+    expect(report).toMatchObject({ text: '已完成管网设计招标', reportedOn: '2026-03-02', unitName: '天镇县' });
+    progressId = report.id;
     const missingReason = await act('countyOfficer', 'request_extension', { proposedDeadline: '2026-09-30' });
     expect(missingReason.status).toBe(422);
     expect(missingReason.body.code).toBe('REASON_REQUIRED');
@@ -175,6 +192,9 @@ describe('rectification item: a full life (e2e)', () => {
     const bad = await upload('countyOfficer', Buffer.from('MZ this is an executable'), 'report.pdf');
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('UNSUPPORTED_FILE_TYPE');
+    const photo = await upload('countyOfficer', Buffer.from('ffd8ffe000104a464946', 'hex'), '招标现场.jpg', progressId);
+    expect(photo.status).toBe(201);
+    expect(photo.body).toMatchObject({ progressId, contentType: 'image/jpeg', filename: '招标现场.jpg' });
     const ok = await upload('countyOfficer');
     expect(ok.status).toBe(201);
     expect(ok.body).toMatchObject({ filename: '整改报告.pdf', contentType: 'application/pdf', sizeBytes: PDF.length });
@@ -242,6 +262,7 @@ describe('rectification item: a full life (e2e)', () => {
       'request_extension:in_progress>in_progress',
       'approve_extension:in_progress>in_progress',
       'add_evidence:in_progress>in_progress',
+      'add_evidence:in_progress>in_progress',
       'report_part:in_progress>in_progress',
       'submit:in_progress>in_acceptance',
       'pass:in_acceptance>in_acceptance',
@@ -265,13 +286,13 @@ describe('rectification item: a full life (e2e)', () => {
     expect(verify.body.firstBreak).toBeNull();
     const outbox = await api.ds.query(`SELECT kind FROM outbox WHERE payload->>'itemId' = $1 ORDER BY id`, [itemId]);
     expect(outbox.map((o: { kind: string }) => o.kind)).toContain('item.reopen');
-    expect(outbox).toHaveLength(21); // every transition: not the creation, not the two uploads
+    expect(outbox).toHaveLength(21); // every transition: not the creation, not the uploads
   });
 
   it('evidence downloads within scope only, byte for byte', async () => {
     const list = await api.request('GET', `/api/items/${itemId}/evidence`, { token: t.cityVerifier });
     expect(list.status).toBe(200);
-    expect(list.body).toHaveLength(2);
+    expect(list.body).toHaveLength(3);
     const report = list.body.find((e: { filename: string }) => e.filename === '整改报告.pdf');
     const res = await fetch(`${api.baseUrl}/api/items/${itemId}/evidence/${report.id}`, {
       headers: { authorization: `Bearer ${t.auditor}` },

@@ -21,6 +21,8 @@ import { CurrentActor, RequirePermission, type SessionActor } from '../auth/acce
 import { HistoryRowDto } from '../org/org.dto.js';
 import { CommentDto, CreateItemDto, ItemQueryDto, TransitionDto, UpdateItemDto } from './items.dto.js';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Rectification items. Every state change goes through POST /items/:id/transitions. */
 @ApiTags('items')
 @ApiBearerAuth()
@@ -119,7 +121,16 @@ export class ItemsController {
   @Post(':id/evidence')
   @RequirePermission('item.read')
   @ApiConsumes('multipart/form-data')
-  @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['file'],
+      properties: {
+        progressId: { type: 'string', format: 'uuid', description: 'Send before the file to attach it to a progress report' },
+        file: { type: 'string', format: 'binary' },
+      },
+    },
+  })
   @ApiCreatedResponse({ description: 'Stored; PDF, images and Office documents only (checked by content), size-limited' })
   async upload(
     @CurrentActor() actor: SessionActor,
@@ -131,7 +142,19 @@ export class ItemsController {
     const file = await req.file();
     if (!file || file.fieldname !== 'file')
       throw DomainError.validation('No file was sent', [{ field: 'file', messages: ['is required'] }]);
-    return this.evidence.upload(actor, id, { stream: file.file, filename: file.filename, limitBytes: this.config.http.uploadLimitBytes });
+    // Fields sent before the file: progressId attaches the file to a progress report.
+    const progressField = file.fields.progressId;
+    const progressId = progressField && !Array.isArray(progressField) && 'value' in progressField ? String(progressField.value) : undefined;
+    if (progressId !== undefined && !UUID.test(progressId)) {
+      file.file.resume();
+      throw DomainError.validation('progressId must be a UUID', [{ field: 'progressId', messages: ['must be a UUID'] }]);
+    }
+    return this.evidence.upload(actor, id, {
+      stream: file.file,
+      filename: file.filename,
+      limitBytes: this.config.http.uploadLimitBytes,
+      progressId,
+    });
   }
 
   @Get(':id/evidence/:evidenceId')

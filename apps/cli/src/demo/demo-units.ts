@@ -80,6 +80,17 @@ export const DEMO_UNITS: DemoUnit = {
   ],
 };
 
+/**
+ * The provincial acceptance body (省级验收): central-inspection items are signed off at province
+ * level. Outside the city's tree, so the city's users do not see its data by subtree.
+ */
+export const DEMO_PROVINCE_UNIT: DemoUnit = {
+  code: 'SX-STHJT',
+  name: '山西省生态环境厅',
+  kind: 'other',
+  aliases: ['省生态环境厅', '山西省环境保护厅'],
+};
+
 export const DEMO_PASSWORD = 'Rectify-Demo-2026';
 
 export interface DemoUser {
@@ -101,4 +112,65 @@ export const DEMO_USERS: DemoUser[] = [
   { name: '郑刚', email: 'verifier.city@demo.rectify.cn', phone: '0352-6000030', unitCode: 'DT-STHJJ', roles: ['verifier'] },
   { name: '陈静', email: 'verifier.tianzhen@demo.rectify.cn', phone: '0352-6000031', unitCode: 'DT-TZ', roles: ['verifier'] },
   { name: '刘洋', email: 'auditor@demo.rectify.cn', phone: '0352-6000040', unitCode: 'DT-SJJ', roles: ['auditor'] },
+];
+
+/**
+ * The people who act on the demo items: an officer (经办人) in each lead or cooperating unit, a
+ * verifier (验收人) in each county, and the provincial verifier. They sign in with DEMO_PASSWORD too.
+ */
+export const DEMO_STAFF: DemoUser[] = [
+  ...(
+    [
+      ['高志远', 'sthjj', 'DT-STHJJ'],
+      ['马文博', 'fgw', 'DT-FGW'],
+      ['韩雪', 'gxj', 'DT-GXJ'],
+      ['郭磊', 'jtj', 'DT-JTJ'],
+      ['杨帆', 'zrzyj', 'DT-ZRZYJ'],
+      ['何春燕', 'swj', 'DT-SWJ'],
+      ['宋建华', 'nyncj', 'DT-NYNCJ'],
+      ['田野', 'scjgj', 'DT-SCJGJ'],
+      ['贾斌', 'gaj', 'DT-GAJ'],
+      ['冯晓东', 'cgj', 'DT-CGJ'],
+      ['白玉兰', 'lcj', 'DT-LCJ'],
+      ['曹永刚', 'nyj', 'DT-NYJ'],
+      ['任佳', 'pingcheng', 'DT-PC'],
+      ['邢海涛', 'yungang', 'DT-YG'],
+      ['武晓峰', 'xinrong', 'DT-XR'],
+      ['段丽娜', 'yunzhou', 'DT-YZ'],
+      ['闫鹏', 'yanggao', 'DT-YGX'],
+      ['薛芳', 'guangling', 'DT-GL'],
+      ['乔建军', 'hunyuan', 'DT-HY'],
+      ['温晓光', 'zuoyun', 'DT-ZY'],
+      ['常亮', 'jkq', 'DT-JKQ'],
+      ['岳志刚', 'gljy', 'ENT-GLJY'],
+      ['牛艳', 'hyzg', 'ENT-HYZG'],
+    ] as const
+  ).map(([name, slug, unitCode], i): DemoUser => ({
+    name,
+    email: `officer.${slug}@demo.rectify.cn`,
+    phone: `0352-6001${String(i + 1).padStart(3, '0')}`,
+    unitCode,
+    roles: ['unit_officer'],
+  })),
+  ...(
+    [
+      ['潘晓燕', 'pingcheng', 'DT-PC'],
+      ['侯建平', 'yungang', 'DT-YG'],
+      ['秦海燕', 'xinrong', 'DT-XR'],
+      ['庞文杰', 'yunzhou', 'DT-YZ'],
+      ['姚春生', 'yanggao', 'DT-YGX'],
+      ['梁慧', 'guangling', 'DT-GL'],
+      ['石磊', 'lingqiu', 'DT-LQ'],
+      ['崔振华', 'hunyuan', 'DT-HY'],
+      ['康丽', 'zuoyun', 'DT-ZY'],
+      ['孔德明', 'jkq', 'DT-JKQ'],
+    ] as const
+  ).map(([name, slug, unitCode], i): DemoUser => ({
+    name,
+    email: `verifier.${slug}@demo.rectify.cn`,
+    phone: `0352-6002${String(i + 1).padStart(3, '0')}`,
+    unitCode,
+    roles: ['verifier'],
+  })),
+  { name: '赵文华', email: 'verifier.province@demo.rectify.cn', phone: '0351-5600101', unitCode: 'SX-STHJT', roles: ['verifier'] },
 ];

@@ -14,6 +14,7 @@ export interface EvidenceView {
   unitName: string;
   partUnitId: string | null;
   acceptanceLevel: number | null;
+  progressId: string | null;
   filename: string;
   contentType: string;
   sizeBytes: number;
@@ -26,6 +27,8 @@ export interface UploadInput {
   stream: Readable;
   filename: string;
   limitBytes: number;
+  /** Attaches the file to a progress report of the same item. */
+  progressId?: string;
 }
 
 /** Evidence can be added while work or acceptance is going on, not to closed or abandoned items. */
@@ -33,7 +36,7 @@ const UPLOAD_STATES: readonly RectificationState[] = ['assigned', 'in_progress',
 
 const SELECT_EVIDENCE = `
   SELECT e.id, e.item_id AS "itemId", e.unit_id AS "unitId", o.name AS "unitName", e.part_unit_id AS "partUnitId",
-         e.acceptance_level AS "acceptanceLevel", e.filename, e.content_type AS "contentType", e.size_bytes::int AS "sizeBytes",
+         e.acceptance_level AS "acceptanceLevel", e.progress_id AS "progressId", e.filename, e.content_type AS "contentType", e.size_bytes::int AS "sizeBytes",
          e.sha256, e.uploaded_by AS "uploadedBy", e.uploaded_at AS "uploadedAt", e.storage_key AS "storageKey"
     FROM evidence e JOIN org_unit o ON o.id = e.unit_id`;
 
@@ -80,11 +83,20 @@ export class EvidenceService {
         // Lock the item so the history chain gets one writer, and re-check the state under the lock.
         const locked = await this.transitions.readable(m, actor, itemId, true);
         this.assertMayUpload(actor, locked.scope, locked.state);
+        if (input.progressId) {
+          const found = await m.query<unknown[]>(`SELECT 1 FROM item_progress WHERE id = $1 AND item_id = $2`, [input.progressId, itemId]);
+          if (found.length === 0) {
+            throw new DomainError('unprocessable', 'PROGRESS_NOT_FOUND', 'The progress report does not belong to this item', {
+              progressId: input.progressId,
+            });
+          }
+        }
         const stored = await staged.commit();
         const part = locked.cooperating.find((p) => p.path.startsWith(actor.unitPath) && !locked.leadScope.includes(actor.unitId));
         const [{ id }] = await m.query<{ id: string }[]>(
-          `INSERT INTO evidence (item_id, unit_id, part_unit_id, acceptance_level, filename, content_type, size_bytes, sha256, storage_key, uploaded_by, uploaded_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+          `INSERT INTO evidence (item_id, unit_id, part_unit_id, acceptance_level, filename, content_type, size_bytes, sha256, storage_key,
+                               uploaded_by, uploaded_at, progress_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
           [
             itemId,
             actor.unitId,
@@ -97,6 +109,7 @@ export class EvidenceService {
             stored.key,
             actor.userId,
             this.clock.now(),
+            input.progressId ?? null,
           ],
         );
         await this.history.append(m, {
