@@ -10,7 +10,9 @@ import { seedDemo } from './demo/seed-demo.js';
 const USAGE = `rectify cli
 
   migrate                        run pending database migrations
-  seed-demo                      load the demo city, its units and demo users (idempotent)
+  seed-demo                      load the demo city, its units, demo users and a rectification
+                                 ledger driven through its history (idempotent); evidence files
+                                 go to EVIDENCE_DIR (default .data/evidence)
   create-admin --email E --name N --unit-code C [--password P]
                                  create the first administrator; the password may also come
                                  from RECTIFY_ADMIN_PASSWORD. Creates the root unit C if no unit exists.
@@ -25,7 +27,7 @@ async function main(): Promise<void> {
     return;
   }
   if (!url) throw new Error('DATABASE_URL is required but not set');
-  const ds = createDataSource({ url, poolSize: 2, applicationName: 'rectify-cli' });
+  const ds = createDataSource({ url, poolSize: 3, applicationName: 'rectify-cli' });
   await ds.initialize();
   try {
     const history = new HistoryService(ds);
@@ -38,8 +40,12 @@ async function main(): Promise<void> {
         break;
       }
       case 'seed-demo': {
+        const started = Date.now();
         const result = await seedDemo(ds, units, users);
-        process.stdout.write(`demo data: ${result.unitsCreated} units and ${result.usersCreated} users created\n`);
+        process.stdout.write(
+          `demo data: ${result.unitsCreated} units, ${result.usersCreated} users, ${result.batchesCreated} batches and ` +
+            `${result.itemsCreated} items created (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
+        );
         break;
       }
       case 'create-admin': {

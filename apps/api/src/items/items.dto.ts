@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -31,6 +31,7 @@ import {
   type SourceType,
 } from '#domain';
 import { ITEM_SORTS, type ItemSort } from '#items';
+import { PageQueryDto, toBool, toList } from '../http/query.dto.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const IsDate = (): PropertyDecorator => {
@@ -41,8 +42,6 @@ const IsDate = (): PropertyDecorator => {
     shape(target, key);
   };
 };
-const toBool = ({ value }: { value: unknown }): unknown => (value === 'true' ? true : value === 'false' ? false : value);
-const toList = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.split(',').filter(Boolean) : value);
 
 export class AcceptanceLevelDto {
   @ApiProperty({ example: 'city', description: 'county / city / province, or another name' })
@@ -246,56 +245,15 @@ export class CreateItemDto extends ItemFieldsDto {
   code: string;
 }
 
-export class UpdateItemDto {
+/** Any ledger field, plus the version read. */
+export class UpdateItemDto extends PartialType(ItemFieldsDto) {
   @ApiProperty({ description: 'The version you read' })
   @IsInt()
   @Min(1)
   version: number;
-
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 500) title?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 20000) feedbackText?: string;
-  @ApiPropertyOptional({ enum: DOMAINS }) @IsOptional() @IsIn(DOMAINS) domain?: Domain;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() countyUnitId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 5000) goal?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 20000) measures?: string;
-  @ApiPropertyOptional({ enum: ITEM_TYPES }) @IsOptional() @IsIn(ITEM_TYPES) type?: ItemType;
-
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @ArrayUnique()
-  @IsUUID('all', { each: true })
-  leadUnitIds?: string[];
-
-  @ApiPropertyOptional({ type: [CooperatingPartDto] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => CooperatingPartDto)
-  cooperating?: CooperatingPartDto[];
-
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 100) responsibleLeader?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 100) responsiblePerson?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(/^[0-9+\-() ]{5,30}$/, { message: 'responsiblePhone may contain digits, spaces and + - ( ) only' })
-  responsiblePhone?: string;
-
-  @ApiPropertyOptional({ type: [StageNodeDto] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => StageNodeDto)
-  stageNodes?: StageNodeDto[];
-
-  @ApiPropertyOptional({ example: '2026-12-31' }) @IsOptional() @IsDate() deadline?: string;
 }
 
-export class ItemQueryDto {
+export class ItemQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'One or more states, comma-separated', example: 'in_progress,assigned' })
   @IsOptional()
   @Transform(toList)
@@ -334,22 +292,6 @@ export class ItemQueryDto {
   @IsOptional()
   @IsIn(ITEM_SORTS)
   sort: ItemSort = 'deadline';
-
-  @ApiPropertyOptional({ default: 1, minimum: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100000)
-  page: number = 1;
-
-  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  pageSize: number = 20;
 }
 
 export class TransitionDto {

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayUnique,
@@ -17,8 +17,7 @@ import {
   Min,
 } from 'class-validator';
 import { ORG_UNIT_KINDS, ROLES, type OrgUnitKind, type Role } from '#domain';
-
-const toBool = ({ value }: { value: unknown }): unknown => (value === 'true' ? true : value === 'false' ? false : value);
+import { PageQueryDto, toBool } from '../http/query.dto.js';
 
 export class CreateOrgUnitDto {
   @ApiProperty({ example: 'DT-YJJ', description: 'Unique code' })
@@ -225,7 +224,7 @@ export class UpdateUserDto {
   password?: string;
 }
 
-export class UserQueryDto {
+export class UserQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Text in the name or e-mail' })
   @IsOptional()
   @IsString()
@@ -247,21 +246,6 @@ export class UserQueryDto {
   @Transform(toBool)
   @IsBoolean()
   active?: boolean;
-
-  @ApiPropertyOptional({ default: 1, minimum: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  page: number = 1;
-
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  pageSize: number = 50;
 }
 
 export class UserDto {

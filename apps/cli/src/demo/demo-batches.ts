@@ -848,6 +848,7 @@ function politicalItems(): DemoItem[] {
       lead: 'DT-CGJ',
       type: 'deadline',
       end: 'assigned',
+      feedback: '2025年11月专项检查"回头看"通报指出，市区生活垃圾分类推进滞后，分类收运体系不健全，混收混运问题突出。',
       deadline: '2026-06-30',
       createdOn: '2025-11-20',
       declinedBy: 'DT-ZJJ',
@@ -1017,7 +1018,6 @@ const ROUND3: DemoBatch = {
       type: 'deadline',
       end: 'assigned',
       deadline: '2026-09-30',
-      createdOn: '2025-12-01',
       declinedBy: 'DT-NYNCJ',
     },
     {
@@ -1160,6 +1160,7 @@ const SELF_CHECK: DemoBatch = {
       type: 'deadline',
       end: 'draft',
       createdOn: '2025-12-23',
+      deadline: '2026-03-31',
     },
     {
       code: 'ZC-09',
@@ -1171,6 +1172,7 @@ const SELF_CHECK: DemoBatch = {
       type: 'deadline',
       end: 'draft',
       createdOn: '2025-12-26',
+      deadline: '2026-06-30',
     },
     {
       code: 'ZC-10',

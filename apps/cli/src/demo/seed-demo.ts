@@ -1,14 +1,65 @@
+import path from 'node:path';
 import type { DataSource } from 'typeorm';
-import type { OrgUnitsService, UsersService } from '#org';
-import { DEMO_PASSWORD, DEMO_UNITS, DEMO_USERS, type DemoUnit } from './demo-units.js';
+import { HistoryService } from '#audit';
+import { PasswordHasher, UsersService, type OrgUnitsService } from '#org';
+import { DEMO_PASSWORD, DEMO_PROVINCE_UNIT, DEMO_STAFF, DEMO_UNITS, DEMO_USERS, type DemoUnit, type DemoUser } from './demo-units.js';
+import { seedDemoItems, type DemoClock } from './seed-demo-items.js';
 
 export interface SeedResult {
   unitsCreated: number;
   usersCreated: number;
+  batchesCreated: number;
+  itemsCreated: number;
 }
 
-/** Loads the demo city and its users. Idempotent: what already exists (by code or e-mail) is left alone. */
-export async function seedDemo(ds: DataSource, units: OrgUnitsService, users: UsersService): Promise<SeedResult> {
+export interface SeedOptions {
+  /** Load the rectification ledger too (default true); false loads only units and users. */
+  items?: boolean;
+  /** Where evidence files go: EVIDENCE_DIR, else .data/evidence (as the api reads them). */
+  evidenceDir?: string;
+  clock?: DemoClock;
+}
+
+/** Serialises concurrent seeds (parallel test files, two starts at once) on one database. */
+const SEED_LOCK = 7_301_001;
+
+/** Hashes each password once: the many demo accounts share one password, and argon2id is slow on purpose. */
+class OnceHasher extends PasswordHasher {
+  private readonly hashes = new Map<string, Promise<string>>();
+
+  override hash(password: string): Promise<string> {
+    let hash = this.hashes.get(password);
+    if (!hash) {
+      hash = super.hash(password);
+      this.hashes.set(password, hash);
+    }
+    return hash;
+  }
+}
+
+/**
+ * Loads the demo city, its users and its rectification ledger (batches and items driven through
+ * their whole history). Idempotent: what already exists (units and batches by code, users by
+ * e-mail, items by batch and code) is left alone.
+ */
+export async function seedDemo(
+  ds: DataSource,
+  units: OrgUnitsService,
+  users: UsersService,
+  options: SeedOptions = {},
+): Promise<SeedResult> {
+  const lock = ds.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [SEED_LOCK]);
+    return await seed(ds, units, users, options);
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [SEED_LOCK]).catch(() => undefined);
+    await lock.release();
+  }
+}
+
+async function seed(ds: DataSource, units: OrgUnitsService, users: UsersService, options: SeedOptions): Promise<SeedResult> {
   let unitsCreated = 0;
   let usersCreated = 0;
   const idByCode = new Map<string, string>();
@@ -24,14 +75,32 @@ export async function seedDemo(ds: DataSource, units: OrgUnitsService, users: Us
     for (const [index, child] of (unit.children ?? []).entries()) await ensureUnit(child, id, index + 1);
   };
   await ensureUnit(DEMO_UNITS, null, 0);
+  await ensureUnit(DEMO_PROVINCE_UNIT, null, 1);
 
-  for (const user of DEMO_USERS) {
+  const ensureUser = async (service: UsersService, user: DemoUser): Promise<void> => {
     const existing = await ds.query<unknown[]>(`SELECT 1 FROM app_user WHERE lower(email) = lower($1)`, [user.email]);
-    if (existing.length > 0) continue;
+    if (existing.length > 0) return;
     const unitId = idByCode.get(user.unitCode);
     if (!unitId) throw new Error(`demo user ${user.email} names unknown unit ${user.unitCode}`);
-    await users.create(null, { name: user.name, email: user.email, phone: user.phone, unitId, roles: user.roles, password: DEMO_PASSWORD });
+    await service.create(null, {
+      name: user.name,
+      email: user.email,
+      phone: user.phone,
+      unitId,
+      roles: user.roles,
+      password: DEMO_PASSWORD,
+    });
     usersCreated += 1;
-  }
-  return { unitsCreated, usersCreated };
+  };
+  for (const user of DEMO_USERS) await ensureUser(users, user);
+  const staff = new UsersService(ds, new HistoryService(ds), new OnceHasher());
+  for (const user of DEMO_STAFF) await ensureUser(staff, user);
+
+  if (options.items === false) return { unitsCreated, usersCreated, batchesCreated: 0, itemsCreated: 0 };
+  const { batchesCreated, itemsCreated } = await seedDemoItems(ds, {
+    people: [...DEMO_USERS, ...DEMO_STAFF],
+    evidenceDir: path.resolve(options.evidenceDir ?? process.env.EVIDENCE_DIR ?? '.data/evidence'),
+    clock: options.clock,
+  });
+  return { unitsCreated, usersCreated, batchesCreated, itemsCreated };
 }
