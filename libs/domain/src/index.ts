@@ -8,3 +8,6 @@ export * from './workflow/rectification.workflow.js';
 export * from './time/clock.js';
 export * from './items/sources.js';
 export * from './items/overdue.js';
+export * from './calendar/statutory-days.js';
+export * from './calendar/work-calendar.js';
+export * from './calendar/deadline-rule.js';
