@@ -134,7 +134,9 @@ export class RectificationItems1764100000000 implements MigrationInterface {
       )`);
     await q.query(`CREATE UNIQUE INDEX item_extension_one_pending_uq ON item_extension (item_id) WHERE status = 'pending'`);
     await q.query(`CREATE INDEX item_extension_item_idx ON item_extension (item_id, requested_at)`);
-    await q.query(`ALTER TABLE item ADD CONSTRAINT item_pending_extension_fk FOREIGN KEY (pending_extension_id) REFERENCES item_extension(id)`);
+    await q.query(
+      `ALTER TABLE item ADD CONSTRAINT item_pending_extension_fk FOREIGN KEY (pending_extension_id) REFERENCES item_extension(id)`,
+    );
 
     await q.query(`
       CREATE TABLE item_acceptance (

@@ -6,8 +6,10 @@ import type { Clock } from '#domain';
 import { OrgModule } from '#org';
 import { PersistenceModule } from '#persistence';
 import { RedisModule } from '#redis';
+import { CalendarModule } from '#calendar';
 import { ItemsModule } from '#items';
 import { AuthModule } from './auth/auth.module.js';
+import { CalendarController } from './calendar/calendar.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { ErrorFilter } from './http/error.filter.js';
 import { AuditController } from './items/audit.controller.js';
@@ -40,6 +42,7 @@ export class AppModule {
         OrgModule,
         AuthModule,
         ItemsModule,
+        CalendarModule,
       ],
       controllers: [
         HealthController,
@@ -48,6 +51,7 @@ export class AppModule {
         BatchesController,
         ItemsController,
         AuditController,
+        CalendarController,
         ...extraControllers,
       ],
       providers: [

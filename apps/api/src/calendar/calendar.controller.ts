@@ -1,0 +1,106 @@
+import { Body, Controller, Delete, Get, Param, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { CalendarService, type CalendarDayView } from '#calendar';
+import type { ComputedDeadline } from '#domain';
+import { CurrentActor, RequirePermission, type SessionActor } from '../auth/access.decorators.js';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+class DayRangeQuery {
+  @ApiProperty({ example: '2025-01-20' })
+  @Matches(DATE, { message: 'from must be a date (YYYY-MM-DD)' })
+  @IsISO8601({ strict: true }, { message: 'from must be a real date' })
+  from: string;
+
+  @ApiProperty({ example: '2025-02-10' })
+  @Matches(DATE, { message: 'to must be a date (YYYY-MM-DD)' })
+  @IsISO8601({ strict: true }, { message: 'to must be a real date' })
+  to: string;
+}
+
+class DeadlineQuery {
+  @ApiProperty({ enum: ['working_days', 'calendar_days'] })
+  @IsIn(['working_days', 'calendar_days'])
+  kind: 'working_days' | 'calendar_days';
+
+  @ApiProperty({ example: '2025-01-20', description: 'The day of the event the period runs from' })
+  @Matches(DATE, { message: 'from must be a date (YYYY-MM-DD)' })
+  @IsISO8601({ strict: true }, { message: 'from must be a real date' })
+  from: string;
+
+  @ApiProperty({ example: 10 })
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  days: number;
+
+  @ApiPropertyOptional({ example: '转办' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 50)
+  event?: string;
+}
+
+class CalendarEntryDto {
+  @ApiProperty({ enum: ['off', 'work'], description: 'off = a day off (holiday); work = a weekend day that is a working day (调休)' })
+  @IsIn(['off', 'work'])
+  kind: 'off' | 'work';
+
+  @ApiProperty({ example: '春节' })
+  @IsString()
+  @Length(1, 50)
+  name: string;
+
+  @ApiPropertyOptional({ description: 'The version you read, when changing an existing entry' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
+}
+
+class VersionQuery {
+  @ApiProperty()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  version: number;
+}
+
+/** The working-day calendar: China's statutory schedule plus administrators' entries. */
+@ApiTags('calendar')
+@ApiBearerAuth()
+@Controller('calendar')
+export class CalendarController {
+  constructor(private readonly calendar: CalendarService) {}
+
+  @Get('days')
+  @RequirePermission('calendar.read')
+  @ApiOkResponse({ description: 'Each day in the range: working or not, why, and where the rule comes from' })
+  days(@Query() q: DayRangeQuery): Promise<CalendarDayView[]> {
+    return this.calendar.days(q.from, q.to);
+  }
+
+  @Get('deadline')
+  @RequirePermission('calendar.read')
+  @ApiOkResponse({ description: 'The deadline N working or calendar days after a date, and how it was computed' })
+  deadline(@Query() q: DeadlineQuery): Promise<ComputedDeadline> {
+    return this.calendar.compute({ kind: q.kind, from: q.from, days: q.days, event: q.event });
+  }
+
+  @Put('days/:day')
+  @RequirePermission('calendar.manage')
+  @ApiOkResponse({ description: 'The day with its new rule (versioned, recorded in the history)' })
+  set(@CurrentActor() actor: SessionActor, @Param('day') day: string, @Body() body: CalendarEntryDto): Promise<CalendarDayView> {
+    return this.calendar.upsert(actor, day, body);
+  }
+
+  @Delete('days/:day')
+  @RequirePermission('calendar.manage')
+  @ApiOkResponse({ description: 'The day with the shipped rule restored' })
+  remove(@CurrentActor() actor: SessionActor, @Param('day') day: string, @Query() q: VersionQuery): Promise<CalendarDayView> {
+    return this.calendar.remove(actor, day, q.version);
+  }
+}

@@ -1,0 +1,176 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { HistoryService } from '#audit';
+import {
+  DomainError,
+  WorkCalendar,
+  addDays,
+  computeDeadline,
+  isIsoDate,
+  statutoryEntries,
+  type Actor,
+  type CalendarDayKind,
+  type CalendarEntry,
+  type ComputedDeadline,
+  type DayInfo,
+  type DeadlineRule,
+} from '#domain';
+
+export const CALENDAR_ENTITY = 'calendar_entry';
+
+export interface CalendarDayView extends DayInfo {
+  /** Where the rule for the day comes from. */
+  source: 'default' | 'statutory' | 'admin';
+  entryId: string | null;
+  version: number | null;
+}
+
+interface EntryRow {
+  id: string;
+  day: string;
+  kind: CalendarDayKind;
+  name: string;
+  version: number;
+  updated_at: Date;
+}
+
+/**
+ * The working-day calendar in force: the shipped statutory schedule with administrators'
+ * entries on top. Reads are cached and refreshed when an entry changes (checked by the latest
+ * change time, so several processes stay in step).
+ */
+@Injectable()
+export class CalendarService {
+  private cached: { stamp: string; calendar: WorkCalendar; admin: Map<string, EntryRow> } | null = null;
+  private readonly statutory = new Map(statutoryEntries().map((e) => [e.date, e]));
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(HistoryService) private readonly history: HistoryService,
+  ) {}
+
+  async calendar(): Promise<WorkCalendar> {
+    return (await this.load()).calendar;
+  }
+
+  async days(from: string, to: string): Promise<CalendarDayView[]> {
+    assertRange(from, to);
+    const { calendar, admin } = await this.load();
+    const out: CalendarDayView[] = [];
+    for (let d = from; d <= to; d = addDays(d, 1)) {
+      const entry = admin.get(d);
+      out.push({
+        ...calendar.info(d),
+        source: entry ? 'admin' : this.statutory.has(d) ? 'statutory' : 'default',
+        entryId: entry?.id ?? null,
+        version: entry?.version ?? null,
+      });
+    }
+    return out;
+  }
+
+  async compute(rule: DeadlineRule): Promise<ComputedDeadline> {
+    return computeDeadline(rule, await this.calendar());
+  }
+
+  /** Sets a day's rule (a holiday or a make-up working day); `version` must match an existing entry's. */
+  async upsert(actor: Actor, day: string, input: { kind: CalendarDayKind; name: string; version?: number }): Promise<CalendarDayView> {
+    if (!isIsoDate(day)) throw DomainError.validation('Invalid day', [{ field: 'day', messages: ['must be a real date (YYYY-MM-DD)'] }]);
+    await this.dataSource.transaction(async (m) => {
+      const [existing] = await m.query<EntryRow[]>(
+        `SELECT id, to_char(day, 'YYYY-MM-DD') AS day, kind, name, version FROM calendar_entry WHERE day = $1 FOR UPDATE`,
+        [day],
+      );
+      if (existing && input.version !== existing.version) {
+        throw DomainError.conflict(
+          'VERSION_CONFLICT',
+          `The entry for ${day} was changed by someone else (current version ${existing.version})`,
+          {
+            currentVersion: existing.version,
+          },
+        );
+      }
+      if (!existing && input.version !== undefined) {
+        throw DomainError.conflict('VERSION_CONFLICT', `There is no entry for ${day} any more`, { currentVersion: null });
+      }
+      const [row] = await m.query<EntryRow[]>(
+        `INSERT INTO calendar_entry (day, kind, name, updated_by) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (day) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name, updated_by = EXCLUDED.updated_by,
+                                         version = calendar_entry.version + 1, updated_at = now()
+         RETURNING id, version`,
+        [day, input.kind, input.name.trim(), actor.userId],
+      );
+      await this.history.append(m, {
+        entityType: CALENDAR_ENTITY,
+        entityId: row.id,
+        action: existing ? 'update' : 'create',
+        actorId: actor.userId,
+        fromState: existing?.kind ?? null,
+        toState: input.kind,
+        data: {
+          day,
+          kind: input.kind,
+          name: input.name.trim(),
+          version: row.version,
+          before: existing ? { kind: existing.kind, name: existing.name } : null,
+        },
+      });
+    });
+    this.cached = null;
+    return (await this.days(day, day))[0];
+  }
+
+  /** Removes an administrator's entry: the shipped rule for the day applies again. */
+  async remove(actor: Actor, day: string, version: number): Promise<CalendarDayView> {
+    await this.dataSource.transaction(async (m) => {
+      const [existing] = await m.query<EntryRow[]>(`SELECT id, kind, name, version FROM calendar_entry WHERE day = $1 FOR UPDATE`, [day]);
+      if (!existing) throw DomainError.notFound('calendar_entry', day);
+      if (existing.version !== version) {
+        throw DomainError.conflict(
+          'VERSION_CONFLICT',
+          `The entry for ${day} was changed by someone else (current version ${existing.version})`,
+          {
+            currentVersion: existing.version,
+          },
+        );
+      }
+      await m.query(`DELETE FROM calendar_entry WHERE id = $1`, [existing.id]);
+      await this.history.append(m, {
+        entityType: CALENDAR_ENTITY,
+        entityId: existing.id,
+        action: 'delete',
+        actorId: actor.userId,
+        fromState: existing.kind,
+        toState: null,
+        data: { day, before: { kind: existing.kind, name: existing.name } },
+      });
+    });
+    this.cached = null;
+    return (await this.days(day, day))[0];
+  }
+
+  private async load(): Promise<{ calendar: WorkCalendar; admin: Map<string, EntryRow> }> {
+    const [{ stamp }] = await this.dataSource.query<{ stamp: string }[]>(
+      `SELECT coalesce(max(updated_at)::text, '') || ':' || count(*) AS stamp FROM calendar_entry`,
+    );
+    if (this.cached?.stamp === stamp) return this.cached;
+    const rows = await this.dataSource.query<EntryRow[]>(
+      `SELECT id, to_char(day, 'YYYY-MM-DD') AS day, kind, name, version, updated_at FROM calendar_entry ORDER BY day`,
+    );
+    const entries: CalendarEntry[] = rows.map((r) => ({ date: r.day, kind: r.kind, name: r.name }));
+    this.cached = { stamp, calendar: WorkCalendar.statutory(entries), admin: new Map(rows.map((r) => [r.day, r])) };
+    return this.cached;
+  }
+}
+
+function assertRange(from: string, to: string): void {
+  const fields = [
+    !isIsoDate(from) && { field: 'from', messages: ['must be a real date (YYYY-MM-DD)'] },
+    !isIsoDate(to) && { field: 'to', messages: ['must be a real date (YYYY-MM-DD)'] },
+  ].filter((f): f is { field: string; messages: string[] } => !!f);
+  if (fields.length) throw DomainError.validation('Invalid date range', fields);
+  if (to < from) throw DomainError.validation('Invalid date range', [{ field: 'to', messages: ['must not be before from'] }]);
+  if (Date.parse(to) - Date.parse(from) > 400 * 86_400_000) {
+    throw DomainError.validation('Invalid date range', [{ field: 'to', messages: ['the range may cover at most 400 days'] }]);
+  }
+}
