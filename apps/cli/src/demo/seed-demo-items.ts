@@ -399,6 +399,7 @@ class ItemRun {
       version: this.version,
       leadUnitIds: [this.s.dir.unit(spec.lead).id],
       cooperating: this.parts(),
+      responsibleLeader: leaderOf(this.s.dir.unit(spec.lead), (xs) => r.pick(xs)),
       responsiblePerson: this.leadOfficer.name,
       responsiblePhone: this.leadOfficer.phone,
     });
@@ -415,7 +416,9 @@ class ItemRun {
     const reports = opts.final ? r.int(1, 3) : Math.min(6, Math.max(1, Math.floor(span / 110)));
     const texts = PROGRESS[spec.domain];
     const offset = r.int(0, texts.length - 1);
-    spread(from, until, reports).forEach((day, i) => {
+    // Finished work reports along the way; unfinished work has also just reported, at `until`.
+    const reportDays = opts.final ? spread(from, until, reports) : [...spread(from, until, reports - 1), until];
+    reportDays.forEach((day, i) => {
       const text = texts[(offset + i) % texts.length];
       steps.push({ day, order: 1, run: () => this.act(day, this.leadOfficer, 'report_progress', { text }) });
     });

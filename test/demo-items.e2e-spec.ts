@@ -1,0 +1,274 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { DataSource } from 'typeorm';
+import { HistoryService } from '#audit';
+import { RECTIFICATION_STATES } from '#domain';
+import { DEMO_AS_OF, DEMO_BATCHES, DEMO_FIGURES } from '../apps/cli/src/demo/demo-batches.js';
+import { DEMO_PASSWORD } from '../apps/cli/src/demo/demo-units.js';
+import { seedDemo, type SeedResult } from '../apps/cli/src/demo/seed-demo.js';
+import { TestApi } from './support/api.js';
+
+const ALL_CODES = DEMO_BATCHES.map((b) => b.code);
+/** The end of the ledger's last day, China time. */
+const AS_OF_END = `${DEMO_AS_OF}T23:59:59+08:00`;
+
+/**
+ * The demo ledger: the seed documents' figures, every state, and histories that hold together.
+ * The test database is shared with other test files: every query is narrowed to the demo batches.
+ */
+describe('demo rectification ledger (e2e)', () => {
+  let api: TestApi;
+  let ds: DataSource;
+  let evidenceDir: string;
+  let first: SeedResult;
+
+  beforeAll(async () => {
+    evidenceDir = await mkdtemp(path.join(os.tmpdir(), 'rectify-demo-evidence-'));
+    api = await TestApi.start({ env: { EVIDENCE_DIR: evidenceDir } });
+    ds = api.ds;
+    first = await seedDemo(ds, api.factory.units, api.factory.users, { evidenceDir });
+  }, 240_000);
+  afterAll(async () => {
+    await api.stop();
+    await rm(evidenceDir, { recursive: true, force: true });
+  });
+
+  async function counts(codes: readonly string[]): Promise<Record<string, number>> {
+    const [row] = await ds.query(
+      `SELECT count(*)::int AS total,
+              count(*) FILTER (WHERE i.state = 'signed_off')::int AS signed_off,
+              count(*) FILTER (WHERE i.state IN ('signed_off', 'phase_completed'))::int AS done,
+              count(*) FILTER (WHERE i.state = 'signed_off' AND EXISTS (
+                SELECT 1 FROM item_acceptance a WHERE a.item_id = i.id AND a.level = 'province' AND a.result = 'pass'))::int AS province
+         FROM item i JOIN batch b ON b.id = i.batch_id WHERE b.code = ANY($1::text[])`,
+      [codes],
+    );
+    return row;
+  }
+
+  it('loads the batches and every planned item', async () => {
+    const rows = await ds.query(
+      `SELECT b.code, b.source_type, b.round, count(i.id)::int AS items
+         FROM batch b LEFT JOIN item i ON i.batch_id = b.id WHERE b.code = ANY($1::text[]) GROUP BY b.id ORDER BY b.code`,
+      [ALL_CODES],
+    );
+    expect(rows).toEqual(
+      DEMO_BATCHES.map((b) => ({ code: b.code, source_type: b.sourceType, round: b.round, items: b.items.length })).sort((a, b) =>
+        a.code < b.code ? -1 : 1,
+      ),
+    );
+    expect(rows.map((r: { source_type: string }) => r.source_type)).toEqual(
+      expect.arrayContaining(['central_inspection', 'special_inspection']),
+    );
+    // Zero when another test file's seed got there first; the figures below hold either way.
+    expect([0, DEMO_BATCHES.reduce((n, b) => n + b.items.length, 0)]).toContain(first.itemsCreated);
+  });
+
+  it('central inspections: 56 tasks, 55 accepted at province level and signed off', async () => {
+    const c = await counts(DEMO_FIGURES.central.batches);
+    expect(c.total).toBe(56);
+    expect(c.province).toBe(55);
+    expect(c.signed_off).toBe(55);
+    // Each of them passed county, city and province in its last submission, in that order.
+    const [{ chained }] = await ds.query(
+      `SELECT count(*)::int AS chained FROM item i JOIN batch b ON b.id = i.batch_id
+        WHERE b.code = ANY($1::text[]) AND i.state = 'signed_off'
+          AND (SELECT string_agg(a.level, '>' ORDER BY a.id) FROM item_acceptance a
+                WHERE a.item_id = i.id AND a.submission_round = i.submission_round AND a.result = 'pass') = 'county>city>province'`,
+      [DEMO_FIGURES.central.batches],
+    );
+    expect(chained).toBe(55);
+  });
+
+  it('political supervision: 58 tasks, 53 done (signed off or completed, obligation continuing)', async () => {
+    const c = await counts(DEMO_FIGURES.political.batches);
+    expect(c.total).toBe(58);
+    expect(c.done).toBe(53);
+    expect(c.signed_off).toBeLessThan(53); // some are 阶段性完成
+  });
+
+  it('round 3: 14 feedback problems, 6 rectified and signed off', async () => {
+    const c = await counts(DEMO_FIGURES.round3.batches);
+    expect(c.total).toBe(14);
+    expect(c.signed_off).toBe(6);
+    expect(c.province).toBe(6);
+  });
+
+  it('every state occurs; items spread over the counties and over many lead units', async () => {
+    const states = await ds.query(
+      `SELECT DISTINCT i.state FROM item i JOIN batch b ON b.id = i.batch_id WHERE b.code = ANY($1::text[]) ORDER BY 1`,
+      [ALL_CODES],
+    );
+    expect(states.map((s: { state: string }) => s.state)).toEqual([...RECTIFICATION_STATES].sort());
+    const [{ counties, leads }] = await ds.query(
+      `SELECT count(DISTINCT i.county_unit_id)::int AS counties,
+              (SELECT count(DISTINCT iu.unit_id)::int FROM item_unit iu JOIN item j ON j.id = iu.item_id JOIN batch c ON c.id = j.batch_id
+                WHERE c.code = ANY($1::text[]) AND iu.role = 'lead') AS leads
+         FROM item i JOIN batch b ON b.id = i.batch_id WHERE b.code = ANY($1::text[])`,
+      [ALL_CODES],
+    );
+    expect(counties).toBe(11);
+    expect(leads).toBeGreaterThanOrEqual(25);
+  });
+
+  it('histories verify, end in the item’s state, move forward in time and stay before the as-of date', async () => {
+    const verify = await new HistoryService(ds).verify('item');
+    expect(verify.firstBreak).toBeNull();
+    const bad = await ds.query(
+      `WITH h AS (
+         SELECT h.entity_id, h.seq, h.at, h.to_state, lag(h.at) OVER (PARTITION BY h.entity_id ORDER BY h.seq) AS prev_at,
+                max(h.seq) OVER (PARTITION BY h.entity_id) AS last_seq
+           FROM history h JOIN item i ON i.id = h.entity_id JOIN batch b ON b.id = i.batch_id
+          WHERE h.entity_type = 'item' AND b.code = ANY($1::text[]))
+       SELECT i.code, h.seq FROM h JOIN item i ON i.id = h.entity_id
+        WHERE h.at > $2 OR h.at < '2017-01-01' OR h.at <= h.prev_at OR (h.seq = h.last_seq AND h.to_state <> i.state)`,
+      [ALL_CODES, AS_OF_END],
+    );
+    expect(bad).toEqual([]);
+  });
+
+  it('deadlines make sense: after creation, kept when extended, closing dates match the history', async () => {
+    const bad = await ds.query(
+      `SELECT i.code FROM item i JOIN batch b ON b.id = i.batch_id
+        WHERE b.code = ANY($1::text[])
+          AND (i.original_deadline <= (i.created_at AT TIME ZONE 'Asia/Shanghai')::date
+               OR i.current_deadline < i.original_deadline
+               OR (i.deadline_version > 1) <> EXISTS (SELECT 1 FROM item_extension e WHERE e.item_id = i.id AND e.status = 'approved')
+               OR (i.state = 'signed_off') <> (i.last_signed_off_at IS NOT NULL AND i.completed_at IS NOT NULL)
+               OR i.last_signed_off_at > $2
+               OR EXISTS (SELECT 1 FROM item_acceptance a WHERE a.item_id = i.id AND a.signed_at > $2))`,
+      [ALL_CODES, AS_OF_END],
+    );
+    expect(bad).toEqual([]);
+    const [{ overdue, extended, pending, reopened, returned }] = await ds.query(
+      `SELECT count(*) FILTER (WHERE i.state IN ('assigned', 'in_progress') AND i.current_deadline < $2::date)::int AS overdue,
+              count(*) FILTER (WHERE i.deadline_version > 1)::int AS extended,
+              count(*) FILTER (WHERE i.pending_extension_id IS NOT NULL)::int AS pending,
+              count(*) FILTER (WHERE i.reopen_count > 0)::int AS reopened,
+              count(*) FILTER (WHERE EXISTS (SELECT 1 FROM item_acceptance a WHERE a.item_id = i.id AND a.result = 'return'))::int AS returned
+         FROM item i JOIN batch b ON b.id = i.batch_id WHERE b.code = ANY($1::text[])`,
+      [ALL_CODES, DEMO_AS_OF],
+    );
+    expect(overdue).toBeGreaterThan(0);
+    expect(extended).toBeGreaterThan(0);
+    expect(pending).toBe(1);
+    expect(reopened).toBe(1);
+    expect(returned).toBeGreaterThan(0);
+  });
+
+  it('was done by people in the right role and unit', async () => {
+    // Every acceptance by a verifier of the accepting unit; every history step by a user.
+    const wrongSigner = await ds.query(
+      `SELECT i.code, a.level FROM item_acceptance a JOIN item i ON i.id = a.item_id JOIN batch b ON b.id = i.batch_id
+         JOIN app_user u ON u.id = a.signed_by
+        WHERE b.code = ANY($1::text[]) AND (NOT ('verifier' = ANY(u.roles)) OR u.unit_id <> a.unit_id)`,
+      [ALL_CODES],
+    );
+    expect(wrongSigner).toEqual([]);
+    const province = await ds.query(
+      `SELECT DISTINCT o.code FROM item_acceptance a JOIN item i ON i.id = a.item_id JOIN batch b ON b.id = i.batch_id
+         JOIN org_unit o ON o.id = a.unit_id WHERE b.code = ANY($1::text[]) AND a.level = 'province'`,
+      [ALL_CODES],
+    );
+    expect(province).toEqual([{ code: 'SX-STHJT' }]);
+    // Every step by a user holding the role the action needs; the lead unit's steps by someone of the lead unit.
+    const wrongRole = await ds.query(
+      `WITH needs(action, role) AS (VALUES
+         ('create', 'dispatcher'), ('update', 'dispatcher'), ('assign', 'dispatcher'), ('cancel', 'dispatcher'), ('merge', 'dispatcher'),
+         ('urge', 'dispatcher'), ('approve_extension', 'dispatcher'), ('reject_extension', 'dispatcher'), ('close_notice', 'dispatcher'),
+         ('sign_off', 'dispatcher'), ('reopen', 'dispatcher'), ('decline', 'unit_officer'), ('accept', 'unit_officer'),
+         ('report_progress', 'unit_officer'), ('report_part', 'unit_officer'), ('request_extension', 'unit_officer'),
+         ('submit', 'unit_officer'), ('add_evidence', 'unit_officer'), ('pass', 'verifier'), ('return', 'verifier'),
+         ('spot_check', 'auditor'))
+       SELECT i.code, h.action FROM history h JOIN item i ON i.id = h.entity_id JOIN batch b ON b.id = i.batch_id
+         LEFT JOIN app_user u ON u.id = h.actor_id LEFT JOIN needs n ON n.action = h.action
+        WHERE h.entity_type = 'item' AND b.code = ANY($1::text[])
+          AND (n.role IS NULL OR u.id IS NULL OR NOT (n.role = ANY(u.roles))
+               OR (h.action IN ('accept', 'report_progress', 'submit', 'request_extension')
+                   AND NOT EXISTS (SELECT 1 FROM item_unit iu WHERE iu.item_id = i.id AND iu.role = 'lead' AND iu.unit_id = u.unit_id))
+               OR (h.action = 'report_part'
+                   AND NOT EXISTS (SELECT 1 FROM item_unit iu WHERE iu.item_id = i.id AND iu.role = 'cooperating' AND iu.unit_id = u.unit_id)))`,
+      [ALL_CODES],
+    );
+    expect(wrongRole).toEqual([]);
+  });
+
+  it('one item tells its whole story: sign-off, a rebound found in a re-check, reopened and signed off again', async () => {
+    const [item] = await ds.query(
+      `SELECT i.id FROM item i JOIN batch b ON b.id = i.batch_id WHERE b.code = 'DT-ZYDC1' AND i.code = 'ZY1-03'`,
+    );
+    const steps = await ds.query(`SELECT action FROM history WHERE entity_type = 'item' AND entity_id = $1 ORDER BY seq`, [item.id]);
+    const actions = steps
+      .map((s: { action: string }) => s.action)
+      .filter((a: string) => !['report_progress', 'report_part', 'add_evidence'].includes(a));
+    expect(actions).toEqual([
+      'create',
+      'assign',
+      'accept',
+      'submit',
+      'pass',
+      'pass',
+      'pass',
+      'close_notice',
+      'spot_check',
+      'reopen',
+      'submit',
+      'pass',
+      'pass',
+      'pass',
+      'close_notice',
+    ]);
+  });
+
+  it('evidence is real PDF files the api serves to the item’s units', async () => {
+    const [{ missing }] = await ds.query(
+      `SELECT count(*)::int AS missing FROM item i JOIN batch b ON b.id = i.batch_id
+        WHERE b.code = ANY($1::text[]) AND i.submission_round > 0 AND NOT EXISTS (SELECT 1 FROM evidence e WHERE e.item_id = i.id)`,
+      [ALL_CODES],
+    );
+    expect(missing).toBe(0);
+    const [evidence] = await ds.query(
+      `SELECT e.id, e.item_id, e.storage_key, e.sha256 FROM evidence e JOIN item i ON i.id = e.item_id JOIN batch b ON b.id = i.batch_id
+        WHERE b.code = 'DT-ZYDC2' AND i.code = 'ZY2-11' ORDER BY e.uploaded_at LIMIT 1`,
+    );
+    const file = await readFile(path.join(evidenceDir, evidence.storage_key));
+    expect(file.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(file.subarray(-6).toString('latin1')).toBe('%%EOF\n');
+    expect(createHash('sha256').update(file).digest('hex')).toBe(evidence.sha256);
+
+    const { accessToken } = await api.login('officer.tianzhen@demo.rectify.cn', DEMO_PASSWORD);
+    const res = await fetch(`${api.baseUrl}/api/items/${evidence.item_id}/evidence/${evidence.id}`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+    expect(res.status).toBe(200);
+    expect(Buffer.from(await res.arrayBuffer()).equals(file)).toBe(true);
+  });
+
+  it('a newcomer signing in sees the ledger: the dispatcher may close an expired public notice', async () => {
+    const { accessToken } = await api.login('dispatcher@demo.rectify.cn', DEMO_PASSWORD);
+    const [batch] = await ds.query(`SELECT id FROM batch WHERE code = 'DT-ZYDC3'`);
+    const list = await api.request('GET', `/api/items?batchId=${batch.id}&pageSize=50`, { token: accessToken });
+    expect(list.status).toBe(200);
+    expect(list.body.total).toBe(14);
+    const notice = list.body.data.find((i: { state: string }) => i.state === 'public_notice');
+    const actions = await api.request('GET', `/api/items/${notice.id}/actions`, { token: accessToken });
+    expect(actions.body.actions).toContainEqual(expect.objectContaining({ action: 'close_notice', enabled: true }));
+  });
+
+  it('a second run creates nothing and writes nothing', async () => {
+    const demoHistory = async (): Promise<number> => {
+      const [{ n }] = await ds.query(
+        `SELECT count(*)::int AS n FROM history h JOIN item i ON i.id = h.entity_id JOIN batch b ON b.id = i.batch_id
+          WHERE h.entity_type = 'item' AND b.code = ANY($1::text[])`,
+        [ALL_CODES],
+      );
+      return n;
+    };
+    const before = await demoHistory();
+    const again = await seedDemo(ds, api.factory.units, api.factory.users, { evidenceDir });
+    expect(again).toEqual({ unitsCreated: 0, usersCreated: 0, batchesCreated: 0, itemsCreated: 0 });
+    expect(await demoHistory()).toBe(before);
+  }, 240_000);
+});
