@@ -14,6 +14,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends tini && rm -rf 
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# Evidence files live on a volume mounted here (EVIDENCE_DIR); the app user must own it.
+RUN mkdir -p /var/lib/rectify/evidence && chown -R node:node /var/lib/rectify
+ENV EVIDENCE_DIR=/var/lib/rectify/evidence
 USER node
 EXPOSE 3000
 ENTRYPOINT ["/usr/bin/tini", "--"]

@@ -62,14 +62,16 @@ async function main() {
     children.push(child);
   }
 
-  const { DEMO_PASSWORD, DEMO_USERS } = await import(path.join(ROOT, 'dist/apps/cli/src/demo/demo-units.js'));
+  const { DEMO_PASSWORD, DEMO_USERS, DEMO_STAFF } = await import(path.join(ROOT, 'dist/apps/cli/src/demo/demo-units.js'));
   const url = `http://${env.HOST ?? '127.0.0.1'}:${env.PORT}`;
   const accounts = DEMO_USERS.map((u) => `    ${u.email.padEnd(36)} ${u.roles.join(', ').padEnd(24)} ${u.name}`).join('\n');
   setTimeout(() => {
     process.stdout.write(
       `\n[rectify] running\n` +
         `  API:        ${url}/api\n  API docs:   ${url}/api/docs\n  Health:     ${url}/health\n\n` +
-        `  Demo accounts (password ${DEMO_PASSWORD}):\n${accounts}\n\n  Ctrl-C stops everything.\n\n`,
+        `  Demo accounts (password ${DEMO_PASSWORD}):\n${accounts}\n` +
+        `    … and ${DEMO_STAFF.length} unit officers and verifiers (e.g. ${DEMO_STAFF[0].email}), same password\n\n` +
+        `  Ctrl-C stops everything.\n\n`,
     );
   }, 1500);
 }

@@ -299,6 +299,24 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
     expect((await api.ds.query(`SELECT count(*)::int AS n FROM evidence WHERE item_id = $1`, [ids.c]))[0].n).toBe(0);
   });
 
+  it('merging names the live item it joins; a cancelled one is refused', async () => {
+    const d = await f.newItem(dispatcher, batch, { code: 'D', leadUnitIds: [countyB.id] });
+    const intoCancelled = await api.request('POST', `/api/items/${d.id}/transitions`, {
+      token: tokens.dispatcher,
+      body: { action: 'merge', version: d.version, mergeIntoId: ids.c, reason: '重复' },
+    });
+    expect(intoCancelled.status).toBe(422);
+    expect(intoCancelled.body.code).toBe('MERGE_TARGET_CLOSED');
+    const merged = await api.request('POST', `/api/items/${d.id}/transitions`, {
+      token: tokens.dispatcher,
+      body: { action: 'merge', version: d.version, mergeIntoId: ids.b, reason: '与B为同一问题' },
+    });
+    expect(merged.status).toBe(200);
+    expect(merged.body.to).toBe('merged');
+    const detail = (await api.request('GET', `/api/items/${d.id}`, { token: tokens.dispatcher })).body;
+    expect(detail).toMatchObject({ state: 'merged', mergedIntoId: ids.b });
+  });
+
   it('moving a unit in the tree moves what it can see', async () => {
     const mover = await f.newUnit({ parent: countyB, kind: 'section' });
     const user = await f.newUser(mover, ['unit_officer']);

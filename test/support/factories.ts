@@ -23,7 +23,7 @@ export class Factory {
     this.history = new HistoryService(ds);
     this.units = new OrgUnitsService(ds, this.history);
     this.users = new UsersService(ds, this.history, new PasswordHasher());
-    this.batches = new BatchesService(ds, this.history);
+    this.batches = new BatchesService(ds, this.history, clock);
     this.transitions = new TransitionService(ds, this.history, clock);
     this.items = new ItemsService(ds, this.history, this.transitions, clock);
   }

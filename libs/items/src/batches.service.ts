@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { HistoryService } from '#audit';
 import {
+  CLOCK,
   DEFAULT_ACCEPTANCE,
   DomainError,
   assertAllowed,
@@ -9,6 +10,7 @@ import {
   scopeOfPaths,
   type AcceptanceLevel,
   type Actor,
+  type Clock,
   type SourceType,
 } from '#domain';
 import { PG_UNIQUE_VIOLATION, pgErrorCode } from '#persistence';
@@ -76,6 +78,7 @@ export class BatchesService {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(HistoryService) private readonly history: HistoryService,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /** Batches are visible to whoever may read items; a unit sees every batch name (not its items). */
@@ -94,6 +97,7 @@ export class BatchesService {
 
   async create(actor: Actor, input: CreateBatch): Promise<BatchView> {
     const dispatcherUnitId = input.dispatcherUnitId ?? actor.unitId;
+    const at = this.clock.now();
     return this.dataSource.transaction(async (m) => {
       const [unit] = await m.query<{ path: string }[]>(`SELECT path FROM org_unit WHERE id = $1`, [dispatcherUnitId]);
       if (!unit) throw new DomainError('unprocessable', 'ORG_UNIT_NOT_FOUND', 'The dispatching unit does not exist', { dispatcherUnitId });
@@ -105,8 +109,9 @@ export class BatchesService {
       let id: string;
       try {
         [{ id }] = await m.query<{ id: string }[]>(
-          `INSERT INTO batch (code, name, source_type, round, issuer, issued_on, description, dispatcher_unit_id, acceptance_chain, notice_days, created_by)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+          `INSERT INTO batch (code, name, source_type, round, issuer, issued_on, description, dispatcher_unit_id, acceptance_chain, notice_days,
+                              created_by, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id`,
           [
             input.code.trim(),
             input.name.trim(),
@@ -119,6 +124,7 @@ export class BatchesService {
             JSON.stringify(chain),
             noticeDays,
             actor.userId,
+            at,
           ],
         );
       } catch (e) {
@@ -131,6 +137,7 @@ export class BatchesService {
         action: 'create',
         actorId: actor.userId,
         data: { code: input.code, name: input.name, sourceType: input.sourceType, acceptanceChain: chain, noticeDays },
+        at,
       });
       const [row] = await m.query<BatchRow[]>(`${SELECT_BATCH} WHERE b.id = $1`, [id]);
       return toView(row);

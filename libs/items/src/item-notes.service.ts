@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { DomainError, decide, type Actor } from '#domain';
+import { CLOCK, DomainError, decide, type Actor, type Clock } from '#domain';
 import { TransitionService } from './transition.service.js';
 
 export interface ProgressView {
@@ -28,6 +28,7 @@ export class ItemNotesService {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(TransitionService) private readonly transitions: TransitionService,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async progress(actor: Actor, itemId: string): Promise<ProgressView[]> {
@@ -56,9 +57,9 @@ export class ItemNotesService {
     const mayTalk = (['item.act', 'item.verify', 'item.spot_check'] as const).some((p) => decide(actor, p, item.scope).allowed);
     if (!mayTalk) throw DomainError.forbidden('Your roles do not allow commenting on this item');
     const [row] = await this.dataSource.query<CommentView[]>(
-      `WITH c AS (INSERT INTO item_comment (item_id, author_id, text) VALUES ($1, $2, $3) RETURNING *)
+      `WITH c AS (INSERT INTO item_comment (item_id, author_id, text, created_at) VALUES ($1, $2, $3, $4) RETURNING *)
        SELECT c.id, c.author_id AS "authorId", u.name AS "authorName", c.text, c.created_at AS "createdAt" FROM c JOIN app_user u ON u.id = c.author_id`,
-      [itemId, actor.userId, text.trim()],
+      [itemId, actor.userId, text.trim(), this.clock.now()],
     );
     return row;
   }

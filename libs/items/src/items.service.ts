@@ -129,6 +129,7 @@ export class ItemsService {
 
   async create(actor: Actor, input: CreateItem): Promise<ItemDetail> {
     const id = randomUUID();
+    const at = this.clock.now();
     await this.dataSource.transaction(async (m) => {
       const [batch] = await m.query<{ dispatcher_unit_id: string; dispatcher_path: string }[]>(
         `SELECT b.dispatcher_unit_id, o.path AS dispatcher_path FROM batch b JOIN org_unit o ON o.id = b.dispatcher_unit_id WHERE b.id = $1`,
@@ -143,8 +144,8 @@ export class ItemsService {
         m.query(
           `INSERT INTO item (id, batch_id, code, title, feedback_text, domain, county_unit_id, goal, measures, type,
                              responsible_leader, responsible_person, responsible_phone, stage_nodes, dispatcher_unit_id,
-                             original_deadline, current_deadline, deadline_version, created_by)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, $18)`,
+                             original_deadline, current_deadline, deadline_version, created_by, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, $18, $19, $19)`,
           [
             id,
             input.batchId,
@@ -164,17 +165,17 @@ export class ItemsService {
             input.deadline ?? null,
             input.deadline ? 1 : 0,
             actor.userId,
+            at,
           ],
         ),
       );
       if (input.deadline) {
-        await m.query(`INSERT INTO item_deadline (item_id, version, deadline, kind, decided_by) VALUES ($1, 1, $2, 'initial', $3)`, [
-          id,
-          input.deadline,
-          actor.userId,
-        ]);
+        await m.query(
+          `INSERT INTO item_deadline (item_id, version, deadline, kind, decided_by, created_at) VALUES ($1, 1, $2, 'initial', $3, $4)`,
+          [id, input.deadline, actor.userId, at],
+        );
       }
-      await this.writeUnits(m, id, input.leadUnitIds ?? [], input.cooperating ?? []);
+      await this.writeUnits(m, id, input.leadUnitIds ?? [], input.cooperating ?? [], at);
       await this.history.append(m, {
         entityType: ITEM_ENTITY,
         entityId: id,
@@ -196,6 +197,7 @@ export class ItemsService {
 
   /** Edits the ledger fields while the item is a draft or assigned; a stale version is a 409. */
   async update(actor: Actor, id: string, input: UpdateItem): Promise<ItemDetail> {
+    const at = this.clock.now();
     await this.dataSource.transaction(async (m) => {
       const item = await this.transitions.readable(m, actor, id, true);
       const asDispatcher = { ...actor, roles: actor.roles.filter((r) => r === 'dispatcher') };
@@ -241,21 +243,23 @@ export class ItemsService {
         // Once assigned, the original stays and the edit is a new version.
         const version = item.state === 'draft' ? 1 : item.deadlineVersion + 1;
         await m.query(
-          `INSERT INTO item_deadline (item_id, version, deadline, kind, decided_by) VALUES ($1, $2, $3, $4, $5)
-           ON CONFLICT (item_id, version) DO UPDATE SET deadline = EXCLUDED.deadline, decided_by = EXCLUDED.decided_by, created_at = now()`,
-          [id, version, input.deadline, version === 1 ? 'initial' : 'edit', actor.userId],
+          `INSERT INTO item_deadline (item_id, version, deadline, kind, decided_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (item_id, version) DO UPDATE SET deadline = EXCLUDED.deadline, decided_by = EXCLUDED.decided_by, created_at = EXCLUDED.created_at`,
+          [id, version, input.deadline, version === 1 ? 'initial' : 'edit', actor.userId, at],
         );
         columns.current_deadline = input.deadline;
         columns.deadline_version = version;
         if (version === 1) columns.original_deadline = input.deadline;
         changes.deadline = { from: item.currentDeadline, to: input.deadline, version };
       }
+      columns.updated_at = at;
       const sets = Object.keys(columns).map((c, i) => `${c} = $${i + 3}`);
       const [, count] = await this.guardWrite(() =>
-        m.query<[unknown, number]>(
-          `UPDATE item SET ${[...sets, 'version = version + 1', 'updated_at = now()'].join(', ')} WHERE id = $1 AND version = $2`,
-          [id, input.version, ...Object.values(columns)],
-        ),
+        m.query<[unknown, number]>(`UPDATE item SET ${[...sets, 'version = version + 1'].join(', ')} WHERE id = $1 AND version = $2`, [
+          id,
+          input.version,
+          ...Object.values(columns),
+        ]),
       );
       if (count === 0) throw DomainError.conflict('VERSION_CONFLICT', 'The item was changed by someone else', {});
       if (input.leadUnitIds !== undefined || input.cooperating !== undefined) {
@@ -269,6 +273,7 @@ export class ItemsService {
               `SELECT unit_id AS "unitId", part, to_char(sub_deadline, 'YYYY-MM-DD') AS "subDeadline" FROM item_unit WHERE item_id = $1 AND role = 'cooperating'`,
               [id],
             )),
+          at,
         );
       } else if (input.countyUnitId !== undefined) {
         await m.query(`SELECT item_refresh_scope($1)`, [id]);
@@ -281,7 +286,7 @@ export class ItemsService {
         fromState: item.state,
         toState: item.state,
         data: changes,
-        at: this.clock.now(),
+        at,
       });
     });
     return this.get(actor, id);
@@ -355,7 +360,13 @@ export class ItemsService {
   }
 
   /** Replaces the lead and cooperating units and recomputes the item's scope sets. */
-  private async writeUnits(m: EntityManager, itemId: string, leadUnitIds: string[], cooperating: CooperatingPartInput[]): Promise<void> {
+  private async writeUnits(
+    m: EntityManager,
+    itemId: string,
+    leadUnitIds: string[],
+    cooperating: CooperatingPartInput[],
+    at: Date,
+  ): Promise<void> {
     const lead = [...new Set(leadUnitIds)];
     const both = cooperating.filter((c) => lead.includes(c.unitId)).map((c) => c.unitId);
     if (both.length > 0) {
@@ -370,18 +381,18 @@ export class ItemsService {
     for (const unitId of lead) {
       await this.guardWrite(() =>
         m.query(
-          `INSERT INTO item_unit (item_id, unit_id, role) VALUES ($1, $2, 'lead')
-           ON CONFLICT (item_id, unit_id) DO UPDATE SET role = 'lead', part = NULL, sub_deadline = NULL`,
-          [itemId, unitId],
+          `INSERT INTO item_unit (item_id, unit_id, role, updated_at) VALUES ($1, $2, 'lead', $3)
+           ON CONFLICT (item_id, unit_id) DO UPDATE SET role = 'lead', part = NULL, sub_deadline = NULL, updated_at = $3`,
+          [itemId, unitId, at],
         ),
       );
     }
     for (const c of cooperating) {
       await this.guardWrite(() =>
         m.query(
-          `INSERT INTO item_unit (item_id, unit_id, role, part, sub_deadline) VALUES ($1, $2, 'cooperating', $3, $4)
-           ON CONFLICT (item_id, unit_id) DO UPDATE SET role = 'cooperating', part = EXCLUDED.part, sub_deadline = EXCLUDED.sub_deadline`,
-          [itemId, c.unitId, c.part ?? null, c.subDeadline ?? null],
+          `INSERT INTO item_unit (item_id, unit_id, role, part, sub_deadline, updated_at) VALUES ($1, $2, 'cooperating', $3, $4, $5)
+           ON CONFLICT (item_id, unit_id) DO UPDATE SET role = 'cooperating', part = EXCLUDED.part, sub_deadline = EXCLUDED.sub_deadline, updated_at = $5`,
+          [itemId, c.unitId, c.part ?? null, c.subDeadline ?? null, at],
         ),
       );
     }

@@ -102,8 +102,8 @@ export class TransitionService implements OnModuleInit {
     if (!decide(actionActor, def.permission, scope).allowed) {
       throw DomainError.forbidden(`Your unit may not ${input.action} this item`, { action: input.action, actorScope: def.actorScope });
     }
-    const today = shanghaiDate(this.clock.now());
-    const check = checkRectificationAction(input.action, item.state, this.context(item, today, input));
+    const at = this.clock.now();
+    const check = checkRectificationAction(input.action, item.state, this.context(item, shanghaiDate(at), input));
     if (!check.ok) {
       if (check.problem === 'reason_required') {
         throw new DomainError('unprocessable', 'REASON_REQUIRED', `A reason is required to ${input.action}`, { missing: ['reason'] });
@@ -128,14 +128,14 @@ export class TransitionService implements OnModuleInit {
 
     return this.dataSource.transaction(async (m) => {
       const updated = await m.query<[{ version: number }[], number]>(
-        `UPDATE item SET state = $3, acceptance_level = $4, version = version + 1, updated_at = now() WHERE id = $1 AND version = $2 RETURNING version`,
-        [item.id, item.version, to, nextLevel],
+        `UPDATE item SET state = $3, acceptance_level = $4, version = version + 1, updated_at = $5 WHERE id = $1 AND version = $2 RETURNING version`,
+        [item.id, item.version, to, nextLevel, at],
       );
       if (updated[1] === 0) {
         const [current] = await m.query<{ version: number }[]>(`SELECT version FROM item WHERE id = $1`, [item.id]);
         throw versionConflict(current.version);
       }
-      const data = await this.applyEffects(m, actor, item, input, to, today, part);
+      const data = await this.applyEffects(m, actor, item, input, to, at, part);
       const row = await this.history.append(m, {
         entityType: ITEM_ENTITY,
         entityId: item.id,
@@ -145,7 +145,7 @@ export class TransitionService implements OnModuleInit {
         toState: to,
         reason: input.reason?.trim() || null,
         data,
-        at: this.clock.now(),
+        at,
       });
       await writeOutbox(m, [
         {
@@ -253,52 +253,56 @@ export class TransitionService implements OnModuleInit {
     return part;
   }
 
-  /** The writes that come with each action, beyond the state. Returns what the history row records. */
+  /**
+   * The writes that come with each action, beyond the state. Every timestamp is the clock's
+   * instant `at`, the same one the history row carries. Returns what the history row records.
+   */
   private async applyEffects(
     m: EntityManager,
     actor: Actor,
     item: ItemSnapshot,
     input: TransitionInput,
     to: RectificationState,
-    today: string,
+    at: Date,
     part: ItemSnapshot['cooperating'][number] | null,
   ): Promise<Record<string, unknown>> {
-    const reason = input.reason?.trim() ?? null;
-    const closing = to === 'signed_off' || to === 'phase_completed';
+    const reason = input.reason?.trim() || null;
+    const today = shanghaiDate(at);
     switch (input.action) {
       case 'report_progress': {
         const [{ id }] = await m.query<{ id: string }[]>(
-          `INSERT INTO item_progress (item_id, unit_id, author_id, reported_on, text) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-          [item.id, actor.unitId, actor.userId, today, input.text!.trim()],
+          `INSERT INTO item_progress (item_id, unit_id, author_id, reported_on, text, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+          [item.id, actor.unitId, actor.userId, today, input.text!.trim(), at],
         );
         return { progressId: id, text: input.text!.trim() };
       }
       case 'report_part': {
         await m.query(
-          `UPDATE item_unit SET status = $3, progress = coalesce($4, progress), updated_at = now() WHERE item_id = $1 AND unit_id = $2`,
-          [item.id, part!.unitId, input.partStatus, input.text?.trim() || null],
+          `UPDATE item_unit SET status = $3, progress = coalesce($4, progress), updated_at = $5 WHERE item_id = $1 AND unit_id = $2`,
+          [item.id, part!.unitId, input.partStatus, input.text?.trim() || null, at],
         );
         return { partUnitId: part!.unitId, status: { from: part!.status, to: input.partStatus }, text: input.text?.trim() || null };
       }
       case 'request_extension': {
         const id = randomUUID();
         await m.query(
-          `INSERT INTO item_extension (id, item_id, requested_by, from_deadline, proposed_deadline, reason) VALUES ($1, $2, $3, $4, $5, $6)`,
-          [id, item.id, actor.userId, item.currentDeadline, input.proposedDeadline, reason],
+          `INSERT INTO item_extension (id, item_id, requested_by, requested_at, from_deadline, proposed_deadline, reason)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          [id, item.id, actor.userId, at, item.currentDeadline, input.proposedDeadline, reason],
         );
         await m.query(`UPDATE item SET pending_extension_id = $2 WHERE id = $1`, [item.id, id]);
         return { extensionId: id, fromDeadline: item.currentDeadline, proposedDeadline: input.proposedDeadline };
       }
       case 'approve_extension': {
         const [[ext]] = await m.query<[{ proposed_deadline: string; reason: string }[], number]>(
-          `UPDATE item_extension SET status = 'approved', decided_by = $2, decided_at = now(), decision_reason = $3
+          `UPDATE item_extension SET status = 'approved', decided_by = $2, decided_at = $3, decision_reason = $4
             WHERE id = $1 RETURNING to_char(proposed_deadline, 'YYYY-MM-DD') AS proposed_deadline, reason`,
-          [item.pendingExtensionId, actor.userId, reason],
+          [item.pendingExtensionId, actor.userId, at, reason],
         );
         const version = item.deadlineVersion + 1;
         await m.query(
-          `INSERT INTO item_deadline (item_id, version, deadline, kind, reason, decided_by) VALUES ($1, $2, $3, 'extension', $4, $5)`,
-          [item.id, version, ext.proposed_deadline, ext.reason, actor.userId],
+          `INSERT INTO item_deadline (item_id, version, deadline, kind, reason, decided_by, created_at) VALUES ($1, $2, $3, 'extension', $4, $5, $6)`,
+          [item.id, version, ext.proposed_deadline, ext.reason, actor.userId, at],
         );
         await m.query(`UPDATE item SET current_deadline = $2, deadline_version = $3, pending_extension_id = NULL WHERE id = $1`, [
           item.id,
@@ -313,8 +317,8 @@ export class TransitionService implements OnModuleInit {
       }
       case 'reject_extension': {
         await m.query(
-          `UPDATE item_extension SET status = 'rejected', decided_by = $2, decided_at = now(), decision_reason = $3 WHERE id = $1`,
-          [item.pendingExtensionId, actor.userId, reason],
+          `UPDATE item_extension SET status = 'rejected', decided_by = $2, decided_at = $3, decision_reason = $4 WHERE id = $1`,
+          [item.pendingExtensionId, actor.userId, at, reason],
         );
         await m.query(`UPDATE item SET pending_extension_id = NULL WHERE id = $1`, [item.id]);
         return { extensionId: item.pendingExtensionId };
@@ -327,26 +331,18 @@ export class TransitionService implements OnModuleInit {
         const level = item.acceptanceLevel!;
         const unitId = item.acceptanceUnits[level];
         await m.query(
-          `INSERT INTO item_acceptance (item_id, submission_round, level_index, level, unit_id, result, opinion, signed_by)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-          [item.id, item.submissionRound, level, item.chain[level].level, unitId, input.action, reason, actor.userId],
+          `INSERT INTO item_acceptance (item_id, submission_round, level_index, level, unit_id, result, opinion, signed_by, signed_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+          [item.id, item.submissionRound, level, item.chain[level].level, unitId, input.action, reason, actor.userId, at],
         );
         const data = { level: item.chain[level].level, levelIndex: level, acceptanceUnitId: unitId, submissionRound: item.submissionRound };
-        if (to === 'in_acceptance') {
-          await m.query(`UPDATE item SET acceptance_level = $2 WHERE id = $1`, [item.id, level + 1]);
-          return { ...data, nextLevel: item.chain[level + 1].level };
-        }
+        if (to === 'in_acceptance') return { ...data, nextLevel: item.chain[level + 1].level };
         if (to === 'public_notice') {
           const noticeEnd = addDays(today, item.noticeDays - 1);
-          await m.query(`UPDATE item SET acceptance_level = NULL, notice_start = $2, notice_end = $3 WHERE id = $1`, [
-            item.id,
-            today,
-            noticeEnd,
-          ]);
+          await m.query(`UPDATE item SET notice_start = $2, notice_end = $3 WHERE id = $1`, [item.id, today, noticeEnd]);
           return { ...data, noticeStart: today, noticeEnd };
         }
-        await m.query(`UPDATE item SET acceptance_level = NULL WHERE id = $1`, [item.id]);
-        if (closing) await this.close(m, item.id, to);
+        if (to === 'signed_off' || to === 'phase_completed') await this.close(m, item.id, to, at);
         return data;
       }
       case 'uphold_objection':
@@ -354,7 +350,7 @@ export class TransitionService implements OnModuleInit {
         return {};
       case 'close_notice':
       case 'sign_off':
-        await this.close(m, item.id, to);
+        await this.close(m, item.id, to, at);
         return {};
       case 'reopen': {
         // The earlier closure stays on record: first/last sign-off dates, acceptance rows, evidence.
@@ -366,8 +362,8 @@ export class TransitionService implements OnModuleInit {
       }
       case 'spot_check': {
         const [{ id }] = await m.query<{ id: string }[]>(
-          `INSERT INTO item_spot_check (item_id, auditor_id, result, note) VALUES ($1, $2, $3, $4) RETURNING id`,
-          [item.id, actor.userId, input.spotCheckResult, reason],
+          `INSERT INTO item_spot_check (item_id, auditor_id, result, note, checked_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+          [item.id, actor.userId, input.spotCheckResult, reason, at],
         );
         return { spotCheckId: id, result: input.spotCheckResult };
       }
@@ -380,6 +376,17 @@ export class TransitionService implements OnModuleInit {
             mergeIntoId: input.mergeIntoId,
           });
         }
+        if (target.state === 'cancelled' || target.state === 'merged') {
+          throw new DomainError(
+            'unprocessable',
+            'MERGE_TARGET_CLOSED',
+            `The item to merge into is ${target.state}; merge into a live item`,
+            {
+              mergeIntoId: target.id,
+              state: target.state,
+            },
+          );
+        }
         await m.query(`UPDATE item SET merged_into_id = $2 WHERE id = $1`, [item.id, target.id]);
         return { mergedIntoId: target.id, mergedIntoCode: target.code };
       }
@@ -389,13 +396,13 @@ export class TransitionService implements OnModuleInit {
   }
 
   /** Closing keeps the first sign-off date (for re-checks) and records the latest. */
-  private async close(m: EntityManager, itemId: string, to: RectificationState): Promise<void> {
+  private async close(m: EntityManager, itemId: string, to: RectificationState, at: Date): Promise<void> {
     await m.query(
       `UPDATE item SET completed_at = $3,
               first_signed_off_at = CASE WHEN $2 THEN coalesce(first_signed_off_at, $3) ELSE first_signed_off_at END,
               last_signed_off_at = CASE WHEN $2 THEN $3 ELSE last_signed_off_at END
         WHERE id = $1`,
-      [itemId, to === 'signed_off', this.clock.now()],
+      [itemId, to === 'signed_off', at],
     );
   }
 }

@@ -177,7 +177,7 @@ export async function seedDemoItems(ds: DataSource, options: SeedItemsOptions): 
     ds,
     clock,
     dir: await Directory.load(ds, options.people, plan),
-    batches: new BatchesService(ds, history),
+    batches: new BatchesService(ds, history, clock),
     items: new ItemsService(ds, history, transitions, clock),
     transitions,
     evidence: new EvidenceService(ds, history, transitions, new LocalDiskStorage(options.evidenceDir), clock),
@@ -228,7 +228,7 @@ export async function seedDemoItems(ds: DataSource, options: SeedItemsOptions): 
     itemsCreated += created;
     if (created > 0) touched.push(batchId);
   }
-  if (touched.length > 0) await alignTimestamps(ds, touched);
+  if (touched.length > 0) await dropPastNotifications(ds, touched);
   return { batchesCreated, itemsCreated };
 }
 
@@ -671,60 +671,11 @@ class ItemRun {
 }
 
 /**
- * Work-around: several timestamps are written with the database's now() instead of the injected
- * clock (item created/updated, acceptance signed_at, deadline versions, extension requests and
- * decisions, progress, cooperating parts, spot checks). For the demo's past they are set to the
- * instant of the history row that records the same event. States and history are not touched.
+ * The demo's history happened in the past: its notifications are not to be sent now, so the
+ * outbox rows its transitions wrote are dropped (the history keeps every event).
  */
-async function alignTimestamps(ds: DataSource, batchIds: string[]): Promise<void> {
-  const items = `(SELECT id FROM item WHERE batch_id = ANY($1::uuid[]))`;
-  const h = `history h WHERE h.entity_type = 'item' AND h.entity_id IN ${items}`;
-  await ds.transaction(async (m) => {
-    await m.query(
-      `UPDATE item i SET created_at = x.first_at, updated_at = coalesce(x.last_at, x.first_at)
-         FROM (SELECT h.entity_id, min(h.at) AS first_at, max(h.at) FILTER (WHERE h.action <> 'add_evidence') AS last_at
-                 FROM ${h} GROUP BY h.entity_id) x
-        WHERE i.id = x.entity_id`,
-      [batchIds],
-    );
-    await m.query(
-      `UPDATE item_acceptance a SET signed_at = h.at FROM ${h} AND h.action IN ('pass', 'return')
-          AND h.entity_id = a.item_id AND (h.data->>'submissionRound')::int = a.submission_round AND (h.data->>'levelIndex')::int = a.level_index`,
-      [batchIds],
-    );
-    await m.query(
-      `UPDATE item_deadline d SET created_at = h.at FROM ${h} AND h.action = 'create' AND h.entity_id = d.item_id AND d.version = 1`,
-      [batchIds],
-    );
-    await m.query(
-      `UPDATE item_deadline d SET created_at = h.at FROM ${h} AND h.action = 'approve_extension'
-          AND h.entity_id = d.item_id AND (h.data->>'deadlineVersion')::int = d.version`,
-      [batchIds],
-    );
-    await m.query(
-      `UPDATE item_extension e SET requested_at = h.at FROM ${h} AND h.action = 'request_extension' AND h.data->>'extensionId' = e.id::text`,
-      [batchIds],
-    );
-    await m.query(
-      `UPDATE item_extension e SET decided_at = h.at FROM ${h} AND h.action IN ('approve_extension', 'reject_extension')
-          AND h.data->>'extensionId' = e.id::text`,
-      [batchIds],
-    );
-    await m.query(
-      `UPDATE item_progress p SET created_at = h.at FROM ${h} AND h.action = 'report_progress' AND h.data->>'progressId' = p.id::text`,
-      [batchIds],
-    );
-    await m.query(
-      `UPDATE item_spot_check s SET checked_at = h.at FROM ${h} AND h.action = 'spot_check' AND h.data->>'spotCheckId' = s.id::text`,
-      [batchIds],
-    );
-    await m.query(
-      `UPDATE item_unit u SET updated_at = coalesce(
-              (SELECT max(h.at) FROM history h WHERE h.entity_type = 'item' AND h.entity_id = u.item_id AND h.action = 'report_part'
-                  AND h.data->>'partUnitId' = u.unit_id::text),
-              (SELECT i.created_at FROM item i WHERE i.id = u.item_id))
-        WHERE u.item_id IN ${items}`,
-      [batchIds],
-    );
-  });
+async function dropPastNotifications(ds: DataSource, batchIds: string[]): Promise<void> {
+  await ds.query(`DELETE FROM outbox WHERE (payload->>'itemId')::uuid IN (SELECT id FROM item WHERE batch_id = ANY($1::uuid[]))`, [
+    batchIds,
+  ]);
 }

@@ -78,6 +78,7 @@ export class EvidenceService {
       });
     }
     const filename = safeFilename(input.filename, type.ext);
+    const at = this.clock.now();
     const id = await this.dataSource
       .transaction(async (m) => {
         // Lock the item so the history chain gets one writer, and re-check the state under the lock.
@@ -108,7 +109,7 @@ export class EvidenceService {
             stored.sha256,
             stored.key,
             actor.userId,
-            this.clock.now(),
+            at,
             input.progressId ?? null,
           ],
         );
@@ -120,7 +121,7 @@ export class EvidenceService {
           fromState: locked.state,
           toState: locked.state,
           data: { evidenceId: id, filename, contentType: type.mime, sizeBytes: stored.sizeBytes, sha256: stored.sha256 },
-          at: this.clock.now(),
+          at,
         });
         return id;
       })
