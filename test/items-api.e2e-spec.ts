@@ -333,3 +333,73 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
     expect((await api.request('GET', `/api/items/${item.id}`, { token })).status).toBe(200);
   });
 });
+
+describe('deadlines given as working days on the work calendar (e2e)', () => {
+  let api: TestApi;
+  let dispatcherToken: string;
+  let batch: BatchView;
+  let county: OrgUnitView;
+
+  beforeAll(async () => {
+    api = await TestApi.start();
+    const f = api.factory;
+    const city = await f.newUnit({ kind: 'city' });
+    const bureau = await f.newUnit({ parent: city });
+    county = await f.newUnit({ parent: city, kind: 'county' });
+    const d = await f.newUser(bureau, ['dispatcher']);
+    dispatcherToken = (await api.login(d.email)).accessToken;
+    batch = await f.newBatch(Factory.actor(d, bureau));
+  });
+  afterAll(async () => {
+    await api.stop();
+  });
+
+  it('computes the deadline across the Spring Festival and shows how; a fixed date replaces the rule', async () => {
+    const res = await api.request('POST', '/api/items', {
+      token: dispatcherToken,
+      body: {
+        batchId: batch.id,
+        code: 'WD-1',
+        title: '督察组交办问题',
+        domain: 'air',
+        type: 'immediate',
+        leadUnitIds: [county.id],
+        deadlineRule: { kind: 'working_days', from: '2025-01-20', days: 10, event: '督察组交办' },
+      },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ currentDeadline: '2025-02-08', originalDeadline: '2025-02-08' });
+    expect(res.body.deadlineRule.explanation).toContain('10 working days after 督察组交办 2025-01-20 → 2025-02-08');
+    expect(res.body.deadlineRule.holidays).toHaveLength(8);
+
+    const both = await api.request('PATCH', `/api/items/${res.body.id}`, {
+      token: dispatcherToken,
+      body: { version: res.body.version, deadline: '2025-03-01', deadlineRule: { kind: 'calendar_days', from: '2025-01-20', days: 7 } },
+    });
+    expect(both.status).toBe(400);
+    expect(both.body.details.fields[0].field).toBe('deadlineRule');
+
+    const fixed = await api.request('PATCH', `/api/items/${res.body.id}`, {
+      token: dispatcherToken,
+      body: { version: res.body.version, deadline: '2025-03-03' },
+    });
+    expect(fixed.status).toBe(200);
+    expect(fixed.body).toMatchObject({ currentDeadline: '2025-03-03', deadlineRule: null });
+  });
+
+  it('a calendar-day period ending on a holiday moves to the next working day', async () => {
+    const res = await api.request('POST', '/api/items', {
+      token: dispatcherToken,
+      body: {
+        batchId: batch.id,
+        code: 'CD-1',
+        title: '信访件转办',
+        domain: 'noise',
+        type: 'immediate',
+        deadlineRule: { kind: 'calendar_days', from: '2025-09-24', days: 7 },
+      },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.currentDeadline).toBe('2025-10-09');
+  });
+});

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { HistoryService } from '#audit';
+import { CalendarService } from '#calendar';
 import { systemClock, type Actor, type Clock, type OrgUnitKind, type Role, type SourceType } from '#domain';
 import { BatchesService, ItemsService, TransitionService, type BatchView, type CreateItem, type ItemDetail } from '#items';
 import { OrgUnitsService, PasswordHasher, UsersService, type OrgUnitView, type UserView } from '#org';
@@ -15,6 +16,7 @@ export class Factory {
   readonly batches: BatchesService;
   readonly transitions: TransitionService;
   readonly items: ItemsService;
+  readonly calendar: CalendarService;
 
   constructor(
     readonly ds: DataSource,
@@ -25,7 +27,8 @@ export class Factory {
     this.users = new UsersService(ds, this.history, new PasswordHasher());
     this.batches = new BatchesService(ds, this.history, clock);
     this.transitions = new TransitionService(ds, this.history, clock);
-    this.items = new ItemsService(ds, this.history, this.transitions, clock);
+    this.calendar = new CalendarService(ds, this.history);
+    this.items = new ItemsService(ds, this.history, this.transitions, clock, this.calendar);
   }
 
   /** The policy's view of a user. */

@@ -18,6 +18,7 @@ import {
   type RectificationState,
   type SourceType,
 } from '#domain';
+import { CalendarService } from '#calendar';
 import { PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, pgErrorCode } from '#persistence';
 import { loadSnapshot } from './item-snapshot.js';
 import { ITEM_ENTITY, TransitionService, type AvailableAction } from './transition.service.js';
@@ -48,6 +49,15 @@ export interface ItemFields {
   responsiblePhone?: string | null;
   stageNodes?: StageNode[];
   deadline?: string | null;
+  /** Instead of a date: N working or calendar days from an event, computed on the work calendar. */
+  deadlineRule?: { kind: 'working_days' | 'calendar_days'; from: string; days: number; event?: string };
+}
+
+/** How a deadline given as a rule was computed, kept with the item. */
+export interface StoredDeadlineRule {
+  rule: NonNullable<ItemFields['deadlineRule']>;
+  explanation: string;
+  holidays: { date: string; name: string }[];
 }
 
 export interface CreateItem extends ItemFields {
@@ -125,11 +135,27 @@ export class ItemsService {
     @Inject(HistoryService) private readonly history: HistoryService,
     @Inject(TransitionService) private readonly transitions: TransitionService,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CalendarService) private readonly calendar: CalendarService,
   ) {}
+
+  /** A fixed date, or the date a rule gives on the work calendar (with how it was computed). */
+  private async resolveDeadline(input: Partial<ItemFields>): Promise<{ deadline?: string | null; rule?: StoredDeadlineRule | null }> {
+    if (input.deadlineRule && input.deadline !== undefined) {
+      throw DomainError.validation('Give the deadline as a date or as a rule, not both', [
+        { field: 'deadlineRule', messages: ['cannot be combined with deadline'] },
+      ]);
+    }
+    if (input.deadlineRule) {
+      const computed = await this.calendar.compute(input.deadlineRule);
+      return { deadline: computed.deadline, rule: { rule: input.deadlineRule, explanation: computed.explanation, holidays: computed.holidays } };
+    }
+    return input.deadline === undefined ? {} : { deadline: input.deadline, rule: null };
+  }
 
   async create(actor: Actor, input: CreateItem): Promise<ItemDetail> {
     const id = randomUUID();
     const at = this.clock.now();
+    const { deadline = null, rule = null } = await this.resolveDeadline(input);
     await this.dataSource.transaction(async (m) => {
       const [batch] = await m.query<{ dispatcher_unit_id: string; dispatcher_path: string }[]>(
         `SELECT b.dispatcher_unit_id, o.path AS dispatcher_path FROM batch b JOIN org_unit o ON o.id = b.dispatcher_unit_id WHERE b.id = $1`,
@@ -144,8 +170,8 @@ export class ItemsService {
         m.query(
           `INSERT INTO item (id, batch_id, code, title, feedback_text, domain, county_unit_id, goal, measures, type,
                              responsible_leader, responsible_person, responsible_phone, stage_nodes, dispatcher_unit_id,
-                             original_deadline, current_deadline, deadline_version, created_by, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, $18, $19, $19)`,
+                             original_deadline, current_deadline, deadline_version, created_by, created_at, updated_at, deadline_rule)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, $18, $19, $19, $20)`,
           [
             id,
             input.batchId,
@@ -162,17 +188,18 @@ export class ItemsService {
             input.responsiblePhone ?? null,
             JSON.stringify(input.stageNodes ?? []),
             batch.dispatcher_unit_id,
-            input.deadline ?? null,
-            input.deadline ? 1 : 0,
+            deadline,
+            deadline ? 1 : 0,
             actor.userId,
             at,
+            rule ? JSON.stringify(rule) : null,
           ],
         ),
       );
-      if (input.deadline) {
+      if (deadline) {
         await m.query(
           `INSERT INTO item_deadline (item_id, version, deadline, kind, decided_by, created_at) VALUES ($1, 1, $2, 'initial', $3, $4)`,
-          [id, input.deadline, actor.userId, at],
+          [id, deadline, actor.userId, at],
         );
       }
       await this.writeUnits(m, id, input.leadUnitIds ?? [], input.cooperating ?? [], at);
@@ -186,7 +213,8 @@ export class ItemsService {
           code: input.code,
           title: input.title,
           batchId: input.batchId,
-          deadline: input.deadline ?? null,
+          deadline,
+          deadlineRule: rule?.explanation ?? null,
           leadUnitIds: input.leadUnitIds ?? [],
         },
         at: this.clock.now(),
@@ -198,6 +226,7 @@ export class ItemsService {
   /** Edits the ledger fields while the item is a draft or assigned; a stale version is a 409. */
   async update(actor: Actor, id: string, input: UpdateItem): Promise<ItemDetail> {
     const at = this.clock.now();
+    const resolved = await this.resolveDeadline(input);
     await this.dataSource.transaction(async (m) => {
       const item = await this.transitions.readable(m, actor, id, true);
       const asDispatcher = { ...actor, roles: actor.roles.filter((r) => r === 'dispatcher') };
@@ -234,10 +263,15 @@ export class ItemsService {
       for (const [field, column] of plain) if (input[field] !== undefined) columns[column] = input[field];
       if (input.stageNodes !== undefined) columns.stage_nodes = JSON.stringify(input.stageNodes);
       const changes: Record<string, unknown> = Object.fromEntries(
-        Object.entries(input).filter(([k, v]) => k !== 'version' && v !== undefined && k !== 'deadline'),
+        Object.entries(input).filter(([k, v]) => k !== 'version' && v !== undefined && k !== 'deadline' && k !== 'deadlineRule'),
       );
-      if (input.deadline !== undefined && input.deadline !== item.currentDeadline) {
-        if (input.deadline === null)
+      const newDeadline = resolved.deadline;
+      if (resolved.rule !== undefined) {
+        columns.deadline_rule = resolved.rule ? JSON.stringify(resolved.rule) : null;
+        if (resolved.rule) changes.deadlineRule = resolved.rule.explanation;
+      }
+      if (newDeadline !== undefined && newDeadline !== item.currentDeadline) {
+        if (newDeadline === null)
           throw DomainError.validation('The deadline cannot be removed', [{ field: 'deadline', messages: ['must be a date'] }]);
         // Before assignment the deadline is still being written: it replaces the first version.
         // Once assigned, the original stays and the edit is a new version.
@@ -245,12 +279,12 @@ export class ItemsService {
         await m.query(
           `INSERT INTO item_deadline (item_id, version, deadline, kind, decided_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)
            ON CONFLICT (item_id, version) DO UPDATE SET deadline = EXCLUDED.deadline, decided_by = EXCLUDED.decided_by, created_at = EXCLUDED.created_at`,
-          [id, version, input.deadline, version === 1 ? 'initial' : 'edit', actor.userId, at],
+          [id, version, newDeadline, version === 1 ? 'initial' : 'edit', actor.userId, at],
         );
-        columns.current_deadline = input.deadline;
+        columns.current_deadline = newDeadline;
         columns.deadline_version = version;
-        if (version === 1) columns.original_deadline = input.deadline;
-        changes.deadline = { from: item.currentDeadline, to: input.deadline, version };
+        if (version === 1) columns.original_deadline = newDeadline;
+        changes.deadline = { from: item.currentDeadline, to: newDeadline, version };
       }
       columns.updated_at = at;
       const sets = Object.keys(columns).map((c, i) => `${c} = $${i + 3}`);
@@ -474,6 +508,8 @@ export interface ItemDetail extends Omit<ItemSummary, 'leadUnits'> {
   responsiblePerson: string | null;
   responsiblePhone: string | null;
   stageNodes: StageNode[];
+  /** How the deadline was computed when it was given as a rule; null for a fixed date. */
+  deadlineRule: StoredDeadlineRule | null;
   dispatcherUnitId: string;
   dispatcherUnitName: string;
   units: {
@@ -529,6 +565,7 @@ type DetailRow = SummaryRow & {
   responsible_person: string | null;
   responsible_phone: string | null;
   stage_nodes: StageNode[];
+  deadline_rule: StoredDeadlineRule | null;
   dispatcher_unit_id: string;
   dispatcher_unit_name: string;
   units: ItemDetail['units'];
@@ -588,6 +625,7 @@ function toDetail(r: DetailRow, version: number, today: string, actions: Availab
     responsiblePerson: r.responsible_person,
     responsiblePhone: r.responsible_phone,
     stageNodes: r.stage_nodes,
+    deadlineRule: r.deadline_rule,
     dispatcherUnitId: r.dispatcher_unit_id,
     dispatcherUnitName: r.dispatcher_unit_name,
     units: r.units,

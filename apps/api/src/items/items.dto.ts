@@ -150,6 +150,28 @@ export class StageNodeDto {
   due: string;
 }
 
+export class DeadlineRuleDto {
+  @ApiProperty({ enum: ['working_days', 'calendar_days'] })
+  @IsIn(['working_days', 'calendar_days'])
+  kind: 'working_days' | 'calendar_days';
+
+  @ApiProperty({ example: '2025-01-20', description: 'The day of the event the period runs from' })
+  @IsDate()
+  from: string;
+
+  @ApiProperty({ example: 10, minimum: 0, maximum: 3650 })
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  days: number;
+
+  @ApiPropertyOptional({ example: '督察组交办' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 50)
+  event?: string;
+}
+
 class ItemFieldsDto {
   @ApiProperty({ example: '部分区县散煤复烧问题突出' })
   @IsString()
@@ -228,10 +250,16 @@ class ItemFieldsDto {
   @Type(() => StageNodeDto)
   stageNodes?: StageNodeDto[];
 
-  @ApiPropertyOptional({ example: '2026-12-31', description: '整改时限' })
+  @ApiPropertyOptional({ example: '2026-12-31', description: '整改时限 as a date' })
   @IsOptional()
   @IsDate()
   deadline?: string;
+
+  @ApiPropertyOptional({ type: DeadlineRuleDto, description: 'Or as N working/calendar days from an event, on the work calendar' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => DeadlineRuleDto)
+  deadlineRule?: DeadlineRuleDto;
 }
 
 export class CreateItemDto extends ItemFieldsDto {

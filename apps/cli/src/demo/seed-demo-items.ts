@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import { HistoryService } from '#audit';
+import { CalendarService } from '#calendar';
 import { addDays, daysBetween, shanghaiDate, type Actor, type Clock, type Role } from '#domain';
 import {
   BatchesService,
@@ -178,7 +179,7 @@ export async function seedDemoItems(ds: DataSource, options: SeedItemsOptions): 
     clock,
     dir: await Directory.load(ds, options.people, plan),
     batches: new BatchesService(ds, history, clock),
-    items: new ItemsService(ds, history, transitions, clock),
+    items: new ItemsService(ds, history, transitions, clock, new CalendarService(ds, history)),
     transitions,
     evidence: new EvidenceService(ds, history, transitions, new LocalDiskStorage(options.evidenceDir), clock),
   };
