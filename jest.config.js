@@ -17,7 +17,7 @@ const swc = [
   },
 ];
 
-const libs = ['domain', 'config', 'logging', 'persistence', 'audit', 'org', 'redis', 'queue', 'items', 'calendar'];
+const libs = ['domain', 'config', 'logging', 'persistence', 'audit', 'org', 'redis', 'queue', 'items', 'calendar', 'notifications'];
 
 const common = {
   extensionsToTreatAsEsm: ['.ts'],

@@ -91,14 +91,20 @@ export async function startRedis({ port }) {
   throw new Error(`redis-server did not start on port ${port}`);
 }
 
-/** Creates a database if it does not exist (or drops and re-creates it when fresh is set). */
+/**
+ * Creates a database if it does not exist. With fresh, drops it first, and with it the databases
+ * some tests make beside it (named "<name>_<suffix>").
+ */
 export async function createDatabase(adminUrl, name, { fresh = false } = {}) {
   const url = new URL(adminUrl);
   url.pathname = '/postgres';
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
   try {
-    if (fresh) await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    if (fresh) {
+      const siblings = await client.query(`SELECT datname FROM pg_database WHERE datname = $1 OR datname LIKE $2`, [name, `${name}\\_%`]);
+      for (const { datname } of siblings.rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (found.rowCount === 0) await client.query(`CREATE DATABASE "${name}"`);
   } finally {

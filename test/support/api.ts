@@ -32,7 +32,7 @@ export class TestApi {
   ) {}
 
   static async start(opts: { env?: Record<string, string>; extraControllers?: Type[]; clock?: Clock } = {}): Promise<TestApi> {
-    const ds = await openTestDataSource();
+    const ds = await openTestDataSource(opts.env?.DATABASE_URL);
     // Behind a trusted proxy, so tests can speak from different client addresses (X-Forwarded-For).
     const config = loadConfig({ ...process.env, TRUST_PROXY: 'true', ...opts.env });
     const app = await createApiApp(config, { extraControllers: opts.extraControllers, clock: opts.clock });

@@ -29,9 +29,9 @@ export async function ensureTestDatabase(url = TEST_DATABASE_URL): Promise<void>
  * A data source on the migrated test database. Migrations run under an advisory lock, so
  * parallel test workers migrate once.
  */
-export async function openTestDataSource(): Promise<DataSource> {
-  await ensureTestDatabase();
-  const ds = createDataSource({ url: TEST_DATABASE_URL, poolSize: 4, applicationName: 'rectify-test' });
+export async function openTestDataSource(url = TEST_DATABASE_URL): Promise<DataSource> {
+  await ensureTestDatabase(url);
+  const ds = createDataSource({ url, poolSize: 4, applicationName: 'rectify-test' });
   await ds.initialize();
   // Session-level lock: hold it on one dedicated connection while the migrations run.
   const lock = ds.createQueryRunner();
@@ -44,4 +44,11 @@ export async function openTestDataSource(): Promise<DataSource> {
     await lock.release();
   }
   return ds;
+}
+
+/** The URL of a database of its own beside the shared test database, for tests that sweep whole tables. */
+export function separateDatabaseUrl(suffix: string): string {
+  const u = new URL(TEST_DATABASE_URL);
+  u.pathname = `${u.pathname}_${suffix}`;
+  return u.toString();
 }

@@ -8,6 +8,7 @@ import { PersistenceModule } from '#persistence';
 import { RedisModule } from '#redis';
 import { CalendarModule } from '#calendar';
 import { ItemsModule } from '#items';
+import { NotificationsModule } from '#notifications';
 import { AuthModule } from './auth/auth.module.js';
 import { CalendarController } from './calendar/calendar.controller.js';
 import { HealthController } from './health/health.controller.js';
@@ -17,6 +18,7 @@ import { BatchesController } from './items/batches.controller.js';
 import { ItemsController } from './items/items.controller.js';
 import { createValidationPipe } from './http/validation.pipe.js';
 import { OrgUnitsController } from './org/org-units.controller.js';
+import { OutboxController } from './notifications/outbox.controller.js';
 import { UsersController } from './org/users.controller.js';
 
 export interface ApiOptions {
@@ -43,6 +45,7 @@ export class AppModule {
         AuthModule,
         ItemsModule,
         CalendarModule,
+        NotificationsModule,
       ],
       controllers: [
         HealthController,
@@ -52,6 +55,7 @@ export class AppModule {
         ItemsController,
         AuditController,
         CalendarController,
+        OutboxController,
         ...extraControllers,
       ],
       providers: [

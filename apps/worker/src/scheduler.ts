@@ -4,18 +4,27 @@ import type { Queue } from 'bullmq';
 import { TIME_ZONE } from '#domain';
 import { JOBS, QUEUES } from '#queue';
 import { MaintenanceProcessor } from './maintenance.processor.js';
+import { EmailProcessor, NotificationsProcessor } from './notifications.processor.js';
 
 /** Every job name in the registry, with the processor that declares it handles it. */
 const HANDLED: Record<string, readonly string[]> = {
   [QUEUES.maintenance]: MaintenanceProcessor.handles,
+  [QUEUES.notifications]: NotificationsProcessor.handles,
+  [QUEUES.email]: EmailProcessor.handles,
 };
+
+/** How often the outbox is relayed to the mail queue. */
+export const OUTBOX_RELAY_EVERY_MS = 5000;
 
 /** Checks that every job has a handler, then registers the repeatable jobs (idempotent upserts). */
 @Injectable()
 export class Scheduler implements OnApplicationBootstrap {
   private readonly logger = new Logger(Scheduler.name);
 
-  constructor(@InjectQueue(QUEUES.maintenance) private readonly maintenance: Queue) {}
+  constructor(
+    @InjectQueue(QUEUES.maintenance) private readonly maintenance: Queue,
+    @InjectQueue(QUEUES.notifications) private readonly notifications: Queue,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     assertEveryJobHandled();
@@ -23,6 +32,11 @@ export class Scheduler implements OnApplicationBootstrap {
       JOBS.maintenance.purgeExpiredSessions,
       { pattern: '17 3 * * *', tz: TIME_ZONE },
       { name: JOBS.maintenance.purgeExpiredSessions, data: {} },
+    );
+    await this.notifications.upsertJobScheduler(
+      JOBS.notifications.relayOutbox,
+      { every: OUTBOX_RELAY_EVERY_MS },
+      { name: JOBS.notifications.relayOutbox, data: {}, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 1000 } } },
     );
     this.logger.log('repeatable jobs registered');
   }

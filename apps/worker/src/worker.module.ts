@@ -2,7 +2,9 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { AppConfigModule, type AppConfig } from '#config';
 import { PersistenceModule } from '#persistence';
 import { QueueModule } from '#queue';
+import { NotificationsModule } from '#notifications';
 import { MaintenanceProcessor } from './maintenance.processor.js';
+import { EmailProcessor, NotificationsProcessor } from './notifications.processor.js';
 import { Scheduler } from './scheduler.js';
 
 @Module({})
@@ -10,8 +12,8 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [AppConfigModule.forRoot(config), PersistenceModule, QueueModule],
-      providers: [MaintenanceProcessor, Scheduler],
+      imports: [AppConfigModule.forRoot(config), PersistenceModule, QueueModule, NotificationsModule],
+      providers: [MaintenanceProcessor, NotificationsProcessor, EmailProcessor, Scheduler],
     };
   }
 }

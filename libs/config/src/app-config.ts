@@ -36,6 +36,9 @@ const schema = z.object({
   TRUST_PROXY: bool.default(false),
   API_DOCS: bool.default(true),
   EVIDENCE_DIR: z.string().min(1).default('.data/evidence'),
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).default('smtp://127.0.0.1:1025'),
+  MAIL_FROM: z.string().min(3).default('整改通 Rectify <noreply@rectify.local>'),
+  MAIL_LOCALE: z.enum(['zh', 'en']).default('zh'),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -55,6 +58,7 @@ export interface AppConfig {
   database: { url: string; poolSize: number };
   redis: { url: string; queuePrefix: string };
   storage: { evidenceDir: string };
+  mail: { smtpUrl: string; from: string; locale: 'zh' | 'en' };
   auth: {
     jwtSecret: string;
     accessTokenTtlSeconds: number;
@@ -100,6 +104,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
     redis: { url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX },
     storage: { evidenceDir: e.EVIDENCE_DIR },
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, locale: e.MAIL_LOCALE },
     auth: {
       jwtSecret: e.JWT_SECRET,
       accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,

@@ -1,7 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '#config';
-import { DEFAULT_JOB_OPTIONS, QUEUES } from './queues.js';
+import { DEFAULT_JOB_OPTIONS, EMAIL_JOB_OPTIONS, QUEUES } from './queues.js';
 
 function connectionFrom(url: string): Record<string, unknown> {
   const u = new URL(url);
@@ -27,7 +27,9 @@ function connectionFrom(url: string): Record<string, unknown> {
         defaultJobOptions: DEFAULT_JOB_OPTIONS,
       }),
     }),
-    ...Object.values(QUEUES).map((name) => BullModule.registerQueue({ name })),
+    ...Object.values(QUEUES).map((name) =>
+      BullModule.registerQueue({ name, defaultJobOptions: name === QUEUES.email ? EMAIL_JOB_OPTIONS : DEFAULT_JOB_OPTIONS }),
+    ),
   ],
   exports: [BullModule],
 })

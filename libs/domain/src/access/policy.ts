@@ -14,7 +14,7 @@ import type { Role } from './roles.js';
  * Things outside what the actor may READ are reported as not found, so that ids of other
  * units' data leak nothing; things the actor can read but not change are forbidden.
  */
-export const RESOURCES = ['org', 'user', 'item', 'audit', 'calendar'] as const;
+export const RESOURCES = ['org', 'user', 'item', 'audit', 'calendar', 'notifications'] as const;
 export type ResourceType = (typeof RESOURCES)[number];
 
 export const PERMISSIONS = [
@@ -30,6 +30,7 @@ export const PERMISSIONS = [
   'audit.read',
   'calendar.read',
   'calendar.manage',
+  'notifications.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

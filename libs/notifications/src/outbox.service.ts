@@ -1,0 +1,232 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { DataSource, type EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '#config';
+import { DomainError } from '#domain';
+import { render, type MailData } from './templates.js';
+import { MAILER, SendFailure, type Mailer } from './mailer.js';
+
+/** Which users an item event is mailed to. */
+type Audience = 'lead_officers' | 'dispatchers' | 'current_level_verifiers' | 'next_level_or_lead';
+
+const EVENT_AUDIENCE: Record<string, Audience> = {
+  'item.assign': 'lead_officers',
+  'item.urge': 'lead_officers',
+  'item.submit': 'current_level_verifiers',
+  'item.pass': 'next_level_or_lead',
+  'item.return': 'lead_officers',
+  'item.request_extension': 'dispatchers',
+  'item.approve_extension': 'lead_officers',
+  'item.reject_extension': 'lead_officers',
+  'item.reopen': 'lead_officers',
+  'item.uphold_objection': 'lead_officers',
+};
+
+export interface EmailPayload {
+  template: string;
+  userId: string;
+  to: string;
+  data: MailData;
+}
+
+export interface OutboxRow {
+  id: string;
+  kind: string;
+  dedupe_key: string;
+  payload: Record<string, unknown>;
+  status: 'pending' | 'enqueued' | 'sent' | 'failed';
+  attempts: number;
+  last_error: string | null;
+}
+
+interface Recipient {
+  id: string;
+  name: string;
+  email: string;
+}
+
+/**
+ * The outbox pipeline. Changes write rows in their own transaction; here, committed item events
+ * become one e-mail row per recipient (unique key per event and recipient), e-mail rows become
+ * queue jobs (job id = row id), and the job sends and marks the row. A row recorded as sent is
+ * never sent again, whatever runs twice.
+ */
+@Injectable()
+export class OutboxService {
+  private readonly logger = new Logger(OutboxService.name);
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(MAILER) private readonly mailer: Mailer,
+  ) {}
+
+  /** Expands pending item events into e-mail rows; returns how many events were handled. */
+  async expandEvents(limit = 200): Promise<number> {
+    return this.dataSource.transaction(async (m) => {
+      const events = await m.query<OutboxRow[]>(
+        `SELECT id, kind, payload FROM outbox WHERE status = 'pending' AND kind LIKE 'item.%' AND available_at <= now()
+          ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [limit],
+      );
+      for (const event of events) {
+        const audience = EVENT_AUDIENCE[event.kind];
+        if (audience) await this.mailEvent(m, event, audience);
+        await m.query(`UPDATE outbox SET status = 'sent', sent_at = now() WHERE id = $1`, [event.id]);
+      }
+      return events.length;
+    });
+  }
+
+  /**
+   * Puts pending e-mail rows on the queue. The row turns "enqueued" in the same transaction, so a
+   * Redis outage leaves it pending (relayed later) and a crash after adding leaves a job whose id
+   * the queue already knows.
+   */
+  async enqueueEmails(queue: Queue, limit = 500): Promise<number> {
+    return this.dataSource.transaction(async (m) => {
+      const rows = await m.query<{ id: string }[]>(
+        `SELECT id FROM outbox WHERE status = 'pending' AND kind = 'email' AND available_at <= now() ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [limit],
+      );
+      if (rows.length === 0) return 0;
+      await queue.addBulk(rows.map((r) => ({ name: 'send-email', data: { outboxId: r.id }, opts: { jobId: `outbox-${r.id}` } })));
+      await m.query(`UPDATE outbox SET status = 'enqueued' WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+      return rows.length;
+    });
+  }
+
+  /**
+   * Sends one e-mail row. Already sent or failed rows are skipped. Returns 'sent'; throws
+   * SendFailure (permanent ones already marked failed) for the queue to retry or give up.
+   */
+  async deliver(outboxId: string, finalAttempt: boolean): Promise<'sent' | 'skipped'> {
+    const [row] = await this.dataSource.query<OutboxRow[]>(`SELECT id, kind, payload, status, attempts FROM outbox WHERE id = $1`, [
+      outboxId,
+    ]);
+    if (!row || row.kind !== 'email' || row.status === 'sent' || row.status === 'failed') return 'skipped';
+    const payload = row.payload as unknown as EmailPayload;
+    const mail = render(payload.template, this.config.mail.locale, payload.data);
+    try {
+      await this.mailer.send({ ...mail, to: payload.to, messageId: `<outbox-${row.id}@rectify>` });
+    } catch (e) {
+      const failure = e instanceof SendFailure ? e : new SendFailure((e as Error).message, false);
+      const give = failure.permanent || finalAttempt;
+      await this.dataSource.query(
+        `UPDATE outbox SET attempts = attempts + 1, last_error = $2, status = CASE WHEN $3 THEN 'failed' ELSE status END WHERE id = $1`,
+        [row.id, failure.message.slice(0, 1000), give],
+      );
+      this.logger.warn(`e-mail ${row.id} to ${payload.to} failed${give ? ' for good' : ''}: ${failure.message}`);
+      throw failure;
+    }
+    await this.dataSource.query(
+      `UPDATE outbox SET status = 'sent', sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1`,
+      [row.id],
+    );
+    return 'sent';
+  }
+
+  async listFailed(limit = 200): Promise<(OutboxRow & { created_at: Date })[]> {
+    return this.dataSource.query(
+      `SELECT id, kind, dedupe_key, payload, status, attempts, last_error, created_at FROM outbox WHERE status = 'failed' ORDER BY id DESC LIMIT $1`,
+      [limit],
+    );
+  }
+
+  /** Puts a failed e-mail back in line (an administrator fixed the address, or the server). */
+  async retry(outboxId: string): Promise<void> {
+    const [, count] = await this.dataSource.query<[unknown, number]>(
+      `UPDATE outbox SET status = 'pending', attempts = 0, available_at = now() WHERE id = $1 AND status = 'failed'`,
+      [outboxId],
+    );
+    if (count === 0) throw DomainError.notFound('failed_email', outboxId);
+  }
+
+  private async mailEvent(m: EntityManager, event: OutboxRow, audience: Audience): Promise<void> {
+    const p = event.payload as { itemId: string; historySeq: number; actorId: string; to: string };
+    const [item] = await m.query<
+      {
+        code: string;
+        title: string;
+        deadline: string | null;
+        dispatcher_unit_id: string;
+        lead: string[];
+        acceptance_units: (string | null)[];
+      }[]
+    >(
+      `SELECT i.code, i.title, to_char(i.current_deadline, 'YYYY-MM-DD') AS deadline, i.dispatcher_unit_id,
+              coalesce((SELECT array_agg(iu.unit_id) FROM item_unit iu WHERE iu.item_id = i.id AND iu.role = 'lead'), '{}') AS lead,
+              item_acceptance_units(i.id) AS acceptance_units
+         FROM item i WHERE i.id = $1`,
+      [p.itemId],
+    );
+    if (!item) return;
+    const [history] = await m.query<
+      { to_state: string; reason: string | null; data: Record<string, unknown>; actor_name: string | null }[]
+    >(
+      `SELECT h.to_state, h.reason, h.data, u.name AS actor_name FROM history h LEFT JOIN app_user u ON u.id = h.actor_id
+        WHERE h.entity_type = 'item' AND h.entity_id = $1 AND h.seq = $2`,
+      [p.itemId, p.historySeq],
+    );
+    const levelIndex = typeof history?.data.levelIndex === 'number' ? history.data.levelIndex : 0;
+    let template = event.kind;
+    let recipients: Recipient[];
+    let level: string | null = (history?.data.level as string | undefined) ?? null;
+    switch (audience) {
+      case 'lead_officers':
+        recipients = await this.usersIn(m, item.lead, 'unit_officer');
+        break;
+      case 'dispatchers':
+        recipients = await this.usersIn(m, [item.dispatcher_unit_id], 'dispatcher');
+        break;
+      case 'current_level_verifiers':
+        recipients = await this.usersIn(
+          m,
+          [item.acceptance_units[0]].filter((u): u is string => !!u),
+          'verifier',
+        );
+        break;
+      case 'next_level_or_lead': {
+        const next = item.acceptance_units[levelIndex + 1];
+        if (history?.to_state === 'in_acceptance' && next) {
+          recipients = await this.usersIn(m, [next], 'verifier');
+          template = 'item.submit'; // the next level is asked to accept
+          level = (history.data.nextLevel as string | undefined) ?? null;
+        } else {
+          recipients = await this.usersIn(m, item.lead, 'unit_officer');
+        }
+        break;
+      }
+    }
+    const link = `${this.config.http.publicUrl}/items/${p.itemId}`;
+    for (const r of recipients) {
+      const payload: EmailPayload = {
+        template,
+        userId: r.id,
+        to: r.email,
+        data: {
+          recipientName: r.name,
+          itemCode: item.code,
+          itemTitle: item.title,
+          deadline: item.deadline,
+          link,
+          actorName: history?.actor_name ?? null,
+          reason: history?.reason ?? null,
+          level,
+        },
+      };
+      await m.query(`INSERT INTO outbox (kind, dedupe_key, payload) VALUES ('email', $1, $2) ON CONFLICT (dedupe_key) DO NOTHING`, [
+        `email:${event.id}:${r.id}`,
+        payload,
+      ]);
+    }
+  }
+
+  private usersIn(m: EntityManager, unitIds: string[], role: string): Promise<Recipient[]> {
+    if (unitIds.length === 0) return Promise.resolve([]);
+    return m.query<Recipient[]>(
+      `SELECT id, name, email FROM app_user WHERE active AND $2 = ANY(roles) AND unit_id = ANY($1::uuid[]) ORDER BY name`,
+      [unitIds, role],
+    );
+  }
+}
