@@ -147,7 +147,10 @@ export class ItemsService {
     }
     if (input.deadlineRule) {
       const computed = await this.calendar.compute(input.deadlineRule);
-      return { deadline: computed.deadline, rule: { rule: input.deadlineRule, explanation: computed.explanation, holidays: computed.holidays } };
+      return {
+        deadline: computed.deadline,
+        rule: { rule: input.deadlineRule, explanation: computed.explanation, holidays: computed.holidays },
+      };
     }
     return input.deadline === undefined ? {} : { deadline: input.deadline, rule: null };
   }
