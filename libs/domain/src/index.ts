@@ -11,3 +11,4 @@ export * from './items/overdue.js';
 export * from './calendar/statutory-days.js';
 export * from './calendar/work-calendar.js';
 export * from './calendar/deadline-rule.js';
+export * from './reminders/reminder-policy.js';
