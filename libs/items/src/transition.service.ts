@@ -128,7 +128,9 @@ export class TransitionService implements OnModuleInit {
 
     return this.dataSource.transaction(async (m) => {
       const updated = await m.query<[{ version: number }[], number]>(
-        `UPDATE item SET state = $3, acceptance_level = $4, version = version + 1, updated_at = $5 WHERE id = $1 AND version = $2 RETURNING version`,
+        `UPDATE item SET state = $3, acceptance_level = $4, version = version + 1, updated_at = $5,
+                acceptance_since = CASE WHEN $4::int IS NULL THEN NULL WHEN $4::int IS DISTINCT FROM acceptance_level THEN $5 ELSE acceptance_since END
+          WHERE id = $1 AND version = $2 RETURNING version`,
         [item.id, item.version, to, nextLevel, at],
       );
       if (updated[1] === 0) {

@@ -1,5 +1,12 @@
 import { WorkCalendar } from '../calendar/work-calendar.js';
-import { DEFAULT_REMINDER_POLICY, deadlineWindows, escalationLevel, policyProblems } from './reminder-policy.js';
+import {
+  DEFAULT_REMINDER_POLICY,
+  deadlineWindows,
+  escalationLevel,
+  overdueSteps,
+  overdueWindow,
+  policyProblems,
+} from './reminder-policy.js';
 
 const cal = WorkCalendar.statutory();
 
@@ -45,5 +52,21 @@ describe('reminder windows on the work calendar', () => {
     expect(policyProblems({ beforeDays: [0, 3, 3], escalateEveryDays: 0, escalateMaxLevels: 11, acceptancePendingDays: 0 })).toHaveLength(
       5,
     );
+  });
+});
+
+describe('overdue windows', () => {
+  it('matches counting working days overdue, around National Day 2025', () => {
+    const today = '2025-10-10';
+    const steps = overdueSteps(cal, today, DEFAULT_REMINDER_POLICY);
+    // check every deadline of the preceding months against the definition
+    for (let d = '2025-06-01'; d < today; d = new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)) {
+      const wd = cal.workingDaysBetween(d, today);
+      const expected = wd < 1 ? null : wd < 5 ? 'overdue' : wd < 10 ? 'escalation_1' : wd < 15 ? 'escalation_2' : null;
+      const got = steps.find((s) => d >= s.onOrAfter && d < s.before)?.kind ?? null;
+      expect(`${d}:${got}`).toBe(`${d}:${expected}`);
+    }
+    // 4 working days back from 10/10: 10/9, 9/30, 9/29 and the make-up Sunday 9/28
+    expect(overdueWindow(cal, today, 1, 5)).toEqual({ onOrAfter: '2025-09-28', before: '2025-10-10' });
   });
 });

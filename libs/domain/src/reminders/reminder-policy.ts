@@ -69,3 +69,29 @@ export function escalationLevel(calendar: WorkCalendar, deadline: string, today:
   if (overdue <= 0) return 0;
   return Math.min(Math.floor(overdue / policy.escalateEveryDays), policy.escalateMaxLevels);
 }
+
+/**
+ * Deadlines D with fromWd ≤ (working days overdue on `today`) < toWd, as the date range
+ * [onOrAfter, before). Working days overdue = working days in (D, today].
+ */
+export function overdueWindow(calendar: WorkCalendar, today: string, fromWd: number, toWd: number): { onOrAfter: string; before: string } {
+  const back = (k: number): string => (k === 0 ? today : calendar.subtractWorkingDays(today, k));
+  return { onOrAfter: back(toWd - 1), before: back(fromWd - 1) };
+}
+
+export interface OverdueStep {
+  kind: string; // overdue, escalation_1, escalation_2 …
+  level: number; // 0 = the lead unit itself
+  onOrAfter: string;
+  before: string;
+}
+
+/** The first overdue reminder, then one escalation level per escalateEveryDays, each a window of deadlines. */
+export function overdueSteps(calendar: WorkCalendar, today: string, policy: ReminderPolicy): OverdueStep[] {
+  const n = policy.escalateEveryDays;
+  const steps: OverdueStep[] = [{ kind: 'overdue', level: 0, ...overdueWindow(calendar, today, 1, n) }];
+  for (let level = 1; level <= policy.escalateMaxLevels; level++) {
+    steps.push({ kind: `escalation_${level}`, level, ...overdueWindow(calendar, today, level * n, (level + 1) * n) });
+  }
+  return steps;
+}
