@@ -1,23 +1,33 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { UnrecoverableError, type Job, type Queue } from 'bullmq';
-import { OutboxService, SendFailure } from '#notifications';
+import { OutboxService, ReminderSweepService, SendFailure } from '#notifications';
 import { JOBS, QUEUES } from '#queue';
 
-/** Relays the outbox: item events become e-mail rows, e-mail rows become send jobs. */
+/** The daily reminder sweep, and the outbox relay: item events become e-mail rows, e-mail rows send jobs. */
 @Processor(QUEUES.notifications)
 export class NotificationsProcessor extends WorkerHost {
-  static readonly handles: readonly string[] = [JOBS.notifications.relayOutbox];
+  static readonly handles: readonly string[] = [JOBS.notifications.relayOutbox, JOBS.notifications.sweepReminders];
 
   constructor(
     private readonly outbox: OutboxService,
+    private readonly reminders: ReminderSweepService,
     @InjectQueue(QUEUES.email) private readonly emailQueue: Queue,
   ) {
     super();
   }
 
-  async process(job: Job): Promise<{ events: number; emails: number }> {
-    if (job.name !== JOBS.notifications.relayOutbox)
-      throw new UnrecoverableError(`no handler for job ${job.name} on ${QUEUES.notifications}`);
+  async process(job: Job<{ day?: string }>): Promise<unknown> {
+    switch (job.name) {
+      case JOBS.notifications.relayOutbox:
+        return this.relay();
+      case JOBS.notifications.sweepReminders:
+        return this.reminders.sweep(job.data.day);
+      default:
+        throw new UnrecoverableError(`no handler for job ${job.name} on ${QUEUES.notifications}`);
+    }
+  }
+
+  private async relay(): Promise<{ events: number; emails: number }> {
     let events = 0;
     for (let n = await this.outbox.expandEvents(); n > 0; n = await this.outbox.expandEvents()) events += n;
     let emails = 0;

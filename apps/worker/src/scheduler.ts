@@ -38,6 +38,13 @@ export class Scheduler implements OnApplicationBootstrap {
       { every: OUTBOX_RELAY_EVERY_MS },
       { name: JOBS.notifications.relayOutbox, data: {}, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 1000 } } },
     );
+    // Reminders go out in the morning, China time; a sweep also runs at start, catching up a missed day.
+    await this.notifications.upsertJobScheduler(
+      JOBS.notifications.sweepReminders,
+      { pattern: '30 8 * * *', tz: TIME_ZONE },
+      { name: JOBS.notifications.sweepReminders, data: {} },
+    );
+    await this.notifications.add(JOBS.notifications.sweepReminders, {});
     this.logger.log('repeatable jobs registered');
   }
 }

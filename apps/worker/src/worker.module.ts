@@ -1,5 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { AppConfigModule, type AppConfig } from '#config';
+import { AuditModule } from '#audit';
+import { AppConfigModule, ClockModule, type AppConfig } from '#config';
+import type { Clock } from '#domain';
 import { PersistenceModule } from '#persistence';
 import { QueueModule } from '#queue';
 import { NotificationsModule } from '#notifications';
@@ -9,10 +11,17 @@ import { Scheduler } from './scheduler.js';
 
 @Module({})
 export class WorkerModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, clock?: Clock): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [AppConfigModule.forRoot(config), PersistenceModule, QueueModule, NotificationsModule],
+      imports: [
+        AppConfigModule.forRoot(config),
+        ClockModule.forRoot(clock),
+        PersistenceModule,
+        AuditModule,
+        QueueModule,
+        NotificationsModule,
+      ],
       providers: [MaintenanceProcessor, NotificationsProcessor, EmailProcessor, Scheduler],
     };
   }

@@ -12,8 +12,9 @@ export interface MailData {
   link: string;
   actorName?: string | null;
   reason?: string | null;
-  level?: string | null;
+  level?: string | number | null;
   days?: number | null;
+  partDeadline?: string | null;
 }
 
 export interface RenderedMail {
@@ -110,6 +111,56 @@ export const TEMPLATES: Record<string, Texts> = {
     en: (d) => ({
       subject: `[Reopened] ${d.itemCode} rebounded in a re-check`,
       lines: [d.itemTitle, 'A re-check found the problem back; the item is reopened.', ...why(d, false)],
+    }),
+  },
+  'reminder.before': {
+    zh: (d) => ({
+      subject: `【到期提醒】${d.itemCode} 距整改时限还有${d.days}个工作日（${d.deadline}）`,
+      lines: [d.itemTitle, `请于 ${d.deadline} 前完成整改并申请验收；如确需延期，请在时限前提出申请。`],
+    }),
+    en: (d) => ({
+      subject: `[Due soon] ${d.itemCode} is due in ${d.days} working day(s) (${d.deadline})`,
+      lines: [d.itemTitle, `Please finish and apply for acceptance by ${d.deadline}; ask for any extension before then.`],
+    }),
+  },
+  'reminder.part_before': {
+    zh: (d) => ({
+      subject: `【配合事项到期提醒】${d.itemCode} 贵单位承担部分须于 ${d.partDeadline} 前完成`,
+      lines: [d.itemTitle, `距贵单位配合事项时限还有${d.days}个工作日，请按期完成并报送。`],
+    }),
+    en: (d) => ({
+      subject: `[Due soon] ${d.itemCode}: your part is due ${d.partDeadline}`,
+      lines: [d.itemTitle, `Your unit's part is due in ${d.days} working day(s). Please report it done.`],
+    }),
+  },
+  'reminder.overdue': {
+    zh: (d) => ({
+      subject: `【逾期】${d.itemCode} 已超过整改时限（${d.deadline}）`,
+      lines: [d.itemTitle, `该事项已超过整改时限 ${d.deadline}，请立即整改并报送进展。`],
+    }),
+    en: (d) => ({
+      subject: `[Overdue] ${d.itemCode} passed its deadline (${d.deadline})`,
+      lines: [d.itemTitle, `This item was due ${d.deadline}. Please act now and report progress.`],
+    }),
+  },
+  'reminder.escalation': {
+    zh: (d) => ({
+      subject: `【逾期升级督办】${d.itemCode} 逾期未完成（时限 ${d.deadline}）`,
+      lines: [d.itemTitle, `下级责任单位牵头的该事项已逾期，现提级督办（第${d.level}级），请督促其立即整改。`],
+    }),
+    en: (d) => ({
+      subject: `[Escalated] ${d.itemCode} overdue since ${d.deadline}`,
+      lines: [d.itemTitle, `An item led by a unit under yours is overdue; escalated to you (level ${d.level}). Please step in.`],
+    }),
+  },
+  'reminder.acceptance': {
+    zh: (d) => ({
+      subject: `【验收催办】${d.itemCode} 待${d.level ?? ''}已超过${d.days}个工作日`,
+      lines: [d.itemTitle, '该事项等待贵单位验收已超过规定时限，请尽快作出验收结论。'],
+    }),
+    en: (d) => ({
+      subject: `[Acceptance waiting] ${d.itemCode} has waited over ${d.days} working days`,
+      lines: [d.itemTitle, 'This item has been waiting for your acceptance too long. Please decide.'],
     }),
   },
   'item.uphold_objection': {

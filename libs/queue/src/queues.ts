@@ -14,6 +14,7 @@ export const JOBS = {
   },
   [QUEUES.notifications]: {
     relayOutbox: 'relay-outbox',
+    sweepReminders: 'sweep-reminders',
   },
   [QUEUES.email]: {
     sendEmail: 'send-email',

@@ -1,0 +1,173 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { CalendarService } from '#calendar';
+import {
+  CLOCK,
+  DEFAULT_REMINDER_POLICY,
+  DomainError,
+  SOURCE_TYPES,
+  deadlineWindows,
+  overdueSteps,
+  policyProblems,
+  shanghaiDate,
+  type Actor,
+  type Clock,
+  type ReminderPolicy,
+  type SourceType,
+} from '#domain';
+import { APP_CONFIG, type AppConfig } from '#config';
+
+export interface SweepResult {
+  day: string;
+  skipped?: 'not a working day';
+  /** E-mail rows written, by reminder kind (rows already there are not counted). */
+  written: Record<string, number>;
+  ms: number;
+}
+
+export const REMINDER_POLICY_ENTITY = 'reminder_policy';
+
+/** jsonb of the e-mail payload, built in SQL for set-based inserts (u = recipient, i = item). */
+const PAYLOAD = (template: string, extra = `'days', NULL`) => `jsonb_build_object(
+    'template', '${template}', 'userId', u.id, 'to', u.email,
+    'data', jsonb_build_object('recipientName', u.name, 'itemCode', i.code, 'itemTitle', i.title,
+      'deadline', to_char(i.current_deadline, 'YYYY-MM-DD'), 'link', $1::text || '/items/' || i.id, ${extra}))`;
+
+/**
+ * The daily reminder sweep. It finds, set-based, what is due today on the work calendar and
+ * writes one e-mail row per (item, recipient, reminder kind, deadline version); the unique key
+ * makes a second sweep, a second worker or a restart write nothing new. The outbox relay sends.
+ */
+@Injectable()
+export class ReminderSweepService {
+  private readonly logger = new Logger(ReminderSweepService.name);
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(CalendarService) private readonly calendars: CalendarService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async policies(): Promise<Map<'default' | SourceType, ReminderPolicy>> {
+    const rows = await this.dataSource.query<{ scope: 'default' | SourceType; policy: ReminderPolicy }[]>(
+      `SELECT scope, policy FROM reminder_policy`,
+    );
+    const map = new Map<'default' | SourceType, ReminderPolicy>([['default', DEFAULT_REMINDER_POLICY]]);
+    for (const r of rows) map.set(r.scope, { ...DEFAULT_REMINDER_POLICY, ...r.policy });
+    return map;
+  }
+
+  async setPolicy(actor: Actor, scope: 'default' | SourceType, policy: ReminderPolicy): Promise<ReminderPolicy> {
+    const problems = policyProblems(policy);
+    if (problems.length)
+      throw DomainError.validation(
+        'The reminder policy is not valid',
+        problems.map((m) => ({ field: 'policy', messages: [m] })),
+      );
+    await this.dataSource.query(
+      `INSERT INTO reminder_policy (scope, policy, updated_by) VALUES ($1, $2, $3)
+       ON CONFLICT (scope) DO UPDATE SET policy = EXCLUDED.policy, updated_by = EXCLUDED.updated_by, version = reminder_policy.version + 1, updated_at = now()`,
+      [scope, policy, actor.userId],
+    );
+    return policy;
+  }
+
+  async sweep(day: string = shanghaiDate(this.clock.now())): Promise<SweepResult> {
+    const started = performance.now();
+    const calendar = await this.calendars.calendar();
+    if (!calendar.isWorkingDay(day)) return { day, skipped: 'not a working day', written: {}, ms: 0 };
+    const policies = await this.policies();
+    const written: Record<string, number> = {};
+    const count = (kind: string, n: number): void => {
+      written[kind] = (written[kind] ?? 0) + n;
+    };
+    const link = this.config.http.publicUrl;
+    // Source types without a policy of their own follow the default.
+    const groups = [...policies.entries()].map(([scope, policy]) => ({
+      policy,
+      types: scope === 'default' ? SOURCE_TYPES.filter((t) => !policies.has(t)) : [scope],
+    }));
+
+    for (const { policy, types } of groups) {
+      if (types.length === 0) continue;
+      for (const w of deadlineWindows(calendar, day, policy.beforeDays)) {
+        // Lead units' officers, before the item's deadline (non-urgent: digest-only users skip it).
+        count(
+          w.kind,
+          await this.insert(
+            `SELECT 'email', 'reminder:' || i.id || ':' || u.id || ':${w.kind}:' || i.deadline_version, ${PAYLOAD('reminder.before', `'days', ${w.days}`)}
+               FROM item i JOIN batch b ON b.id = i.batch_id
+               JOIN item_unit iu ON iu.item_id = i.id AND iu.role = 'lead'
+               JOIN app_user u ON u.unit_id = iu.unit_id AND u.active AND 'unit_officer' = ANY(u.roles) AND NOT u.digest_only
+              WHERE i.state IN ('assigned', 'in_progress') AND i.current_deadline > $2 AND i.current_deadline <= $3 AND b.source_type = ANY($4::text[])`,
+            [link, w.after, w.through, types],
+          ),
+        );
+        // Cooperating units' officers, before their own part's deadline, while the part is not done.
+        count(
+          `part_${w.kind}`,
+          await this.insert(
+            `SELECT 'email', 'reminder:' || i.id || ':' || u.id || ':part_${w.kind}:' || iu.sub_deadline,
+                    ${PAYLOAD('reminder.part_before', `'days', ${w.days}, 'partDeadline', to_char(iu.sub_deadline, 'YYYY-MM-DD')`)}
+               FROM item_unit iu JOIN item i ON i.id = iu.item_id JOIN batch b ON b.id = i.batch_id
+               JOIN app_user u ON u.unit_id = iu.unit_id AND u.active AND 'unit_officer' = ANY(u.roles) AND NOT u.digest_only
+              WHERE iu.role = 'cooperating' AND iu.status <> 'done' AND iu.sub_deadline > $2 AND iu.sub_deadline <= $3
+                AND i.state IN ('assigned', 'in_progress') AND b.source_type = ANY($4::text[])`,
+            [link, w.after, w.through, types],
+          ),
+        );
+      }
+      for (const step of overdueSteps(calendar, day, policy)) {
+        // Level 0: the lead units' officers and the dispatching unit's dispatchers. Level n: the
+        // unit n levels above each lead unit (its officers and dispatchers). Never muted.
+        const recipients =
+          step.level === 0
+            ? `SELECT iu.item_id, u.* FROM item_unit iu JOIN app_user u ON u.unit_id = iu.unit_id AND 'unit_officer' = ANY(u.roles)
+                WHERE iu.role = 'lead'
+               UNION ALL
+               SELECT i2.id, u.* FROM item i2 JOIN app_user u ON u.unit_id = i2.dispatcher_unit_id AND 'dispatcher' = ANY(u.roles)`
+            : `SELECT iu.item_id, u.* FROM item_unit iu JOIN org_unit o ON o.id = iu.unit_id
+                 JOIN app_user u ON u.unit_id = (path_ids(o.path))[array_length(path_ids(o.path), 1) - ${step.level}]
+                  AND (u.roles && ARRAY['unit_officer', 'dispatcher'])
+                WHERE iu.role = 'lead' AND array_length(path_ids(o.path), 1) > ${step.level}`;
+        count(
+          step.kind,
+          await this.insert(
+            `SELECT DISTINCT ON (i.id, u.id) 'email', 'reminder:' || i.id || ':' || u.id || ':${step.kind}:' || i.deadline_version,
+                    ${PAYLOAD(step.level === 0 ? 'reminder.overdue' : 'reminder.escalation', `'level', ${step.level}, 'days', NULL`)}
+               FROM item i JOIN batch b ON b.id = i.batch_id
+               JOIN (${recipients}) u ON u.item_id = i.id AND u.active
+              WHERE i.state IN ('assigned', 'in_progress') AND i.current_deadline >= $2 AND i.current_deadline < $3 AND b.source_type = ANY($4::text[])`,
+            [link, step.onOrAfter, step.before, types],
+          ),
+        );
+      }
+      // Acceptance waiting at one level longer than the policy allows: that level's verifiers.
+      const since = calendar.subtractWorkingDays(day, policy.acceptancePendingDays);
+      count(
+        'acceptance_pending',
+        await this.insert(
+          `SELECT 'email', 'reminder:' || i.id || ':' || u.id || ':acceptance_' || i.submission_round || '_' || i.acceptance_level,
+                  ${PAYLOAD('reminder.acceptance', `'days', ${policy.acceptancePendingDays}, 'level', (b.acceptance_chain -> i.acceptance_level ->> 'label')`)}
+             FROM item i JOIN batch b ON b.id = i.batch_id
+             JOIN app_user u ON u.unit_id = (item_acceptance_units(i.id))[i.acceptance_level + 1] AND u.active AND 'verifier' = ANY(u.roles)
+            WHERE i.state = 'in_acceptance' AND (i.acceptance_since AT TIME ZONE 'Asia/Shanghai')::date <= $2::date AND b.source_type = ANY($3::text[])`,
+          [link, since, types],
+        ),
+      );
+    }
+    const ms = Math.round(performance.now() - started);
+    this.logger.log(`reminder sweep for ${day}: ${JSON.stringify(written)} in ${ms} ms`);
+    return { day, written, ms };
+  }
+
+  private async insert(select: string, params: unknown[]): Promise<number> {
+    const [{ n }] = await this.dataSource.query<{ n: number }[]>(
+      `WITH ins AS (INSERT INTO outbox (kind, dedupe_key, payload) ${select} ON CONFLICT (dedupe_key) DO NOTHING RETURNING 1)
+       SELECT count(*)::int AS n FROM ins`,
+      params,
+    );
+    return n;
+  }
+}
