@@ -2,6 +2,13 @@ import { Foundation1764000000000 } from './1764000000000-foundation.js';
 import { RectificationItems1764100000000 } from './1764100000000-rectification-items.js';
 import { WorkCalendar1764200000000 } from './1764200000000-work-calendar.js';
 import { Reminders1764300000000 } from './1764300000000-reminders.js';
+import { ListIndexes1764400000000 } from './1764400000000-list-indexes.js';
 
 /** Every migration, in order. Listed explicitly so tsc, swc, Jest and the CLI see one set. */
-export const MIGRATIONS = [Foundation1764000000000, RectificationItems1764100000000, WorkCalendar1764200000000, Reminders1764300000000];
+export const MIGRATIONS = [
+  Foundation1764000000000,
+  RectificationItems1764100000000,
+  WorkCalendar1764200000000,
+  Reminders1764300000000,
+  ListIndexes1764400000000,
+];

@@ -127,6 +127,20 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
     expect(first.body).toMatchObject({ total: 3, page: 1, pageSize: 2 });
   });
 
+  it('counts exactly up to 1000 matches, then says "more"', async () => {
+    const big = await f.newBatch(dispatcher);
+    await api.ds.query(
+      `INSERT INTO item (batch_id, code, title, domain, type, dispatcher_unit_id)
+       SELECT $1, 'N-' || g, '批量事项', 'air', 'deadline', $2 FROM generate_series(1, 1001) g`,
+      [big.id, bureau.id],
+    );
+    const many = await api.request('GET', `/api/items?batchId=${big.id}&pageSize=5`, { token: tokens.auditor });
+    expect(many.body).toMatchObject({ total: 1000, totalIsExact: false, pageSize: 5 });
+    expect(many.body.data).toHaveLength(5);
+    const few = await list(tokens.auditor, 'state=assigned');
+    expect(few.body).toMatchObject({ total: 2, totalIsExact: true });
+  });
+
   it('bad filters are named', async () => {
     const res = await api.request('GET', '/api/items?state=sleeping&pageSize=1000&dueWithinDays=-1', { token: tokens.auditor });
     expect(res.status).toBe(400);

@@ -3,6 +3,12 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { chainHash, verifyEntityChain, type ChainBreak } from '#domain';
 import { HistoryEntity } from '#persistence';
 
+/** The newest row of an entity's chain. */
+export interface ChainTip {
+  seq: number;
+  hash: string;
+}
+
 export interface HistoryEntry {
   entityType: string;
   entityId: string;
@@ -25,13 +31,21 @@ export class HistoryService {
   constructor(private readonly dataSource: DataSource) {}
 
   async append(manager: EntityManager, entry: HistoryEntry): Promise<HistoryEntity> {
-    const last = await manager
-      .createQueryBuilder(HistoryEntity, 'h')
-      .select(['h.seq', 'h.hash'])
-      .where('h.entityType = :type AND h.entityId = :id', { type: entry.entityType, id: entry.entityId })
-      .orderBy('h.seq', 'DESC')
-      .limit(1)
-      .getOne();
+    const [last] = await manager.query<ChainTip[]>(
+      `SELECT seq, hash FROM history WHERE entity_type = $1 AND entity_id = $2 ORDER BY seq DESC LIMIT 1`,
+      [entry.entityType, entry.entityId],
+    );
+    return this.appendAfter(manager, last ?? null, entry);
+  }
+
+  /** The SQL that reads an entity's chain tip, for callers that fetch it with another statement. */
+  static tipSql(typeParam: string, idParam: string): string {
+    return `(SELECT json_build_object('seq', h.seq, 'hash', h.hash) FROM history h
+              WHERE h.entity_type = ${typeParam} AND h.entity_id = ${idParam} ORDER BY h.seq DESC LIMIT 1)`;
+  }
+
+  /** Appends after a chain tip the caller read under the same lock (null for a new entity). */
+  async appendAfter(manager: EntityManager, last: ChainTip | null, entry: HistoryEntry): Promise<HistoryEntity> {
     const row = {
       entityType: entry.entityType,
       entityId: entry.entityId,

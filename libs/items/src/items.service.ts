@@ -107,22 +107,26 @@ export interface ItemSummary {
   updatedAt: Date;
 }
 
+/** Lists count matching items exactly up to this many; past it, `total` is this and `totalIsExact` false. */
+export const COUNT_CAP = 1000;
+
 export interface ItemPage {
   data: ItemSummary[];
   total: number;
+  totalIsExact: boolean;
   page: number;
   pageSize: number;
 }
 
 const SORT_SQL: Record<ItemSort, string> = {
   deadline: 'i.current_deadline ASC NULLS LAST, i.id',
-  '-deadline': 'i.current_deadline DESC NULLS LAST, i.id',
+  '-deadline': 'i.current_deadline DESC NULLS LAST, i.id DESC',
   createdAt: 'i.created_at, i.id',
-  '-createdAt': 'i.created_at DESC, i.id',
+  '-createdAt': 'i.created_at DESC, i.id DESC',
   updatedAt: 'i.updated_at, i.id',
-  '-updatedAt': 'i.updated_at DESC, i.id',
+  '-updatedAt': 'i.updated_at DESC, i.id DESC',
   code: 'i.code, i.id',
-  '-code': 'i.code DESC, i.id',
+  '-code': 'i.code DESC, i.id DESC',
 };
 
 const EDITABLE_STATES: readonly RectificationState[] = ['draft', 'assigned'];
@@ -354,9 +358,19 @@ export class ItemsService {
       if (scope.accepting) any.push(`i.acceptance_scope @> ${u}::uuid[]`);
       where.push(`(${any.join(' OR ')})`);
     }
-    if (filter.state?.length) where.push(`i.state = ANY(${p(filter.state)}::text[])`);
+    // One state as an equality, so an index on (…, state, deadline) can deliver rows in order.
+    if (filter.state?.length === 1) where.push(`i.state = ${p(filter.state[0])}`);
+    else if (filter.state?.length) where.push(`i.state = ANY(${p(filter.state)}::text[])`);
     if (filter.batchId) where.push(`i.batch_id = ${p(filter.batchId)}`);
-    if (filter.sourceType) where.push(`b.source_type = ${p(filter.sourceType)}`);
+    if (filter.sourceType) {
+      // Resolved to batch ids first: a join would make the planner expect matches that may not exist.
+      const [{ ids }] = await this.dataSource.query<{ ids: string[] }[]>(
+        `SELECT coalesce(array_agg(id), '{}') AS ids FROM batch WHERE source_type = $1`,
+        [filter.sourceType],
+      );
+      if (ids.length === 0) return { data: [], total: 0, totalIsExact: true, page: filter.page, pageSize: filter.pageSize };
+      where.push(`i.batch_id = ANY(${p(ids)}::uuid[])`);
+    }
     if (filter.leadUnitId) where.push(`i.lead_scope @> ${p([filter.leadUnitId])}::uuid[]`);
     if (filter.cooperatingUnitId) {
       where.push(
@@ -376,24 +390,38 @@ export class ItemsService {
     }
     if (filter.q) where.push(`(i.code || ' ' || i.title || ' ' || i.feedback_text) ILIKE ${p(`%${escapeLike(filter.q)}%`)}`);
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const needsBatch = filter.sourceType ? 'JOIN batch b ON b.id = i.batch_id' : '';
     const countParams = [...params];
+    // The page is chosen on the item table alone; names are joined to those few rows only.
     const pageSql = `
+      WITH page AS MATERIALIZED (
+        SELECT i.id, i.code, i.title, i.batch_id, i.state, i.type, i.domain, i.county_unit_id, i.current_deadline, i.original_deadline,
+               i.deadline_version, i.version, i.updated_at, i.created_at
+          FROM item i ${whereSql}
+         ORDER BY ${SORT_SQL[filter.sort]}
+         LIMIT ${p(filter.pageSize)} OFFSET ${p((filter.page - 1) * filter.pageSize)})
       SELECT i.id, i.code, i.title, i.batch_id, b.name AS batch_name, b.source_type, i.state, i.type, i.domain,
              i.county_unit_id, c.name AS county_name,
              (SELECT string_agg(o.name, '、' ORDER BY o.name) FROM item_unit iu JOIN org_unit o ON o.id = iu.unit_id
                WHERE iu.item_id = i.id AND iu.role = 'lead') AS lead_units,
              to_char(i.current_deadline, 'YYYY-MM-DD') AS current_deadline, to_char(i.original_deadline, 'YYYY-MM-DD') AS original_deadline,
              i.deadline_version, i.version, i.updated_at
-        FROM item i JOIN batch b ON b.id = i.batch_id LEFT JOIN org_unit c ON c.id = i.county_unit_id
-        ${whereSql}
-       ORDER BY ${SORT_SQL[filter.sort]}
-       LIMIT ${p(filter.pageSize)} OFFSET ${p((filter.page - 1) * filter.pageSize)}`;
+        FROM page i JOIN batch b ON b.id = i.batch_id LEFT JOIN org_unit c ON c.id = i.county_unit_id
+       ORDER BY ${SORT_SQL[filter.sort]}`;
+    // Counting stops past COUNT_CAP: beyond that, "more than 1000" is what a list needs to say.
     const [rows, [{ total }]] = await Promise.all([
       this.dataSource.query<SummaryRow[]>(pageSql, params),
-      this.dataSource.query<{ total: number }[]>(`SELECT count(*)::int AS total FROM item i ${needsBatch} ${whereSql}`, countParams),
+      this.dataSource.query<{ total: number }[]>(
+        `SELECT count(*)::int AS total FROM (SELECT 1 FROM item i ${whereSql} LIMIT ${COUNT_CAP + 1}) t`,
+        countParams,
+      ),
     ]);
-    return { data: rows.map((r) => toSummary(r, today)), total, page: filter.page, pageSize: filter.pageSize };
+    return {
+      data: rows.map((r) => toSummary(r, today)),
+      total: Math.min(total, COUNT_CAP),
+      totalIsExact: total <= COUNT_CAP,
+      page: filter.page,
+      pageSize: filter.pageSize,
+    };
   }
 
   /** Replaces the lead and cooperating units and recomputes the item's scope sets. */

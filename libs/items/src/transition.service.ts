@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { HistoryService } from '#audit';
+import { HistoryService, type ChainTip } from '#audit';
 import {
   CLOCK,
   DomainError,
@@ -127,10 +127,11 @@ export class TransitionService implements OnModuleInit {
             : item.acceptanceLevel;
 
     return this.dataSource.transaction(async (m) => {
-      const updated = await m.query<[{ version: number }[], number]>(
+      // The row lock this UPDATE takes makes us the item's only writer; the chain tip comes with it.
+      const updated = await m.query<[{ version: number; tip: ChainTip | null }[], number]>(
         `UPDATE item SET state = $3, acceptance_level = $4, version = version + 1, updated_at = $5,
                 acceptance_since = CASE WHEN $4::int IS NULL THEN NULL WHEN $4::int IS DISTINCT FROM acceptance_level THEN $5 ELSE acceptance_since END
-          WHERE id = $1 AND version = $2 RETURNING version`,
+          WHERE id = $1 AND version = $2 RETURNING version, ${HistoryService.tipSql(`'${ITEM_ENTITY}'`, '$1')} AS tip`,
         [item.id, item.version, to, nextLevel, at],
       );
       if (updated[1] === 0) {
@@ -138,7 +139,7 @@ export class TransitionService implements OnModuleInit {
         throw versionConflict(current.version);
       }
       const data = await this.applyEffects(m, actor, item, input, to, at, part);
-      const row = await this.history.append(m, {
+      const row = await this.history.appendAfter(m, updated[0][0].tip, {
         entityType: ITEM_ENTITY,
         entityId: item.id,
         action: input.action,

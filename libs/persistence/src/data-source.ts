@@ -21,7 +21,8 @@ export function dataSourceOptions(opts: DatabaseOptions): DataSourceOptions {
     migrationsRun: false,
     logging: false,
     applicationName: opts.applicationName ?? 'rectify',
-    extra: { max: opts.poolSize ?? 10 },
+    // No parallel query: on a small machine one parallel scan takes every core from the other requests.
+    extra: { max: opts.poolSize ?? 10, options: '-c max_parallel_workers_per_gather=0' },
   };
 }
 

@@ -39,7 +39,7 @@ export class ItemsController {
 
   @Get()
   @RequirePermission('item.read')
-  @ApiOkResponse({ description: '{data, total, page, pageSize}: the items in your scope that match' })
+  @ApiOkResponse({ description: '{data, total, totalIsExact, page, pageSize}: the items in your scope that match (counted exactly up to 1000)' })
   list(@CurrentActor() actor: SessionActor, @Query() query: ItemQueryDto): Promise<ItemPage> {
     return this.items.list(actor, query);
   }
