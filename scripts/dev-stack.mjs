@@ -23,6 +23,32 @@ function jwtSecret() {
   return readFileSync(file, 'utf8').trim();
 }
 
+/** Catches outgoing mail for development: each message is saved to .data/mail/*.eml and logged. */
+async function startMailCatcher(port) {
+  const { SMTPServer } = await import('smtp-server');
+  const dir = path.join(DATA_DIR, 'mail');
+  mkdirSync(dir, { recursive: true });
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks = [];
+      stream.on('data', (c) => chunks.push(c));
+      stream.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${session.id}.eml`);
+        writeFileSync(file, raw);
+        process.stdout.write(`[mail] to ${session.envelope.rcptTo.map((r) => r.address).join(', ')} → ${path.relative(ROOT, file)}\n`);
+        callback();
+      });
+    },
+  });
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+  process.stdout.write(`[rectify] mail catcher on 127.0.0.1:${port}; messages are saved in ${path.relative(ROOT, dir)}/\n`);
+  return { url: `smtp://127.0.0.1:${port}`, stop: () => new Promise((resolve) => server.close(resolve)) };
+}
+
 async function shutdown(code = 0) {
   if (stopping) return;
   stopping = true;
@@ -48,7 +74,21 @@ async function main() {
     redisUrl = redis.url;
   }
 
-  const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, JWT_SECRET: jwtSecret(), PORT: process.env.PORT ?? '3000' };
+  let smtpUrl = process.env.SMTP_URL;
+  if (!smtpUrl) {
+    const mail = await startMailCatcher(Number(process.env.EMBEDDED_SMTP_PORT ?? 1025));
+    stops.push(mail.stop);
+    smtpUrl = mail.url;
+  }
+
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    SMTP_URL: smtpUrl,
+    JWT_SECRET: jwtSecret(),
+    PORT: process.env.PORT ?? '3000',
+  };
   await run('node', ['dist/apps/cli/src/main.js', 'migrate'], env);
   await run('node', ['dist/apps/cli/src/main.js', 'seed-demo'], env);
 
@@ -68,7 +108,8 @@ async function main() {
   setTimeout(() => {
     process.stdout.write(
       `\n[rectify] running\n` +
-        `  API:        ${url}/api\n  API docs:   ${url}/api/docs\n  Health:     ${url}/health\n\n` +
+        `  API:        ${url}/api\n  API docs:   ${url}/api/docs\n  Health:     ${url}/health\n` +
+        `  E-mail:     saved in .data/mail/ (set SMTP_URL to send for real)\n\n` +
         `  Demo accounts (password ${DEMO_PASSWORD}):\n${accounts}\n` +
         `    … and ${DEMO_STAFF.length} unit officers and verifiers (e.g. ${DEMO_STAFF[0].email}), same password\n\n` +
         `  Ctrl-C stops everything.\n\n`,
