@@ -1,0 +1,2 @@
+// The reminders benchmark: see bench/README or the issue; being written.
+export {};
