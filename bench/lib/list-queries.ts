@@ -72,15 +72,18 @@ export function mulberry32(seed: number): () => number {
  */
 export async function listSql(service: ItemsService, actor: Actor, filter: ItemFilter): Promise<{ sql: string; params: unknown[] }[]> {
   const captured: { sql: string; params: unknown[] }[] = [];
-  const recorder = {
-    query: (sql: string, params: unknown[] = []): Promise<unknown[]> => {
-      captured.push({ sql, params: [...params] });
-      return Promise.resolve(/^\s*SELECT\s+count\(/i.test(sql) ? [{ total: 0 }] : []);
-    },
-  };
   const fields = service as unknown as Record<string, unknown>;
   const key = Object.keys(fields).find((k) => fields[k] instanceof DataSource);
   if (!key) throw new Error('ItemsService holds no DataSource field: the bench cannot capture its SQL any more');
+  const real = fields[key] as DataSource;
+  const recorder = {
+    query: (sql: string, params: unknown[] = []): Promise<unknown[]> => {
+      captured.push({ sql, params: [...params] });
+      // Lookups the service needs answered before it builds the list query (source type → batches).
+      if (/FROM batch WHERE source_type/i.test(sql)) return real.query(sql, params);
+      return Promise.resolve(/^\s*SELECT\s+count\(/i.test(sql) ? [{ total: 0 }] : []);
+    },
+  };
   const copy = Object.assign(Object.create(service) as ItemsService, { [key]: recorder });
   await copy.list(actor, filter);
   if (captured.length === 0) throw new Error('ItemsService.list() sent no SQL through its DataSource');
