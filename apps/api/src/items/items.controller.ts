@@ -39,7 +39,9 @@ export class ItemsController {
 
   @Get()
   @RequirePermission('item.read')
-  @ApiOkResponse({ description: '{data, total, totalIsExact, page, pageSize}: the items in your scope that match (counted exactly up to 1000)' })
+  @ApiOkResponse({
+    description: '{data, total, totalIsExact, page, pageSize}: the items in your scope that match (counted exactly up to 1000)',
+  })
   list(@CurrentActor() actor: SessionActor, @Query() query: ItemQueryDto): Promise<ItemPage> {
     return this.items.list(actor, query);
   }
