@@ -11,6 +11,7 @@ export class Reminders1764300000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
       CREATE TABLE reminder_policy (
+        id          uuid NOT NULL DEFAULT gen_random_uuid() UNIQUE,
         scope       text PRIMARY KEY CHECK (scope = 'default' OR scope IN ('central_inspection','central_lookback','provincial_inspection',
                       'special_inspection','warning_film','regional_survey','monitoring_assistance','self_found','complaint')),
         policy      jsonb NOT NULL,

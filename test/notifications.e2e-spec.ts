@@ -126,4 +126,39 @@ describe('notifications by e-mail (real Redis, PostgreSQL and SMTP)', () => {
     const [after] = await api.ds.query(`SELECT status, attempts FROM outbox WHERE id = $1`, [row!.id]);
     expect(after).toEqual({ status: 'pending', attempts: 0 });
   });
+
+  it('admins set reminder policies per source type (validated, versioned, in the history); users choose digest-only', async () => {
+    const admin = await f.newUser(county, ['admin']);
+    const token = (await api.login(admin.email)).accessToken;
+    const bad = await api.request('PUT', '/api/admin/reminder-policies/warning_film', {
+      token,
+      body: { beforeDays: [0], escalateEveryDays: 5, escalateMaxLevels: 2, acceptancePendingDays: 5 },
+    });
+    expect(bad.status).toBe(400);
+    const unknown = await api.request('PUT', '/api/admin/reminder-policies/gossip', {
+      token,
+      body: { beforeDays: [3], escalateEveryDays: 5, escalateMaxLevels: 2, acceptancePendingDays: 5 },
+    });
+    expect(unknown.status).toBe(400);
+    const set = await api.request('PUT', '/api/admin/reminder-policies/warning_film', {
+      token,
+      body: { beforeDays: [10, 5, 2], escalateEveryDays: 3, escalateMaxLevels: 1, acceptancePendingDays: 3 },
+    });
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({ beforeDays: [10, 5, 2], version: 1 });
+    const all = await api.request('GET', '/api/admin/reminder-policies', { token });
+    expect(all.body.default).toEqual({ beforeDays: [5, 3, 1], escalateEveryDays: 5, escalateMaxLevels: 2, acceptancePendingDays: 5 });
+    expect(all.body.warning_film.escalateEveryDays).toBe(3);
+    const [h] = await api.ds.query(`SELECT action, data FROM history WHERE entity_type = 'reminder_policy' ORDER BY id DESC LIMIT 1`);
+    expect(h).toMatchObject({ action: 'create', data: { scope: 'warning_film' } });
+
+    const officer = await f.newUser(county, ['unit_officer']);
+    const officerToken = (await api.login(officer.email)).accessToken;
+    expect((await api.request('GET', '/api/admin/reminder-policies', { token: officerToken })).status).toBe(403);
+    const pref = await api.request('PUT', '/api/users/me/preferences', { token: officerToken, body: { digestOnly: true } });
+    expect(pref.status).toBe(200);
+    expect(pref.body).toMatchObject({ id: officer.id, digestOnly: true });
+    const [row] = await api.ds.query(`SELECT digest_only FROM app_user WHERE id = $1`, [officer.id]);
+    expect(row.digest_only).toBe(true);
+  });
 });

@@ -19,6 +19,7 @@ import { ItemsController } from './items/items.controller.js';
 import { createValidationPipe } from './http/validation.pipe.js';
 import { OrgUnitsController } from './org/org-units.controller.js';
 import { OutboxController } from './notifications/outbox.controller.js';
+import { ReminderPolicyController } from './notifications/reminder-policy.controller.js';
 import { UsersController } from './org/users.controller.js';
 
 export interface ApiOptions {
@@ -56,6 +57,7 @@ export class AppModule {
         AuditController,
         CalendarController,
         OutboxController,
+        ReminderPolicyController,
         ...extraControllers,
       ],
       providers: [

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { HistoryService } from '#audit';
 import { CalendarService } from '#calendar';
 import {
   CLOCK,
@@ -47,6 +48,7 @@ export class ReminderSweepService {
     @Inject(CalendarService) private readonly calendars: CalendarService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(HistoryService) private readonly history: HistoryService,
   ) {}
 
   async policies(): Promise<Map<'default' | SourceType, ReminderPolicy>> {
@@ -58,19 +60,36 @@ export class ReminderSweepService {
     return map;
   }
 
-  async setPolicy(actor: Actor, scope: 'default' | SourceType, policy: ReminderPolicy): Promise<ReminderPolicy> {
+  /** Sets the policy of one source type (or the default); versioned, with a history row. */
+  async setPolicy(actor: Actor, scope: 'default' | SourceType, policy: ReminderPolicy): Promise<ReminderPolicy & { version: number }> {
     const problems = policyProblems(policy);
-    if (problems.length)
+    if (problems.length) {
       throw DomainError.validation(
         'The reminder policy is not valid',
         problems.map((m) => ({ field: 'policy', messages: [m] })),
       );
-    await this.dataSource.query(
-      `INSERT INTO reminder_policy (scope, policy, updated_by) VALUES ($1, $2, $3)
-       ON CONFLICT (scope) DO UPDATE SET policy = EXCLUDED.policy, updated_by = EXCLUDED.updated_by, version = reminder_policy.version + 1, updated_at = now()`,
-      [scope, policy, actor.userId],
-    );
-    return policy;
+    }
+    return this.dataSource.transaction(async (m) => {
+      const [before] = await m.query<{ policy: ReminderPolicy }[]>(`SELECT policy FROM reminder_policy WHERE scope = $1 FOR UPDATE`, [
+        scope,
+      ]);
+      const [row] = await m.query<{ id: string; version: number }[]>(
+        `INSERT INTO reminder_policy (scope, policy, updated_by) VALUES ($1, $2, $3)
+         ON CONFLICT (scope) DO UPDATE SET policy = EXCLUDED.policy, updated_by = EXCLUDED.updated_by,
+                                           version = reminder_policy.version + 1, updated_at = now()
+         RETURNING id, version`,
+        [scope, { ...policy }, actor.userId],
+      );
+      await this.history.append(m, {
+        entityType: REMINDER_POLICY_ENTITY,
+        entityId: row.id,
+        action: before ? 'update' : 'create',
+        actorId: actor.userId,
+        data: { scope, policy: { ...policy }, before: before?.policy ?? null, version: row.version },
+        at: this.clock.now(),
+      });
+      return { ...policy, version: row.version };
+    });
   }
 
   async sweep(day: string = shanghaiDate(this.clock.now())): Promise<SweepResult> {

@@ -15,6 +15,7 @@ export interface UserView {
   unitName: string;
   roles: Role[];
   active: boolean;
+  digestOnly: boolean;
   lastLoginAt: Date | null;
   version: number;
   createdAt: Date;
@@ -209,6 +210,28 @@ export class UsersService {
     });
   }
 
+  /** A user's own mail preference: non-urgent mail only in the weekly digest. */
+  async setDigestOnly(actor: Actor, digestOnly: boolean): Promise<UserView> {
+    return this.dataSource.transaction(async (m) => {
+      const [[row]] = await m.query<[{ before: boolean }[], number]>(
+        `UPDATE app_user u SET digest_only = $2, version = u.version + 1, updated_at = now()
+           FROM app_user old WHERE u.id = $1 AND old.id = u.id RETURNING old.digest_only AS before`,
+        [actor.userId, digestOnly],
+      );
+      if (!row) throw DomainError.notFound('user', actor.userId);
+      if (row.before !== digestOnly) {
+        await this.history.append(m, {
+          entityType: USER_ENTITY,
+          entityId: actor.userId,
+          action: 'set_preferences',
+          actorId: actor.userId,
+          data: { digestOnly: { from: row.before, to: digestOnly } },
+        });
+      }
+      return toView((await this.findRow(m, actor.userId))!);
+    });
+  }
+
   private async requireUnit(m: EntityManager, unitId: string): Promise<void> {
     const exists = await m.exists(OrgUnitEntity, { where: { id: unitId } });
     if (!exists) throw new DomainError('unprocessable', 'ORG_UNIT_NOT_FOUND', 'The unit does not exist', { unitId });
@@ -248,6 +271,7 @@ function toView(u: UserRow): UserView {
     unitName: u.unitName,
     roles: u.roles,
     active: u.active,
+    digestOnly: u.digestOnly,
     lastLoginAt: u.lastLoginAt,
     version: u.version,
     createdAt: u.createdAt,

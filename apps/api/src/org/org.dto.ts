@@ -248,6 +248,12 @@ export class UserQueryDto extends PageQueryDto {
   active?: boolean;
 }
 
+export class PreferencesDto {
+  @ApiProperty({ description: 'Non-urgent mail only in the weekly digest; overdue and escalation mail always comes' })
+  @IsBoolean()
+  digestOnly: boolean;
+}
+
 export class UserDto {
   @ApiProperty() id: string;
   @ApiProperty() name: string;
@@ -257,6 +263,7 @@ export class UserDto {
   @ApiProperty() unitName: string;
   @ApiProperty({ enum: ROLES, isArray: true }) roles: string[];
   @ApiProperty() active: boolean;
+  @ApiProperty() digestOnly: boolean;
   @ApiProperty({ nullable: true, type: Date }) lastLoginAt: Date | null;
   @ApiProperty() version: number;
   @ApiProperty() createdAt: Date;

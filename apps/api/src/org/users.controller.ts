@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { HistoryService } from '#audit';
 import { USER_ENTITY, UsersService, type Page, type UserView } from '#org';
-import { CurrentActor, RequirePermission, type SessionActor } from '../auth/access.decorators.js';
-import { CreateUserDto, HistoryRowDto, UpdateUserDto, UserDto, UserPageDto, UserQueryDto } from './org.dto.js';
+import { Authenticated, CurrentActor, RequirePermission, type SessionActor } from '../auth/access.decorators.js';
+import { CreateUserDto, HistoryRowDto, PreferencesDto, UpdateUserDto, UserDto, UserPageDto, UserQueryDto } from './org.dto.js';
 
 /** Users are visible within the caller's unit subtree (everyone for admins and auditors). */
 @ApiTags('users')
@@ -20,6 +20,13 @@ export class UsersController {
   @ApiOkResponse({ type: UserPageDto })
   list(@CurrentActor() actor: SessionActor, @Query() query: UserQueryDto): Promise<Page<UserView>> {
     return this.users.list(actor, query);
+  }
+
+  @Put('me/preferences')
+  @Authenticated()
+  @ApiOkResponse({ type: UserDto, description: 'Your mail preference: digestOnly = non-urgent mail only in the weekly digest' })
+  preferences(@CurrentActor() actor: SessionActor, @Body() body: PreferencesDto): Promise<UserView> {
+    return this.users.setDigestOnly(actor, body.digestOnly);
   }
 
   @Get(':id')

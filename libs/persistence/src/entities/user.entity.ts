@@ -27,6 +27,10 @@ export class UserEntity {
   @Column('text', { name: 'password_hash', nullable: true, select: false })
   passwordHash: string | null;
 
+  /** Non-urgent mail only in the weekly digest (escalations are always sent). */
+  @Column('boolean', { name: 'digest_only', default: false })
+  digestOnly: boolean;
+
   @Column('timestamptz', { name: 'last_login_at', nullable: true })
   lastLoginAt: Date | null;
 
