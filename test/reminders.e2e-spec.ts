@@ -5,7 +5,7 @@ import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { loadConfig } from '#config';
 import type { Actor } from '#domain';
-import { ReminderSweepService } from '#notifications';
+import { DigestService, ReminderSweepService } from '#notifications';
 import type { OrgUnitView, UserView } from '#org';
 import { JOBS, QUEUES } from '#queue';
 import { createWorker } from '../apps/worker/src/bootstrap.js';
@@ -194,5 +194,29 @@ describe('deadline reminders and escalation (real PostgreSQL, Redis, SMTP; contr
     ).map((r: { kind: string }) => r.kind);
     expect(kinds).toContain('overdue');
     expect(kinds.filter((k: string) => k.startsWith('before_'))).toEqual([]);
+  });
+
+  it('the weekly digest (周调度) and the monthly bulletin (月通报): one e-mail per person per period', async () => {
+    const digests = worker.get(DigestService);
+    const day = '2025-12-08'; // a Monday
+    const first = await digests.weekly(day);
+    expect(first).toBeGreaterThan(0);
+    expect(await digests.weekly('2025-12-10')).toBe(0); // same week: nothing new
+    const [row] = await ds.query(`SELECT payload FROM outbox WHERE dedupe_key = $1`, [`digest:${officer.id}:2025-12-08`]);
+    const sections = row.payload.data.sections as { title: string; lines: string[] }[];
+    expect(sections.map((x) => x.title)).toEqual(['本周到期', '已逾期', '待您办理']);
+    // REM-4 (due 2025-12-10) is due this week; REM-1 and REM-2 are overdue
+    expect(sections[0].lines).toEqual([expect.stringMatching(/^REM-4 .*（2025-12-10）$/)]);
+    expect(sections[1].lines.map((l) => l.split(' ')[0])).toEqual(expect.arrayContaining(['REM-1', 'REM-2']));
+
+    const auditor = await f.newUser(city, ['auditor']);
+    expect(await digests.monthly('2025-12-01')).toBeGreaterThanOrEqual(2); // the auditor and the dispatchers
+    expect(await digests.monthly('2025-12-31')).toBe(0);
+    await relay();
+    await waitFor(() => sink.to(auditor.email).length > 0, 20000, 'the bulletin');
+    const [bulletin] = sink.to(auditor.email);
+    expect(bulletin.subject).toBe('【月通报】2025-12 整改事项进展情况');
+    expect(bulletin.body).toContain('逾期未完成事项');
+    expect(bulletin.body).toContain('REM-1');
   });
 });

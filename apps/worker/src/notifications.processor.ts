@@ -1,16 +1,22 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { UnrecoverableError, type Job, type Queue } from 'bullmq';
-import { OutboxService, ReminderSweepService, SendFailure } from '#notifications';
+import { DigestService, OutboxService, ReminderSweepService, SendFailure } from '#notifications';
 import { JOBS, QUEUES } from '#queue';
 
 /** The daily reminder sweep, and the outbox relay: item events become e-mail rows, e-mail rows send jobs. */
 @Processor(QUEUES.notifications)
 export class NotificationsProcessor extends WorkerHost {
-  static readonly handles: readonly string[] = [JOBS.notifications.relayOutbox, JOBS.notifications.sweepReminders];
+  static readonly handles: readonly string[] = [
+    JOBS.notifications.relayOutbox,
+    JOBS.notifications.sweepReminders,
+    JOBS.notifications.weeklyDigest,
+    JOBS.notifications.monthlyBulletin,
+  ];
 
   constructor(
     private readonly outbox: OutboxService,
     private readonly reminders: ReminderSweepService,
+    private readonly digests: DigestService,
     @InjectQueue(QUEUES.email) private readonly emailQueue: Queue,
   ) {
     super();
@@ -22,6 +28,10 @@ export class NotificationsProcessor extends WorkerHost {
         return this.relay();
       case JOBS.notifications.sweepReminders:
         return this.reminders.sweep(job.data.day);
+      case JOBS.notifications.weeklyDigest:
+        return this.digests.weekly(job.data.day);
+      case JOBS.notifications.monthlyBulletin:
+        return this.digests.monthly(job.data.day);
       default:
         throw new UnrecoverableError(`no handler for job ${job.name} on ${QUEUES.notifications}`);
     }

@@ -45,6 +45,17 @@ export class Scheduler implements OnApplicationBootstrap {
       { name: JOBS.notifications.sweepReminders, data: {} },
     );
     await this.notifications.add(JOBS.notifications.sweepReminders, {});
+    // 周调度 on Monday mornings, 月通报 on the first of the month.
+    await this.notifications.upsertJobScheduler(
+      JOBS.notifications.weeklyDigest,
+      { pattern: '0 8 * * 1', tz: TIME_ZONE },
+      { name: JOBS.notifications.weeklyDigest, data: {} },
+    );
+    await this.notifications.upsertJobScheduler(
+      JOBS.notifications.monthlyBulletin,
+      { pattern: '0 9 1 * *', tz: TIME_ZONE },
+      { name: JOBS.notifications.monthlyBulletin, data: {} },
+    );
     this.logger.log('repeatable jobs registered');
   }
 }

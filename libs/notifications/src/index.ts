@@ -3,3 +3,4 @@ export * from './mailer.js';
 export * from './outbox.service.js';
 export * from './notifications.module.js';
 export * from './reminder-sweep.service.js';
+export * from './digest.service.js';

@@ -15,6 +15,9 @@ export interface MailData {
   level?: string | number | null;
   days?: number | null;
   partDeadline?: string | null;
+  /** Digests and bulletins: titled lists of items or figures. */
+  sections?: { title: string; lines: string[] }[];
+  period?: string | null;
 }
 
 export interface RenderedMail {
@@ -163,6 +166,14 @@ export const TEMPLATES: Record<string, Texts> = {
       lines: [d.itemTitle, 'This item has been waiting for your acceptance too long. Please decide.'],
     }),
   },
+  'digest.weekly': {
+    zh: (d) => ({ subject: `【周调度】${d.period ?? ''} 本周到期、逾期与待办事项`, lines: sectionLines(d) }),
+    en: (d) => ({ subject: `[Weekly] ${d.period ?? ''}: due this week, overdue, waiting for you`, lines: sectionLines(d) }),
+  },
+  'bulletin.monthly': {
+    zh: (d) => ({ subject: `【月通报】${d.period ?? ''} 整改事项进展情况`, lines: sectionLines(d) }),
+    en: (d) => ({ subject: `[Monthly bulletin] ${d.period ?? ''}: rectification progress`, lines: sectionLines(d) }),
+  },
   'item.uphold_objection': {
     zh: (d) => ({
       subject: `【公示异议】${d.itemCode} 异议成立，退回整改`,
@@ -174,6 +185,10 @@ export const TEMPLATES: Record<string, Texts> = {
     }),
   },
 };
+
+function sectionLines(d: MailData): string[] {
+  return (d.sections ?? []).flatMap((sec) => [`${sec.title}`, ...(sec.lines.length ? sec.lines.map((l) => `  · ${l}`) : ['  —'])]);
+}
 
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

@@ -15,6 +15,8 @@ export const JOBS = {
   [QUEUES.notifications]: {
     relayOutbox: 'relay-outbox',
     sweepReminders: 'sweep-reminders',
+    weeklyDigest: 'weekly-digest',
+    monthlyBulletin: 'monthly-bulletin',
   },
   [QUEUES.email]: {
     sendEmail: 'send-email',

@@ -1,0 +1,140 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '#config';
+import { CLOCK, RECTIFICATION_STATES, addDays, rectificationWorkflow, shanghaiDate, type Clock } from '#domain';
+import type { EmailPayload } from './outbox.service.js';
+
+const MAX_LINES = 20;
+
+interface DigestRow {
+  id: string;
+  name: string;
+  email: string;
+  due: string[] | null;
+  overdue: string[] | null;
+  waiting: string[] | null;
+}
+
+/**
+ * The rhythm of the work (周调度, 月通报): a weekly digest to each officer, dispatcher and verifier
+ * of what falls due this week, what is overdue and what waits for them; a monthly bulletin to
+ * auditors and dispatchers with the items by state. One e-mail per person per week or month
+ * (unique outbox key), so re-running writes nothing new.
+ */
+@Injectable()
+export class DigestService {
+  private readonly logger = new Logger(DigestService.name);
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async weekly(day: string = shanghaiDate(this.clock.now())): Promise<number> {
+    const dow = new Date(`${day}T00:00:00Z`).getUTCDay();
+    const monday = addDays(day, -((dow + 6) % 7));
+    const sunday = addDays(monday, 6);
+    const line = `i.code || ' ' || i.title || '（' || coalesce(to_char(i.current_deadline, 'YYYY-MM-DD'), '—') || '）'`;
+    // What each person's units owe (officers), dispatched (dispatchers) or must accept (verifiers).
+    const rows = await this.dataSource.query<DigestRow[]>(
+      `WITH people AS (
+         SELECT u.id, u.name, u.email, u.unit_id, u.roles FROM app_user u
+          WHERE u.active AND u.roles && ARRAY['unit_officer', 'dispatcher', 'verifier']),
+       mine AS (
+         SELECT p.id AS user_id, i.* FROM people p JOIN item i
+           ON ('unit_officer' = ANY(p.roles) AND i.lead_scope @> ARRAY[p.unit_id])
+           OR ('dispatcher' = ANY(p.roles) AND i.dispatcher_unit_id = p.unit_id))
+       SELECT p.id, p.name, p.email,
+              (SELECT (array_agg(${line} ORDER BY i.current_deadline))[1:${MAX_LINES}] FROM mine i
+                WHERE i.user_id = p.id AND i.state IN ('assigned', 'in_progress') AND i.current_deadline BETWEEN $1 AND $2) AS due,
+              (SELECT (array_agg(${line} ORDER BY i.current_deadline))[1:${MAX_LINES}] FROM mine i
+                WHERE i.user_id = p.id AND i.state IN ('assigned', 'in_progress') AND i.current_deadline < $3) AS overdue,
+              (SELECT (array_agg(${line} ORDER BY i.updated_at))[1:${MAX_LINES}] FROM item i
+                WHERE ('verifier' = ANY(p.roles) AND i.state = 'in_acceptance' AND (item_acceptance_units(i.id))[i.acceptance_level + 1] = p.unit_id)
+                   OR ('unit_officer' = ANY(p.roles) AND i.state = 'assigned' AND i.lead_scope @> ARRAY[p.unit_id])
+                   OR ('dispatcher' = ANY(p.roles) AND i.pending_extension_id IS NOT NULL AND i.dispatcher_unit_id = p.unit_id)) AS waiting
+         FROM people p`,
+      [monday, sunday, day],
+    );
+    const period = `${monday} – ${sunday}`;
+    let written = 0;
+    for (const r of rows) {
+      if (!r.due && !r.overdue && !r.waiting) continue;
+      const zh = this.config.mail.locale === 'zh';
+      written += await this.write(`digest:${r.id}:${monday}`, {
+        template: 'digest.weekly',
+        userId: r.id,
+        to: r.email,
+        data: {
+          recipientName: r.name,
+          itemCode: '',
+          itemTitle: '',
+          deadline: null,
+          link: `${this.config.http.publicUrl}/items`,
+          period,
+          sections: [
+            { title: zh ? '本周到期' : 'Due this week', lines: r.due ?? [] },
+            { title: zh ? '已逾期' : 'Overdue', lines: r.overdue ?? [] },
+            { title: zh ? '待您办理' : 'Waiting for you', lines: r.waiting ?? [] },
+          ],
+        },
+      });
+    }
+    this.logger.log(`weekly digest for ${period}: ${written} e-mails`);
+    return written;
+  }
+
+  /** Items by state and the overdue ones, per batch, as of the day; until the statistics service exists. */
+  async monthly(day: string = shanghaiDate(this.clock.now())): Promise<number> {
+    const month = day.slice(0, 7);
+    const counts = await this.dataSource.query<{ batch: string; state: string; n: number }[]>(
+      `SELECT b.name AS batch, i.state, count(*)::int AS n FROM item i JOIN batch b ON b.id = i.batch_id GROUP BY b.name, i.state ORDER BY b.name, i.state`,
+    );
+    const overdue = await this.dataSource.query<{ line: string }[]>(
+      `SELECT i.code || ' ' || i.title || '（' || to_char(i.current_deadline, 'YYYY-MM-DD') || '，' ||
+              coalesce((SELECT string_agg(o.name, '、') FROM item_unit iu JOIN org_unit o ON o.id = iu.unit_id WHERE iu.item_id = i.id AND iu.role = 'lead'), '') || '）' AS line
+         FROM item i WHERE i.state IN ('assigned', 'in_progress') AND i.current_deadline < $1 ORDER BY i.current_deadline LIMIT 50`,
+      [day],
+    );
+    const zh = this.config.mail.locale === 'zh';
+    const label = (state: string): string =>
+      zh ? rectificationWorkflow.states[state as (typeof RECTIFICATION_STATES)[number]].label : state;
+    const byBatch = new Map<string, string[]>();
+    for (const c of counts) byBatch.set(c.batch, [...(byBatch.get(c.batch) ?? []), `${label(c.state)} ${c.n}`]);
+    const sections = [
+      ...[...byBatch.entries()].map(([batch, parts]) => ({ title: batch, lines: [parts.join('，')] })),
+      { title: zh ? '逾期未完成事项' : 'Overdue items', lines: overdue.map((o) => o.line) },
+    ];
+    const people = await this.dataSource.query<{ id: string; name: string; email: string }[]>(
+      `SELECT id, name, email FROM app_user WHERE active AND roles && ARRAY['auditor', 'dispatcher']`,
+    );
+    let written = 0;
+    for (const p of people) {
+      written += await this.write(`bulletin:${p.id}:${month}`, {
+        template: 'bulletin.monthly',
+        userId: p.id,
+        to: p.email,
+        data: {
+          recipientName: p.name,
+          itemCode: '',
+          itemTitle: '',
+          deadline: null,
+          link: `${this.config.http.publicUrl}/items`,
+          period: month,
+          sections,
+        },
+      });
+    }
+    this.logger.log(`monthly bulletin for ${month}: ${written} e-mails`);
+    return written;
+  }
+
+  private async write(dedupeKey: string, payload: EmailPayload): Promise<number> {
+    const rows = await this.dataSource.query<unknown[]>(
+      `INSERT INTO outbox (kind, dedupe_key, payload) VALUES ('email', $1, $2) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
+      [dedupeKey, payload],
+    );
+    return rows.length;
+  }
+}
