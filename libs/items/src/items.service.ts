@@ -388,7 +388,12 @@ export class ItemsService {
         `(i.state = ANY(${p(OVERDUE_STATES)}::text[]) AND i.current_deadline BETWEEN ${p(today)} AND ${p(addDays(today, filter.dueWithinDays))})`,
       );
     }
-    if (filter.q) where.push(`(i.code || ' ' || i.title || ' ' || i.feedback_text) ILIKE ${p(`%${escapeLike(filter.q)}%`)}`);
+    if (filter.q) {
+      const text = `(i.code || ' ' || i.title || ' ' || i.feedback_text)`;
+      where.push(`${text} ILIKE ${p(`%${escapeLike(filter.q)}%`)}`);
+      // Two-character words (common in Chinese) are found through the bigram index first.
+      if ([...filter.q].length === 2) where.push(`text_bigrams(${text}) @> ARRAY[lower(${p(filter.q)})]`);
+    }
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const countParams = [...params];
     // The page is chosen on the item table alone; names are joined to those few rows only.
