@@ -38,6 +38,16 @@ function decodeHeader(value: string): string {
   );
 }
 
+export interface SmtpSinkOptions {
+  /**
+   * Answers each accepted message only this long after its data arrived, as a slow server does.
+   * The message counts as received at once: a client that dies meanwhile never hears the 250.
+   */
+  replyDelayMs?: number;
+  /** Called with each accepted message as it arrives (before the delayed answer). */
+  onMessage?: (mail: CapturedMail) => void;
+}
+
 /**
  * A real SMTP server in the test process. Addresses containing "invalid" are refused with 550
  * (permanent); `failNext(n)` answers the next n messages with 451 (transient).
@@ -47,6 +57,8 @@ export class SmtpSink {
   private transientFailures = 0;
   private server!: SMTPServer;
   port = 0;
+
+  constructor(private readonly options: SmtpSinkOptions = {}) {}
 
   async start(): Promise<void> {
     const options: SMTPServerOptions = {
@@ -74,13 +86,16 @@ export class SmtpSink {
           const raw = Buffer.concat(chunks).toString('utf8');
           const unfolded = raw.split(/\r?\n\r?\n/)[0].replace(/\r?\n[ \t]+/g, ' ');
           const subject = /^Subject: (.*)$/im.exec(unfolded)?.[1] ?? '';
-          this.messages.push({
+          const mail: CapturedMail = {
             to: session.envelope.rcptTo.map((r) => r.address),
             subject: decodeHeader(subject),
             body: decodeBodies(raw),
             raw,
-          });
-          callback();
+          };
+          this.messages.push(mail);
+          this.options.onMessage?.(mail);
+          if (this.options.replyDelayMs) setTimeout(() => callback(), this.options.replyDelayMs);
+          else callback();
         });
       },
     };
