@@ -37,12 +37,13 @@ export class NotificationsProcessor extends WorkerHost {
     }
   }
 
-  private async relay(): Promise<{ events: number; emails: number }> {
+  private async relay(): Promise<{ events: number; emails: number; requeued: number }> {
     let events = 0;
     for (let n = await this.outbox.expandEvents(); n > 0; n = await this.outbox.expandEvents()) events += n;
     let emails = 0;
     for (let n = await this.outbox.enqueueEmails(this.emailQueue); n > 0; n = await this.outbox.enqueueEmails(this.emailQueue)) emails += n;
-    return { events, emails };
+    const requeued = await this.outbox.requeueStale(this.emailQueue);
+    return { events, emails, requeued };
   }
 }
 

@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { TIME_ZONE } from '#domain';
 import { JOBS, QUEUES } from '#queue';
@@ -17,9 +17,19 @@ const HANDLED: Record<string, readonly string[]> = {
 export const OUTBOX_RELAY_EVERY_MS = 5000;
 
 /** Checks that every job has a handler, then registers the repeatable jobs (idempotent upserts). */
+/** How often the schedules are registered again (they live in Redis, which may have restarted empty). */
+export const RESCHEDULE_EVERY_MS = 10_000;
+
+/**
+ * Checks that every job has a handler, then registers the repeatable jobs (idempotent upserts).
+ * The schedules live in Redis: if Redis restarts without its data they would be gone, and no relay,
+ * sweep or digest would run again until the worker restarted. So they are registered again every
+ * few seconds; an upsert of an existing schedule changes nothing.
+ */
 @Injectable()
-export class Scheduler implements OnApplicationBootstrap {
+export class Scheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(Scheduler.name);
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     @InjectQueue(QUEUES.maintenance) private readonly maintenance: Queue,
@@ -28,6 +38,21 @@ export class Scheduler implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     assertEveryJobHandled();
+    await this.register();
+    // Reminders go out in the morning, China time; a sweep also runs at start, catching up a missed day.
+    await this.notifications.add(JOBS.notifications.sweepReminders, {});
+    this.logger.log('repeatable jobs registered');
+    this.timer = setInterval(() => {
+      this.register().catch((e: Error) => this.logger.warn(`could not register the schedules: ${e.message}`));
+    }, RESCHEDULE_EVERY_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  private async register(): Promise<void> {
     await this.maintenance.upsertJobScheduler(
       JOBS.maintenance.purgeExpiredSessions,
       { pattern: '17 3 * * *', tz: TIME_ZONE },
@@ -38,13 +63,11 @@ export class Scheduler implements OnApplicationBootstrap {
       { every: OUTBOX_RELAY_EVERY_MS },
       { name: JOBS.notifications.relayOutbox, data: {}, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 1000 } } },
     );
-    // Reminders go out in the morning, China time; a sweep also runs at start, catching up a missed day.
     await this.notifications.upsertJobScheduler(
       JOBS.notifications.sweepReminders,
       { pattern: '30 8 * * *', tz: TIME_ZONE },
       { name: JOBS.notifications.sweepReminders, data: {} },
     );
-    await this.notifications.add(JOBS.notifications.sweepReminders, {});
     // 周调度 on Monday mornings, 月通报 on the first of the month.
     await this.notifications.upsertJobScheduler(
       JOBS.notifications.weeklyDigest,
@@ -56,7 +79,6 @@ export class Scheduler implements OnApplicationBootstrap {
       { pattern: '0 9 1 * *', tz: TIME_ZONE },
       { name: JOBS.notifications.monthlyBulletin, data: {} },
     );
-    this.logger.log('repeatable jobs registered');
   }
 }
 

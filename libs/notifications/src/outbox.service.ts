@@ -6,6 +6,9 @@ import { DomainError } from '#domain';
 import { render, type MailData } from './templates.js';
 import { MAILER, SendFailure, type Mailer } from './mailer.js';
 
+/** An e-mail handed to the queue this long ago and not sent is handed over again (same job id). */
+export const STALE_AFTER_SECONDS = 10;
+
 /** Which users an item event is mailed to. */
 type Audience = 'lead_officers' | 'dispatchers' | 'current_level_verifiers' | 'next_level_or_lead';
 
@@ -91,7 +94,26 @@ export class OutboxService {
       );
       if (rows.length === 0) return 0;
       await queue.addBulk(rows.map((r) => ({ name: 'send-email', data: { outboxId: r.id }, opts: { jobId: `outbox-${r.id}` } })));
-      await m.query(`UPDATE outbox SET status = 'enqueued' WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+      await m.query(`UPDATE outbox SET status = 'enqueued', available_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+      return rows.length;
+    });
+  }
+
+  /**
+   * Puts back on the queue e-mail rows that were handed over a while ago and still are not sent:
+   * their job may have vanished with Redis's data. The job id is the row's, so a job the queue still
+   * has (waiting, retrying, running) is not added twice, and a row already sent is skipped on delivery.
+   */
+  async requeueStale(queue: Queue, olderThanSeconds = STALE_AFTER_SECONDS, limit = 500): Promise<number> {
+    return this.dataSource.transaction(async (m) => {
+      const rows = await m.query<{ id: string }[]>(
+        `SELECT id FROM outbox WHERE status = 'enqueued' AND kind = 'email' AND available_at < now() - make_interval(secs => $1)
+          ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [olderThanSeconds, limit],
+      );
+      if (rows.length === 0) return 0;
+      await queue.addBulk(rows.map((r) => ({ name: 'send-email', data: { outboxId: r.id }, opts: { jobId: `outbox-${r.id}` } })));
+      await m.query(`UPDATE outbox SET available_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
       return rows.length;
     });
   }
