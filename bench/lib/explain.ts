@@ -6,6 +6,7 @@ interface PlanNode {
   'Node Type': string;
   'Parent Relationship'?: string;
   'Subplan Name'?: string;
+  'CTE Name'?: string;
   'Join Type'?: string;
   Strategy?: string;
   'Relation Name'?: string;
@@ -97,10 +98,12 @@ function label(node: PlanNode): string {
   return s;
 }
 
-function exclusiveMs(node: PlanNode): number {
+/** Time spent in the node itself. A CTE Scan's time includes running its CTE (an InitPlan elsewhere): not its own. */
+function exclusiveMs(node: PlanNode, cteMs: ReadonlyMap<string, number>): number {
   const total = node['Actual Total Time'] * node['Actual Loops'];
   const children = (node.Plans ?? []).reduce((a, c) => a + c['Actual Total Time'] * c['Actual Loops'], 0);
-  return Math.max(0, total - children);
+  const cte = node['Node Type'] === 'CTE Scan' && node['CTE Name'] ? (cteMs.get(node['CTE Name']) ?? 0) : 0;
+  return Math.max(0, total - children - cte);
 }
 
 export async function explain(client: pg.Client | pg.Pool, sql: string, params: unknown[]): Promise<PlanSummary> {
@@ -132,8 +135,13 @@ export async function explain(client: pg.Client | pg.Pool, sql: string, params: 
     for (const child of node.Plans ?? []) walk(child, depth + 1);
   };
   walk(plan.Plan, 0);
+  const cteMs = new Map<string, number>();
+  for (const { node } of all) {
+    const name = /^CTE (.+)$/.exec(node['Subplan Name'] ?? '')?.[1];
+    if (name) cteMs.set(name, node['Actual Total Time'] * node['Actual Loops']);
+  }
   const hotSpots = all
-    .map(({ node }) => ({ node, ms: exclusiveMs(node) }))
+    .map(({ node }) => ({ node, ms: exclusiveMs(node, cteMs) }))
     .sort((a, b) => b.ms - a.ms)
     .slice(0, 3)
     .filter((h) => h.ms > 0.05)

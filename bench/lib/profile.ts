@@ -11,6 +11,7 @@ import { join } from 'node:path';
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
 }
 
 interface Profile {
@@ -25,6 +26,11 @@ export interface ProfileSummary {
   idleMs: number;
   byPackage: [string, number][];
   byFunction: [string, number][];
+  /**
+   * Self time charged to the innermost package (or own lib) on the stack: native and Node-internal
+   * frames (socket writes, streams, GC) count for the package that called them.
+   */
+  byCaller: [string, number][];
 }
 
 export class MainThreadProfiler {
@@ -60,12 +66,25 @@ function packageOf(url: string, fn: string): string {
   return url || fn || '(native)';
 }
 
+/** The innermost package or own lib on a node's stack, if any. */
+function callerOf(id: number, nodes: Map<number, ProfileNode>, parents: Map<number, number>): string | null {
+  for (let cur: number | undefined = id; cur !== undefined; cur = parents.get(cur)) {
+    const url = nodes.get(cur)!.callFrame.url;
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url) ?? /\/dist\/((?:apps|libs|bench)\/[^/]+)/.exec(url);
+    if (pkg) return pkg[1];
+  }
+  return null;
+}
+
 function summarizeProfile(profile: Profile): Omit<ProfileSummary, 'file'> {
   const byNode = new Map<number, number>();
   profile.samples.forEach((id, i) => byNode.set(id, (byNode.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parents = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parents.set(c, n.id);
   const byPackage = new Map<string, number>();
   const byFunction = new Map<string, number>();
+  const byCaller = new Map<string, number>();
   let idle = 0;
   let busy = 0;
   for (const [id, us] of byNode) {
@@ -79,11 +98,19 @@ function summarizeProfile(profile: Profile): Omit<ProfileSummary, 'file'> {
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + us);
     const fn = `${functionName || '(anonymous)'} ${url ? `${url.split('/').pop()}:${lineNumber + 1}` : ''}`.trim();
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
+    const caller = callerOf(id, nodes, parents) ?? pkg;
+    byCaller.set(caller, (byCaller.get(caller) ?? 0) + us);
   }
   const top = (m: Map<string, number>, n: number): [string, number][] =>
     [...m.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, n)
       .map(([k, v]) => [k, v / 1000]);
-  return { busyMs: busy / 1000, idleMs: idle / 1000, byPackage: top(byPackage, 12), byFunction: top(byFunction, 12) };
+  return {
+    busyMs: busy / 1000,
+    idleMs: idle / 1000,
+    byPackage: top(byPackage, 12),
+    byFunction: top(byFunction, 12),
+    byCaller: top(byCaller, 10),
+  };
 }

@@ -25,6 +25,8 @@ export interface BenchUser {
   email: string;
   unit: BenchUnit;
   roles: Role[];
+  /** Wants only the digest for non-urgent mail (default false). */
+  digestOnly?: boolean;
 }
 
 export interface BenchWorld {
@@ -44,6 +46,76 @@ export interface BenchWorld {
   auditor: BenchUser;
   /** One officer per county, then officers of a few departments. */
   officers: BenchUser[];
+  /** The extra users of `SeedOptions.staff` (officers, dispatchers, verifiers), else none. */
+  staff: BenchUser[];
+}
+
+/** How the items are distributed; every default is the items benchmark's. */
+export interface SeedOptions {
+  /** The day deadlines, notices and acceptance waits are placed around (default: today in China). */
+  today?: string;
+  /**
+   * Each state with the cumulative share of items up to and including it, in order; the last
+   * one should be 1. Default: the items benchmark's mix (4% draft … 22% signed off, 5% closed otherwise).
+   */
+  states?: readonly (readonly [state: string, upTo: number])[];
+  /** Deadlines spread evenly over [today + from, today + to) calendar days (default [-180, 360)). */
+  deadlineDays?: readonly [from: number, to: number];
+  /** Share of in-progress items' cooperating parts already done (default 0). */
+  partsDoneShare?: number;
+  /** In-acceptance items reached their level 0 to this many days before `today` (default: not set). */
+  acceptanceWaitDays?: number;
+  /**
+   * Enough people for reminders to reach: two officers in every county, county section and
+   * department (one in ten of the added ones digest-only), dispatchers in the dispatching office,
+   * each county and the city, verifiers in each county, department and acceptance body.
+   */
+  staff?: boolean;
+  /** One hash-chained `create` history row per item (default true). */
+  history?: boolean;
+  /**
+   * Insert items without their secondary indexes (built afterwards) and without foreign-key
+   * checks: much faster for a million items; the same schema in the end (default false).
+   */
+  bulkLoad?: boolean;
+}
+
+/** The items benchmark's state mix: cumulative shares. */
+export const DEFAULT_STATE_MIX: readonly (readonly [string, number])[] = [
+  ['draft', 0.04],
+  ['assigned', 0.12],
+  ['in_progress', 0.57],
+  ['in_acceptance', 0.65],
+  ['public_notice', 0.68],
+  ['phase_completed', 0.73],
+  ['signed_off', 0.95],
+  ['cancelled', 0.98],
+  ['merged', 1],
+];
+
+const STATES = new Set([
+  'draft',
+  'assigned',
+  'in_progress',
+  'in_acceptance',
+  'public_notice',
+  'phase_completed',
+  'signed_off',
+  'cancelled',
+  'merged',
+]);
+
+/** CASE expression choosing a state from the uniform random `r_state`. */
+function stateCase(mix: readonly (readonly [string, number])[]): string {
+  if (mix.length === 0) throw new Error('the state mix is empty');
+  let previous = 0;
+  for (const [state, upTo] of mix) {
+    if (!STATES.has(state)) throw new Error(`unknown state in the mix: ${state}`);
+    if (!(upTo > previous && upTo <= 1)) throw new Error('state shares must be cumulative, increasing and at most 1');
+    previous = upTo;
+  }
+  const branches = mix.slice(0, -1).map(([state, upTo]) => `WHEN r_state < ${upTo} THEN '${state}'`);
+  return `CASE ${branches.join(' ')} ELSE '${mix[mix.length - 1][0]}' END`;
 }
 
 const DEPARTMENTS = [
@@ -201,7 +273,7 @@ function unit(code: string, name: string, kind: OrgUnitKind, parent: BenchUnit |
   return { id, code, name, kind, parentId: parent?.id ?? null, path: childPath(parent?.path ?? null, id) };
 }
 
-function buildOrg(): Omit<BenchWorld, 'batches' | 'admin' | 'dispatcher' | 'auditor' | 'officers'> & { all: BenchUnit[] } {
+function buildOrg(): Omit<BenchWorld, 'batches' | 'admin' | 'dispatcher' | 'auditor' | 'officers' | 'staff'> & { all: BenchUnit[] } {
   const province = unit('B-SX-STHJT', '山西省生态环境厅', 'other', null);
   const city = unit('B-DT', '大同市', 'city', null);
   const departments = DEPARTMENTS.map(([code, name]) => unit(`B-DT-${code}`, name, 'department', city));
@@ -224,6 +296,35 @@ function buildOrg(): Omit<BenchWorld, 'batches' | 'admin' | 'dispatcher' | 'audi
   };
 }
 
+/** The users `SeedOptions.staff` adds (see there). */
+function buildStaff(org: ReturnType<typeof buildOrg>, dispatcher: BenchUser, officers: BenchUser[]): BenchUser[] {
+  const staff: BenchUser[] = [];
+  const add = (role: Role, u: BenchUnit, count: number): void => {
+    const already = staff.filter((s) => s.unit.id === u.id && s.roles[0] === role).length;
+    for (let k = already + 1; k <= already + count; k++) {
+      const digestOnly = role === 'unit_officer' && staff.filter((s) => s.roles[0] === 'unit_officer').length % 10 === 9;
+      staff.push({
+        id: randomUUID(),
+        email: `${role.replace('_', '')}.${u.code.toLowerCase()}.${k}@bench.rectify.cn`,
+        unit: u,
+        roles: [role],
+        digestOnly,
+      });
+    }
+  };
+  // Lead and cooperating units: two officers each, counting the ones the items benchmark has.
+  for (const u of [...org.counties, ...org.countySections, ...org.departments])
+    add('unit_officer', u, 2 - officers.filter((o) => o.unit.id === u.id).length);
+  // Overdue mail goes to the dispatching unit's dispatchers; escalation to the units above the lead units.
+  add('dispatcher', dispatcher.unit, 1);
+  for (const u of [org.city, ...org.counties]) add('dispatcher', u, 1);
+  // Verifiers of each acceptance body: the county (or, without one, the lead department), the city, the province.
+  for (const u of [...org.counties, ...org.departments]) add('verifier', u, 1);
+  add('verifier', org.env, 1); // the city's acceptance body (a department too): two in all
+  add('verifier', org.province, 2);
+  return staff;
+}
+
 export interface SeedReport {
   seconds: number;
   items: number;
@@ -239,8 +340,18 @@ export interface SeedReport {
  * batches with acceptance chains, `n` items with their units, deadline versions, scope sets
  * and one hash-chained `create` history row each.
  */
-export async function seed(url: string, n: number, log: (line: string) => void): Promise<{ world: BenchWorld; report: SeedReport }> {
+export async function seed(
+  url: string,
+  n: number,
+  log: (line: string) => void,
+  options: SeedOptions = {},
+): Promise<{ world: BenchWorld; report: SeedReport }> {
   const started = Date.now();
+  const day = options.today ?? today();
+  const [deadlineFrom, deadlineTo] = options.deadlineDays ?? [-180, 360];
+  if (!Number.isInteger(deadlineFrom) || !Number.isInteger(deadlineTo) || deadlineTo <= deadlineFrom)
+    throw new Error('deadlineDays must be two whole numbers, from < to');
+  const states = stateCase(options.states ?? DEFAULT_STATE_MIX);
   const org = buildOrg();
   const client = new pg.Client({ connectionString: url, application_name: 'rectify-bench-seed' });
   await client.connect();
@@ -283,11 +394,12 @@ export async function seed(url: string, n: number, log: (line: string) => void):
         ),
       ),
     ];
-    const users = [admin, dispatcher, auditor, ...officers];
+    const staff = options.staff ? buildStaff(org, dispatcher, officers) : [];
+    const users = [admin, dispatcher, auditor, ...officers, ...staff];
     await client.query(
-      `INSERT INTO app_user (id, name, email, unit_id, roles, password_hash)
-       SELECT id, name, email, unit_id, string_to_array(roles, ','), $6 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[])
-           AS u(id, name, email, unit_id, roles)`,
+      `INSERT INTO app_user (id, name, email, unit_id, roles, password_hash, digest_only)
+       SELECT id, name, email, unit_id, string_to_array(roles, ','), $6, digest_only
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $7::boolean[]) AS u(id, name, email, unit_id, roles, digest_only)`,
       [
         users.map((u) => u.id),
         users.map((u, i) => `压测用户${i + 1}`),
@@ -295,6 +407,7 @@ export async function seed(url: string, n: number, log: (line: string) => void):
         users.map((u) => u.unit.id),
         users.map((u) => u.roles.join(',')),
         hash,
+        users.map((u) => u.digestOnly ?? false),
       ],
     );
 
@@ -339,7 +452,7 @@ export async function seed(url: string, n: number, log: (line: string) => void):
       DETAILS,
       DOMAINS_IN_SEED,
       org.departments.map((d) => d.id),
-      today(),
+      day,
       org.countySections.map((s) => s.id),
     ]);
     await client.query(`SELECT setseed(0.4242)`);
@@ -357,10 +470,7 @@ export async function seed(url: string, n: number, log: (line: string) => void):
       `CREATE TEMP TABLE bench_stage AS
        WITH r AS (
          SELECT *, CASE WHEN r_county < 0.8 THEN county END AS c,
-                CASE WHEN r_state < 0.04 THEN 'draft' WHEN r_state < 0.12 THEN 'assigned' WHEN r_state < 0.57 THEN 'in_progress'
-                     WHEN r_state < 0.65 THEN 'in_acceptance' WHEN r_state < 0.68 THEN 'public_notice'
-                     WHEN r_state < 0.73 THEN 'phase_completed' WHEN r_state < 0.95 THEN 'signed_off'
-                     WHEN r_state < 0.98 THEN 'cancelled' ELSE 'merged' END AS state,
+                ${states} AS state,
                 CASE WHEN r_type < 0.2 THEN 'immediate' WHEN r_type < 0.85 THEN 'deadline' ELSE 'ongoing' END AS type
            FROM bench_rand CROSS JOIN bench_param)
        SELECT g, gen_random_uuid() AS id, state, type,
@@ -370,7 +480,8 @@ export async function seed(url: string, n: number, log: (line: string) => void):
               coalesce(county_names[1 + c], '市区') AS place,
               problems[1 + problem] AS problem, details[1 + detail] AS detail,
               domains[1 + domain] AS domain,
-              CASE WHEN NOT (r_type >= 0.85 AND r_type < 0.925) THEN today + (floor(r_dl * 540)::int - 180) END AS deadline,
+              CASE WHEN NOT (r_type >= 0.85 AND r_type < 0.925)
+                   THEN today + (floor(r_dl * ${deadlineTo - deadlineFrom})::int + ${deadlineFrom}) END AS deadline,
               r_ext < 0.1 AND state <> 'draft' AS extended, r_ext,
               now() - r_created * interval '730 days' AS created_at, r_updated,
               CASE WHEN c IS NULL THEN dept_ids[1 + d_off]
@@ -414,12 +525,26 @@ export async function seed(url: string, n: number, log: (line: string) => void):
     log(`  staged ${n} items in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
     t = Date.now();
+    // Bulk load: the secondary indexes of item and item_unit are built once the rows are in, and the
+    // foreign-key triggers are skipped (the staged rows reference only units, batches and users made above).
+    const deferred = options.bulkLoad
+      ? (
+          await client.query<{ name: string; def: string }>(
+            `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def
+               FROM pg_index i LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid
+              WHERE i.indrelid IN ('item'::regclass, 'item_unit'::regclass) AND c.oid IS NULL`,
+          )
+        ).rows
+      : [];
+    for (const d of deferred) await client.query(`DROP INDEX ${d.name}`);
+    if (options.bulkLoad) await client.query(`SET session_replication_role = replica`);
     await client.query(
       `INSERT INTO item (id, batch_id, code, title, feedback_text, domain, county_unit_id, goal, measures, type,
                          responsible_leader, responsible_person, responsible_phone, state, version, dispatcher_unit_id,
                          original_deadline, current_deadline, deadline_version, submission_round, acceptance_level,
                          notice_start, notice_end, first_signed_off_at, last_signed_off_at, completed_at,
-                         owner_scope, lead_scope, dispatcher_scope, acceptance_scope, created_by, created_at, updated_at)
+                         owner_scope, lead_scope, dispatcher_scope, acceptance_scope, created_by, created_at, updated_at,
+                         acceptance_since)
        SELECT s.id, s.batch_id, s.code,
               s.place || s.problem,
               '督察发现，' || s.place || '部分区域' || s.problem || '，' || s.detail || '。问题编号' || s.code || '。',
@@ -443,10 +568,12 @@ export async function seed(url: string, n: number, log: (line: string) => void):
               CASE WHEN s.state = 'signed_off' THEN s.created_at + (now() - s.created_at) * 0.8 END,
               CASE WHEN s.state IN ('signed_off', 'phase_completed') THEN s.created_at + (now() - s.created_at) * 0.8 END,
               sc.owner_scope, sc.lead_scope, (SELECT path_ids(path) FROM org_unit WHERE id = $1::uuid), ac.acceptance_scope,
-              $3::uuid, s.created_at, s.created_at + (now() - s.created_at) * s.r_updated
+              $3::uuid, s.created_at, s.created_at + (now() - s.created_at) * s.r_updated,
+              CASE WHEN s.state = 'in_acceptance' AND $4::int IS NOT NULL
+                   THEN ($2::date + time '09:00') AT TIME ZONE 'Asia/Shanghai' - s.r_updated * $4::int * interval '1 day' END
          FROM bench_stage s JOIN bench_scope sc ON sc.item_id = s.id JOIN bench_acceptance ac ON ac.item_id = s.id
         ORDER BY s.g`,
-      [org.dcb.id, today(), dispatcher.id],
+      [org.dcb.id, day, dispatcher.id, options.acceptanceWaitDays ?? null],
     );
     const itemUnits = await client.query(
       `INSERT INTO item_unit (item_id, unit_id, role, part, sub_deadline, status)
@@ -454,8 +581,10 @@ export async function seed(url: string, n: number, log: (line: string) => void):
               CASE WHEN bu.role = 'cooperating' THEN '配合开展相关整改工作' END,
               CASE WHEN bu.role = 'cooperating' THEN bu.deadline - 30 END,
               CASE WHEN bu.state IN ('in_acceptance', 'public_notice', 'phase_completed', 'signed_off') THEN 'done'
+                   WHEN bu.state = 'in_progress' AND bu.role = 'cooperating' AND random() < $1 THEN 'done'
                    WHEN bu.state = 'in_progress' THEN 'in_progress' ELSE 'pending' END
          FROM bench_units bu ORDER BY bu.item_id`,
+      [options.partsDoneShare ?? 0],
     );
     const deadlines = await client.query(
       `INSERT INTO item_deadline (item_id, version, deadline, kind, reason, decided_by, created_at)
@@ -467,10 +596,24 @@ export async function seed(url: string, n: number, log: (line: string) => void):
     log(
       `  inserted items, ${itemUnits.rowCount} item units, ${deadlines.rowCount} deadline versions in ${((Date.now() - t) / 1000).toFixed(1)} s`,
     );
+    if (options.bulkLoad) {
+      t = Date.now();
+      await client.query(`SET session_replication_role = DEFAULT`);
+      const slow: string[] = [];
+      for (const d of deferred) {
+        const started = Date.now();
+        await client.query(d.def);
+        if (Date.now() - started > 5000) slow.push(`${d.name} ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      }
+      log(
+        `  built ${deferred.length} indexes of item and item_unit in ${((Date.now() - t) / 1000).toFixed(1)} s` +
+          (slow.length ? ` (${slow.join(', ')})` : ''),
+      );
+    }
 
     t = Date.now();
-    const historyRows = await seedHistory(client, dispatcher.id);
-    log(`  appended ${historyRows} history rows in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    const historyRows = options.history === false ? 0 : await seedHistory(client, dispatcher.id);
+    if (historyRows) log(`  appended ${historyRows} history rows in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
     await verifyScopes(client);
 
@@ -489,7 +632,7 @@ export async function seed(url: string, n: number, log: (line: string) => void):
     const [{ overdue }] = (
       await client.query<{ overdue: number }>(
         `SELECT count(*)::int AS overdue FROM item WHERE state IN ('assigned', 'in_progress') AND current_deadline < $1::date`,
-        [today()],
+        [day],
       )
     ).rows;
     return {
@@ -500,6 +643,7 @@ export async function seed(url: string, n: number, log: (line: string) => void):
         dispatcher,
         auditor,
         officers,
+        staff,
       },
       report: {
         seconds: (Date.now() - started) / 1000,
