@@ -25,9 +25,11 @@ export class Reminders1764300000000 implements MigrationInterface {
     // The sweep looks for open items by deadline, and for items waiting at an acceptance level.
     await q.query(`CREATE INDEX item_open_deadline_idx ON item (current_deadline) WHERE state IN ('assigned','in_progress')`);
     await q.query(`CREATE INDEX item_acceptance_since_idx ON item (acceptance_since) WHERE state = 'in_acceptance'`);
+    await q.query(`CREATE INDEX item_unit_open_part_idx ON item_unit (sub_deadline) WHERE role = 'cooperating' AND status <> 'done'`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX item_unit_open_part_idx`);
     await q.query(`DROP INDEX item_acceptance_since_idx`);
     await q.query(`DROP INDEX item_open_deadline_idx`);
     await q.query(`ALTER TABLE app_user DROP COLUMN digest_only`);

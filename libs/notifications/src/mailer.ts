@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { APP_CONFIG, type AppConfig } from '#config';
 import type { RenderedMail } from './templates.js';
@@ -32,9 +32,17 @@ export interface Mailer {
 @Injectable()
 export class SmtpMailer implements Mailer, OnApplicationShutdown {
   private readonly transport: Transporter;
+  private readonly logger = new Logger(SmtpMailer.name);
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.transport = nodemailer.createTransport(config.mail.smtpUrl, { from: config.mail.from });
+    // Pooled connections: one SMTP session serves many messages (a new session per message caps
+    // throughput at the server's greeting delay). SMTP_URL may set pool options of its own.
+    const url = new URL(config.mail.smtpUrl);
+    if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
+    if (!url.searchParams.has('maxConnections')) url.searchParams.set('maxConnections', '8');
+    this.transport = nodemailer.createTransport(url.toString(), { from: config.mail.from });
+    // An idle pooled connection the server drops is reported here; the next send opens a new one.
+    this.transport.on('error', (e: Error) => this.logger.warn(`SMTP connection: ${e.message}`));
   }
 
   async send(mail: OutgoingMail): Promise<void> {

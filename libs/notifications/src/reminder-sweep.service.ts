@@ -140,29 +140,36 @@ export class ReminderSweepService {
       for (const step of overdueSteps(calendar, day, policy)) {
         // Level 0: the lead units' officers and the dispatching unit's dispatchers. Level n: the
         // unit n levels above each lead unit (its officers and dispatchers). Never muted.
+        // Level 0: the lead units' officers and the dispatching unit's dispatchers, found per item
+        // (LATERAL: only for the items in the window). Level n: the unit n levels above each lead
+        // unit, its officers and dispatchers. Never muted.
         const recipients =
           step.level === 0
-            ? `SELECT iu.item_id, u.* FROM item_unit iu JOIN app_user u ON u.unit_id = iu.unit_id AND 'unit_officer' = ANY(u.roles)
-                WHERE iu.role = 'lead'
-               UNION ALL
-               SELECT i2.id, u.* FROM item i2 JOIN app_user u ON u.unit_id = i2.dispatcher_unit_id AND 'dispatcher' = ANY(u.roles)`
-            : `SELECT iu.item_id, u.* FROM item_unit iu JOIN org_unit o ON o.id = iu.unit_id
+            ? `CROSS JOIN LATERAL (
+                 SELECT u.* FROM item_unit iu JOIN app_user u ON u.unit_id = iu.unit_id AND 'unit_officer' = ANY(u.roles)
+                  WHERE iu.item_id = i.id AND iu.role = 'lead'
+                 UNION ALL
+                 SELECT u.* FROM app_user u WHERE u.unit_id = i.dispatcher_unit_id AND 'dispatcher' = ANY(u.roles)) u`
+            : `JOIN (SELECT iu.item_id, u.* FROM item_unit iu JOIN org_unit o ON o.id = iu.unit_id
                  JOIN app_user u ON u.unit_id = (path_ids(o.path))[array_length(path_ids(o.path), 1) - ${step.level}]
                   AND (u.roles && ARRAY['unit_officer', 'dispatcher'])
-                WHERE iu.role = 'lead' AND array_length(path_ids(o.path), 1) > ${step.level}`;
+                WHERE iu.role = 'lead' AND array_length(path_ids(o.path), 1) > ${step.level}) u ON u.item_id = i.id`;
         count(
           step.kind,
           await this.insert(
             `SELECT DISTINCT ON (i.id, u.id) 'email', 'reminder:' || i.id || ':' || u.id || ':${step.kind}:' || i.deadline_version,
                     ${PAYLOAD(step.level === 0 ? 'reminder.overdue' : 'reminder.escalation', `'level', ${step.level}, 'days', NULL`)}
                FROM item i JOIN batch b ON b.id = i.batch_id
-               JOIN (${recipients}) u ON u.item_id = i.id AND u.active
-              WHERE i.state IN ('assigned', 'in_progress') AND i.current_deadline >= $2 AND i.current_deadline < $3 AND b.source_type = ANY($4::text[])`,
+               ${recipients}
+              WHERE u.active AND i.state IN ('assigned', 'in_progress') AND i.current_deadline >= $2 AND i.current_deadline < $3
+                AND b.source_type = ANY($4::text[])`,
             [link, step.onOrAfter, step.before, types],
           ),
         );
       }
-      // Acceptance waiting at one level longer than the policy allows: that level's verifiers.
+      // Acceptance waiting at one level longer than the policy allows: that level's verifiers. The
+      // level's unit is worked out once per item (a county level without a unit is the item's county,
+      // else its first lead unit, as item_acceptance_units() does), and the date test can use an index.
       const since = calendar.subtractWorkingDays(day, policy.acceptancePendingDays);
       count(
         'acceptance_pending',
@@ -170,8 +177,13 @@ export class ReminderSweepService {
           `SELECT 'email', 'reminder:' || i.id || ':' || u.id || ':acceptance_' || i.submission_round || '_' || i.acceptance_level,
                   ${PAYLOAD('reminder.acceptance', `'days', ${policy.acceptancePendingDays}, 'level', (b.acceptance_chain -> i.acceptance_level ->> 'label')`)}
              FROM item i JOIN batch b ON b.id = i.batch_id
-             JOIN app_user u ON u.unit_id = (item_acceptance_units(i.id))[i.acceptance_level + 1] AND u.active AND 'verifier' = ANY(u.roles)
-            WHERE i.state = 'in_acceptance' AND (i.acceptance_since AT TIME ZONE 'Asia/Shanghai')::date <= $2::date AND b.source_type = ANY($3::text[])`,
+             CROSS JOIN LATERAL (
+               SELECT coalesce((b.acceptance_chain -> i.acceptance_level ->> 'unitId')::uuid, i.county_unit_id,
+                        (SELECT iu.unit_id FROM item_unit iu WHERE iu.item_id = i.id AND iu.role = 'lead' ORDER BY iu.unit_id LIMIT 1)) AS unit_id
+               OFFSET 0) lvl
+             JOIN app_user u ON u.unit_id = lvl.unit_id AND u.active AND 'verifier' = ANY(u.roles)
+            WHERE i.state = 'in_acceptance' AND i.acceptance_since < (($2::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
+              AND b.source_type = ANY($3::text[])`,
           [link, since, types],
         ),
       );
