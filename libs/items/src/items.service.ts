@@ -10,6 +10,7 @@ import {
   decide,
   isOverdue,
   listScope,
+  scopeOfPaths,
   shanghaiDate,
   type Actor,
   type Clock,
@@ -19,7 +20,7 @@ import {
   type SourceType,
 } from '#domain';
 import { CalendarService } from '#calendar';
-import { PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, pgErrorCode } from '#persistence';
+import { PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, escapeLike, pgErrorCode } from '#persistence';
 import { loadSnapshot } from './item-snapshot.js';
 import { ITEM_ENTITY, TransitionService, type AvailableAction } from './transition.service.js';
 
@@ -170,7 +171,7 @@ export class ItemsService {
       );
       if (!batch) throw new DomainError('unprocessable', 'BATCH_NOT_FOUND', 'The batch does not exist', { batchId: input.batchId });
       // Items are created by dispatchers of the batch's dispatching unit (or a unit above it).
-      if (!decide(actor, 'item.create', { ownerScope: pathIds(batch.dispatcher_path) }).allowed) {
+      if (!decide(actor, 'item.create', { ownerScope: scopeOfPaths([batch.dispatcher_path]) }).allowed) {
         throw DomainError.forbidden('Only dispatchers of the dispatching unit may add items to this batch', { batchId: input.batchId });
       }
       await this.guardWrite(() =>
@@ -337,7 +338,7 @@ export class ItemsService {
     const snapshot = await this.transitions.readable(this.dataSource.manager, actor, id);
     const [row] = await this.dataSource.query<DetailRow[]>(DETAIL_SQL, [id]);
     const today = shanghaiDate(this.clock.now());
-    const { actions } = await this.transitions.available(actor, id);
+    const actions = await this.transitions.actionsFor(actor, snapshot);
     return toDetail(row, snapshot.version, today, actions);
   }
 
@@ -483,14 +484,6 @@ export class ItemsService {
       throw e;
     }
   }
-}
-
-function pathIds(path: string): string[] {
-  return path.split('/').filter(Boolean);
-}
-
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 interface SummaryRow {

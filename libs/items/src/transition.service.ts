@@ -78,7 +78,7 @@ export class TransitionService implements OnModuleInit {
 
   async available(actor: Actor, itemId: string): Promise<{ state: RectificationState; version: number; actions: AvailableAction[] }> {
     const item = await this.readable(this.dataSource.manager, actor, itemId);
-    return { state: item.state, version: item.version, actions: await this.availableFor(actor, item) };
+    return { state: item.state, version: item.version, actions: await this.actionsFor(actor, item) };
   }
 
   async transition(actor: Actor, itemId: string, input: TransitionInput): Promise<TransitionResult> {
@@ -86,7 +86,7 @@ export class TransitionService implements OnModuleInit {
     const def = rectificationWorkflow.actions[input.action];
     if (input.version !== item.version) throw versionConflict(item.version);
     if (!def.from.includes(item.state)) {
-      const allowed = (await this.availableFor(actor, item)).filter((a) => a.enabled).map((a) => a.action);
+      const allowed = (await this.actionsFor(actor, item)).filter((a) => a.enabled).map((a) => a.action);
       throw DomainError.conflict('ACTION_NOT_ALLOWED', `Cannot ${input.action} an item that is ${item.state}`, {
         state: item.state,
         action: input.action,
@@ -168,7 +168,8 @@ export class TransitionService implements OnModuleInit {
     return item;
   }
 
-  private async availableFor(actor: Actor, item: ItemSnapshot): Promise<AvailableAction[]> {
+  /** The actions open to the actor on an item already loaded (enabled or blocked, with why). */
+  async actionsFor(actor: Actor, item: ItemSnapshot): Promise<AvailableAction[]> {
     const today = shanghaiDate(this.clock.now());
     const result: AvailableAction[] = [];
     for (const action of rectificationActionsFrom(item.state)) {

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { HistoryService } from '#audit';
 import { DomainError, childPath, normalizeUnitName, type Actor, type OrgUnitKind } from '#domain';
-import { OrgUnitAliasEntity, OrgUnitEntity, PG_UNIQUE_VIOLATION, pgConstraint, pgErrorCode } from '#persistence';
+import { OrgUnitAliasEntity, OrgUnitEntity, PG_UNIQUE_VIOLATION, escapeLike, pgConstraint, pgErrorCode } from '#persistence';
 
 export interface OrgUnitView {
   id: string;
@@ -258,8 +258,4 @@ export class OrgUnitsService {
       throw DomainError.conflict('ORG_UNIT_DUPLICATE', messages[constraint ?? ''] ?? 'Duplicate unit', { constraint });
     }
   }
-}
-
-export function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { HistoryService } from '#audit';
 import { DomainError, assertAllowed, listScope, scopeOfPaths, type Actor, type Role } from '#domain';
-import { OrgUnitEntity, PG_UNIQUE_VIOLATION, UserEntity, pgErrorCode } from '#persistence';
-import { escapeLike } from './org-units.service.js';
+import { OrgUnitEntity, PG_UNIQUE_VIOLATION, UserEntity, escapeLike, pgErrorCode } from '#persistence';
 import { PasswordHasher, assertStrongPassword } from './password-hasher.js';
 
 export interface UserView {

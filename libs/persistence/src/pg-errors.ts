@@ -13,3 +13,8 @@ export function pgConstraint(e: unknown): string | undefined {
   const c = err?.driverError?.constraint ?? err?.constraint;
   return typeof c === 'string' ? c : undefined;
 }
+
+/** Escapes LIKE/ILIKE wildcards, so user text matches literally. */
+export function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
