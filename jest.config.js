@@ -17,7 +17,20 @@ const swc = [
   },
 ];
 
-const libs = ['domain', 'config', 'logging', 'persistence', 'audit', 'org', 'redis', 'queue', 'items', 'calendar', 'notifications'];
+const libs = [
+  'domain',
+  'config',
+  'logging',
+  'persistence',
+  'audit',
+  'org',
+  'redis',
+  'queue',
+  'items',
+  'calendar',
+  'notifications',
+  'statistics',
+];
 
 const common = {
   extensionsToTreatAsEsm: ['.ts'],

@@ -3,6 +3,7 @@ import { RectificationItems1764100000000 } from './1764100000000-rectification-i
 import { WorkCalendar1764200000000 } from './1764200000000-work-calendar.js';
 import { Reminders1764300000000 } from './1764300000000-reminders.js';
 import { ListIndexes1764400000000 } from './1764400000000-list-indexes.js';
+import { Statistics1764500000000 } from './1764500000000-statistics.js';
 
 /** Every migration, in order. Listed explicitly so tsc, swc, Jest and the CLI see one set. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   WorkCalendar1764200000000,
   Reminders1764300000000,
   ListIndexes1764400000000,
+  Statistics1764500000000,
 ];

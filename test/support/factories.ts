@@ -26,8 +26,8 @@ export class Factory {
     this.units = new OrgUnitsService(ds, this.history);
     this.users = new UsersService(ds, this.history, new PasswordHasher());
     this.batches = new BatchesService(ds, this.history, clock);
-    this.transitions = new TransitionService(ds, this.history, clock);
     this.calendar = new CalendarService(ds, this.history);
+    this.transitions = new TransitionService(ds, this.history, clock, this.calendar);
     this.items = new ItemsService(ds, this.history, this.transitions, clock, this.calendar);
   }
 

@@ -9,6 +9,7 @@ import { RedisModule } from '#redis';
 import { CalendarModule } from '#calendar';
 import { ItemsModule } from '#items';
 import { NotificationsModule } from '#notifications';
+import { StatisticsModule } from '#statistics';
 import { AuthModule } from './auth/auth.module.js';
 import { CalendarController } from './calendar/calendar.controller.js';
 import { HealthController } from './health/health.controller.js';
@@ -20,6 +21,7 @@ import { createValidationPipe } from './http/validation.pipe.js';
 import { OrgUnitsController } from './org/org-units.controller.js';
 import { OutboxController } from './notifications/outbox.controller.js';
 import { ReminderPolicyController } from './notifications/reminder-policy.controller.js';
+import { StatisticsController } from './statistics/statistics.controller.js';
 import { UsersController } from './org/users.controller.js';
 
 export interface ApiOptions {
@@ -47,6 +49,7 @@ export class AppModule {
         ItemsModule,
         CalendarModule,
         NotificationsModule,
+        StatisticsModule,
       ],
       controllers: [
         HealthController,
@@ -58,6 +61,7 @@ export class AppModule {
         CalendarController,
         OutboxController,
         ReminderPolicyController,
+        StatisticsController,
         ...extraControllers,
       ],
       providers: [

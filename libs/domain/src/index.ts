@@ -12,3 +12,4 @@ export * from './calendar/statutory-days.js';
 export * from './calendar/work-calendar.js';
 export * from './calendar/deadline-rule.js';
 export * from './reminders/reminder-policy.js';
+export * from './statistics/figures.js';

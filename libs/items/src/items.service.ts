@@ -71,7 +71,8 @@ export type UpdateItem = Partial<ItemFields> & { version: number };
 export const ITEM_SORTS = ['deadline', '-deadline', 'createdAt', '-createdAt', 'updatedAt', '-updatedAt', 'code', '-code'] as const;
 export type ItemSort = (typeof ITEM_SORTS)[number];
 
-export interface ItemFilter {
+/** What narrows a list or an export (the page and the order are separate). */
+export interface ItemFilterFields {
   state?: RectificationState[];
   batchId?: string;
   sourceType?: SourceType;
@@ -82,6 +83,9 @@ export interface ItemFilter {
   overdue?: boolean;
   dueWithinDays?: number;
   q?: string;
+}
+
+export interface ItemFilter extends ItemFilterFields {
   sort: ItemSort;
   page: number;
   pageSize: number;
@@ -344,57 +348,13 @@ export class ItemsService {
 
   async list(actor: Actor, filter: ItemFilter): Promise<ItemPage> {
     const today = shanghaiDate(this.clock.now());
-    const where: string[] = [];
     const params: unknown[] = [];
     const p = (value: unknown): string => {
       params.push(value);
       return `$${params.length}`;
     };
-    const scope = listScope(actor, 'item.read');
-    if (scope.kind === 'none') where.push('false');
-    if (scope.kind === 'units') {
-      const u = p([scope.unitId]);
-      const any = [`i.owner_scope @> ${u}::uuid[]`];
-      if (scope.dispatched) any.push(`i.dispatcher_scope @> ${u}::uuid[]`);
-      if (scope.accepting) any.push(`i.acceptance_scope @> ${u}::uuid[]`);
-      where.push(`(${any.join(' OR ')})`);
-    }
-    // One state as an equality, so an index on (…, state, deadline) can deliver rows in order.
-    if (filter.state?.length === 1) where.push(`i.state = ${p(filter.state[0])}`);
-    else if (filter.state?.length) where.push(`i.state = ANY(${p(filter.state)}::text[])`);
-    if (filter.batchId) where.push(`i.batch_id = ${p(filter.batchId)}`);
-    if (filter.sourceType) {
-      // Resolved to batch ids first: a join would make the planner expect matches that may not exist.
-      const [{ ids }] = await this.dataSource.query<{ ids: string[] }[]>(
-        `SELECT coalesce(array_agg(id), '{}') AS ids FROM batch WHERE source_type = $1`,
-        [filter.sourceType],
-      );
-      if (ids.length === 0) return { data: [], total: 0, totalIsExact: true, page: filter.page, pageSize: filter.pageSize };
-      where.push(`i.batch_id = ANY(${p(ids)}::uuid[])`);
-    }
-    if (filter.leadUnitId) where.push(`i.lead_scope @> ${p([filter.leadUnitId])}::uuid[]`);
-    if (filter.cooperatingUnitId) {
-      where.push(
-        `EXISTS (SELECT 1 FROM item_unit cu WHERE cu.item_id = i.id AND cu.role = 'cooperating' AND cu.unit_id = ${p(filter.cooperatingUnitId)})`,
-      );
-    }
-    if (filter.countyUnitId) where.push(`i.county_unit_id = ${p(filter.countyUnitId)}`);
-    if (filter.domain) where.push(`i.domain = ${p(filter.domain)}`);
-    if (filter.overdue !== undefined) {
-      const overdue = `(i.state = ANY(${p(OVERDUE_STATES)}::text[]) AND i.current_deadline < ${p(today)})`;
-      where.push(filter.overdue ? overdue : `NOT ${overdue}`);
-    }
-    if (filter.dueWithinDays !== undefined) {
-      where.push(
-        `(i.state = ANY(${p(OVERDUE_STATES)}::text[]) AND i.current_deadline BETWEEN ${p(today)} AND ${p(addDays(today, filter.dueWithinDays))})`,
-      );
-    }
-    if (filter.q) {
-      const text = `(i.code || ' ' || i.title || ' ' || i.feedback_text)`;
-      where.push(`${text} ILIKE ${p(`%${escapeLike(filter.q)}%`)}`);
-      // Two-character words (common in Chinese) are found through the bigram index first.
-      if ([...filter.q].length === 2) where.push(`text_bigrams(${text}) @> ARRAY[lower(${p(filter.q)})]`);
-    }
+    const where = await this.conditions(actor, filter, today, p);
+    if (where === null) return { data: [], total: 0, totalIsExact: true, page: filter.page, pageSize: filter.pageSize };
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const countParams = [...params];
     // The page is chosen on the item table alone; names are joined to those few rows only.
@@ -428,6 +388,70 @@ export class ItemsService {
       page: filter.page,
       pageSize: filter.pageSize,
     };
+  }
+
+  /**
+   * The ledger (整改台账) rows for an export: the list's filters and order, every ledger column of
+   * the item, at most `limit` rows (one more is fetched so the caller can tell it was cut).
+   */
+  async ledger(actor: Actor, filter: ItemFilterFields & { sort: ItemSort }, limit: number): Promise<LedgerRow[]> {
+    const today = shanghaiDate(this.clock.now());
+    const params: unknown[] = [];
+    const p = (value: unknown): string => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const where = await this.conditions(actor, filter, today, p);
+    if (where === null) return [];
+    const rows = await this.dataSource.query<LedgerRow[]>(
+      `${LEDGER_SQL} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${SORT_SQL[filter.sort]} LIMIT ${p(limit + 1)}`,
+      params,
+    );
+    return rows.map((r) => ({ ...r, overdue: isOverdue(r.state, r.current_deadline, today) }));
+  }
+
+  /** The SQL conditions (on item i) for the actor's read scope and a filter; null when nothing can match. */
+  private async conditions(actor: Actor, filter: ItemFilterFields, today: string, p: (value: unknown) => string): Promise<string[] | null> {
+    const where: string[] = [];
+    const readable = readScopeSql(actor, p);
+    if (readable) where.push(readable);
+    // One state as an equality, so an index on (…, state, deadline) can deliver rows in order.
+    if (filter.state?.length === 1) where.push(`i.state = ${p(filter.state[0])}`);
+    else if (filter.state?.length) where.push(`i.state = ANY(${p(filter.state)}::text[])`);
+    if (filter.batchId) where.push(`i.batch_id = ${p(filter.batchId)}`);
+    if (filter.sourceType) {
+      // Resolved to batch ids first: a join would make the planner expect matches that may not exist.
+      const [{ ids }] = await this.dataSource.query<{ ids: string[] }[]>(
+        `SELECT coalesce(array_agg(id), '{}') AS ids FROM batch WHERE source_type = $1`,
+        [filter.sourceType],
+      );
+      if (ids.length === 0) return null;
+      where.push(`i.batch_id = ANY(${p(ids)}::uuid[])`);
+    }
+    if (filter.leadUnitId) where.push(`i.lead_scope @> ${p([filter.leadUnitId])}::uuid[]`);
+    if (filter.cooperatingUnitId) {
+      where.push(
+        `EXISTS (SELECT 1 FROM item_unit cu WHERE cu.item_id = i.id AND cu.role = 'cooperating' AND cu.unit_id = ${p(filter.cooperatingUnitId)})`,
+      );
+    }
+    if (filter.countyUnitId) where.push(`i.county_unit_id = ${p(filter.countyUnitId)}`);
+    if (filter.domain) where.push(`i.domain = ${p(filter.domain)}`);
+    if (filter.overdue !== undefined) {
+      const overdue = `(i.state = ANY(${p(OVERDUE_STATES)}::text[]) AND i.current_deadline < ${p(today)})`;
+      where.push(filter.overdue ? overdue : `NOT ${overdue}`);
+    }
+    if (filter.dueWithinDays !== undefined) {
+      where.push(
+        `(i.state = ANY(${p(OVERDUE_STATES)}::text[]) AND i.current_deadline BETWEEN ${p(today)} AND ${p(addDays(today, filter.dueWithinDays))})`,
+      );
+    }
+    if (filter.q) {
+      const text = `(i.code || ' ' || i.title || ' ' || i.feedback_text)`;
+      where.push(`${text} ILIKE ${p(`%${escapeLike(filter.q)}%`)}`);
+      // Two-character words (common in Chinese) are found through the bigram index first.
+      if ([...filter.q].length === 2) where.push(`text_bigrams(${text}) @> ARRAY[lower(${p(filter.q)})]`);
+    }
+    return where;
   }
 
   /** Replaces the lead and cooperating units and recomputes the item's scope sets. */
@@ -675,3 +699,77 @@ function toDetail(r: DetailRow, version: number, today: string, actions: Availab
     availableActions: actions,
   };
 }
+
+/**
+ * The SQL condition (on item i) for the items the actor may read, or null when they may read
+ * all. The one translation of the policy's list scope for every query over items.
+ */
+export function readScopeSql(actor: Actor, p: (value: unknown) => string): string | null {
+  const scope = listScope(actor, 'item.read');
+  if (scope.kind === 'none') return 'false';
+  if (scope.kind === 'all') return null;
+  const u = p([scope.unitId]);
+  const any = [`i.owner_scope @> ${u}::uuid[]`];
+  if (scope.dispatched) any.push(`i.dispatcher_scope @> ${u}::uuid[]`);
+  if (scope.accepting) any.push(`i.acceptance_scope @> ${u}::uuid[]`);
+  return `(${any.join(' OR ')})`;
+}
+
+/** One ledger row, with the columns units exchange in their spreadsheets (domain.md). */
+export interface LedgerRow {
+  id: string;
+  code: string;
+  batch_name: string;
+  source_type: SourceType;
+  title: string;
+  feedback_text: string;
+  domain: Domain;
+  county_name: string | null;
+  goal: string;
+  measures: string;
+  lead_units: string | null;
+  cooperating_units: string | null;
+  responsible_leader: string | null;
+  responsible_person: string | null;
+  responsible_phone: string | null;
+  original_deadline: string | null;
+  current_deadline: string | null;
+  deadline_version: number;
+  type: ItemType;
+  stage_nodes: StageNode[];
+  progress: string | null;
+  state: RectificationState;
+  overdue: boolean;
+  acceptance_levels: string | null;
+  acceptance_units: string | null;
+  acceptance_date: string | null;
+  acceptance_result: string | null;
+  notice_start: string | null;
+  notice_end: string | null;
+  signed_off_on: string | null;
+  evidence: string | null;
+}
+
+const LEDGER_SQL = `
+  SELECT i.id, i.code, b.name AS batch_name, b.source_type, i.title, i.feedback_text, i.domain, c.name AS county_name, i.goal, i.measures,
+         (SELECT string_agg(o.name, '、' ORDER BY o.name) FROM item_unit iu JOIN org_unit o ON o.id = iu.unit_id
+           WHERE iu.item_id = i.id AND iu.role = 'lead') AS lead_units,
+         (SELECT string_agg(o.name || coalesce('（' || iu.part || '）', ''), '、' ORDER BY o.name) FROM item_unit iu JOIN org_unit o ON o.id = iu.unit_id
+           WHERE iu.item_id = i.id AND iu.role = 'cooperating') AS cooperating_units,
+         i.responsible_leader, i.responsible_person, i.responsible_phone,
+         to_char(i.original_deadline, 'YYYY-MM-DD') AS original_deadline, to_char(i.current_deadline, 'YYYY-MM-DD') AS current_deadline,
+         i.deadline_version, i.type, i.stage_nodes,
+         (SELECT string_agg(to_char(pr.reported_on, 'YYYY-MM-DD') || ' ' || pr.text, E'\n' ORDER BY pr.reported_on, pr.created_at)
+            FROM item_progress pr WHERE pr.item_id = i.id) AS progress,
+         i.state,
+         (SELECT string_agg(l.lvl->>'label', '→' ORDER BY l.ord) FROM jsonb_array_elements(b.acceptance_chain) WITH ORDINALITY AS l(lvl, ord))
+           AS acceptance_levels,
+         (SELECT string_agg(DISTINCT o.name, '、') FROM item_acceptance a JOIN org_unit o ON o.id = a.unit_id
+           WHERE a.item_id = i.id AND a.result = 'pass') AS acceptance_units,
+         (SELECT to_char(max(a.signed_at) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') FROM item_acceptance a WHERE a.item_id = i.id) AS acceptance_date,
+         (SELECT a.level || CASE a.result WHEN 'pass' THEN ' 通过' ELSE ' 退回' END || coalesce('：' || a.opinion, '')
+            FROM item_acceptance a WHERE a.item_id = i.id ORDER BY a.id DESC LIMIT 1) AS acceptance_result,
+         to_char(i.notice_start, 'YYYY-MM-DD') AS notice_start, to_char(i.notice_end, 'YYYY-MM-DD') AS notice_end,
+         to_char(i.last_signed_off_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS signed_off_on,
+         (SELECT count(*) || ' 份：' || string_agg(e.filename, '、' ORDER BY e.uploaded_at) FROM evidence e WHERE e.item_id = i.id) AS evidence
+    FROM item i JOIN batch b ON b.id = i.batch_id LEFT JOIN org_unit c ON c.id = i.county_unit_id`;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { HistoryService, type ChainTip } from '#audit';
+import { CalendarService } from '#calendar';
 import {
   CLOCK,
   DomainError,
@@ -69,6 +70,7 @@ export class TransitionService implements OnModuleInit {
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(HistoryService) private readonly history: HistoryService,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CalendarService) private readonly calendar: CalendarService,
   ) {}
 
   /** A definition with unknown states or guards, unreachable states or dead ends stops the process at boot. */
@@ -308,11 +310,11 @@ export class TransitionService implements OnModuleInit {
           `INSERT INTO item_deadline (item_id, version, deadline, kind, reason, decided_by, created_at) VALUES ($1, $2, $3, 'extension', $4, $5, $6)`,
           [item.id, version, ext.proposed_deadline, ext.reason, actor.userId, at],
         );
-        await m.query(`UPDATE item SET current_deadline = $2, deadline_version = $3, pending_extension_id = NULL WHERE id = $1`, [
-          item.id,
-          ext.proposed_deadline,
-          version,
-        ]);
+        await m.query(
+          `UPDATE item SET current_deadline = $2, deadline_version = $3, extension_count = extension_count + 1, pending_extension_id = NULL
+            WHERE id = $1`,
+          [item.id, ext.proposed_deadline, version],
+        );
         return {
           extensionId: item.pendingExtensionId,
           deadline: { from: item.currentDeadline, to: ext.proposed_deadline },
@@ -359,7 +361,7 @@ export class TransitionService implements OnModuleInit {
       case 'reopen': {
         // The earlier closure stays on record: first/last sign-off dates, acceptance rows, evidence.
         const [[row]] = await m.query<[{ reopen_count: number }[], number]>(
-          `UPDATE item SET reopen_count = reopen_count + 1, completed_at = NULL, notice_start = NULL, notice_end = NULL WHERE id = $1 RETURNING reopen_count`,
+          `UPDATE item SET reopen_count = reopen_count + 1, completed_at = NULL, close_working_days = NULL, notice_start = NULL, notice_end = NULL WHERE id = $1 RETURNING reopen_count`,
           [item.id],
         );
         return { reopenCount: row.reopen_count };
@@ -399,14 +401,22 @@ export class TransitionService implements OnModuleInit {
     }
   }
 
-  /** Closing keeps the first sign-off date (for re-checks) and records the latest. */
+  /**
+   * Closing keeps the first sign-off date (for re-checks), records the latest, and fixes how many
+   * working days the item took from its creation (for the statistics' average and median).
+   */
   private async close(m: EntityManager, itemId: string, to: RectificationState, at: Date): Promise<void> {
+    const [{ created_on }] = await m.query<{ created_on: string }[]>(
+      `SELECT to_char(created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS created_on FROM item WHERE id = $1`,
+      [itemId],
+    );
+    const workingDays = Math.max(0, (await this.calendar.calendar()).workingDaysBetween(created_on, shanghaiDate(at)));
     await m.query(
-      `UPDATE item SET completed_at = $3,
+      `UPDATE item SET completed_at = $3, close_working_days = $4,
               first_signed_off_at = CASE WHEN $2 THEN coalesce(first_signed_off_at, $3) ELSE first_signed_off_at END,
               last_signed_off_at = CASE WHEN $2 THEN $3 ELSE last_signed_off_at END
         WHERE id = $1`,
-      [itemId, to === 'signed_off', at],
+      [itemId, to === 'signed_off', at, workingDays],
     );
   }
 }

@@ -8,7 +8,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
@@ -31,17 +30,7 @@ import {
   type SourceType,
 } from '#domain';
 import { ITEM_SORTS, type ItemSort } from '#items';
-import { PageQueryDto, toBool, toList } from '../http/query.dto.js';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const IsDate = (): PropertyDecorator => {
-  const strict = IsISO8601({ strict: true }, { message: '$property must be a real date (YYYY-MM-DD)' });
-  const shape = Matches(DATE, { message: '$property must be a date (YYYY-MM-DD)' });
-  return (target, key) => {
-    strict(target, key);
-    shape(target, key);
-  };
-};
+import { IsDate, PageQueryDto, toBool, toList } from '../http/query.dto.js';
 
 export class AcceptanceLevelDto {
   @ApiProperty({ example: 'city', description: 'county / city / province, or another name' })

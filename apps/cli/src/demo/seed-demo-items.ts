@@ -173,13 +173,14 @@ export async function seedDemoItems(ds: DataSource, options: SeedItemsOptions): 
   const plan = options.batches ?? DEMO_BATCHES;
   const clock = options.clock ?? new DemoClock();
   const history = new HistoryService(ds);
-  const transitions = new TransitionService(ds, history, clock);
+  const calendar = new CalendarService(ds, history);
+  const transitions = new TransitionService(ds, history, clock, calendar);
   const services: Services = {
     ds,
     clock,
     dir: await Directory.load(ds, options.people, plan),
     batches: new BatchesService(ds, history, clock),
-    items: new ItemsService(ds, history, transitions, clock, new CalendarService(ds, history)),
+    items: new ItemsService(ds, history, transitions, clock, calendar),
     transitions,
     evidence: new EvidenceService(ds, history, transitions, new LocalDiskStorage(options.evidenceDir), clock),
   };

@@ -1,0 +1,71 @@
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsOptional, IsUUID, Matches } from 'class-validator';
+import { DOMAINS, SOURCE_TYPES, type Domain, type SourceType } from '#domain';
+import { BREAKDOWNS, EXPORT_FORMATS, TREND_INTERVALS, type AsOf, type Breakdown, type ExportFormat, type TrendInterval } from '#statistics';
+import { IsDate } from '../http/query.dto.js';
+import { ItemQueryDto } from '../items/items.dto.js';
+
+/** Which items the figures count; your own scope (your unit's subtree, or all) always applies too. */
+export class StatScopeDto {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() batchId?: string;
+  @ApiPropertyOptional({ enum: SOURCE_TYPES }) @IsOptional() @IsIn(SOURCE_TYPES) sourceType?: SourceType;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Items led by this unit or a unit below it' })
+  @IsOptional()
+  @IsUUID()
+  unitId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() countyUnitId?: string;
+  @ApiPropertyOptional({ enum: DOMAINS }) @IsOptional() @IsIn(DOMAINS) domain?: Domain;
+  @ApiPropertyOptional({ example: '2026-01-01', description: 'Current deadline on or after' })
+  @IsOptional()
+  @IsDate()
+  deadlineFrom?: string;
+  @ApiPropertyOptional({ example: '2026-12-31', description: 'Current deadline on or before' }) @IsOptional() @IsDate() deadlineTo?: string;
+}
+
+export class AsOfQueryDto extends StatScopeDto {
+  @ApiPropertyOptional({
+    example: '2026-10-31',
+    description: 'Figures as of the end of this day (Asia/Shanghai), or as of an exact instant (ISO 8601 with offset); now when absent',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'asOf must be a date (YYYY-MM-DD) or an ISO 8601 instant' })
+  asOf?: string;
+}
+
+export class BreakdownQueryDto extends AsOfQueryDto {
+  @ApiProperty({ enum: BREAKDOWNS }) @IsIn(BREAKDOWNS) by: Breakdown;
+}
+
+export class TrendQueryDto extends StatScopeDto {
+  @ApiProperty({ enum: TREND_INTERVALS }) @IsIn(TREND_INTERVALS) interval: TrendInterval;
+  @ApiProperty({ example: '2026-01-01' }) @IsDate() from: string;
+  @ApiProperty({ example: '2026-10-31', description: 'Up to today at most' }) @IsDate() to: string;
+}
+
+export class FiguresExportQueryDto extends AsOfQueryDto {
+  @ApiPropertyOptional({ enum: EXPORT_FORMATS, default: 'xlsx' }) @IsOptional() @IsIn(EXPORT_FORMATS) format: ExportFormat = 'xlsx';
+}
+
+export class LedgerExportQueryDto extends OmitType(ItemQueryDto, ['page', 'pageSize'] as const) {
+  @ApiPropertyOptional({ enum: EXPORT_FORMATS, default: 'xlsx' }) @IsOptional() @IsIn(EXPORT_FORMATS) format: ExportFormat = 'xlsx';
+}
+
+export class BulletinQueryDto {
+  @ApiProperty({ example: '2026-10', description: 'The month (YYYY-MM); figures as of the end of its last day' })
+  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must be YYYY-MM' })
+  month: string;
+}
+
+/** A date means the end of that day; anything longer must be a full instant with its offset. */
+export function parseAsOf(value: string | undefined): AsOf {
+  if (!value) return { kind: 'now' };
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return { kind: 'date', date: value };
+  return { kind: 'instant', at: new Date(value) };
+}
+
+export function scopeOf(q: StatScopeDto): StatScopeDto {
+  const { batchId, sourceType, unitId, countyUnitId, domain, deadlineFrom, deadlineTo } = q;
+  return Object.fromEntries(
+    Object.entries({ batchId, sourceType, unitId, countyUnitId, domain, deadlineFrom, deadlineTo }).filter(([, v]) => v !== undefined),
+  );
+}

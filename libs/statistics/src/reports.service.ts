@@ -1,0 +1,148 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, DomainError, shanghaiDate, type Actor, type Clock } from '#domain';
+import { ItemsService, type ItemFilterFields, type ItemSort } from '#items';
+import { StatisticsService, type AsOf, type StatScope } from './statistics.service.js';
+import {
+  BREAKDOWN_RATE_COLUMNS,
+  addSheet,
+  breakdownTable,
+  figuresTable,
+  ledgerTable,
+  toCsv,
+  toXlsx,
+  type ExportFormat,
+  type Table,
+} from './workbook.js';
+
+/** Exports stop here; a bigger ledger is exported in parts (by batch, county or unit). */
+export const MAX_LEDGER_ROWS = 50_000;
+/** The bulletin lists at most this many overdue items. */
+export const MAX_BULLETIN_OVERDUE = 2_000;
+
+export interface ReportFile {
+  filename: string;
+  format: ExportFormat;
+  body: Buffer;
+}
+
+/** Documents made from the ledger and the figures: exports and the monthly bulletin (月通报). */
+@Injectable()
+export class ReportsService {
+  constructor(
+    @Inject(ItemsService) private readonly items: ItemsService,
+    @Inject(StatisticsService) private readonly stats: StatisticsService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async ledger(actor: Actor, filter: ItemFilterFields & { sort: ItemSort }, format: ExportFormat): Promise<ReportFile> {
+    const rows = await this.items.ledger(actor, filter, MAX_LEDGER_ROWS);
+    if (rows.length > MAX_LEDGER_ROWS) {
+      throw new DomainError('unprocessable', 'EXPORT_TOO_LARGE', `At most ${MAX_LEDGER_ROWS} items per export; narrow the filter`, {
+        limit: MAX_LEDGER_ROWS,
+      });
+    }
+    const table = ledgerTable(rows);
+    const day = shanghaiDate(this.clock.now());
+    return { filename: `整改台账-${day}.${format}`, format, body: format === 'csv' ? toCsv(table) : await toXlsx([table]) };
+  }
+
+  /** The figures with their formulas, and (xlsx) one sheet per breakdown; CSV carries the figures only. */
+  async figures(actor: Actor, scope: StatScope, asOf: AsOf, format: ExportFormat): Promise<ReportFile> {
+    const summary = await this.stats.summary(actor, scope, asOf);
+    const filename = `整改统计-${summary.statDate}.${format}`;
+    if (format === 'csv') return { filename, format, body: toCsv(figuresTable(summary)) };
+    const tables: Table[] = [figuresTable(summary)];
+    for (const [by, name, header] of GROUPINGS) {
+      tables.push(breakdownTable(await this.stats.breakdown(actor, by, scope, asOf), name, header));
+    }
+    return { filename, format, body: await toXlsx(tables) };
+  }
+
+  /**
+   * The monthly bulletin for a month (YYYY-MM), as of the end of its last day (or now, for the
+   * current month), so the same bulletin comes out again after later changes.
+   */
+  async bulletin(actor: Actor, month: string): Promise<ReportFile> {
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) {
+      throw DomainError.validation('month must be YYYY-MM', [{ field: 'month', messages: ['must be YYYY-MM'] }]);
+    }
+    const today = shanghaiDate(this.clock.now());
+    if (`${month}-01` > today) throw new DomainError('unprocessable', 'MONTH_IN_FUTURE', `${month} has not begun`, { month });
+    const last = lastDayOf(month);
+    const asOf: AsOf = last < today ? { kind: 'date', date: last } : { kind: 'now' };
+    const scope: StatScope = {};
+    const summary = await this.stats.summary(actor, scope, asOf);
+    const [year, mon] = month.split('-').map(Number);
+    const title = `生态环境问题整改工作月通报（${year}年${mon}月）`;
+    const byUnit = await this.stats.breakdown(actor, 'leadUnit', scope, asOf);
+    const byCounty = await this.stats.breakdown(actor, 'county', scope, asOf);
+    const bySource = await this.stats.breakdown(actor, 'batch', scope, asOf);
+    const overdue = await this.stats.overdueItems(actor, scope, asOf, MAX_BULLETIN_OVERDUE);
+
+    const body = await toXlsx([], (wb) => {
+      const cover = addSheet(wb, figuresTable(summary, '概况'));
+      cover.insertRow(1, [title]);
+      cover.insertRow(2, [`统计时点：截至 ${summary.statDate}；数据来源：整改通（按当时状态计算，可复现）`]);
+      cover.getRow(1).font = { bold: true, size: 16 };
+      cover.getRow(3).font = { bold: true };
+      for (const [result, name, header] of [
+        [byUnit, '按牵头单位', '牵头单位'],
+        [byCounty, '按行政区', '行政区'],
+        [bySource, '按批次', '轮次/批次'],
+      ] as const) {
+        const ws = addSheet(wb, breakdownTable(result, name, header, true));
+        const rows = result.rows.length + 1;
+        for (const col of BREAKDOWN_RATE_COLUMNS) {
+          ws.getColumn(col).numFmt = '0.00%';
+          if (rows > 1) {
+            // In-cell bars: the rates read at a glance, in every spreadsheet program.
+            const ref = `${ws.getColumn(col).letter}2:${ws.getColumn(col).letter}${rows}`;
+            ws.addConditionalFormatting({
+              ref,
+              rules: [
+                {
+                  type: 'dataBar',
+                  priority: 1,
+                  cfvo: [
+                    { type: 'num', value: 0 },
+                    { type: 'num', value: 1 },
+                  ],
+                  color: { argb: 'FF5B9BD5' },
+                } as never,
+              ],
+            });
+          }
+        }
+        ws.getRow(rows + 2).values = [result.note];
+      }
+      addSheet(wb, {
+        name: '逾期未完成事项',
+        columns: [
+          { header: '编号', width: 14 },
+          { header: '问题', width: 40 },
+          { header: '轮次/批次', width: 24 },
+          { header: '牵头单位', width: 24 },
+          { header: '行政区', width: 12 },
+          { header: '整改时限', width: 12 },
+          { header: '逾期天数', width: 10 },
+        ],
+        rows: overdue.map((o) => [o.code, o.title, o.batchName, o.leadUnits, o.countyName, o.deadline, o.daysOverdue]),
+      });
+    });
+    return { filename: `月通报-${month}.xlsx`, format: 'xlsx', body };
+  }
+}
+
+const GROUPINGS = [
+  ['leadUnit', '按牵头单位', '牵头单位'],
+  ['county', '按行政区', '行政区'],
+  ['domain', '按领域', '领域'],
+  ['sourceType', '按来源', '来源'],
+  ['batch', '按批次', '轮次/批次'],
+  ['deadlineMonth', '按时限月份', '时限月份'],
+] as const;
+
+function lastDayOf(month: string): string {
+  const [y, m] = month.split('-').map(Number);
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+}

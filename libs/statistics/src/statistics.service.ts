@@ -1,0 +1,404 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import {
+  AWAITING_ACCEPTANCE_STATES,
+  CLOCK,
+  CLOSURE_STATES,
+  COMPLETED_STATES,
+  DOMAIN_LABELS,
+  DomainError,
+  OVERDUE_STATES,
+  RECTIFICATION_STATES,
+  SOURCE_LABELS,
+  UNCOUNTED_STATES,
+  addDays,
+  emptyByState,
+  figuresFrom,
+  shanghaiDate,
+  type Actor,
+  type Clock,
+  type Domain,
+  type Figure,
+  type RectificationState,
+  type SourceType,
+  type StatCounts,
+} from '#domain';
+import { readScopeSql } from '#items';
+
+/** Which items a figure counts. Every filter narrows; the caller's own scope always applies. */
+export interface StatScope {
+  batchId?: string;
+  sourceType?: SourceType;
+  /** Led by this unit or a unit below it. */
+  unitId?: string;
+  countyUnitId?: string;
+  domain?: Domain;
+  /** Current (approved) deadline within [deadlineFrom, deadlineTo]. */
+  deadlineFrom?: string;
+  deadlineTo?: string;
+}
+
+export const BREAKDOWNS = ['leadUnit', 'county', 'domain', 'sourceType', 'batch', 'deadlineMonth'] as const;
+export type Breakdown = (typeof BREAKDOWNS)[number];
+
+export const TREND_INTERVALS = ['week', 'month'] as const;
+export type TrendInterval = (typeof TREND_INTERVALS)[number];
+
+/** The instant figures are taken at: now, the end of a day (Asia/Shanghai), or an exact instant. */
+export type AsOf = { kind: 'now' } | { kind: 'date'; date: string } | { kind: 'instant'; at: Date };
+
+export interface StatsResult {
+  /** The instant the figures describe. */
+  asOf: string;
+  /** The day against which deadlines count as passed (Asia/Shanghai). */
+  statDate: string;
+  scope: StatScope;
+  byState: Record<RectificationState, number>;
+  figures: Figure[];
+}
+
+export interface BreakdownRow {
+  key: string | null;
+  label: string;
+  byState: Record<RectificationState, number>;
+  figures: Figure[];
+}
+
+export interface BreakdownResult {
+  asOf: string;
+  statDate: string;
+  by: Breakdown;
+  scope: StatScope;
+  note: string;
+  rows: BreakdownRow[];
+}
+
+export interface TrendPoint {
+  periodEnd: string;
+  asOf: string;
+  byState: Record<RectificationState, number>;
+  figures: Figure[];
+}
+
+export const MAX_TREND_POINTS = 120;
+
+export interface OverdueItem {
+  code: string;
+  title: string;
+  batchName: string;
+  leadUnits: string | null;
+  countyName: string | null;
+  deadline: string;
+  /** Calendar days past the deadline at the instant. */
+  daysOverdue: number;
+}
+
+interface Instant {
+  /** Null for "now": the open stretches. Otherwise the exclusive end: stretches in force just before it. */
+  end: Date | null;
+  asOf: Date;
+  statDate: string;
+}
+
+type CountsRow = Record<string, string | number | null>;
+
+const GROUP_NOTES: Record<Breakdown, string> = {
+  leadUnit: '按牵头单位分组；有多个牵头单位的事项在每个牵头单位下各计一次，各组之和可能大于合计。',
+  county: '按行政区分组；未填行政区的事项单列。',
+  domain: '按领域分组。',
+  sourceType: '按来源分组。',
+  batch: '按轮次/批次分组。',
+  deadlineMonth: '按现行整改时限所在月份分组；无时限的事项单列。',
+};
+
+/**
+ * Closure figures by SQL aggregates over item_timeline: its open stretches for "now", the
+ * stretches in force at an instant for "as of" (so last month's bulletin comes out the same after
+ * later changes). Every figure comes with its formula (see figuresFrom).
+ */
+@Injectable()
+export class StatisticsService {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async summary(actor: Actor, scope: StatScope, asOf: AsOf = { kind: 'now' }): Promise<StatsResult> {
+    const instant = this.instant(asOf);
+    const q = new SqlParams();
+    const source = await this.source(actor, scope, instant, q);
+    const [row] = await this.dataSource.query<CountsRow[]>(`SELECT ${countsSql(q.add(instant.statDate))} FROM ${source} t`, q.values);
+    const counts = toCounts(row);
+    return { asOf: instant.asOf.toISOString(), statDate: instant.statDate, scope, byState: counts.byState, figures: figuresFrom(counts) };
+  }
+
+  async breakdown(actor: Actor, by: Breakdown, scope: StatScope, asOf: AsOf = { kind: 'now' }): Promise<BreakdownResult> {
+    const instant = this.instant(asOf);
+    const q = new SqlParams();
+    const source = await this.source(actor, scope, instant, q);
+    const today = q.add(instant.statDate);
+    const group = GROUPS[by];
+    const rows = await this.dataSource.query<(CountsRow & { key: string | null; label: string | null })[]>(
+      `WITH g AS (SELECT ${group.key} AS key, ${countsSql(today)} FROM ${source} t ${group.join} GROUP BY 1)
+       SELECT g.*, ${group.label} AS label FROM g ${group.labelJoin} ORDER BY ${group.order}`,
+      q.values,
+    );
+    return {
+      asOf: instant.asOf.toISOString(),
+      statDate: instant.statDate,
+      by,
+      scope,
+      note: GROUP_NOTES[by],
+      rows: rows.map((r) => {
+        const counts = toCounts(r);
+        return { key: r.key, label: r.label ?? '（未填）', byState: counts.byState, figures: figuresFrom(counts) };
+      }),
+    };
+  }
+
+  /** The items overdue and still owed at the instant, oldest deadline first (for the bulletin). */
+  async overdueItems(actor: Actor, scope: StatScope, asOf: AsOf, limit: number): Promise<OverdueItem[]> {
+    const instant = this.instant(asOf);
+    const q = new SqlParams();
+    const source = await this.source(actor, scope, instant, q);
+    const today = q.add(instant.statDate);
+    return this.dataSource.query<OverdueItem[]>(
+      `SELECT it.code, it.title, b.name AS "batchName",
+              (SELECT string_agg(o.name, '、' ORDER BY o.name) FROM org_unit o WHERE o.id = ANY(t.lead_unit_ids)) AS "leadUnits",
+              c.name AS "countyName", to_char(t.current_deadline, 'YYYY-MM-DD') AS deadline,
+              (${today}::date - t.current_deadline) AS "daysOverdue"
+         FROM ${source} t JOIN item it ON it.id = t.item_id JOIN batch b ON b.id = t.batch_id
+         LEFT JOIN org_unit c ON c.id = t.county_unit_id
+        WHERE t.state IN ${list(OVERDUE_STATES)} AND t.current_deadline < ${today}
+        ORDER BY t.current_deadline, it.code LIMIT ${q.add(limit)}`,
+      q.values,
+    );
+  }
+
+  /** The figures at the end of each week (Sunday) or month in [from, to], each as of that day's end. */
+  async trend(actor: Actor, scope: StatScope, interval: TrendInterval, from: string, to: string): Promise<TrendPoint[]> {
+    const today = shanghaiDate(this.clock.now());
+    if (from > to) throw invalid('from', 'from must not be after to');
+    const ends = periodEnds(interval, from, to < today ? to : today);
+    if (ends.length > MAX_TREND_POINTS) throw invalid('from', `at most ${MAX_TREND_POINTS} periods per request`);
+    if (ends.length === 0) return [];
+    const q = new SqlParams();
+    const points = q.add(ends);
+    // Each period's end instant is the next day's midnight in Shanghai; stretches in force just before it count.
+    const filters = await this.filters(actor, scope, q);
+    const rows = await this.dataSource.query<(CountsRow & { day: string })[]>(
+      `WITH p AS (SELECT d AS day, ((d + 1)::timestamp AT TIME ZONE 'Asia/Shanghai') AS end_at FROM unnest(${points}::date[]) d)
+       SELECT to_char(p.day, 'YYYY-MM-DD') AS day, ${countsSql('p.day')}
+         FROM p JOIN item_timeline t ON t.valid_from < p.end_at AND (t.valid_to IS NULL OR t.valid_to >= p.end_at)
+        ${filters.join}
+        WHERE ${filters.where}
+        GROUP BY p.day ORDER BY p.day`,
+      q.values,
+    );
+    const byDay = new Map(rows.map((r) => [r.day, r]));
+    return ends.map((day) => {
+      const counts = toCounts(byDay.get(day) ?? {});
+      return { periodEnd: day, asOf: endOfDay(day).toISOString(), byState: counts.byState, figures: figuresFrom(counts) };
+    });
+  }
+
+  private instant(asOf: AsOf): Instant {
+    const now = this.clock.now();
+    if (asOf.kind === 'now') return { end: null, asOf: now, statDate: shanghaiDate(now) };
+    if (asOf.kind === 'date') {
+      if (asOf.date > shanghaiDate(now)) throw invalid('asOf', 'asOf must not be in the future');
+      const end = new Date(endOfDay(asOf.date).getTime() + 1);
+      return { end, asOf: endOfDay(asOf.date), statDate: asOf.date };
+    }
+    if (asOf.at.getTime() > now.getTime()) throw invalid('asOf', 'asOf must not be in the future');
+    return { end: new Date(asOf.at.getTime() + 1), asOf: asOf.at, statDate: shanghaiDate(asOf.at) };
+  }
+
+  /** The stretches to count, as a derived table named by the caller. */
+  private async source(actor: Actor, scope: StatScope, instant: Instant, q: SqlParams): Promise<string> {
+    const filters = await this.filters(actor, scope, q);
+    if (instant.end === null) {
+      return `(SELECT t.* FROM item_timeline t ${filters.join} WHERE t.valid_to IS NULL AND ${filters.where})`;
+    }
+    // Two index ranges: stretches still open that began before the end, and closed ones spanning it.
+    const end = q.add(instant.end);
+    return `(SELECT t.* FROM item_timeline t ${filters.join} WHERE t.valid_to IS NULL AND t.valid_from < ${end} AND ${filters.where}
+             UNION ALL
+             SELECT t.* FROM item_timeline t ${filters.join} WHERE t.valid_to >= ${end} AND t.valid_from < ${end} AND ${filters.where})`;
+  }
+
+  private async filters(actor: Actor, scope: StatScope, q: SqlParams): Promise<{ join: string; where: string }> {
+    const where: string[] = [];
+    let join = '';
+    // Who may see an item is decided on the item as it is now, like every other read.
+    const readable = readScopeSql(actor, (v) => q.add(v));
+    if (readable) {
+      join = 'JOIN item i ON i.id = t.item_id';
+      where.push(readable);
+    }
+    if (scope.batchId) where.push(`t.batch_id = ${q.add(scope.batchId)}`);
+    if (scope.sourceType) {
+      const [{ ids }] = await this.dataSource.query<{ ids: string[] }[]>(
+        `SELECT coalesce(array_agg(id), '{}') AS ids FROM batch WHERE source_type = $1`,
+        [scope.sourceType],
+      );
+      where.push(`t.batch_id = ANY(${q.add(ids)}::uuid[])`);
+    }
+    if (scope.unitId) where.push(`t.lead_scope @> ${q.add([scope.unitId])}::uuid[]`);
+    if (scope.countyUnitId) where.push(`t.county_unit_id = ${q.add(scope.countyUnitId)}`);
+    if (scope.domain) where.push(`t.domain = ${q.add(scope.domain)}`);
+    if (scope.deadlineFrom) where.push(`t.current_deadline >= ${q.add(scope.deadlineFrom)}`);
+    if (scope.deadlineTo) where.push(`t.current_deadline <= ${q.add(scope.deadlineTo)}`);
+    return { join, where: where.length ? where.join(' AND ') : 'true' };
+  }
+}
+
+/** Positional parameters for one statement. */
+class SqlParams {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+const GROUPS: Record<Breakdown, { key: string; join: string; label: string; labelJoin: string; order: string }> = {
+  leadUnit: {
+    key: 'lu.id::text',
+    join: 'CROSS JOIN LATERAL unnest(t.lead_unit_ids) AS lu(id)',
+    label: 'o.name',
+    labelJoin: 'LEFT JOIN org_unit o ON o.id::text = g.key',
+    order: 'o.path NULLS LAST, g.key',
+  },
+  county: {
+    key: 't.county_unit_id::text',
+    join: '',
+    label: 'o.name',
+    labelJoin: 'LEFT JOIN org_unit o ON o.id::text = g.key',
+    order: 'o.sort_order NULLS LAST, o.name NULLS LAST',
+  },
+  domain: { key: 't.domain', join: '', label: 'dl.label', labelJoin: labelsJoin('dl', DOMAIN_LABELS), order: 'dl.ord' },
+  sourceType: {
+    key: 'b.source_type',
+    join: 'JOIN batch b ON b.id = t.batch_id',
+    label: 'sl.label',
+    labelJoin: labelsJoin('sl', SOURCE_LABELS),
+    order: 'sl.ord',
+  },
+  batch: {
+    key: 't.batch_id::text',
+    join: '',
+    label: 'b.name',
+    labelJoin: 'JOIN batch b ON b.id::text = g.key',
+    order: 'b.issued_on NULLS LAST, b.code',
+  },
+  deadlineMonth: {
+    key: `to_char(t.current_deadline, 'YYYY-MM')`,
+    join: '',
+    label: 'g.key',
+    labelJoin: '',
+    order: 'g.key NULLS LAST',
+  },
+};
+
+/** A VALUES list of fixed labels (from the domain's tables, not user input) to join names on. */
+function labelsJoin(alias: string, labels: Record<string, string>): string {
+  const rows = Object.entries(labels).map(([k, v], i) => `('${k}', '${v}', ${i})`);
+  return `LEFT JOIN (VALUES ${rows.join(', ')}) AS ${alias}(key, label, ord) ON ${alias}.key = g.key`;
+}
+
+const list = (states: readonly string[]): string => `(${states.map((s) => `'${s}'`).join(',')})`;
+
+/**
+ * The aggregates behind StatCounts, over stretches named t; `today` is the SQL for the day
+ * against which deadlines count as passed. The state lists are the domain's constants.
+ */
+function countsSql(today: string): string {
+  const counted = `t.state NOT IN ${list(UNCOUNTED_STATES)}`;
+  const closure = `t.state IN ${list(CLOSURE_STATES)}`;
+  const due = `${counted} AND t.current_deadline < ${today}`;
+  return [
+    ...RECTIFICATION_STATES.map((s) => `count(*) FILTER (WHERE t.state = '${s}')::int AS "s_${s}"`),
+    `count(*) FILTER (WHERE ${counted})::int AS total`,
+    `count(*) FILTER (WHERE t.state = 'signed_off')::int AS signed_off`,
+    `count(*) FILTER (WHERE t.state IN ${list(AWAITING_ACCEPTANCE_STATES)})::int AS awaiting`,
+    `count(*) FILTER (WHERE t.state = 'phase_completed')::int AS phase`,
+    `count(*) FILTER (WHERE ${due})::int AS due`,
+    `count(*) FILTER (WHERE ${due} AND t.state IN ${list(COMPLETED_STATES)})::int AS due_completed`,
+    `count(*) FILTER (WHERE ${due} AND t.state = 'phase_completed')::int AS due_phase`,
+    `count(*) FILTER (WHERE t.state IN ${list(OVERDUE_STATES)} AND t.current_deadline < ${today})::int AS overdue_open`,
+    `count(*) FILTER (WHERE ${closure})::int AS closed`,
+    `count(*) FILTER (WHERE ${closure} AND t.original_deadline IS NOT NULL)::int AS closed_with_original`,
+    `count(*) FILTER (WHERE ${closure} AND t.closed_on <= t.original_deadline)::int AS on_time_original`,
+    `count(*) FILTER (WHERE ${closure} AND t.current_deadline IS NOT NULL)::int AS closed_with_approved`,
+    `count(*) FILTER (WHERE ${closure} AND t.closed_on <= t.current_deadline)::int AS on_time_approved`,
+    `count(t.close_working_days) FILTER (WHERE ${closure})::int AS close_days_count`,
+    `avg(t.close_working_days) FILTER (WHERE ${closure})::float8 AS close_days_avg`,
+    `percentile_cont(0.5) WITHIN GROUP (ORDER BY t.close_working_days) FILTER (WHERE ${closure}) AS close_days_median`,
+    `count(*) FILTER (WHERE ${counted} AND t.extension_count > 0)::int AS extended_items`,
+    `coalesce(sum(t.extension_count) FILTER (WHERE ${counted}), 0)::int AS extensions`,
+    `count(*) FILTER (WHERE ${counted} AND t.reopen_count > 0)::int AS rebound_items`,
+    `coalesce(sum(t.reopen_count) FILTER (WHERE ${counted}), 0)::int AS rebounds`,
+  ].join(',\n       ');
+}
+
+function toCounts(r: CountsRow): StatCounts {
+  const n = (k: string): number => Number(r[k] ?? 0);
+  const orNull = (k: string): number | null => (r[k] === null || r[k] === undefined ? null : Number(r[k]));
+  const byState = emptyByState();
+  for (const s of RECTIFICATION_STATES) byState[s] = n(`s_${s}`);
+  return {
+    byState,
+    total: n('total'),
+    signedOff: n('signed_off'),
+    awaitingAcceptance: n('awaiting'),
+    phaseCompleted: n('phase'),
+    due: n('due'),
+    dueCompleted: n('due_completed'),
+    duePhaseCompleted: n('due_phase'),
+    overdueOpen: n('overdue_open'),
+    closed: n('closed'),
+    closedWithOriginalDeadline: n('closed_with_original'),
+    closedOnTimeOriginal: n('on_time_original'),
+    closedWithApprovedDeadline: n('closed_with_approved'),
+    closedOnTimeApproved: n('on_time_approved'),
+    closeDaysCount: n('close_days_count'),
+    closeDaysAverage: orNull('close_days_avg'),
+    closeDaysMedian: orNull('close_days_median'),
+    extendedItems: n('extended_items'),
+    extensionsGranted: n('extensions'),
+    reboundItems: n('rebound_items'),
+    rebounds: n('rebounds'),
+  };
+}
+
+/** The last instant of a day in Asia/Shanghai (UTC+8, no daylight saving). */
+export function endOfDay(date: string): Date {
+  return new Date(new Date(`${addDays(date, 1)}T00:00:00+08:00`).getTime() - 1);
+}
+
+/** Period ends (Sundays or month ends) from the first one on or after `from` up to `to`, plus `to` itself if it ends a partial period. */
+export function periodEnds(interval: TrendInterval, from: string, to: string): string[] {
+  const ends: string[] = [];
+  let d = interval === 'week' ? nextSunday(from) : monthEnd(from);
+  while (d <= to) {
+    ends.push(d);
+    d = interval === 'week' ? addDays(d, 7) : monthEnd(addDays(d, 1));
+  }
+  if (to >= from && ends[ends.length - 1] !== to) ends.push(to);
+  return ends;
+}
+
+function nextSunday(date: string): string {
+  const dow = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return addDays(date, (7 - dow) % 7);
+}
+
+function monthEnd(date: string): string {
+  const [y, m] = date.split('-').map(Number);
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+}
+
+function invalid(field: string, message: string): DomainError {
+  return new DomainError('unprocessable', 'INVALID_STATISTICS_QUERY', message, { field });
+}

@@ -1,0 +1,161 @@
+import ExcelJS from 'exceljs';
+import { DOMAIN_LABELS, SOURCE_LABELS, rectificationWorkflow, type Figure } from '#domain';
+import type { LedgerRow } from '#items';
+import type { BreakdownResult, StatsResult } from './statistics.service.js';
+
+/** A table to write: a header row and rows of plain values. */
+export interface Table {
+  name: string;
+  columns: { header: string; width?: number }[];
+  rows: (string | number | null)[][];
+}
+
+export const EXPORT_FORMATS = ['xlsx', 'csv'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export const CONTENT_TYPES: Record<ExportFormat, string> = {
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  csv: 'text/csv; charset=utf-8',
+};
+
+const TYPE_LABELS = { immediate: '立行立改', deadline: '限期整改', ongoing: '长期坚持' } as const;
+
+/** The ledger columns of domain.md, in the order units exchange them. */
+export function ledgerTable(rows: LedgerRow[]): Table {
+  const columns: [string, number, (r: LedgerRow) => string | number | null][] = [
+    ['编号', 14, (r) => r.code],
+    ['轮次/批次', 24, (r) => r.batch_name],
+    ['来源', 16, (r) => SOURCE_LABELS[r.source_type]],
+    ['问题', 30, (r) => r.title],
+    ['反馈问题原文', 50, (r) => r.feedback_text],
+    ['领域', 8, (r) => DOMAIN_LABELS[r.domain]],
+    ['行政区', 12, (r) => r.county_name],
+    ['整改目标', 30, (r) => r.goal],
+    ['整改措施', 40, (r) => r.measures],
+    ['牵头单位', 20, (r) => r.lead_units],
+    ['配合单位', 24, (r) => r.cooperating_units],
+    ['责任领导', 12, (r) => r.responsible_leader],
+    ['责任人', 12, (r) => r.responsible_person],
+    ['联系电话', 14, (r) => r.responsible_phone],
+    ['原定整改时限', 12, (r) => r.original_deadline],
+    ['整改时限', 12, (r) => r.current_deadline],
+    ['整改类型', 10, (r) => TYPE_LABELS[r.type]],
+    ['阶段节点', 30, (r) => r.stage_nodes.map((n) => `${n.due} ${n.name}`).join('\n') || null],
+    ['整改进展', 50, (r) => r.progress],
+    ['状态', 10, (r) => rectificationWorkflow.states[r.state].label],
+    ['序时状态', 10, (r) => scheduleLabel(r)],
+    ['验收层级', 20, (r) => r.acceptance_levels],
+    ['验收单位', 20, (r) => r.acceptance_units],
+    ['验收日期', 12, (r) => r.acceptance_date],
+    ['验收结论', 24, (r) => r.acceptance_result],
+    ['公示起止', 24, (r) => (r.notice_start ? `${r.notice_start} 至 ${r.notice_end}` : null)],
+    ['销号日期', 12, (r) => r.signed_off_on],
+    ['佐证材料', 30, (r) => r.evidence],
+  ];
+  return {
+    name: '整改台账',
+    columns: columns.map(([header, width]) => ({ header, width })),
+    rows: rows.map((r) => columns.map(([, , get]) => get(r))),
+  };
+}
+
+function scheduleLabel(r: LedgerRow): string {
+  if (['signed_off', 'phase_completed', 'in_acceptance', 'public_notice'].includes(r.state)) return '已完成';
+  if (['cancelled', 'merged', 'draft'].includes(r.state)) return '—';
+  return r.overdue ? '逾期' : '正常推进';
+}
+
+/** The figures as a table: each with its value, numerator, denominator and formula. */
+export function figuresTable(result: StatsResult, name = '统计口径'): Table {
+  return {
+    name,
+    columns: [
+      { header: '指标', width: 30 },
+      { header: '数值', width: 14 },
+      { header: '分子', width: 10 },
+      { header: '分母', width: 10 },
+      { header: '计算口径', width: 90 },
+    ],
+    rows: [
+      ...result.figures.map((f) => [f.label, f.display, f.numerator?.value ?? null, f.denominator?.value ?? null, f.formula]),
+      [],
+      ['统计时点', result.asOf, null, null, `截至 ${result.statDate}（北京时间）当日结束；时限早于该日视为已到期`],
+    ],
+  };
+}
+
+const BREAKDOWN_FIGURES = [
+  'total',
+  'signedOff',
+  'completed',
+  'phaseCompleted',
+  'overdueOpen',
+  'signOffRate',
+  'completionRate',
+  'dueCompletionRate',
+];
+
+/** A breakdown as a table: one row per group with the main figures (rates as text, or as fractions for a styled sheet). */
+export function breakdownTable(result: BreakdownResult, name: string, groupHeader: string, numericRates = false): Table {
+  const labels = result.rows[0]?.figures ?? [];
+  const headers = BREAKDOWN_FIGURES.map((k) => labels.find((f) => f.key === k)?.label ?? k);
+  return {
+    name,
+    columns: [{ header: groupHeader, width: 24 }, ...headers.map((header) => ({ header, width: 14 }))],
+    rows: result.rows.map((r) => [
+      r.label,
+      ...BREAKDOWN_FIGURES.map((k) =>
+        cell(
+          r.figures.find((f) => f.key === k),
+          numericRates,
+        ),
+      ),
+    ]),
+  };
+}
+
+function cell(f: Figure | undefined, numericRates: boolean): string | number | null {
+  if (!f) return null;
+  return f.kind === 'rate' && !numericRates ? f.display : f.value;
+}
+
+/** Where the rate columns of breakdownTable are (1-based sheet columns), for number formats and data bars. */
+export const BREAKDOWN_RATE_COLUMNS = BREAKDOWN_FIGURES.map((k, i) => (k.endsWith('Rate') ? i + 2 : 0)).filter((c) => c > 0);
+
+/** RFC 4180 CSV with a byte-order mark (so spreadsheet programs read UTF-8); cells that could run as formulas are quoted as text. */
+export function toCsv(table: Table): Buffer {
+  const line = (values: (string | number | null)[]): string => values.map(csvCell).join(',');
+  const text = [line(table.columns.map((c) => c.header)), ...table.rows.map(line)].join('\r\n') + '\r\n';
+  return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
+}
+
+function csvCell(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  let s = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Writes tables as the sheets of one workbook. */
+export async function toXlsx(tables: Table[], build?: (wb: ExcelJS.Workbook) => void): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'Rectify 整改通';
+  for (const table of tables) addSheet(wb, table);
+  build?.(wb);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+export function addSheet(wb: ExcelJS.Workbook, table: Table): ExcelJS.Worksheet {
+  const ws = wb.addWorksheet(table.name, { views: [{ state: 'frozen', ySplit: 1 }] });
+  ws.columns = table.columns.map((c) => ({ header: c.header, width: c.width ?? 14 }));
+  ws.getRow(1).font = { bold: true };
+  for (const row of table.rows) ws.addRow(row);
+  ws.eachRow((row, n) => {
+    if (n > 1) row.alignment = { vertical: 'top', wrapText: true };
+  });
+  return ws;
+}
+
+export function writeTable(table: Table, format: ExportFormat): Promise<Buffer> {
+  return format === 'csv' ? Promise.resolve(toCsv(table)) : toXlsx([table]);
+}

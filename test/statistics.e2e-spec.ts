@@ -1,0 +1,369 @@
+import ExcelJS from 'exceljs';
+import type { Actor } from '#domain';
+import type { ItemDetail, BatchView } from '#items';
+import type { OrgUnitView, UserView } from '#org';
+import { TestApi, type Reply } from './support/api.js';
+import { TestClock } from './support/clock.js';
+import { Factory } from './support/factories.js';
+
+interface FigureView {
+  key: string;
+  value: number | null;
+  display: string;
+  numerator?: { value: number; set: string };
+  denominator?: { value: number; set: string };
+  formula: string;
+}
+
+/**
+ * Closure figures against hand-computed scenarios: the reporting pattern of domain.md (56 tasks,
+ * 55 signed off), an item extended once and closed between its two deadlines, a phase-completed
+ * item, a rebound, and as-of queries before and after the reopen — which must not change the past.
+ */
+describe('statistics (e2e)', () => {
+  let api: TestApi;
+  let f: Factory;
+  const clock = new TestClock(new Date('2026-03-02T09:00:00+08:00'));
+  let city: OrgUnitView;
+  let bureau: OrgUnitView;
+  let deptA: OrgUnitView;
+  let deptB: OrgUnitView;
+  let county: OrgUnitView;
+  let dispatcher: Actor;
+  let officerA: Actor;
+  let officerB: Actor;
+  let verifier: Actor;
+  const users: Record<string, UserView> = {};
+  const tokens: Record<string, string> = {};
+
+  beforeAll(async () => {
+    api = await TestApi.start({ clock });
+    f = new Factory(api.ds, clock);
+    city = await f.newUnit({ kind: 'city', name: `统计市-${Factory.tag()}` });
+    bureau = await f.newUnit({ parent: city, name: '市生态环境局' });
+    deptA = await f.newUnit({ parent: city, name: '市住建局' });
+    deptB = await f.newUnit({ parent: city, name: '市交通运输局' });
+    county = await f.newUnit({ parent: city, kind: 'county', name: '云州区' });
+    users.dispatcher = await f.newUser(bureau, ['dispatcher']);
+    users.officerA = await f.newUser(deptA, ['unit_officer']);
+    users.officerB = await f.newUser(deptB, ['unit_officer']);
+    users.verifier = await f.newUser(county, ['verifier']);
+    users.auditor = await f.newUser(city, ['auditor']);
+    dispatcher = Factory.actor(users.dispatcher, bureau);
+    officerA = Factory.actor(users.officerA, deptA);
+    officerB = Factory.actor(users.officerB, deptB);
+    verifier = Factory.actor(users.verifier, county);
+    for (const [k, user] of Object.entries(users)) tokens[k] = (await api.login(user.email)).accessToken;
+  });
+  afterAll(async () => {
+    await api.stop();
+  });
+
+  const versions = new Map<string, number>();
+  async function act(actor: Actor, item: ItemDetail, action: string, extra: Record<string, unknown> = {}): Promise<void> {
+    const version = versions.get(item.id) ?? item.version;
+    const r = await f.transitions.transition(actor, item.id, { action, version, ...extra } as never);
+    versions.set(item.id, r.version);
+  }
+  async function evidence(item: ItemDetail, unit: OrgUnitView, user: UserView): Promise<void> {
+    await api.ds.query(
+      `INSERT INTO evidence (item_id, unit_id, filename, content_type, size_bytes, sha256, storage_key, uploaded_by)
+       VALUES ($1, $2, '整改报告.pdf', 'application/pdf', 1, repeat('c', 64), 'cc/x', $3)`,
+      [item.id, unit.id, user.id],
+    );
+  }
+  async function newItem(batch: BatchView, code: string, deadline: string, opts: { lead?: OrgUnitView; ongoing?: boolean } = {}) {
+    return f.newItem(dispatcher, batch, {
+      code,
+      deadline,
+      leadUnitIds: [(opts.lead ?? deptA).id],
+      countyUnitId: county.id,
+      type: opts.ongoing ? 'ongoing' : 'deadline',
+    });
+  }
+  /** Assigned and accepted by the lead unit: in progress. */
+  async function start(item: ItemDetail, officer = officerA): Promise<void> {
+    await act(dispatcher, item, 'assign');
+    await act(officer, item, 'accept');
+  }
+  /** Submitted with evidence and passed at the county: closed. */
+  async function finish(item: ItemDetail, lead = deptA, officer = officerA, user = users.officerA): Promise<void> {
+    await evidence(item, lead, user);
+    await act(officer, item, 'submit');
+    await act(verifier, item, 'pass');
+  }
+  async function get(url: string, token = tokens.auditor): Promise<Reply> {
+    return api.request('GET', url, { token });
+  }
+  function fig(body: { figures: FigureView[] }, key: string): FigureView {
+    const found = body.figures.find((x) => x.key === key);
+    if (!found) throw new Error(`no figure ${key}`);
+    return found;
+  }
+
+  it('the reporting pattern: 56 tasks, 55 signed off — 销号率 98.21%, with its formula', async () => {
+    clock.setDate('2025-03-03');
+    const batch = await f.newBatch(dispatcher, { sourceType: 'central_inspection', chain: [{ level: 'county' }], noticeDays: 0 });
+    for (let n = 1; n <= 56; n++) {
+      const item = await newItem(batch, `P-${n}`, '2025-12-31');
+      await start(item);
+      if (n <= 55) await finish(item);
+    }
+    clock.setDate('2026-01-05');
+    const res = await get(`/api/statistics/summary?batchId=${batch.id}`);
+    expect(res.status).toBe(200);
+    expect(res.body.statDate).toBe('2026-01-05');
+    expect(fig(res.body, 'total').value).toBe(56);
+    expect(fig(res.body, 'signedOff').value).toBe(55);
+    const rate = fig(res.body, 'signOffRate');
+    expect(rate).toMatchObject({ value: 0.9821, display: '98.21%', numerator: { value: 55 }, denominator: { value: 56 } });
+    expect(rate.formula).toContain('已销号');
+    expect(rate.formula).toContain('÷');
+    // Every item was due on 2025-12-31; the one still in progress is overdue.
+    expect(fig(res.body, 'due').value).toBe(56);
+    expect(fig(res.body, 'overdueOpen').value).toBe(1);
+    expect(fig(res.body, 'dueCompletionRate')).toMatchObject({ value: 0.9821, numerator: { value: 55 }, denominator: { value: 56 } });
+    expect(res.body.byState).toMatchObject({ signed_off: 55, in_progress: 1 });
+  });
+
+  describe('a hand-computed scenario over time', () => {
+    let batch: BatchView;
+    const it_ = it;
+    const x: Record<string, ItemDetail> = {};
+
+    beforeAll(async () => {
+      clock.setDate('2026-03-02');
+      batch = await f.newBatch(dispatcher, { sourceType: 'provincial_inspection', chain: [{ level: 'county' }], noticeDays: 0 });
+      x.X1 = await newItem(batch, 'X1', '2026-04-30');
+      x.X2 = await newItem(batch, 'X2', '2026-04-30');
+      x.X3 = await newItem(batch, 'X3', '2026-04-30', { lead: deptB });
+      x.X4 = await newItem(batch, 'X4', '2026-06-30', { ongoing: true });
+      x.X5 = await newItem(batch, 'X5', '2026-05-31');
+      x.X6 = await newItem(batch, 'X6', '2026-05-31'); // stays a draft
+      x.X7 = await newItem(batch, 'X7', '2026-05-31'); // cancelled
+      x.X8 = await newItem(batch, 'X8', '2026-04-30', { lead: deptB });
+      for (const k of ['X1', 'X2', 'X4', 'X5']) await start(x[k]);
+      for (const k of ['X3', 'X8']) await start(x[k], officerB);
+      await act(dispatcher, x.X7, 'cancel', { reason: '与其他问题重复' });
+
+      clock.setDate('2026-04-10');
+      await act(officerA, x.X1, 'request_extension', { proposedDeadline: '2026-06-30', reason: '汛期施工受限' });
+      await act(dispatcher, x.X1, 'approve_extension');
+      clock.setDate('2026-04-15');
+      await finish(x.X5);
+      clock.setDate('2026-04-20');
+      await finish(x.X2);
+      clock.setDate('2026-04-25');
+      await evidence(x.X8, deptB, users.officerB);
+      await act(officerB, x.X8, 'submit');
+      clock.setDate('2026-05-10');
+      await finish(x.X4);
+      clock.setDate('2026-05-20');
+      await finish(x.X1);
+      clock.setDate('2026-06-01');
+      await act(dispatcher, x.X5, 'reopen', { reason: '回头看发现问题反弹' });
+      clock.setDate('2026-06-10');
+    });
+
+    // As of 2026-05-31: counted X1 X2 X3 X4 X5 X8 (6). Signed off X1 X2 X5; X8 awaits acceptance; X4 phase-completed.
+    // Due (deadline before 5/31): X2 X3 X8 — X1 was extended to 6/30, X5's 5/31 is not yet passed.
+    // Closed on time: original X2 X4 X5 (X1 closed 5/20 after 4/30); approved all four.
+    it_('as of the end of May: every figure as computed by hand', async () => {
+      const res = await get(`/api/statistics/summary?batchId=${batch.id}&asOf=2026-05-31`);
+      expect(res.status).toBe(200);
+      expect(res.body.statDate).toBe('2026-05-31');
+      expect(res.body.asOf).toBe('2026-05-31T15:59:59.999Z');
+      const v = Object.fromEntries(res.body.figures.map((g: FigureView) => [g.key, g.value]));
+      expect(v).toMatchObject({
+        total: 6,
+        signedOff: 3,
+        awaitingAcceptance: 1,
+        completed: 4,
+        phaseCompleted: 1,
+        inProgress: 1,
+        due: 3,
+        overdueOpen: 1,
+        signOffRate: 0.5,
+        completionRate: 0.6667,
+        completionRateWithPhase: 0.8333,
+        dueCompletionRate: 0.6667,
+        dueCompletionRateWithPhase: 0.6667,
+        onTimeRateOriginal: 0.75,
+        onTimeRateApproved: 1,
+        extendedItems: 1,
+        extensionsGranted: 1,
+        reboundItems: 0,
+        rebounds: 0,
+      });
+      expect(fig(res.body, 'onTimeRateOriginal')).toMatchObject({ numerator: { value: 3 }, denominator: { value: 4 } });
+      // X5 was closed then (4/15: 31 working days): 31, 34, 46, 54 → mean 41.25, median 40.
+      expect(fig(res.body, 'closeDaysAverage').value).toBe(41.3);
+      expect(fig(res.body, 'closeDaysMedian').value).toBe(40);
+      expect(res.body.byState).toMatchObject({
+        draft: 1,
+        cancelled: 1,
+        in_progress: 1,
+        in_acceptance: 1,
+        phase_completed: 1,
+        signed_off: 3,
+      });
+    });
+
+    // Now (6/10), after X5 was reopened on 6/1: signed off X1 X2; X5 is in progress again and overdue (5/31).
+    it_('now, after the reopen: the rebound counts, X5 is overdue again', async () => {
+      const res = await get(`/api/statistics/summary?batchId=${batch.id}`);
+      const v = Object.fromEntries(res.body.figures.map((g: FigureView) => [g.key, g.value]));
+      expect(v).toMatchObject({
+        total: 6,
+        signedOff: 2,
+        completed: 3,
+        phaseCompleted: 1,
+        due: 4,
+        overdueOpen: 2,
+        signOffRate: 0.3333,
+        dueCompletionRate: 0.5,
+        reboundItems: 1,
+        rebounds: 1,
+        onTimeRateOriginal: 0.6667,
+        onTimeRateApproved: 1,
+      });
+      // Working days after creation (Mon 3/2) up to closure, counted by hand on the 2026 calendar:
+      // X2 4/20: 21 in March + 13 in April (Qingming Mon 4/6 off) = 34; X4 5/10: + 8 (4/21–30) + 3 (5/6–8, after
+      // the 5/1–5/5 holiday) + 1 (Sat 5/9, make-up day) = 46; X1 5/20: + 5 + 3 = 54. Mean 44.67, median 46.
+      expect(fig(res.body, 'closeDaysAverage')).toMatchObject({ value: 44.7, display: '44.7 个工作日' });
+      expect(fig(res.body, 'closeDaysMedian').value).toBe(46);
+    });
+
+    it_('the past does not move: as of the end of May is the same after the reopen, and as of the end of April too', async () => {
+      const may = await get(`/api/statistics/summary?batchId=${batch.id}&asOf=2026-05-31`);
+      expect(fig(may.body, 'signedOff').value).toBe(3);
+      expect(fig(may.body, 'reboundItems').value).toBe(0);
+      // 4/30: signed off X2 X5; X8 awaits; X1 still in progress (extended to 6/30); X3 in progress, deadline 4/30 not passed.
+      const april = await get(`/api/statistics/summary?batchId=${batch.id}&asOf=2026-04-30`);
+      const v = Object.fromEntries(april.body.figures.map((g: FigureView) => [g.key, g.value]));
+      expect(v).toMatchObject({ total: 6, signedOff: 2, completed: 3, phaseCompleted: 0, due: 0, overdueOpen: 0, extendedItems: 1 });
+      // Before anything existed: nothing.
+      const before = await get(`/api/statistics/summary?batchId=${batch.id}&asOf=2026-03-01`);
+      expect(fig(before.body, 'total').value).toBe(0);
+      expect(fig(before.body, 'signOffRate')).toMatchObject({ value: null, display: '—' });
+    });
+
+    it_('an exact instant: just before and just after X1 was signed off', async () => {
+      const [{ at }] = await api.ds.query(
+        `SELECT at FROM history WHERE entity_type = 'item' AND entity_id = $1 AND to_state = 'signed_off'`,
+        [x.X1.id],
+      );
+      const before = new Date(new Date(at).getTime() - 1).toISOString();
+      const after = new Date(at).toISOString();
+      const a = await get(`/api/statistics/summary?batchId=${batch.id}&asOf=${encodeURIComponent(before)}`);
+      const b = await get(`/api/statistics/summary?batchId=${batch.id}&asOf=${encodeURIComponent(after)}`);
+      expect(fig(a.body, 'signedOff').value).toBe(2);
+      expect(fig(b.body, 'signedOff').value).toBe(3);
+    });
+
+    it_('breakdowns by lead unit and by deadline month', async () => {
+      const byUnit = await get(`/api/statistics/breakdown?batchId=${batch.id}&by=leadUnit&asOf=2026-05-31`);
+      expect(byUnit.status).toBe(200);
+      const rows = Object.fromEntries(
+        byUnit.body.rows.map((r: { label: string; figures: FigureView[] }) => [
+          r.label,
+          Object.fromEntries(r.figures.map((g) => [g.key, g.value])),
+        ]),
+      );
+      // 市住建局 leads X1 X2 X4 X5 (+ the draft X6, the cancelled X7); 市交通运输局 leads X3 X8.
+      expect(rows['市住建局']).toMatchObject({ total: 4, signedOff: 3, phaseCompleted: 1, overdueOpen: 0 });
+      expect(rows['市交通运输局']).toMatchObject({ total: 2, signedOff: 0, completed: 1, overdueOpen: 1, due: 2 });
+      const byMonth = await get(`/api/statistics/breakdown?batchId=${batch.id}&by=deadlineMonth`);
+      const months = Object.fromEntries(
+        byMonth.body.rows.map((r: { key: string; figures: FigureView[] }) => [r.key, fig(r, 'total').value]),
+      );
+      // Current deadlines: X2 X3 X8 in April; X5 in May (X6, X7 not counted); X1 (extended) and X4 in June.
+      expect(months).toEqual({ '2026-04': 3, '2026-05': 1, '2026-06': 2 });
+    });
+
+    it_('a monthly trend from March to now: month ends, then today', async () => {
+      const res = await get(`/api/statistics/trend?batchId=${batch.id}&interval=month&from=2026-03-01&to=2026-12-31`);
+      expect(res.status).toBe(200);
+      const points = res.body.points.map((p: { periodEnd: string; figures: FigureView[] }) => [
+        p.periodEnd,
+        fig(p, 'signedOff').value,
+        fig(p, 'overdueOpen').value,
+      ]);
+      expect(points).toEqual([
+        ['2026-03-31', 0, 0],
+        ['2026-04-30', 2, 0],
+        ['2026-05-31', 3, 1],
+        ['2026-06-10', 2, 2],
+      ]);
+    });
+
+    it_('a unit sees its own subtree only; a filter by unit narrows the auditor to it', async () => {
+      const mine = await get(`/api/statistics/summary?batchId=${batch.id}`, tokens.officerB);
+      expect(fig(mine.body, 'total').value).toBe(2);
+      const narrowed = await get(`/api/statistics/summary?batchId=${batch.id}&unitId=${deptB.id}`);
+      expect(fig(narrowed.body, 'total').value).toBe(2);
+      const county_ = await get(`/api/statistics/summary?batchId=${batch.id}&countyUnitId=${county.id}&domain=air`);
+      expect(fig(county_.body, 'total').value).toBe(6);
+    });
+
+    it_('the ledger export carries the ledger columns; CSV is UTF-8 with a BOM and neutralised formulas', async () => {
+      const res = await fetch(`${api.baseUrl}/api/items/export?batchId=${batch.id}&format=csv&sort=code`, {
+        headers: { authorization: `Bearer ${tokens.auditor}` },
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toContain('text/csv');
+      const buf = Buffer.from(await res.arrayBuffer());
+      expect([...buf.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      const lines = buf.subarray(3).toString('utf8').trim().split('\r\n');
+      expect(lines[0].split(',').slice(0, 3)).toEqual(['编号', '轮次/批次', '来源']);
+      expect(lines[0]).toContain('牵头单位');
+      expect(lines[0]).toContain('销号日期');
+      expect(lines).toHaveLength(1 + 8);
+      const x1 = lines.find((l) => l.startsWith('X1,'))!;
+      expect(x1).toContain('2026-04-30'); // original deadline
+      expect(x1).toContain('2026-06-30'); // approved deadline
+      expect(x1).toContain('2026-05-20'); // signed off
+
+      const xlsx = await fetch(`${api.baseUrl}/api/items/export?batchId=${batch.id}`, {
+        headers: { authorization: `Bearer ${tokens.auditor}` },
+      });
+      expect(xlsx.status).toBe(200);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as never);
+      const ws = wb.getWorksheet('整改台账')!;
+      expect(ws.rowCount).toBe(9);
+      expect(ws.getRow(1).getCell(1).value).toBe('编号');
+    });
+
+    it_('the monthly bulletin reproduces the end of May after later changes', async () => {
+      const res = await fetch(`${api.baseUrl}/api/statistics/bulletin?month=2026-05`, {
+        headers: { authorization: `Bearer ${tokens.officerB}` },
+      });
+      expect(res.status).toBe(200);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as never);
+      expect(wb.worksheets.map((w) => w.name)).toEqual(['概况', '按牵头单位', '按行政区', '按批次', '逾期未完成事项']);
+      const cover = wb.getWorksheet('概况')!;
+      expect(cover.getRow(1).getCell(1).text).toContain('2026年5月');
+      // Officer B sees X3 and X8 only: as of 5/31, X3 is overdue.
+      const overdue = wb.getWorksheet('逾期未完成事项')!;
+      expect(overdue.rowCount).toBe(2);
+      expect(overdue.getRow(2).getCell(1).value).toBe('X3');
+      expect(overdue.getRow(2).getCell(7).value).toBe(31);
+    });
+  });
+
+  it('bad input is refused with a 4xx naming the problem', async () => {
+    const future = await get(`/api/statistics/summary?asOf=2099-01-01`);
+    expect(future.status).toBe(422);
+    expect(future.body.details.field).toBe('asOf');
+    const bad = await get(`/api/statistics/summary?asOf=yesterday`);
+    expect(bad.status).toBe(400);
+    const by = await get(`/api/statistics/breakdown?by=colour`);
+    expect(by.status).toBe(400);
+    const month = await get(`/api/statistics/bulletin?month=2026-13`);
+    expect(month.status).toBe(400);
+    const anon = await api.request('GET', '/api/statistics/summary');
+    expect(anon.status).toBe(401);
+  });
+});
