@@ -230,7 +230,7 @@ describe('e-mail delivery when a worker dies or Redis restarts (worker processes
       // A relay now turns the events into e-mail rows (PostgreSQL only); putting them on the queue
       // fails (no retries, no offline queue: at once), and in the same transaction they stay pending.
       const noMailer: Mailer = { send: () => Promise.reject(new Error('not used')) };
-      const outbox = new OutboxService(ds, loadConfig({ ...process.env, ...env }), noMailer);
+      const outbox = new OutboxService(ds, loadConfig({ ...process.env, ...env }), noMailer, null as never); // sends nothing: no attachments
       expect(await outbox.expandEvents()).toBeGreaterThanOrEqual(2);
       const down = new Queue(QUEUES.email, {
         connection: { host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null },

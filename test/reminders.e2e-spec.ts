@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { randomUUID } from 'node:crypto';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { INestApplicationContext } from '@nestjs/common';
@@ -210,13 +211,24 @@ describe('deadline reminders and escalation (real PostgreSQL, Redis, SMTP; contr
     expect(sections[1].lines.map((l) => l.split(' ')[0])).toEqual(expect.arrayContaining(['REM-1', 'REM-2']));
 
     const auditor = await f.newUser(city, ['auditor']);
+    // Run on the 1st, it reports the month before, as of its last day; again that month: nothing new.
     expect(await digests.monthly('2025-12-01')).toBeGreaterThanOrEqual(2); // the auditor and the dispatchers
     expect(await digests.monthly('2025-12-31')).toBe(0);
     await relay();
     await waitFor(() => sink.to(auditor.email).length > 0, 20000, 'the bulletin');
     const [bulletin] = sink.to(auditor.email);
-    expect(bulletin.subject).toBe('【月通报】2025-12 整改事项进展情况');
+    expect(bulletin.subject).toBe('【月通报】2025-11 整改事项进展情况');
+    expect(bulletin.body).toContain('主要指标（截至 2025-11-30）');
+    expect(bulletin.body).toMatch(/销号率：/);
     expect(bulletin.body).toContain('逾期未完成事项');
-    expect(bulletin.body).toContain('REM-1');
+    expect(bulletin.body).toMatch(/REM-1 .*（2025-02-10，.*逾期 293 天）/);
+    // The workbook rides along: an .xlsx attachment named for the month.
+    const part = /filename\*0\*=utf-8''%E6%9C%88%E9%80%9A%E6%8A%A5-2025-11\.xlsx\s*\r?\n\r?\n([A-Za-z0-9+/=\r\n]+)/i.exec(bulletin.raw);
+    expect(part).not.toBeNull();
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(part![1].replace(/\s+/g, ''), 'base64') as never);
+    expect(wb.getWorksheet('概况')!.getRow(1).getCell(1).text).toContain('2025年11月');
+    const overdueCodes = wb.getWorksheet('逾期未完成事项')!.getColumn(1).values;
+    expect(overdueCodes).toEqual(expect.arrayContaining(['REM-1']));
   });
 });

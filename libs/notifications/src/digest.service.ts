@@ -1,10 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '#config';
-import { CLOCK, RECTIFICATION_STATES, addDays, rectificationWorkflow, shanghaiDate, type Clock } from '#domain';
+import { CLOCK, addDays, shanghaiDate, type Actor, type Clock, type Role } from '#domain';
+import { StatisticsService, type AsOf } from '#statistics';
 import type { EmailPayload } from './outbox.service.js';
 
 const MAX_LINES = 20;
+/** The figures a bulletin e-mail shows; the attached workbook has them all, with their formulas. */
+const BULLETIN_FIGURES = ['total', 'signedOff', 'completed', 'phaseCompleted', 'overdueOpen', 'signOffRate', 'dueCompletionRate'];
 
 interface DigestRow {
   id: string;
@@ -18,7 +21,7 @@ interface DigestRow {
 /**
  * The rhythm of the work (周调度, 月通报): a weekly digest to each officer, dispatcher and verifier
  * of what falls due this week, what is overdue and what waits for them; a monthly bulletin to
- * auditors and dispatchers with the items by state. One e-mail per person per week or month
+ * auditors and dispatchers with the closure figures of the month before. One e-mail per person per week or month
  * (unique outbox key), so re-running writes nothing new.
  */
 @Injectable()
@@ -29,6 +32,7 @@ export class DigestService {
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(StatisticsService) private readonly stats: StatisticsService,
   ) {}
 
   async weekly(day: string = shanghaiDate(this.clock.now())): Promise<number> {
@@ -85,36 +89,30 @@ export class DigestService {
     return written;
   }
 
-  /** Items by state and the overdue ones, per batch, as of the day; until the statistics service exists. */
+  /**
+   * The bulletin for the month before `day` (it runs on the 1st), with the figures as of the end of
+   * that month, each person's own scope: the main figures with their formulas and the overdue items,
+   * the full workbook attached when the e-mail is sent (ReportsService.bulletin, reproducible).
+   */
   async monthly(day: string = shanghaiDate(this.clock.now())): Promise<number> {
-    const month = day.slice(0, 7);
-    const counts = await this.dataSource.query<{ batch: string; state: string; n: number }[]>(
-      `SELECT b.name AS batch, i.state, count(*)::int AS n FROM item i JOIN batch b ON b.id = i.batch_id GROUP BY b.name, i.state ORDER BY b.name, i.state`,
-    );
-    const overdue = await this.dataSource.query<{ line: string }[]>(
-      `SELECT i.code || ' ' || i.title || '（' || to_char(i.current_deadline, 'YYYY-MM-DD') || '，' ||
-              coalesce((SELECT string_agg(o.name, '、') FROM item_unit iu JOIN org_unit o ON o.id = iu.unit_id WHERE iu.item_id = i.id AND iu.role = 'lead'), '') || '）' AS line
-         FROM item i WHERE i.state IN ('assigned', 'in_progress') AND i.current_deadline < $1 ORDER BY i.current_deadline LIMIT 50`,
-      [day],
-    );
+    const month = addDays(`${day.slice(0, 7)}-01`, -1).slice(0, 7);
+    const asOf: AsOf = { kind: 'date', date: addDays(`${day.slice(0, 7)}-01`, -1) };
     const zh = this.config.mail.locale === 'zh';
-    const label = (state: string): string =>
-      zh ? rectificationWorkflow.states[state as (typeof RECTIFICATION_STATES)[number]].label : state;
-    const byBatch = new Map<string, string[]>();
-    for (const c of counts) byBatch.set(c.batch, [...(byBatch.get(c.batch) ?? []), `${label(c.state)} ${c.n}`]);
-    const sections = [
-      ...[...byBatch.entries()].map(([batch, parts]) => ({ title: batch, lines: [parts.join('，')] })),
-      { title: zh ? '逾期未完成事项' : 'Overdue items', lines: overdue.map((o) => o.line) },
-    ];
-    const people = await this.dataSource.query<{ id: string; name: string; email: string }[]>(
-      `SELECT id, name, email FROM app_user WHERE active AND roles && ARRAY['auditor', 'dispatcher']`,
+    const people = await this.dataSource.query<{ id: string; name: string; email: string; unit_id: string; path: string; roles: Role[] }[]>(
+      `SELECT u.id, u.name, u.email, u.unit_id, o.path, u.roles FROM app_user u JOIN org_unit o ON o.id = u.unit_id
+        WHERE u.active AND u.roles && ARRAY['auditor', 'dispatcher']`,
     );
     let written = 0;
     for (const p of people) {
+      const actor: Actor = { userId: p.id, unitId: p.unit_id, unitPath: p.path, roles: p.roles };
+      const summary = await this.stats.summary(actor, {}, asOf);
+      const overdue = await this.stats.overdueItems(actor, {}, asOf, MAX_LINES);
+      const figures = summary.figures.filter((f) => BULLETIN_FIGURES.includes(f.key));
       written += await this.write(`bulletin:${p.id}:${month}`, {
         template: 'bulletin.monthly',
         userId: p.id,
         to: p.email,
+        attachment: { kind: 'bulletin', month },
         data: {
           recipientName: p.name,
           itemCode: '',
@@ -122,7 +120,18 @@ export class DigestService {
           deadline: null,
           link: `${this.config.http.publicUrl}/items`,
           period: month,
-          sections,
+          sections: [
+            {
+              title: zh ? `主要指标（截至 ${summary.statDate}）` : `Figures as of ${summary.statDate}`,
+              lines: figures.map(
+                (f) => `${f.label}：${f.display}${f.numerator ? `（${f.numerator.value} ÷ ${f.denominator!.value}）` : ''}`,
+              ),
+            },
+            {
+              title: zh ? '逾期未完成事项' : 'Overdue items',
+              lines: overdue.map((o) => `${o.code} ${o.title}（${o.deadline}，${o.leadUnits ?? ''}，逾期 ${o.daysOverdue} 天）`),
+            },
+          ],
         },
       });
     }

@@ -3,10 +3,17 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import { APP_CONFIG, type AppConfig } from '#config';
 import type { RenderedMail } from './templates.js';
 
+export interface MailAttachment {
+  filename: string;
+  content: Buffer;
+  contentType: string;
+}
+
 export interface OutgoingMail extends RenderedMail {
   to: string;
   /** A stable id: retries of the same message carry the same Message-ID. */
   messageId: string;
+  attachments?: MailAttachment[];
 }
 
 /** Why a send failed: a permanent failure is not retried. */
@@ -54,6 +61,7 @@ export class SmtpMailer implements Mailer, OnApplicationShutdown {
         text: mail.text,
         html: mail.html,
         messageId: mail.messageId,
+        attachments: mail.attachments,
       });
     } catch (e) {
       const err = e as { responseCode?: number; code?: string; message?: string };

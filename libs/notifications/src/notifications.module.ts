@@ -4,9 +4,10 @@ import { DigestService } from './digest.service.js';
 import { OutboxService } from './outbox.service.js';
 import { ReminderSweepService } from './reminder-sweep.service.js';
 import { CalendarModule } from '#calendar';
+import { StatisticsModule } from '#statistics';
 
 @Module({
-  imports: [CalendarModule],
+  imports: [CalendarModule, StatisticsModule],
   providers: [OutboxService, ReminderSweepService, DigestService, { provide: MAILER, useClass: SmtpMailer }],
   exports: [OutboxService, ReminderSweepService, DigestService],
 })

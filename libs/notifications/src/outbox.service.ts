@@ -2,9 +2,10 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '#config';
-import { DomainError } from '#domain';
+import { DomainError, type Actor, type Role } from '#domain';
+import { CONTENT_TYPES, ReportsService } from '#statistics';
 import { render, type MailData } from './templates.js';
-import { MAILER, SendFailure, type Mailer } from './mailer.js';
+import { MAILER, SendFailure, type MailAttachment, type Mailer } from './mailer.js';
 
 /** An e-mail handed to the queue this long ago and not sent is handed over again (same job id). */
 export const STALE_AFTER_SECONDS = 10;
@@ -30,6 +31,8 @@ export interface EmailPayload {
   userId: string;
   to: string;
   data: MailData;
+  /** A document made when the e-mail is sent (the same one each retry: it is computed as of a past date). */
+  attachment?: { kind: 'bulletin'; month: string };
 }
 
 export interface OutboxRow {
@@ -62,6 +65,7 @@ export class OutboxService {
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(MAILER) private readonly mailer: Mailer,
+    @Inject(ReportsService) private readonly reports: ReportsService,
   ) {}
 
   /** Expands pending item events into e-mail rows; returns how many events were handled. */
@@ -130,7 +134,8 @@ export class OutboxService {
     const payload = row.payload as unknown as EmailPayload;
     const mail = render(payload.template, this.config.mail.locale, payload.data);
     try {
-      await this.mailer.send({ ...mail, to: payload.to, messageId: `<outbox-${row.id}@rectify>` });
+      const attachments = payload.attachment ? [await this.attachmentFor(payload)] : undefined;
+      await this.mailer.send({ ...mail, to: payload.to, messageId: `<outbox-${row.id}@rectify>`, attachments });
     } catch (e) {
       const failure = e instanceof SendFailure ? e : new SendFailure((e as Error).message, false);
       const give = failure.permanent || finalAttempt;
@@ -146,6 +151,18 @@ export class OutboxService {
       [row.id],
     );
     return 'sent';
+  }
+
+  /** The bulletin workbook in the recipient's own scope. */
+  private async attachmentFor(payload: EmailPayload): Promise<MailAttachment> {
+    const [user] = await this.dataSource.query<{ unit_id: string; path: string; roles: Role[] }[]>(
+      `SELECT u.unit_id, o.path, u.roles FROM app_user u JOIN org_unit o ON o.id = u.unit_id WHERE u.id = $1`,
+      [payload.userId],
+    );
+    if (!user) throw new SendFailure(`the recipient ${payload.userId} no longer exists`, true);
+    const actor: Actor = { userId: payload.userId, unitId: user.unit_id, unitPath: user.path, roles: user.roles };
+    const file = await this.reports.bulletin(actor, payload.attachment!.month);
+    return { filename: file.filename, content: file.body, contentType: CONTENT_TYPES[file.format] };
   }
 
   async listFailed(limit = 200): Promise<(OutboxRow & { created_at: Date })[]> {

@@ -1,0 +1,342 @@
+/**
+ * `npm run bench:stats`: closure statistics over N items (BENCH_ITEMS, default 1,000,000) with
+ * about BENCH_HISTORY_PER_ITEM history rows each (default 10, so 10,000,000 rows).
+ * Targets: summary and breakdowns p95 under 100 ms, as-of under 1 s, API at most 1.5× raw SQL.
+ *
+ *  1. Seeds a database of its own set-based (bench/lib/seed.ts, bulk load: the items benchmark's
+ *     state mix, deadlines from 180 days before to 360 days after BENCH_DAY, items created over the
+ *     two years before it). Then, also set-based, each item's life: the path of states that leads
+ *     to its state (create → assign → accept → submit → pass …, or cancel/merge), spread over the
+ *     time between its creation and its last change, padded with progress reports and urges to
+ *     the history size; one history row per step and one item_timeline stretch per state it was
+ *     in. Extensions and working days to close are filled in for the items that have them.
+ *  2. Starts the real API (createApiApp) and signs in the auditor (sees everything) and a county
+ *     officer (sees its subtree). For each query: BENCH_RUNS timed requests (default 30, after 3
+ *     untimed), p50 and p95; the statement the service sent is captured and then run the same
+ *     number of times directly with pg, so "API/SQL" is the whole HTTP request against the bare
+ *     statement.
+ *
+ * Settings: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/rectify_bench_stats;
+ * dropped and re-created unless BENCH_REUSE_DB=1), REDIS_URL (default redis://127.0.0.1:6379/13),
+ * BENCH_DAY (default 2026-11-17; the API's clock is the real one, so "now" figures use today).
+ */
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '#config';
+import { createApiApp } from '../apps/api/src/bootstrap.js';
+import { BENCH_PASSWORD, recreateDatabase, seed, type BenchUser } from './lib/seed.js';
+import { ms, percentile, table } from './lib/stats.js';
+
+const env = process.env;
+const N = intEnv('BENCH_ITEMS', 1_000_000);
+const HISTORY_PER_ITEM = intEnv('BENCH_HISTORY_PER_ITEM', 10);
+const RUNS = intEnv('BENCH_RUNS', 30);
+const DAY = env.BENCH_DAY ?? '2026-11-17';
+const DATABASE_URL = env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/rectify_bench_stats';
+const REDIS_URL = env.REDIS_URL ?? 'redis://127.0.0.1:6379/13';
+const REUSE = env.BENCH_REUSE_DB === '1';
+
+function intEnv(name: string, fallback: number): number {
+  const v = env[name];
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number, got ${v}`);
+  return n;
+}
+
+function log(line = ''): void {
+  process.stdout.write(`${line}\n`);
+}
+
+/** The states an item passed through to reach its state, with the action that led into each. */
+const PATHS: Record<string, [action: string, state: string][]> = {
+  draft: [['create', 'draft']],
+  assigned: [
+    ['create', 'draft'],
+    ['assign', 'assigned'],
+  ],
+  in_progress: [
+    ['create', 'draft'],
+    ['assign', 'assigned'],
+    ['accept', 'in_progress'],
+  ],
+  in_acceptance: [
+    ['create', 'draft'],
+    ['assign', 'assigned'],
+    ['accept', 'in_progress'],
+    ['submit', 'in_acceptance'],
+  ],
+  public_notice: [
+    ['create', 'draft'],
+    ['assign', 'assigned'],
+    ['accept', 'in_progress'],
+    ['submit', 'in_acceptance'],
+    ['pass', 'public_notice'],
+  ],
+  phase_completed: [
+    ['create', 'draft'],
+    ['assign', 'assigned'],
+    ['accept', 'in_progress'],
+    ['submit', 'in_acceptance'],
+    ['pass', 'phase_completed'],
+  ],
+  signed_off: [
+    ['create', 'draft'],
+    ['assign', 'assigned'],
+    ['accept', 'in_progress'],
+    ['submit', 'in_acceptance'],
+    ['pass', 'in_acceptance'],
+    ['pass', 'public_notice'],
+    ['close_notice', 'signed_off'],
+  ],
+  cancelled: [
+    ['create', 'draft'],
+    ['assign', 'assigned'],
+    ['cancel', 'cancelled'],
+  ],
+  merged: [
+    ['create', 'draft'],
+    ['assign', 'assigned'],
+    ['merge', 'merged'],
+  ],
+};
+
+async function seedLives(db: pg.Client): Promise<{ history: number; stretches: number }> {
+  await db.query(`SET synchronous_commit = off`);
+  await db.query(`SET work_mem = '256MB'`);
+  await db.query(`SET maintenance_work_mem = '512MB'`);
+  // Rows are written as they would have been; no trigger re-derives them (the timeline is written below).
+  await db.query(`SET session_replication_role = replica`);
+  await db.query(`CREATE TEMP TABLE bench_path (final text, ord int, action text, state text, len int)`);
+  for (const [final, steps] of Object.entries(PATHS)) {
+    for (const [i, [action, state]] of steps.entries()) {
+      await db.query(`INSERT INTO bench_path VALUES ($1, $2, $3, $4, $5)`, [final, i + 1, action, state, steps.length]);
+    }
+  }
+  // Extensions (the seed's deadline version 2) and working days to close (about 5/7 of calendar days).
+  await db.query(
+    `UPDATE item SET extension_count = greatest(deadline_version - 1, 0),
+            close_working_days = CASE WHEN completed_at IS NOT NULL THEN greatest(0, ((completed_at::date - created_at::date) * 5 / 7)) END`,
+  );
+  // Each item's steps: the path first (all but its last step), then progress reports and urges, then the last step.
+  // The k-th of n steps happens at created_at + (updated_at - created_at) * (k - 1) / (n - 1).
+  await db.query(
+    `CREATE TEMP TABLE bench_life AS
+     SELECT i.id, i.state, i.created_at, i.updated_at, p.len, greatest(p.len, ${HISTORY_PER_ITEM} - 4 + floor(random() * 9)::int) AS n
+       FROM item i JOIN (SELECT DISTINCT final, len FROM bench_path) p ON p.final = i.state`,
+  );
+  let t = Date.now();
+  const indexes = (
+    await db.query<{ name: string; def: string }>(
+      `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def
+         FROM pg_index i LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid
+        WHERE i.indrelid IN ('history'::regclass, 'item_timeline'::regclass) AND c.oid IS NULL`,
+    )
+  ).rows;
+  for (const ix of indexes) await db.query(`DROP INDEX ${ix.name}`);
+  const history = await db.query(
+    `INSERT INTO history (entity_type, entity_id, seq, action, from_state, to_state, actor_id, at, data, prev_hash, hash)
+     SELECT 'item', l.id, s.seq,
+            coalesce(p.action, CASE WHEN s.seq % 3 = 0 THEN 'urge' ELSE 'report_progress' END),
+            prev.state, coalesce(p.state, prev.state),
+            NULL, l.created_at + (l.updated_at - l.created_at) * ((s.seq - 1)::float8 / greatest(l.n - 1, 1)),
+            '{}'::jsonb, CASE WHEN s.seq > 1 THEN md5(l.id::text || (s.seq - 1)) END, md5(l.id::text || s.seq)
+       FROM bench_life l
+       CROSS JOIN LATERAL generate_series(1, l.n) AS s(seq)
+       LEFT JOIN bench_path p ON p.final = l.state AND p.ord = CASE WHEN s.seq < l.len THEN s.seq WHEN s.seq = l.n THEN l.len END
+       LEFT JOIN LATERAL (SELECT bp.state FROM bench_path bp WHERE bp.final = l.state
+                           AND bp.ord = least(CASE WHEN s.seq <= l.len THEN s.seq - 1 ELSE l.len - 1 END, l.len - 1)) prev ON true`,
+  );
+  log(`  ${history.rowCount} history rows in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  t = Date.now();
+  // One stretch per state of the path, from the step that entered it to the next state change.
+  await db.query(`TRUNCATE item_timeline`);
+  const stretches = await db.query(
+    `WITH steps AS (
+       SELECT l.id, p.ord, p.len, p.state,
+              l.created_at + (l.updated_at - l.created_at) * ((CASE WHEN p.ord = p.len THEN l.n ELSE p.ord END - 1)::float8 / greatest(l.n - 1, 1)) AS at
+         FROM bench_life l JOIN bench_path p ON p.final = l.state),
+     spans AS (
+       SELECT id, state, ord, len, at AS valid_from, lead(at) OVER (PARTITION BY id ORDER BY ord) AS valid_to FROM steps)
+     INSERT INTO item_timeline (item_id, valid_from, valid_to, batch_id, county_unit_id, domain, lead_unit_ids, lead_scope, state,
+                                original_deadline, current_deadline, extension_count, first_signed_off_at, closed_on,
+                                close_working_days, reopen_count)
+     SELECT i.id, s.valid_from, CASE WHEN s.valid_to > s.valid_from THEN s.valid_to END, i.batch_id, i.county_unit_id, i.domain,
+            coalesce((SELECT array_agg(unit_id ORDER BY unit_id) FROM item_unit WHERE item_id = i.id AND role = 'lead'), '{}'),
+            i.lead_scope, s.state, i.original_deadline,
+            CASE WHEN s.ord = s.len THEN i.current_deadline ELSE i.original_deadline END,
+            CASE WHEN s.ord = s.len THEN i.extension_count ELSE 0 END,
+            CASE WHEN s.ord = s.len THEN i.first_signed_off_at END,
+            CASE WHEN s.ord = s.len THEN (i.completed_at AT TIME ZONE 'Asia/Shanghai')::date END,
+            CASE WHEN s.ord = s.len THEN i.close_working_days END, i.reopen_count
+       FROM spans s JOIN item i ON i.id = s.id
+      WHERE s.valid_to IS NULL OR s.valid_to > s.valid_from`,
+  );
+  log(`  ${stretches.rowCount} timeline stretches in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  t = Date.now();
+  for (const ix of indexes) await db.query(ix.def);
+  await db.query(`SET session_replication_role = DEFAULT`);
+  await db.query(`DROP TABLE bench_life, bench_path`);
+  await db.query(`VACUUM (ANALYZE) history, item_timeline, item`);
+  await db.query(`CHECKPOINT`);
+  log(`  indexes, vacuum, analyze in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  return { history: history.rowCount ?? 0, stretches: stretches.rowCount ?? 0 };
+}
+
+interface Captured {
+  sql: string;
+  params: unknown[];
+}
+
+interface QueryCase {
+  name: string;
+  path: string;
+  user: 'auditor' | 'officer';
+  target: number;
+}
+
+async function login(baseUrl: string, user: BenchUser): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: user.email, password: BENCH_PASSWORD }),
+  });
+  const body = (await res.json()) as { accessToken?: string };
+  if (!body.accessToken) throw new Error(`login of ${user.email} failed: ${res.status}`);
+  return body.accessToken;
+}
+
+async function timeIt(runs: number, fn: () => Promise<void>): Promise<number[]> {
+  for (let i = 0; i < 3; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = process.hrtime.bigint();
+    await fn();
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return times.sort((a, b) => a - b);
+}
+
+async function main(): Promise<void> {
+  log(`rectify statistics benchmark: ${N} items, ~${HISTORY_PER_ITEM} history rows each, ${RUNS} timed runs per query`);
+  log(`node ${process.version}, ${availableParallelism()} CPUs, database ${DATABASE_URL}`);
+  log();
+  let world: Awaited<ReturnType<typeof seed>>['world'];
+  if (REUSE) throw new Error('BENCH_REUSE_DB is not supported by this benchmark yet: the users are made by the seed');
+  {
+    log('seeding');
+    await recreateDatabase(DATABASE_URL);
+    const seeded = await seed(DATABASE_URL, N, (l) => log(l), { today: DAY, bulkLoad: true, history: false });
+    world = seeded.world;
+    log(
+      `  ${seeded.report.items} items in ${seeded.report.seconds.toFixed(1)} s; by state: ${Object.entries(seeded.report.byState)
+        .map(([s, n]) => `${s} ${n}`)
+        .join(', ')}`,
+    );
+    const client = new pg.Client({ connectionString: DATABASE_URL });
+    await client.connect();
+    try {
+      const lives = await seedLives(client);
+      log(`  lives: ${lives.history} history rows, ${lives.stretches} timeline stretches`);
+    } finally {
+      await client.end();
+    }
+  }
+
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    DATABASE_URL,
+    REDIS_URL,
+    JWT_SECRET: randomBytes(32).toString('base64url'),
+    LOG_LEVEL: 'silent',
+    API_DOCS: 'false',
+    QUEUE_PREFIX: 'rectify-bench',
+    LOGIN_MAX_ATTEMPTS_PER_IP: '1000',
+    ACCESS_TOKEN_TTL_SECONDS: '7200',
+    EVIDENCE_DIR: join(tmpdir(), 'rectify-bench-evidence'),
+  });
+  const app = await createApiApp(config);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  // The statements the statistics service sends, to run them bare afterwards.
+  const ds = app.get(DataSource);
+  let captured: Captured[] = [];
+  const query = ds.query.bind(ds);
+  ds.query = ((sql: string, params?: unknown[]) => {
+    captured.push({ sql, params: params ?? [] });
+    return query(sql, params);
+  }) as typeof ds.query;
+
+  const raw = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
+  try {
+    const tokens = { auditor: await login(baseUrl, world.auditor), officer: await login(baseUrl, world.officers[0]) };
+    const monthAgo = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
+    const yearAgo = new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10);
+    const today = new Date().toISOString().slice(0, 10);
+    const cases: QueryCase[] = [
+      { name: 'summary, all items (auditor)', path: '/api/statistics/summary', user: 'auditor', target: 100 },
+      { name: 'summary, one county (officer)', path: '/api/statistics/summary', user: 'officer', target: 100 },
+      { name: 'breakdown by lead unit', path: '/api/statistics/breakdown?by=leadUnit', user: 'auditor', target: 100 },
+      { name: 'breakdown by county', path: '/api/statistics/breakdown?by=county', user: 'auditor', target: 100 },
+      {
+        name: 'monthly trend, 12 months',
+        path: `/api/statistics/trend?interval=month&from=${yearAgo}&to=${today}`,
+        user: 'auditor',
+        target: 1000,
+      },
+      { name: `as of ${monthAgo} (summary)`, path: `/api/statistics/summary?asOf=${monthAgo}`, user: 'auditor', target: 1000 },
+      { name: `as of ${yearAgo} (summary)`, path: `/api/statistics/summary?asOf=${yearAgo}`, user: 'auditor', target: 1000 },
+      {
+        name: `as of ${monthAgo} by lead unit`,
+        path: `/api/statistics/breakdown?by=leadUnit&asOf=${monthAgo}`,
+        user: 'auditor',
+        target: 1000,
+      },
+    ];
+    const rows: string[][] = [];
+    for (const c of cases) {
+      captured = [];
+      const res = await fetch(`${baseUrl}${c.path}`, { headers: { authorization: `Bearer ${tokens[c.user]}` } });
+      const body = (await res.json()) as { figures?: { key: string; value: number }[]; rows?: unknown[]; points?: unknown[] };
+      if (res.status !== 200) throw new Error(`${c.path}: ${res.status} ${JSON.stringify(body)}`);
+      const statements = [...captured];
+      const api = await timeIt(RUNS, async () => {
+        const r = await fetch(`${baseUrl}${c.path}`, { headers: { authorization: `Bearer ${tokens[c.user]}` } });
+        await r.arrayBuffer();
+      });
+      const sql = await timeIt(RUNS, async () => {
+        for (const s of statements) await raw.query(s.sql, s.params);
+      });
+      const apiP95 = percentile(api, 95);
+      const sqlP95 = percentile(sql, 95);
+      const total = body.figures?.find((f) => f.key === 'total')?.value;
+      const size = total !== undefined ? `${total} items` : body.rows ? `${body.rows.length} rows` : `${body.points?.length} points`;
+      rows.push([
+        c.name,
+        size,
+        ms(percentile(api, 50)),
+        ms(apiP95),
+        ms(percentile(sql, 50)),
+        ms(sqlP95),
+        (apiP95 / sqlP95).toFixed(2),
+        `< ${c.target}`,
+        apiP95 < c.target ? 'met' : 'MISSED',
+      ]);
+      log(`  ${c.name}: API p95 ${ms(apiP95)} ms, SQL p95 ${ms(sqlP95)} ms (${statements.length} statements)`);
+    }
+    log();
+    log(table(['query', 'answer', 'API p50', 'API p95', 'SQL p50', 'SQL p95', 'API/SQL', 'target ms', ''], rows, new Set([2, 3, 4, 5, 6])));
+  } finally {
+    await raw.end();
+    await app.close();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
