@@ -359,6 +359,10 @@ describe('statistics (e2e)', () => {
     expect(future.body.details.field).toBe('asOf');
     const bad = await get(`/api/statistics/summary?asOf=yesterday`);
     expect(bad.status).toBe(400);
+    // An instant without its offset would be read in the server's time zone: refused.
+    const local = await get(`/api/statistics/summary?asOf=2026-05-31T18:00:00`);
+    expect(local.status).toBe(400);
+    expect(JSON.stringify(local.body.details)).toContain('offset');
     const by = await get(`/api/statistics/breakdown?by=colour`);
     expect(by.status).toBe(400);
     const month = await get(`/api/statistics/bulletin?month=2026-13`);

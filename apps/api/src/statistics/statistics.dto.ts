@@ -29,6 +29,9 @@ export class AsOfQueryDto extends StatScopeDto {
   })
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'asOf must be a date (YYYY-MM-DD) or an ISO 8601 instant' })
+  @Matches(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$/, {
+    message: 'asOf must be a date (YYYY-MM-DD) or an instant with its offset (2026-05-31T18:00:00+08:00)',
+  })
   asOf?: string;
 }
 
