@@ -54,6 +54,164 @@ export class Statistics1764500000000 implements MigrationInterface {
     // … and the open ones that began by T.
     await q.query(`CREATE INDEX item_timeline_open_from_idx ON item_timeline (valid_from) WHERE valid_to IS NULL`);
     await q.query(`CREATE INDEX item_timeline_open_lead_idx ON item_timeline USING gin (lead_scope) WHERE valid_to IS NULL`);
+    // This month's deadlines before today (the roll-ups keep deadlines by month).
+    await q.query(`CREATE INDEX item_timeline_open_deadline_idx ON item_timeline (current_deadline) WHERE valid_to IS NULL`);
+
+    // Roll-ups for the figures of now: per dimension value, state and deadline month, the sums the
+    // figures need; and per dimension value the distribution of working days to close (medians).
+    // Dimensions: all, batch, county, domain, lead unit, lead subtree, and what a unit may read
+    // (read_owner: its subtree; read_dispatch: plus what it dispatched; read_accept: plus what it accepts).
+    // Changes append signed contributions to item_stat_delta (no row is updated by two writers, so
+    // transitions never wait for each other here); readers add the pending deltas to the cells;
+    // item_stat_compact() folds them into the cells in one statement (one snapshot).
+    await q.query(`
+      CREATE TABLE item_stat_delta (
+        id                    bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        batch_id              uuid NOT NULL,
+        county_unit_id        uuid,
+        domain                text NOT NULL,
+        lead_unit_ids         uuid[] NOT NULL,
+        lead_scope            uuid[] NOT NULL,
+        read_owner            uuid[] NOT NULL,
+        read_dispatch         uuid[] NOT NULL,
+        read_accept           uuid[] NOT NULL,
+        state                 text NOT NULL,
+        deadline_month        date,
+        close_days            integer,
+        n                     integer NOT NULL,
+        closed_with_original  integer NOT NULL,
+        on_time_original      integer NOT NULL,
+        closed_with_approved  integer NOT NULL,
+        on_time_approved      integer NOT NULL,
+        close_days_sum        bigint NOT NULL,
+        close_days_n          integer NOT NULL,
+        extended_items        integer NOT NULL,
+        extensions            integer NOT NULL,
+        rebound_items         integer NOT NULL,
+        rebounds              integer NOT NULL
+      )`);
+    await q.query(`
+      CREATE TABLE item_stat_cell (
+        dim                   text NOT NULL CHECK (dim IN ('all','batch','county','domain','lead','lead_scope','read_owner','read_dispatch','read_accept')),
+        key                   text NOT NULL,
+        state                 text NOT NULL,
+        deadline_month        date,
+        n                     bigint NOT NULL,
+        closed_with_original  bigint NOT NULL,
+        on_time_original      bigint NOT NULL,
+        closed_with_approved  bigint NOT NULL,
+        on_time_approved      bigint NOT NULL,
+        close_days_sum        bigint NOT NULL,
+        close_days_n          bigint NOT NULL,
+        extended_items        bigint NOT NULL,
+        extensions            bigint NOT NULL,
+        rebound_items         bigint NOT NULL,
+        rebounds              bigint NOT NULL,
+        CONSTRAINT item_stat_cell_uq UNIQUE NULLS NOT DISTINCT (dim, key, state, deadline_month)
+      )`);
+    await q.query(`
+      CREATE TABLE item_close_days_cell (
+        dim   text NOT NULL,
+        key   text NOT NULL,
+        days  integer NOT NULL,
+        n     bigint NOT NULL,
+        PRIMARY KEY (dim, key, days)
+      )`);
+    // A delta row counted under every dimension value it belongs to.
+    await q.query(`
+      CREATE VIEW item_stat_delta_cells AS
+      SELECT d.id, v.dim, v.key, d.state, d.deadline_month, d.close_days, d.n, d.closed_with_original, d.on_time_original,
+             d.closed_with_approved, d.on_time_approved, d.close_days_sum, d.close_days_n, d.extended_items, d.extensions,
+             d.rebound_items, d.rebounds
+        FROM item_stat_delta d
+        CROSS JOIN LATERAL (
+          SELECT 'all', '' UNION ALL SELECT 'batch', d.batch_id::text UNION ALL SELECT 'county', coalesce(d.county_unit_id::text, '')
+          UNION ALL SELECT 'domain', d.domain UNION ALL SELECT 'lead', u::text FROM unnest(d.lead_unit_ids) u
+          UNION ALL SELECT 'lead_scope', u::text FROM unnest(d.lead_scope) u
+          UNION ALL SELECT 'read_owner', u::text FROM unnest(d.read_owner) u
+          UNION ALL SELECT 'read_dispatch', u::text FROM unnest(d.read_dispatch) u
+          UNION ALL SELECT 'read_accept', u::text FROM unnest(d.read_accept) u) AS v(dim, key)`);
+    // What one stretch adds to the figures (sign +1) or takes away (-1). The state lists are the
+    // domain's (libs/domain/src/statistics/figures.ts); a test checks roll-ups against a full count.
+    await q.query(`
+      CREATE FUNCTION item_stat_record(p_stretch bigint, p_sign integer, p_owner uuid[], p_dispatcher uuid[], p_acceptance uuid[])
+      RETURNS void LANGUAGE sql AS $$
+        INSERT INTO item_stat_delta (batch_id, county_unit_id, domain, lead_unit_ids, lead_scope, read_owner, read_dispatch, read_accept,
+                                     state, deadline_month, close_days,
+                                     n, closed_with_original, on_time_original, closed_with_approved, on_time_approved, close_days_sum,
+                                     close_days_n, extended_items, extensions, rebound_items, rebounds)
+        SELECT t.batch_id, t.county_unit_id, t.domain, t.lead_unit_ids, t.lead_scope, p_owner,
+               ARRAY(SELECT DISTINCT unnest(p_owner || p_dispatcher)), ARRAY(SELECT DISTINCT unnest(p_owner || p_acceptance)), t.state,
+               date_trunc('month', t.current_deadline)::date, CASE WHEN c.closure THEN t.close_working_days END,
+               p_sign,
+               p_sign * (c.closure AND t.original_deadline IS NOT NULL)::int,
+               p_sign * (c.closure AND coalesce(t.closed_on <= t.original_deadline, false))::int,
+               p_sign * (c.closure AND t.current_deadline IS NOT NULL)::int,
+               p_sign * (c.closure AND coalesce(t.closed_on <= t.current_deadline, false))::int,
+               p_sign * CASE WHEN c.closure THEN coalesce(t.close_working_days, 0) ELSE 0 END,
+               p_sign * (c.closure AND t.close_working_days IS NOT NULL)::int,
+               p_sign * (c.counted AND t.extension_count > 0)::int,
+               p_sign * CASE WHEN c.counted THEN t.extension_count ELSE 0 END,
+               p_sign * (c.counted AND t.reopen_count > 0)::int,
+               p_sign * CASE WHEN c.counted THEN t.reopen_count ELSE 0 END
+          FROM item_timeline t
+          CROSS JOIN LATERAL (SELECT t.state NOT IN ('draft','cancelled','merged') AS counted,
+                                     t.state IN ('signed_off','phase_completed') AS closure) c
+         WHERE t.id = p_stretch
+      $$`);
+    await q.query(`
+      CREATE FUNCTION item_stat_compact() RETURNS bigint LANGUAGE plpgsql AS $$
+      DECLARE folded bigint;
+      BEGIN
+        PERFORM pg_advisory_xact_lock(hashtext('item_stat_compact'));
+        WITH gone AS (DELETE FROM item_stat_delta RETURNING *),
+        fan AS (
+          SELECT v.dim, v.key, g.* FROM gone g
+          CROSS JOIN LATERAL (
+            SELECT 'all', '' UNION ALL SELECT 'batch', g.batch_id::text UNION ALL SELECT 'county', coalesce(g.county_unit_id::text, '')
+            UNION ALL SELECT 'domain', g.domain UNION ALL SELECT 'lead', u::text FROM unnest(g.lead_unit_ids) u
+            UNION ALL SELECT 'lead_scope', u::text FROM unnest(g.lead_scope) u
+            UNION ALL SELECT 'read_owner', u::text FROM unnest(g.read_owner) u
+            UNION ALL SELECT 'read_dispatch', u::text FROM unnest(g.read_dispatch) u
+            UNION ALL SELECT 'read_accept', u::text FROM unnest(g.read_accept) u) AS v(dim, key)),
+        cells AS (
+          INSERT INTO item_stat_cell AS c (dim, key, state, deadline_month, n, closed_with_original, on_time_original, closed_with_approved,
+                                           on_time_approved, close_days_sum, close_days_n, extended_items, extensions, rebound_items, rebounds)
+          SELECT dim, key, state, deadline_month, sum(n), sum(closed_with_original), sum(on_time_original), sum(closed_with_approved),
+                 sum(on_time_approved), sum(close_days_sum), sum(close_days_n), sum(extended_items), sum(extensions),
+                 sum(rebound_items), sum(rebounds)
+            FROM fan GROUP BY dim, key, state, deadline_month
+          ON CONFLICT (dim, key, state, deadline_month) DO UPDATE SET
+            n = c.n + EXCLUDED.n, closed_with_original = c.closed_with_original + EXCLUDED.closed_with_original,
+            on_time_original = c.on_time_original + EXCLUDED.on_time_original,
+            closed_with_approved = c.closed_with_approved + EXCLUDED.closed_with_approved,
+            on_time_approved = c.on_time_approved + EXCLUDED.on_time_approved, close_days_sum = c.close_days_sum + EXCLUDED.close_days_sum,
+            close_days_n = c.close_days_n + EXCLUDED.close_days_n, extended_items = c.extended_items + EXCLUDED.extended_items,
+            extensions = c.extensions + EXCLUDED.extensions, rebound_items = c.rebound_items + EXCLUDED.rebound_items,
+            rebounds = c.rebounds + EXCLUDED.rebounds
+          RETURNING 1),
+        days AS (
+          INSERT INTO item_close_days_cell AS c (dim, key, days, n)
+          SELECT dim, key, close_days, sum(n) FROM fan WHERE close_days IS NOT NULL GROUP BY dim, key, close_days
+          ON CONFLICT (dim, key, days) DO UPDATE SET n = c.n + EXCLUDED.n
+          RETURNING 1)
+        SELECT (SELECT count(*) FROM gone) INTO folded FROM (SELECT count(*) FROM cells) a, (SELECT count(*) FROM days) b;
+        DELETE FROM item_stat_cell WHERE n = 0 AND close_days_n = 0;
+        DELETE FROM item_close_days_cell WHERE n = 0;
+        RETURN folded;
+      END $$`);
+    // From scratch: every item's open stretch, folded (after a bulk load, or to check the roll-ups).
+    await q.query(`
+      CREATE FUNCTION item_stat_rebuild() RETURNS bigint LANGUAGE plpgsql AS $$
+      BEGIN
+        PERFORM pg_advisory_xact_lock(hashtext('item_stat_compact'));
+        DELETE FROM item_stat_delta;
+        DELETE FROM item_stat_cell;
+        DELETE FROM item_close_days_cell;
+        PERFORM item_stat_record(t.id, 1, i.owner_scope, i.dispatcher_scope, i.acceptance_scope)
+           FROM item_timeline t JOIN item i ON i.id = t.item_id WHERE t.valid_to IS NULL;
+        RETURN item_stat_compact();
+      END $$`);
 
     await q.query(`
       CREATE FUNCTION item_timeline_track() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -66,6 +224,10 @@ export class Statistics1764500000000 implements MigrationInterface {
         SELECT coalesce(array_agg(unit_id ORDER BY unit_id), '{}') INTO leads
           FROM item_unit WHERE item_id = NEW.id AND role = 'lead';
         SELECT id, valid_from INTO open_id, open_from FROM item_timeline WHERE item_id = NEW.id AND valid_to IS NULL FOR UPDATE;
+        -- The open stretch mirrors the item before this change (OLD): take it out of the roll-ups.
+        IF open_id IS NOT NULL THEN
+          PERFORM item_stat_record(open_id, -1, OLD.owner_scope, OLD.dispatcher_scope, OLD.acceptance_scope);
+        END IF;
         IF open_id IS NOT NULL AND open_from >= NEW.updated_at THEN
           UPDATE item_timeline SET batch_id = NEW.batch_id, county_unit_id = NEW.county_unit_id, domain = NEW.domain,
                  lead_unit_ids = leads, lead_scope = NEW.lead_scope, state = NEW.state, original_deadline = NEW.original_deadline,
@@ -73,6 +235,7 @@ export class Statistics1764500000000 implements MigrationInterface {
                  first_signed_off_at = NEW.first_signed_off_at, closed_on = closed, close_working_days = NEW.close_working_days,
                  reopen_count = NEW.reopen_count
            WHERE id = open_id;
+          PERFORM item_stat_record(open_id, 1, NEW.owner_scope, NEW.dispatcher_scope, NEW.acceptance_scope);
           RETURN NULL;
         END IF;
         IF open_id IS NOT NULL THEN
@@ -83,7 +246,9 @@ export class Statistics1764500000000 implements MigrationInterface {
                                    close_working_days, reopen_count)
         VALUES (NEW.id, NEW.updated_at, NEW.batch_id, NEW.county_unit_id, NEW.domain, leads, NEW.lead_scope, NEW.state,
                 NEW.original_deadline, NEW.current_deadline, NEW.extension_count, NEW.first_signed_off_at, closed,
-                NEW.close_working_days, NEW.reopen_count);
+                NEW.close_working_days, NEW.reopen_count)
+        RETURNING id INTO open_id;
+        PERFORM item_stat_record(open_id, 1, NEW.owner_scope, NEW.dispatcher_scope, NEW.acceptance_scope);
         RETURN NULL;
       END $$`);
     await q.query(`CREATE TRIGGER item_timeline_insert AFTER INSERT ON item FOR EACH ROW EXECUTE FUNCTION item_timeline_track()`);
@@ -95,7 +260,9 @@ export class Statistics1764500000000 implements MigrationInterface {
          OR OLD.first_signed_off_at IS DISTINCT FROM NEW.first_signed_off_at OR OLD.completed_at IS DISTINCT FROM NEW.completed_at
          OR OLD.close_working_days IS DISTINCT FROM NEW.close_working_days OR OLD.reopen_count IS DISTINCT FROM NEW.reopen_count
          OR OLD.lead_scope IS DISTINCT FROM NEW.lead_scope OR OLD.county_unit_id IS DISTINCT FROM NEW.county_unit_id
-         OR OLD.domain IS DISTINCT FROM NEW.domain OR OLD.batch_id IS DISTINCT FROM NEW.batch_id)
+         OR OLD.domain IS DISTINCT FROM NEW.domain OR OLD.batch_id IS DISTINCT FROM NEW.batch_id
+         OR OLD.owner_scope IS DISTINCT FROM NEW.owner_scope OR OLD.dispatcher_scope IS DISTINCT FROM NEW.dispatcher_scope
+         OR OLD.acceptance_scope IS DISTINCT FROM NEW.acceptance_scope)
       EXECUTE FUNCTION item_timeline_track()`);
 
     // Items that exist already start their timeline at their last change.
@@ -108,12 +275,18 @@ export class Statistics1764500000000 implements MigrationInterface {
              i.lead_scope, i.state, i.original_deadline, i.current_deadline, i.extension_count, i.first_signed_off_at,
              (i.completed_at AT TIME ZONE 'Asia/Shanghai')::date, i.close_working_days, i.reopen_count
         FROM item i`);
+    await q.query(`SELECT item_stat_rebuild()`);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TRIGGER item_timeline_update ON item`);
     await q.query(`DROP TRIGGER item_timeline_insert ON item`);
     await q.query(`DROP FUNCTION item_timeline_track()`);
+    await q.query(`DROP FUNCTION item_stat_rebuild()`);
+    await q.query(`DROP FUNCTION item_stat_compact()`);
+    await q.query(`DROP FUNCTION item_stat_record(bigint, integer, uuid[], uuid[], uuid[])`);
+    await q.query(`DROP VIEW item_stat_delta_cells`);
+    await q.query(`DROP TABLE item_close_days_cell, item_stat_cell, item_stat_delta`);
     await q.query(`DROP TABLE item_timeline`);
     await q.query(`ALTER TABLE item DROP COLUMN close_working_days`);
     await q.query(`ALTER TABLE item DROP COLUMN extension_count`);

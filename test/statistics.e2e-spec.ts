@@ -2,8 +2,10 @@ import ExcelJS from 'exceljs';
 import type { Actor } from '#domain';
 import type { ItemDetail, BatchView } from '#items';
 import type { OrgUnitView, UserView } from '#org';
+import { BREAKDOWNS, StatisticsService, type StatScope } from '#statistics';
 import { TestApi, type Reply } from './support/api.js';
 import { TestClock } from './support/clock.js';
+import { separateDatabaseUrl } from './support/database.js';
 import { Factory } from './support/factories.js';
 
 interface FigureView {
@@ -37,7 +39,8 @@ describe('statistics (e2e)', () => {
   const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
-    api = await TestApi.start({ clock });
+    // A database of its own: the roll-ups are compared with full counts over everything.
+    api = await TestApi.start({ clock, env: { DATABASE_URL: separateDatabaseUrl('stats') } });
     f = new Factory(api.ds, clock);
     city = await f.newUnit({ kind: 'city', name: `统计市-${Factory.tag()}` });
     bureau = await f.newUnit({ parent: city, name: '市生态环境局' });
@@ -333,6 +336,59 @@ describe('statistics (e2e)', () => {
       const ws = wb.getWorksheet('整改台账')!;
       expect(ws.rowCount).toBe(9);
       expect(ws.getRow(1).getCell(1).value).toBe('编号');
+    });
+
+    it_('the roll-ups answer exactly what counting every item answers, before and after folding, and match a rebuild', async () => {
+      const stats = new StatisticsService(api.ds, clock);
+      const auditor = Factory.actor(users.auditor, city);
+      const scopes: StatScope[] = [
+        {},
+        { batchId: batch.id },
+        { sourceType: 'provincial_inspection' },
+        { sourceType: 'warning_film' },
+        { unitId: deptA.id },
+        { unitId: city.id },
+        { countyUnitId: county.id },
+        { domain: 'air' },
+        { domain: 'water' },
+      ];
+      const compare = async (): Promise<void> => {
+        for (const scope of scopes) {
+          expect(await stats.summary(auditor, scope)).toEqual(await stats.summary(auditor, scope, { kind: 'now' }, 'count'));
+        }
+        for (const by of BREAKDOWNS) {
+          expect(await stats.breakdown(auditor, by, {})).toEqual(await stats.breakdown(auditor, by, {}, { kind: 'now' }, 'count'));
+        }
+        // Units' own summaries: their subtree, plus what they dispatched (dispatcher) or accept (verifier).
+        for (const actor of [officerA, officerB, dispatcher, verifier]) {
+          expect(await stats.summary(actor, {})).toEqual(await stats.summary(actor, {}, { kind: 'now' }, 'count'));
+        }
+      };
+      // The test clock is 6/10: this month's deadlines before today come from the open stretches, not the
+      // month's cells. Two items of their own are due in those days: one still in progress, one submitted.
+      const june = await f.newBatch(dispatcher, { chain: [{ level: 'county' }], noticeDays: 0 });
+      const due5 = await newItem(june, 'J-5', '2026-06-05', { lead: deptA });
+      const due9 = await newItem(june, 'J-9', '2026-06-09', { lead: deptA });
+      await start(due5);
+      await start(due9);
+      await evidence(due9, deptA, users.officerA);
+      await act(officerA, due9, 'submit');
+      const juneNow = await stats.summary(auditor, { batchId: june.id });
+      expect(juneNow.figures.filter((g) => ['due', 'overdueOpen', 'awaitingAcceptance'].includes(g.key)).map((g) => g.value)).toEqual([
+        1, 2, 1,
+      ]);
+      await compare();
+      const [{ folded }] = await api.ds.query(`SELECT item_stat_compact()::int AS folded`);
+      expect(folded).toBeGreaterThan(0);
+      expect((await api.ds.query(`SELECT count(*)::int AS n FROM item_stat_delta`))[0].n).toBe(0);
+      await compare();
+      const cells = `SELECT dim, key, state, deadline_month, n::int, on_time_original::int, close_days_sum::int FROM item_stat_cell
+                      ORDER BY dim, key, state, deadline_month NULLS FIRST`;
+      const folded_ = await api.ds.query(cells);
+      await api.ds.query(`SELECT item_stat_rebuild()`);
+      expect(await api.ds.query(cells)).toEqual(folded_);
+      const summary = await stats.summary(auditor, {});
+      expect(fig(summary, 'total').value).toBe(64); // 56 + the 6 counted here + the two June items
     });
 
     it_('the monthly bulletin reproduces the end of May after later changes', async () => {

@@ -30,11 +30,35 @@ describe('worker: connects, schedules and processes jobs (real Redis and Postgre
     expect(() => assertEveryJobHandled()).not.toThrow();
   });
 
-  it('registers the daily session purge as a repeatable job in Asia/Shanghai time', async () => {
+  it('registers the daily session purge (Asia/Shanghai time) and the statistics compaction as repeatable jobs', async () => {
     const schedulers = await queue.getJobSchedulers();
-    expect(schedulers).toEqual([
-      expect.objectContaining({ key: JOBS.maintenance.purgeExpiredSessions, pattern: '17 3 * * *', tz: 'Asia/Shanghai' }),
-    ]);
+    expect(schedulers).toHaveLength(2);
+    expect(schedulers).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ key: JOBS.maintenance.purgeExpiredSessions, pattern: '17 3 * * *', tz: 'Asia/Shanghai' }),
+        expect.objectContaining({ key: JOBS.maintenance.compactStatistics, every: 30000 }),
+      ]),
+    );
+  });
+
+  it('the compaction job folds the statistics deltas into the roll-ups', async () => {
+    const f = new Factory(ds);
+    const unit = await f.newUnit();
+    const dispatcher = Factory.actor(await f.newUser(unit, ['dispatcher']), unit);
+    await f.newItem(dispatcher, await f.newBatch(dispatcher), { leadUnitIds: [unit.id] });
+    const [{ n: before }] = await ds.query(`SELECT count(*)::int AS n FROM item_stat_delta`);
+    expect(before).toBeGreaterThan(0);
+    const job = await queue.add(JOBS.maintenance.compactStatistics, {});
+    const deadline = Date.now() + 15000;
+    let state = await job.getState();
+    while (state !== 'completed' && state !== 'failed' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      state = await job.getState();
+    }
+    expect(state).toBe('completed');
+    // Folded: the unit's cell holds the new draft (other tests' deltas may have arrived meanwhile).
+    const [cell] = await ds.query(`SELECT n::int FROM item_stat_cell WHERE dim = 'lead' AND key = $1 AND state = 'draft'`, [unit.id]);
+    expect(cell.n).toBe(1);
   });
 
   it('the purge job removes long-expired refresh tokens and keeps live ones', async () => {

@@ -58,6 +58,11 @@ export class Scheduler implements OnApplicationBootstrap, OnApplicationShutdown 
       { pattern: '17 3 * * *', tz: TIME_ZONE },
       { name: JOBS.maintenance.purgeExpiredSessions, data: {} },
     );
+    await this.maintenance.upsertJobScheduler(
+      JOBS.maintenance.compactStatistics,
+      { every: 30_000 },
+      { name: JOBS.maintenance.compactStatistics, data: {}, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 1000 } } },
+    );
     await this.notifications.upsertJobScheduler(
       JOBS.notifications.relayOutbox,
       { every: OUTBOX_RELAY_EVERY_MS },

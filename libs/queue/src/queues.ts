@@ -11,6 +11,7 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 export const JOBS = {
   [QUEUES.maintenance]: {
     purgeExpiredSessions: 'purge-expired-sessions',
+    compactStatistics: 'compact-statistics',
   },
   [QUEUES.notifications]: {
     relayOutbox: 'relay-outbox',

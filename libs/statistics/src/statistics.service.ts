@@ -14,6 +14,7 @@ import {
   addDays,
   emptyByState,
   figuresFrom,
+  listScope,
   shanghaiDate,
   type Actor,
   type Clock,
@@ -82,6 +83,41 @@ export interface TrendPoint {
 
 export const MAX_TREND_POINTS = 120;
 
+/** 'auto' reads roll-ups where they answer the question; 'count' always counts the stretches. */
+export type Strategy = 'auto' | 'count';
+
+type RollupDim = 'all' | 'batch' | 'county' | 'domain' | 'lead' | 'lead_scope' | 'read_owner' | 'read_dispatch' | 'read_accept';
+interface RollupTarget {
+  dim: RollupDim;
+  /** The dimension values to add up; null for all of them (a breakdown, or a source type's batches). */
+  keys: string[] | null;
+  sourceType?: SourceType;
+}
+const ROLLUP_DIMS: Record<Exclude<Breakdown, 'deadlineMonth'>, RollupDim> = {
+  leadUnit: 'lead',
+  county: 'county',
+  domain: 'domain',
+  sourceType: 'batch',
+  batch: 'batch',
+};
+
+interface RollupRow {
+  g: string;
+  state: RectificationState;
+  past: boolean;
+  n: number;
+  cwo: number;
+  oto: number;
+  cwa: number;
+  ota: number;
+  cds: number;
+  cdn: number;
+  ei: number;
+  ex: number;
+  ri: number;
+  rb: number;
+}
+
 export interface OverdueItem {
   code: string;
   title: string;
@@ -123,39 +159,160 @@ export class StatisticsService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async summary(actor: Actor, scope: StatScope, asOf: AsOf = { kind: 'now' }): Promise<StatsResult> {
+  /**
+   * The figures for a scope at an instant. "Now" for a reader of everything with at most one
+   * filter is read from the roll-ups (RollupReader); every other question counts the stretches.
+   * `strategy: 'count'` forces the count (tests and benchmarks compare the two).
+   */
+  async summary(actor: Actor, scope: StatScope, asOf: AsOf = { kind: 'now' }, strategy: Strategy = 'auto'): Promise<StatsResult> {
     const instant = this.instant(asOf);
-    const q = new SqlParams();
-    const source = await this.source(actor, scope, instant, q);
-    const [row] = await this.dataSource.query<CountsRow[]>(`SELECT ${countsSql(q.add(instant.statDate))} FROM ${source} t`, q.values);
-    const counts = toCounts(row);
+    const target = strategy === 'auto' && instant.end === null ? this.rollupTarget(actor, scope, null) : null;
+    const counts = target
+      ? ((await this.rollupCounts(actor, scope, instant, target, null)).get('') ?? toCounts({}))
+      : await this.countedSummary(actor, scope, instant);
     return { asOf: instant.asOf.toISOString(), statDate: instant.statDate, scope, byState: counts.byState, figures: figuresFrom(counts) };
   }
 
-  async breakdown(actor: Actor, by: Breakdown, scope: StatScope, asOf: AsOf = { kind: 'now' }): Promise<BreakdownResult> {
+  async breakdown(
+    actor: Actor,
+    by: Breakdown,
+    scope: StatScope,
+    asOf: AsOf = { kind: 'now' },
+    strategy: Strategy = 'auto',
+  ): Promise<BreakdownResult> {
     const instant = this.instant(asOf);
-    const q = new SqlParams();
-    const source = await this.source(actor, scope, instant, q);
-    const today = q.add(instant.statDate);
+    const target = strategy === 'auto' && instant.end === null ? this.rollupTarget(actor, scope, by) : null;
     const group = GROUPS[by];
-    const rows = await this.dataSource.query<(CountsRow & { key: string | null; label: string | null })[]>(
-      `WITH g AS (SELECT ${group.key} AS key, ${countsSql(today)} FROM ${source} t ${group.join} GROUP BY 1)
-       SELECT g.*, ${group.label} AS label FROM g ${group.labelJoin} ORDER BY ${group.order}`,
-      q.values,
+    let rows: { key: string | null; counts: StatCounts }[];
+    if (target) {
+      const byKey = await this.rollupCounts(actor, scope, instant, target, by);
+      rows = [...byKey.entries()].map(([key, counts]) => ({ key: key === '' ? null : key, counts }));
+    } else {
+      const q = new SqlParams();
+      const source = await this.source(actor, scope, instant, q);
+      const counted = await this.dataSource.query<(CountsRow & { key: string | null })[]>(
+        `SELECT ${group.key} AS key, ${countsSql(q.add(instant.statDate))} FROM ${source} t ${group.join} GROUP BY 1`,
+        q.values,
+      );
+      rows = counted.map((r) => ({ key: r.key, counts: toCounts(r) }));
+    }
+    // Names and order of the groups, looked up for the keys found.
+    const labels = await this.dataSource.query<{ key: string | null; label: string | null }[]>(
+      `SELECT g.key, ${group.label} AS label FROM unnest($1::text[]) AS g(key) ${group.labelJoin} ORDER BY ${group.order}`,
+      [rows.map((r) => r.key)],
     );
+    const countsOf = new Map(rows.map((r) => [r.key, r.counts]));
     return {
       asOf: instant.asOf.toISOString(),
       statDate: instant.statDate,
       by,
       scope,
       note: GROUP_NOTES[by],
-      rows: rows.map((r) => {
-        const counts = toCounts(r);
-        return { key: r.key, label: r.label ?? '（未填）', byState: counts.byState, figures: figuresFrom(counts) };
+      rows: labels.map((l) => {
+        const counts = countsOf.get(l.key)!;
+        return { key: l.key, label: l.label ?? '（未填）', byState: counts.byState, figures: figuresFrom(counts) };
       }),
     };
   }
 
+  private async countedSummary(actor: Actor, scope: StatScope, instant: Instant): Promise<StatCounts> {
+    const q = new SqlParams();
+    const source = await this.source(actor, scope, instant, q);
+    const [row] = await this.dataSource.query<CountsRow[]>(`SELECT ${countsSql(q.add(instant.statDate))} FROM ${source} t`, q.values);
+    return toCounts(row);
+  }
+
+  /**
+   * Which roll-up answers the question, if one does: for readers of everything, at most one filter
+   * (batch, source type, unit, county or domain) and no deadline window, a breakdown only without
+   * filters and not by deadline month (the medians are not rolled up by month); for a unit's
+   * readers, its summary without filters.
+   */
+  private rollupTarget(actor: Actor, scope: StatScope, by: Breakdown | null): RollupTarget | null {
+    if (scope.deadlineFrom || scope.deadlineTo) return null;
+    const filters = (['batchId', 'sourceType', 'unitId', 'countyUnitId', 'domain'] as const).filter((k) => scope[k] !== undefined);
+    const access = listScope(actor, 'item.read');
+    if (access.kind === 'none') return null;
+    if (access.kind === 'units') {
+      // A unit's own summary: what it may read, rolled up by unit (subtree, plus dispatched or accepted work).
+      if (by !== null || filters.length > 0 || (access.dispatched && access.accepting)) return null;
+      return { dim: access.dispatched ? 'read_dispatch' : access.accepting ? 'read_accept' : 'read_owner', keys: [access.unitId] };
+    }
+    if (by !== null) {
+      if (filters.length > 0 || by === 'deadlineMonth') return null;
+      return { dim: ROLLUP_DIMS[by], keys: null };
+    }
+    if (filters.length > 1) return null;
+    if (scope.batchId) return { dim: 'batch', keys: [scope.batchId] };
+    if (scope.sourceType) return { dim: 'batch', keys: null, sourceType: scope.sourceType };
+    if (scope.unitId) return { dim: 'lead_scope', keys: [scope.unitId] };
+    if (scope.countyUnitId) return { dim: 'county', keys: [scope.countyUnitId] };
+    if (scope.domain) return { dim: 'domain', keys: [scope.domain] };
+    return { dim: 'all', keys: [''] };
+  }
+
+  /**
+   * Counts from the roll-up cells plus the deltas not yet folded, per group ('' for a summary).
+   * Deadlines are rolled up by month: months before this one are past, later ones are not, and
+   * this month's deadlines before today are counted from the open stretches (a small index range).
+   */
+  private async rollupCounts(
+    actor: Actor,
+    scope: StatScope,
+    instant: Instant,
+    target: RollupTarget,
+    by: Breakdown | null,
+  ): Promise<Map<string, StatCounts>> {
+    const monthStart = `${instant.statDate.slice(0, 7)}-01`;
+    const group = by === null ? `''` : by === 'county' ? `c.key` : by === 'sourceType' ? 'b.source_type' : 'c.key';
+    const join = by === 'sourceType' || target.sourceType ? 'JOIN batch b ON b.id::text = c.key' : '';
+    const where = [`dim = $1`];
+    const params: unknown[] = [target.dim];
+    if (target.keys) {
+      params.push(target.keys);
+      where.push(`key = ANY($${params.length}::text[])`);
+    }
+    let typeFilter = '';
+    if (target.sourceType) {
+      params.push(target.sourceType);
+      typeFilter = `WHERE b.source_type = $${params.length}`;
+    }
+    const cells = `SELECT key, state, deadline_month, n, closed_with_original, on_time_original, closed_with_approved, on_time_approved,
+                          close_days_sum, close_days_n, extended_items, extensions, rebound_items, rebounds
+                     FROM item_stat_cell WHERE ${where.join(' AND ')}
+                   UNION ALL
+                   SELECT key, state, deadline_month, n, closed_with_original, on_time_original, closed_with_approved, on_time_approved,
+                          close_days_sum, close_days_n, extended_items, extensions, rebound_items, rebounds
+                     FROM item_stat_delta_cells WHERE ${where.join(' AND ')}`;
+    const days = `SELECT key, days, n FROM item_close_days_cell WHERE ${where.join(' AND ')}
+                  UNION ALL
+                  SELECT key, close_days, n FROM item_stat_delta_cells WHERE close_days IS NOT NULL AND ${where.join(' AND ')}`;
+    const q = new SqlParams();
+    const source = await this.source(actor, scope, instant, q);
+    const patchGroup = by === null ? `''` : by === 'county' ? `coalesce(t.county_unit_id::text, '')` : GROUPS[by].key;
+    const [cellRows, dayRows, patchRows] = await Promise.all([
+      this.dataSource.query<RollupRow[]>(
+        `SELECT ${group} AS g, c.state, coalesce(c.deadline_month < $${params.length + 1}::date, false) AS past,
+                sum(n)::int AS n, sum(closed_with_original)::int AS cwo, sum(on_time_original)::int AS oto,
+                sum(closed_with_approved)::int AS cwa, sum(on_time_approved)::int AS ota, sum(close_days_sum)::float8 AS cds,
+                sum(close_days_n)::int AS cdn, sum(extended_items)::int AS ei, sum(extensions)::int AS ex,
+                sum(rebound_items)::int AS ri, sum(rebounds)::int AS rb
+           FROM (${cells}) c ${join} ${typeFilter}
+          GROUP BY 1, 2, 3 HAVING sum(n) <> 0`,
+        [...params, monthStart],
+      ),
+      this.dataSource.query<{ g: string; days: number; n: number }[]>(
+        `SELECT ${group} AS g, c.days, sum(c.n)::int AS n FROM (${days}) c ${join} ${typeFilter} GROUP BY 1, 2 HAVING sum(c.n) <> 0 ORDER BY 1, 2`,
+        params,
+      ),
+      this.dataSource.query<{ g: string; state: RectificationState; n: number }[]>(
+        `SELECT ${patchGroup} AS g, t.state, count(*)::int AS n FROM ${source} t ${by ? GROUPS[by].join : ''}
+          WHERE t.current_deadline >= ${q.add(monthStart)} AND t.current_deadline < ${q.add(instant.statDate)} GROUP BY 1, 2`,
+        q.values,
+      ),
+    ]);
+    return assembleRollup(cellRows, dayRows, patchRows);
+  }
   /** The items overdue and still owed at the instant, oldest deadline first (for the bulletin). */
   async overdueItems(actor: Actor, scope: StatScope, asOf: AsOf, limit: number): Promise<OverdueItem[]> {
     const instant = this.instant(asOf);
@@ -370,6 +527,72 @@ function toCounts(r: CountsRow): StatCounts {
     reboundItems: n('rebound_items'),
     rebounds: n('rebounds'),
   };
+}
+
+/** StatCounts per group from roll-up sums, the distribution of days to close and this month's due items. */
+function assembleRollup(
+  cells: RollupRow[],
+  days: { g: string; days: number; n: number }[],
+  patch: { g: string; state: RectificationState; n: number }[],
+): Map<string, StatCounts> {
+  const out = new Map<string, StatCounts>();
+  const of = (g: string): StatCounts => {
+    let c = out.get(g);
+    if (!c) out.set(g, (c = toCounts({})));
+    return c;
+  };
+  const counted = (s: RectificationState): boolean => !UNCOUNTED_STATES.includes(s);
+  const dueBy = (c: StatCounts, state: RectificationState, n: number): void => {
+    if (!counted(state)) return;
+    c.due += n;
+    if (COMPLETED_STATES.includes(state)) c.dueCompleted += n;
+    if (state === 'phase_completed') c.duePhaseCompleted += n;
+    if (OVERDUE_STATES.includes(state)) c.overdueOpen += n;
+  };
+  const closeDaySums = new Map<string, { sum: number; n: number }>();
+  for (const r of cells) {
+    const c = of(r.g);
+    c.byState[r.state] += r.n;
+    if (r.past) dueBy(c, r.state, r.n);
+    c.closedWithOriginalDeadline += r.cwo;
+    c.closedOnTimeOriginal += r.oto;
+    c.closedWithApprovedDeadline += r.cwa;
+    c.closedOnTimeApproved += r.ota;
+    c.extendedItems += r.ei;
+    c.extensionsGranted += r.ex;
+    c.reboundItems += r.ri;
+    c.rebounds += r.rb;
+    const d = closeDaySums.get(r.g) ?? { sum: 0, n: 0 };
+    closeDaySums.set(r.g, { sum: d.sum + r.cds, n: d.n + r.cdn });
+  }
+  for (const r of patch) if (out.has(r.g)) dueBy(of(r.g), r.state, r.n);
+  for (const [g, c] of out) {
+    c.total = RECTIFICATION_STATES.filter(counted).reduce((sum, s) => sum + c.byState[s], 0);
+    c.signedOff = c.byState.signed_off;
+    c.awaitingAcceptance = AWAITING_ACCEPTANCE_STATES.reduce((sum, s) => sum + c.byState[s], 0);
+    c.phaseCompleted = c.byState.phase_completed;
+    c.closed = CLOSURE_STATES.reduce((sum, s) => sum + c.byState[s], 0);
+    const d = closeDaySums.get(g) ?? { sum: 0, n: 0 };
+    c.closeDaysCount = d.n;
+    c.closeDaysAverage = d.n > 0 ? d.sum / d.n : null;
+    c.closeDaysMedian = median(days.filter((x) => x.g === g));
+  }
+  return out;
+}
+
+/** The median of a distribution given as (value, count) in ascending order, as percentile_cont(0.5) computes it. */
+export function median(histogram: { days: number; n: number }[]): number | null {
+  const total = histogram.reduce((sum, h) => sum + h.n, 0);
+  if (total === 0) return null;
+  const at = (rank: number): number => {
+    let seen = 0;
+    for (const h of histogram) {
+      seen += h.n;
+      if (rank < seen) return h.days;
+    }
+    return histogram[histogram.length - 1].days;
+  };
+  return total % 2 === 1 ? at((total - 1) / 2) : (at(total / 2 - 1) + at(total / 2)) / 2;
 }
 
 /** The last instant of a day in Asia/Shanghai (UTC+8, no daylight saving). */
