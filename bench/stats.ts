@@ -182,6 +182,7 @@ async function seedLives(db: pg.Client): Promise<{ history: number; stretches: n
   t = Date.now();
   for (const ix of indexes) await db.query(ix.def);
   await db.query(`SET session_replication_role = DEFAULT`);
+  log(`  history and timeline indexes in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   t = Date.now();
   // The roll-ups of the open stretches, as the trigger would have kept them.
   await db.query(`SELECT item_stat_rebuild()`);
