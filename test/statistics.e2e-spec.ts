@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import type { Actor } from '#domain';
 import type { ItemDetail, BatchView } from '#items';
 import type { OrgUnitView, UserView } from '#org';
-import { BREAKDOWNS, StatisticsService, type StatScope } from '#statistics';
+import { BREAKDOWNS, StatisticsService, type AsOf, type StatScope } from '#statistics';
 import { TestApi, type Reply } from './support/api.js';
 import { TestClock } from './support/clock.js';
 import { separateDatabaseUrl } from './support/database.js';
@@ -362,6 +362,25 @@ describe('statistics (e2e)', () => {
         // Units' own summaries: their subtree, plus what they dispatched (dispatcher) or accept (verifier).
         for (const actor of [officerA, officerB, dispatcher, verifier]) {
           expect(await stats.summary(actor, {})).toEqual(await stats.summary(actor, {}, { kind: 'now' }, 'count'));
+        }
+        // As of past days and instants: the roll-ups of now, corrected by what changed since.
+        const instants: AsOf[] = [
+          { kind: 'date', date: '2025-03-02' },
+          { kind: 'date', date: '2025-06-15' },
+          { kind: 'date', date: '2026-03-01' },
+          { kind: 'date', date: '2026-04-30' },
+          { kind: 'date', date: '2026-05-31' },
+          { kind: 'date', date: '2026-06-09' },
+          { kind: 'instant', at: new Date('2026-05-20T12:00:00+08:00') },
+        ];
+        for (const asOf of instants) {
+          for (const scope of scopes)
+            expect(await stats.summary(auditor, scope, asOf)).toEqual(await stats.summary(auditor, scope, asOf, 'count'));
+          for (const by of BREAKDOWNS)
+            expect(await stats.breakdown(auditor, by, {}, asOf)).toEqual(await stats.breakdown(auditor, by, {}, asOf, 'count'));
+          for (const actor of [officerA, dispatcher, verifier]) {
+            expect(await stats.summary(actor, {}, asOf)).toEqual(await stats.summary(actor, {}, asOf, 'count'));
+          }
         }
       };
       // The test clock is 6/10: this month's deadlines before today come from the open stretches, not the

@@ -166,7 +166,7 @@ export class StatisticsService {
    */
   async summary(actor: Actor, scope: StatScope, asOf: AsOf = { kind: 'now' }, strategy: Strategy = 'auto'): Promise<StatsResult> {
     const instant = this.instant(asOf);
-    const target = strategy === 'auto' && instant.end === null ? this.rollupTarget(actor, scope, null) : null;
+    const target = strategy === 'auto' ? this.rollupTarget(actor, scope, null) : null;
     const counts = target
       ? ((await this.rollupCounts(actor, scope, instant, target, null)).get('') ?? toCounts({}))
       : await this.countedSummary(actor, scope, instant);
@@ -181,7 +181,7 @@ export class StatisticsService {
     strategy: Strategy = 'auto',
   ): Promise<BreakdownResult> {
     const instant = this.instant(asOf);
-    const target = strategy === 'auto' && instant.end === null ? this.rollupTarget(actor, scope, by) : null;
+    const target = strategy === 'auto' ? this.rollupTarget(actor, scope, by) : null;
     const group = GROUPS[by];
     let rows: { key: string | null; counts: StatCounts }[];
     if (target) {
@@ -253,8 +253,11 @@ export class StatisticsService {
 
   /**
    * Counts from the roll-up cells plus the deltas not yet folded, per group ('' for a summary).
-   * Deadlines are rolled up by month: months before this one are past, later ones are not, and
-   * this month's deadlines before today are counted from the open stretches (a small index range).
+   * Deadlines are rolled up by month: months before the statistics day's month are past, later
+   * ones are not, and that month's deadlines before the day are counted from the open stretches
+   * (a small index range). As of a past instant T, the stretches that changed since are corrected
+   * for: the open ones begun after T come out, the closed ones in force at T go back in — work in
+   * proportion to what changed since T.
    */
   private async rollupCounts(
     actor: Actor,
@@ -264,7 +267,7 @@ export class StatisticsService {
     by: Breakdown | null,
   ): Promise<Map<string, StatCounts>> {
     const monthStart = `${instant.statDate.slice(0, 7)}-01`;
-    const group = by === null ? `''` : by === 'county' ? `c.key` : by === 'sourceType' ? 'b.source_type' : 'c.key';
+    const group = by === 'sourceType' ? 'b.source_type' : by === null ? `''` : 'c.key';
     const join = by === 'sourceType' || target.sourceType ? 'JOIN batch b ON b.id::text = c.key' : '';
     const where = [`dim = $1`];
     const params: unknown[] = [target.dim];
@@ -277,20 +280,46 @@ export class StatisticsService {
       params.push(target.sourceType);
       typeFilter = `WHERE b.source_type = $${params.length}`;
     }
-    const cells = `SELECT key, state, deadline_month, n, closed_with_original, on_time_original, closed_with_approved, on_time_approved,
-                          close_days_sum, close_days_n, extended_items, extensions, rebound_items, rebounds
-                     FROM item_stat_cell WHERE ${where.join(' AND ')}
+    const sums = `n, closed_with_original, on_time_original, closed_with_approved, on_time_approved, close_days_sum, close_days_n,
+                  extended_items, extensions, rebound_items, rebounds`;
+    const cells = `SELECT key, state, deadline_month, ${sums} FROM item_stat_cell WHERE ${where.join(' AND ')}
                    UNION ALL
-                   SELECT key, state, deadline_month, n, closed_with_original, on_time_original, closed_with_approved, on_time_approved,
-                          close_days_sum, close_days_n, extended_items, extensions, rebound_items, rebounds
-                     FROM item_stat_delta_cells WHERE ${where.join(' AND ')}`;
+                   SELECT key, state, deadline_month, ${sums} FROM item_stat_delta_cells WHERE ${where.join(' AND ')}`;
     const days = `SELECT key, days, n FROM item_close_days_cell WHERE ${where.join(' AND ')}
                   UNION ALL
                   SELECT key, close_days, n FROM item_stat_delta_cells WHERE close_days IS NOT NULL AND ${where.join(' AND ')}`;
+    // Open stretches (what the cells hold), and, as of T, the corrections: each with its sign.
     const q = new SqlParams();
-    const source = await this.source(actor, scope, instant, q);
-    const patchGroup = by === null ? `''` : by === 'county' ? `coalesce(t.county_unit_id::text, '')` : GROUPS[by].key;
-    const [cellRows, dayRows, patchRows] = await Promise.all([
+    const filters = await this.filters(actor, scope, q);
+    const open = `(SELECT t.* FROM item_timeline t ${filters.join} WHERE t.valid_to IS NULL AND ${filters.where})`;
+    const statDate = q.add(instant.statDate);
+    const tGroup = by === null ? `''` : by === 'county' ? `coalesce(t.county_unit_id::text, '')` : GROUPS[by].key;
+    const tJoin = by === null ? '' : GROUPS[by].join;
+    const patchSql = `SELECT ${tGroup} AS g, t.state, count(*)::int AS n FROM ${open} t ${tJoin}
+                       WHERE t.current_deadline >= ${q.add(monthStart)} AND t.current_deadline < ${statDate} GROUP BY 1, 2`;
+    let corrections: Promise<RollupRow[]> = Promise.resolve([]);
+    let correctionDays: Promise<{ g: string; days: number; n: number }[]> = Promise.resolve([]);
+    if (instant.end !== null) {
+      const c = new SqlParams();
+      const cf = await this.filters(actor, scope, c);
+      const end = c.add(instant.end);
+      const changed = `(SELECT t.*, -1 AS sign FROM item_timeline t ${cf.join}
+                          WHERE t.valid_to IS NULL AND t.valid_from >= ${end} AND ${cf.where}
+                        UNION ALL
+                        SELECT t.*, 1 AS sign FROM item_timeline t ${cf.join}
+                          WHERE t.valid_to >= ${end} AND t.valid_from < ${end} AND ${cf.where})`;
+      corrections = this.dataSource.query<RollupRow[]>(
+        `SELECT ${tGroup} AS g, t.state, coalesce(t.current_deadline < ${c.add(instant.statDate)}, false) AS past, ${correctionSums()}
+           FROM ${changed} t ${tJoin} GROUP BY 1, 2, 3`,
+        c.values,
+      );
+      correctionDays = this.dataSource.query(
+        `SELECT ${tGroup} AS g, t.close_working_days AS days, sum(t.sign)::int AS n FROM ${changed} t ${tJoin}
+          WHERE t.state IN ${list(CLOSURE_STATES)} AND t.close_working_days IS NOT NULL GROUP BY 1, 2`,
+        c.values.slice(0, -1),
+      );
+    }
+    const [cellRows, dayRows, patchRows, correctionRows, correctionDayRows] = await Promise.all([
       this.dataSource.query<RollupRow[]>(
         `SELECT ${group} AS g, c.state, coalesce(c.deadline_month < $${params.length + 1}::date, false) AS past,
                 sum(n)::int AS n, sum(closed_with_original)::int AS cwo, sum(on_time_original)::int AS oto,
@@ -302,17 +331,16 @@ export class StatisticsService {
         [...params, monthStart],
       ),
       this.dataSource.query<{ g: string; days: number; n: number }[]>(
-        `SELECT ${group} AS g, c.days, sum(c.n)::int AS n FROM (${days}) c ${join} ${typeFilter} GROUP BY 1, 2 HAVING sum(c.n) <> 0 ORDER BY 1, 2`,
+        `SELECT ${group} AS g, c.days, sum(c.n)::int AS n FROM (${days}) c ${join} ${typeFilter} GROUP BY 1, 2 HAVING sum(c.n) <> 0`,
         params,
       ),
-      this.dataSource.query<{ g: string; state: RectificationState; n: number }[]>(
-        `SELECT ${patchGroup} AS g, t.state, count(*)::int AS n FROM ${source} t ${by ? GROUPS[by].join : ''}
-          WHERE t.current_deadline >= ${q.add(monthStart)} AND t.current_deadline < ${q.add(instant.statDate)} GROUP BY 1, 2`,
-        q.values,
-      ),
+      this.dataSource.query<{ g: string; state: RectificationState; n: number }[]>(patchSql, q.values),
+      corrections,
+      correctionDays,
     ]);
-    return assembleRollup(cellRows, dayRows, patchRows);
+    return assembleRollup([...cellRows, ...correctionRows], [...dayRows, ...correctionDayRows], patchRows);
   }
+
   /** The items overdue and still owed at the instant, oldest deadline first (for the bulletin). */
   async overdueItems(actor: Actor, scope: StatScope, asOf: AsOf, limit: number): Promise<OverdueItem[]> {
     const instant = this.instant(asOf);
@@ -529,6 +557,26 @@ function toCounts(r: CountsRow): StatCounts {
   };
 }
 
+/** The roll-up sums of signed stretches (column sign), as item_stat_record() computes them for one stretch. */
+function correctionSums(): string {
+  const counted = `t.state NOT IN ${list(UNCOUNTED_STATES)}`;
+  const closure = `t.state IN ${list(CLOSURE_STATES)}`;
+  const signed = (condition: string): string => `sum(t.sign * (${condition})::int)::int`;
+  return [
+    `sum(t.sign)::int AS n`,
+    `${signed(`${closure} AND t.original_deadline IS NOT NULL`)} AS cwo`,
+    `${signed(`${closure} AND coalesce(t.closed_on <= t.original_deadline, false)`)} AS oto`,
+    `${signed(`${closure} AND t.current_deadline IS NOT NULL`)} AS cwa`,
+    `${signed(`${closure} AND coalesce(t.closed_on <= t.current_deadline, false)`)} AS ota`,
+    `sum(t.sign * CASE WHEN ${closure} THEN coalesce(t.close_working_days, 0) ELSE 0 END)::float8 AS cds`,
+    `${signed(`${closure} AND t.close_working_days IS NOT NULL`)} AS cdn`,
+    `${signed(`${counted} AND t.extension_count > 0`)} AS ei`,
+    `sum(t.sign * CASE WHEN ${counted} THEN t.extension_count ELSE 0 END)::int AS ex`,
+    `${signed(`${counted} AND t.reopen_count > 0`)} AS ri`,
+    `sum(t.sign * CASE WHEN ${counted} THEN t.reopen_count ELSE 0 END)::int AS rb`,
+  ].join(', ');
+}
+
 /** StatCounts per group from roll-up sums, the distribution of days to close and this month's due items. */
 function assembleRollup(
   cells: RollupRow[],
@@ -566,6 +614,8 @@ function assembleRollup(
     closeDaySums.set(r.g, { sum: d.sum + r.cds, n: d.n + r.cdn });
   }
   for (const r of patch) if (out.has(r.g)) dueBy(of(r.g), r.state, r.n);
+  // After corrections, a group may hold nothing at the instant: it did not exist then.
+  for (const [g, c] of out) if (RECTIFICATION_STATES.every((st) => c.byState[st] === 0)) out.delete(g);
   for (const [g, c] of out) {
     c.total = RECTIFICATION_STATES.filter(counted).reduce((sum, s) => sum + c.byState[s], 0);
     c.signedOff = c.byState.signed_off;
@@ -575,9 +625,19 @@ function assembleRollup(
     const d = closeDaySums.get(g) ?? { sum: 0, n: 0 };
     c.closeDaysCount = d.n;
     c.closeDaysAverage = d.n > 0 ? d.sum / d.n : null;
-    c.closeDaysMedian = median(days.filter((x) => x.g === g));
+    c.closeDaysMedian = median(histogramOf(days.filter((x) => x.g === g)));
   }
   return out;
+}
+
+/** Adds up (value, count) pairs from several sources into one ascending distribution. */
+function histogramOf(rows: { days: number; n: number }[]): { days: number; n: number }[] {
+  const byDays = new Map<number, number>();
+  for (const r of rows) byDays.set(r.days, (byDays.get(r.days) ?? 0) + r.n);
+  return [...byDays.entries()]
+    .filter(([, n]) => n !== 0)
+    .sort((a, b) => a[0] - b[0])
+    .map(([days, n]) => ({ days, n }));
 }
 
 /** The median of a distribution given as (value, count) in ascending order, as percentile_cont(0.5) computes it. */
