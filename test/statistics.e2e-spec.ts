@@ -1,3 +1,7 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import JSZip from 'jszip';
 import ExcelJS from 'exceljs';
 import type { Actor } from '#domain';
 import type { ItemDetail, BatchView } from '#items';
@@ -415,9 +419,21 @@ describe('statistics (e2e)', () => {
         headers: { authorization: `Bearer ${tokens.officerB}` },
       });
       expect(res.status).toBe(200);
+      const file = Buffer.from(await res.arrayBuffer());
+      writeFileSync(join(tmpdir(), 'rectify-bulletin-test.xlsx'), file);
       const wb = new ExcelJS.Workbook();
-      await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as never);
+      await wb.xlsx.load(file as never);
       expect(wb.worksheets.map((w) => w.name)).toEqual(['概况', '按牵头单位', '按行政区', '按批次', '逾期未完成事项']);
+      // Bar charts of 销号率 beside the by-unit and by-county tables, with the values cached.
+      const zip = await JSZip.loadAsync(file);
+      const chart = await zip.file('xl/charts/chart1.xml')!.async('string');
+      expect(chart).toContain('各牵头单位销号率');
+      expect(chart).toContain(`'按牵头单位'!$G$2:$G$2`);
+      expect(chart).toContain('<c:v>市交通运输局</c:v>');
+      expect(chart).toContain('<c:v>0</c:v>'); // officer B's unit: nothing signed off by the end of May
+      expect(await zip.file('xl/charts/chart2.xml')!.async('string')).toContain('各行政区销号率');
+      expect(await zip.file('[Content_Types].xml')!.async('string')).toContain('/xl/charts/chart2.xml');
+      expect(await zip.file('xl/worksheets/sheet2.xml')!.async('string')).toMatch(/<drawing [^>]*r:id="rIdChart1"\/>/);
       const cover = wb.getWorksheet('概况')!;
       expect(cover.getRow(1).getCell(1).text).toContain('2026年5月');
       // Officer B sees X3 and X8 only: as of 5/31, X3 is overdue.

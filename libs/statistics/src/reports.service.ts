@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, DomainError, shanghaiDate, type Actor, type Clock } from '#domain';
 import { ItemsService, type ItemFilterFields, type ItemSort } from '#items';
-import { StatisticsService, type AsOf, type StatScope } from './statistics.service.js';
+import { addBarCharts, type BarChart } from './xlsx-chart.js';
+import { StatisticsService, monthEnd, type AsOf, type BreakdownResult, type StatScope } from './statistics.service.js';
 import {
   BREAKDOWN_RATE_COLUMNS,
   addSheet,
+  breakdownColumn,
   breakdownTable,
   figuresTable,
   ledgerTable,
@@ -68,7 +70,7 @@ export class ReportsService {
     }
     const today = shanghaiDate(this.clock.now());
     if (`${month}-01` > today) throw new DomainError('unprocessable', 'MONTH_IN_FUTURE', `${month} has not begun`, { month });
-    const last = lastDayOf(month);
+    const last = monthEnd(`${month}-01`);
     const asOf: AsOf = last < today ? { kind: 'date', date: last } : { kind: 'now' };
     const scope: StatScope = {};
     const summary = await this.stats.summary(actor, scope, asOf);
@@ -129,7 +131,21 @@ export class ReportsService {
         rows: overdue.map((o) => [o.code, o.title, o.batchName, o.leadUnits, o.countyName, o.deadline, o.daysOverdue]),
       });
     });
-    return { filename: `月通报-${month}.xlsx`, format: 'xlsx', body };
+    // A bar chart of 销号率 beside each of the by-unit and by-county tables.
+    const chartsOf: [BreakdownResult, string, string][] = [
+      [byUnit, '按牵头单位', '各牵头单位销号率'],
+      [byCounty, '按行政区', '各行政区销号率'],
+    ];
+    const charts: BarChart[] = chartsOf.map(([result, sheet, title]) => ({
+      sheet,
+      title,
+      valueColumn: breakdownColumn('signOffRate'),
+      categories: result.rows.map((r) => r.label),
+      values: result.rows.map((r) => r.figures.find((f) => f.key === 'signOffRate')?.value ?? null),
+      numberFormat: '0%',
+      at: { col: breakdownColumn('dueCompletionRate') + 1, row: 1 },
+    }));
+    return { filename: `月通报-${month}.xlsx`, format: 'xlsx', body: await addBarCharts(body, charts) };
   }
 }
 
@@ -141,8 +157,3 @@ const GROUPINGS = [
   ['batch', '按批次', '轮次/批次'],
   ['deadlineMonth', '按时限月份', '时限月份'],
 ] as const;
-
-function lastDayOf(month: string): string {
-  const [y, m] = month.split('-').map(Number);
-  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
-}

@@ -677,7 +677,8 @@ function nextSunday(date: string): string {
   return addDays(date, (7 - dow) % 7);
 }
 
-function monthEnd(date: string): string {
+/** The last day of the month a date falls in. */
+export function monthEnd(date: string): string {
   const [y, m] = date.split('-').map(Number);
   return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
 }

@@ -119,6 +119,11 @@ function cell(f: Figure | undefined, numericRates: boolean): string | number | n
   return f.kind === 'rate' && !numericRates ? f.display : f.value;
 }
 
+/** The 1-based sheet column of a figure in breakdownTable. */
+export function breakdownColumn(key: string): number {
+  return BREAKDOWN_FIGURES.indexOf(key) + 2;
+}
+
 /** Where the rate columns of breakdownTable are (1-based sheet columns), for number formats and data bars. */
 export const BREAKDOWN_RATE_COLUMNS = BREAKDOWN_FIGURES.map((k, i) => (k.endsWith('Rate') ? i + 2 : 0)).filter((c) => c > 0);
 
