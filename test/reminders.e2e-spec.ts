@@ -178,6 +178,29 @@ describe('deadline reminders and escalation (real PostgreSQL, Redis, SMTP; contr
       verifier.id,
     ]);
     expect(row.payload.template).toBe('reminder.acceptance');
+
+    // Sweeps missed for a while: a wait of 6 working days is caught up, one of 16 is past the catch-up (N to 2N − 1).
+    const submitted = async (code: string, day: string): Promise<string> => {
+      clock.setDate(day);
+      const it = await f.newItem(dispatcher, batch, { code, leadUnitIds: [section.id], countyUnitId: county.id, deadline: '2026-06-30' });
+      await f.transitions.transition(dispatcher, it.id, { action: 'assign', version: 1 });
+      await f.transitions.transition(officerActor, it.id, { action: 'accept', version: 2 });
+      await ds.query(
+        `INSERT INTO evidence (item_id, unit_id, filename, content_type, size_bytes, sha256, storage_key, uploaded_by)
+         VALUES ($1, $2, 'r.pdf', 'application/pdf', 1, repeat('b', 64), 'bb/x', $3)`,
+        [it.id, section.id, officer.id],
+      );
+      await f.transitions.transition(officerActor, it.id, { action: 'submit', version: 3 });
+      return it.id;
+    };
+    const recent = await submitted('REM-3B', '2025-11-24'); // Mon; 6 working days to Tue 12/2
+    const old = await submitted('REM-3C', '2025-11-10'); // Mon; 16 working days to Tue 12/2
+    expect(await dayOf('2025-12-02')).toBe(1);
+    const reminded = await ds.query(
+      `SELECT dedupe_key FROM outbox WHERE dedupe_key LIKE 'reminder:%:acceptance_%' AND (dedupe_key LIKE $1 OR dedupe_key LIKE $2)`,
+      [`reminder:${recent}:%`, `reminder:${old}:%`],
+    );
+    expect(reminded.map((r: { dedupe_key: string }) => r.dedupe_key.split(':')[1])).toEqual([recent]);
   });
 
   it('digest-only users get no before-deadline mail, but overdue and escalation mail still reaches them', async () => {

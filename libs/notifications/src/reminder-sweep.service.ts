@@ -170,7 +170,10 @@ export class ReminderSweepService {
       // Acceptance waiting at one level longer than the policy allows: that level's verifiers. The
       // level's unit is worked out once per item (a county level without a unit is the item's county,
       // else its first lead unit, as item_acceptance_units() does), and the date test can use an index.
+      // Like the overdue steps, a missed sweep is caught up for as long again as the wait allowed
+      // (waits of N to 2N − 1 working days), not for every item that ever waited.
       const since = calendar.subtractWorkingDays(day, policy.acceptancePendingDays);
+      const catchUpFrom = calendar.subtractWorkingDays(day, 2 * policy.acceptancePendingDays);
       count(
         'acceptance_pending',
         await this.insert(
@@ -183,8 +186,9 @@ export class ReminderSweepService {
                OFFSET 0) lvl
              JOIN app_user u ON u.unit_id = lvl.unit_id AND u.active AND 'verifier' = ANY(u.roles)
             WHERE i.state = 'in_acceptance' AND i.acceptance_since < (($2::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
+              AND i.acceptance_since >= (($4::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
               AND b.source_type = ANY($3::text[])`,
-          [link, since, types],
+          [link, since, types, catchUpFrom],
         ),
       );
     }
