@@ -54,8 +54,16 @@ export class Statistics1764500000000 implements MigrationInterface {
     // … and the open ones that began by T.
     await q.query(`CREATE INDEX item_timeline_open_from_idx ON item_timeline (valid_from) WHERE valid_to IS NULL`);
     await q.query(`CREATE INDEX item_timeline_open_lead_idx ON item_timeline USING gin (lead_scope) WHERE valid_to IS NULL`);
+    // Counting a batch's items now (several filters at once, which no roll-up covers) from the index alone.
+    await q.query(`
+      CREATE INDEX item_timeline_open_batch_idx ON item_timeline (batch_id, domain, county_unit_id)
+      INCLUDE (state, original_deadline, current_deadline, extension_count, closed_on, close_working_days, reopen_count)
+      WHERE valid_to IS NULL`);
     // This month's deadlines before today (the roll-ups keep deadlines by month).
-    await q.query(`CREATE INDEX item_timeline_open_deadline_idx ON item_timeline (current_deadline) WHERE valid_to IS NULL`);
+    // Covering: counted from the index alone for a summary, a dimension or a lead breakdown.
+    await q.query(`
+      CREATE INDEX item_timeline_open_deadline_idx ON item_timeline (current_deadline)
+      INCLUDE (state, batch_id, county_unit_id, domain, lead_unit_ids, lead_scope) WHERE valid_to IS NULL`);
 
     // Roll-ups for the figures of now: per dimension value, state and deadline month, the sums the
     // figures need; and per dimension value the distribution of working days to close (medians).
@@ -76,7 +84,7 @@ export class Statistics1764500000000 implements MigrationInterface {
         read_dispatch         uuid[] NOT NULL,
         read_accept           uuid[] NOT NULL,
         state                 text NOT NULL,
-        deadline_month        date,
+        deadline              date,
         close_days            integer,
         n                     integer NOT NULL,
         closed_with_original  integer NOT NULL,
@@ -95,7 +103,7 @@ export class Statistics1764500000000 implements MigrationInterface {
         dim                   text NOT NULL CHECK (dim IN ('all','batch','county','domain','lead','lead_scope','read_owner','read_dispatch','read_accept')),
         key                   text NOT NULL,
         state                 text NOT NULL,
-        deadline_month        date,
+        deadline_bucket       date,
         n                     bigint NOT NULL,
         closed_with_original  bigint NOT NULL,
         on_time_original      bigint NOT NULL,
@@ -107,7 +115,7 @@ export class Statistics1764500000000 implements MigrationInterface {
         extensions            bigint NOT NULL,
         rebound_items         bigint NOT NULL,
         rebounds              bigint NOT NULL,
-        CONSTRAINT item_stat_cell_uq UNIQUE NULLS NOT DISTINCT (dim, key, state, deadline_month)
+        CONSTRAINT item_stat_cell_uq UNIQUE NULLS NOT DISTINCT (dim, key, state, deadline_bucket)
       )`);
     await q.query(`
       CREATE TABLE item_close_days_cell (
@@ -117,10 +125,16 @@ export class Statistics1764500000000 implements MigrationInterface {
         n     bigint NOT NULL,
         PRIMARY KEY (dim, key, days)
       )`);
+    // Deadlines are kept by month (this month's days before today are counted from the open
+    // stretches), except in a unit's read scope, kept by day: its summary then needs no item lookups.
+    await q.query(`
+      CREATE FUNCTION item_stat_bucket(p_dim text, p_deadline date) RETURNS date LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+        SELECT CASE WHEN p_dim LIKE 'read\\_%' THEN p_deadline ELSE date_trunc('month', p_deadline)::date END
+      $$`);
     // A delta row counted under every dimension value it belongs to.
     await q.query(`
       CREATE VIEW item_stat_delta_cells AS
-      SELECT d.id, v.dim, v.key, d.state, d.deadline_month, d.close_days, d.n, d.closed_with_original, d.on_time_original,
+      SELECT d.id, v.dim, v.key, d.state, item_stat_bucket(v.dim, d.deadline) AS deadline_bucket, d.close_days, d.n, d.closed_with_original, d.on_time_original,
              d.closed_with_approved, d.on_time_approved, d.close_days_sum, d.close_days_n, d.extended_items, d.extensions,
              d.rebound_items, d.rebounds
         FROM item_stat_delta d
@@ -137,12 +151,12 @@ export class Statistics1764500000000 implements MigrationInterface {
       CREATE FUNCTION item_stat_record(p_stretch bigint, p_sign integer, p_owner uuid[], p_dispatcher uuid[], p_acceptance uuid[])
       RETURNS void LANGUAGE sql AS $$
         INSERT INTO item_stat_delta (batch_id, county_unit_id, domain, lead_unit_ids, lead_scope, read_owner, read_dispatch, read_accept,
-                                     state, deadline_month, close_days,
+                                     state, deadline, close_days,
                                      n, closed_with_original, on_time_original, closed_with_approved, on_time_approved, close_days_sum,
                                      close_days_n, extended_items, extensions, rebound_items, rebounds)
         SELECT t.batch_id, t.county_unit_id, t.domain, t.lead_unit_ids, t.lead_scope, p_owner,
                ARRAY(SELECT DISTINCT unnest(p_owner || p_dispatcher)), ARRAY(SELECT DISTINCT unnest(p_owner || p_acceptance)), t.state,
-               date_trunc('month', t.current_deadline)::date, CASE WHEN c.closure THEN t.close_working_days END,
+               t.current_deadline, CASE WHEN c.closure THEN t.close_working_days END,
                p_sign,
                p_sign * (c.closure AND t.original_deadline IS NOT NULL)::int,
                p_sign * (c.closure AND coalesce(t.closed_on <= t.original_deadline, false))::int,
@@ -166,7 +180,7 @@ export class Statistics1764500000000 implements MigrationInterface {
         PERFORM pg_advisory_xact_lock(hashtext('item_stat_compact'));
         WITH gone AS (DELETE FROM item_stat_delta RETURNING *),
         fan AS (
-          SELECT v.dim, v.key, g.* FROM gone g
+          SELECT v.dim, v.key, item_stat_bucket(v.dim, g.deadline) AS deadline_bucket, g.* FROM gone g
           CROSS JOIN LATERAL (
             SELECT 'all', '' UNION ALL SELECT 'batch', g.batch_id::text UNION ALL SELECT 'county', coalesce(g.county_unit_id::text, '')
             UNION ALL SELECT 'domain', g.domain UNION ALL SELECT 'lead', u::text FROM unnest(g.lead_unit_ids) u
@@ -175,13 +189,13 @@ export class Statistics1764500000000 implements MigrationInterface {
             UNION ALL SELECT 'read_dispatch', u::text FROM unnest(g.read_dispatch) u
             UNION ALL SELECT 'read_accept', u::text FROM unnest(g.read_accept) u) AS v(dim, key)),
         cells AS (
-          INSERT INTO item_stat_cell AS c (dim, key, state, deadline_month, n, closed_with_original, on_time_original, closed_with_approved,
+          INSERT INTO item_stat_cell AS c (dim, key, state, deadline_bucket, n, closed_with_original, on_time_original, closed_with_approved,
                                            on_time_approved, close_days_sum, close_days_n, extended_items, extensions, rebound_items, rebounds)
-          SELECT dim, key, state, deadline_month, sum(n), sum(closed_with_original), sum(on_time_original), sum(closed_with_approved),
+          SELECT dim, key, state, deadline_bucket, sum(n), sum(closed_with_original), sum(on_time_original), sum(closed_with_approved),
                  sum(on_time_approved), sum(close_days_sum), sum(close_days_n), sum(extended_items), sum(extensions),
                  sum(rebound_items), sum(rebounds)
-            FROM fan GROUP BY dim, key, state, deadline_month
-          ON CONFLICT (dim, key, state, deadline_month) DO UPDATE SET
+            FROM fan GROUP BY dim, key, state, deadline_bucket
+          ON CONFLICT (dim, key, state, deadline_bucket) DO UPDATE SET
             n = c.n + EXCLUDED.n, closed_with_original = c.closed_with_original + EXCLUDED.closed_with_original,
             on_time_original = c.on_time_original + EXCLUDED.on_time_original,
             closed_with_approved = c.closed_with_approved + EXCLUDED.closed_with_approved,
@@ -286,6 +300,7 @@ export class Statistics1764500000000 implements MigrationInterface {
     await q.query(`DROP FUNCTION item_stat_compact()`);
     await q.query(`DROP FUNCTION item_stat_record(bigint, integer, uuid[], uuid[], uuid[])`);
     await q.query(`DROP VIEW item_stat_delta_cells`);
+    await q.query(`DROP FUNCTION item_stat_bucket(text, date)`);
     await q.query(`DROP TABLE item_close_days_cell, item_stat_cell, item_stat_delta`);
     await q.query(`DROP TABLE item_timeline`);
     await q.query(`ALTER TABLE item DROP COLUMN close_working_days`);

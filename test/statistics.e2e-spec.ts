@@ -405,8 +405,8 @@ describe('statistics (e2e)', () => {
       expect(folded).toBeGreaterThan(0);
       expect((await api.ds.query(`SELECT count(*)::int AS n FROM item_stat_delta`))[0].n).toBe(0);
       await compare();
-      const cells = `SELECT dim, key, state, deadline_month, n::int, on_time_original::int, close_days_sum::int FROM item_stat_cell
-                      ORDER BY dim, key, state, deadline_month NULLS FIRST`;
+      const cells = `SELECT dim, key, state, deadline_bucket, n::int, on_time_original::int, close_days_sum::int FROM item_stat_cell
+                      ORDER BY dim, key, state, deadline_bucket NULLS FIRST`;
       const folded_ = await api.ds.query(cells);
       await api.ds.query(`SELECT item_stat_rebuild()`);
       expect(await api.ds.query(cells)).toEqual(folded_);

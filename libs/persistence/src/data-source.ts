@@ -22,7 +22,8 @@ export function dataSourceOptions(opts: DatabaseOptions): DataSourceOptions {
     logging: false,
     applicationName: opts.applicationName ?? 'rectify',
     // No parallel query: on a small machine one parallel scan takes every core from the other requests.
-    extra: { max: opts.poolSize ?? 10, options: '-c max_parallel_workers_per_gather=0' },
+    // No JIT: compiling costs more than the short statements of a request take to run.
+    extra: { max: opts.poolSize ?? 10, options: '-c max_parallel_workers_per_gather=0 -c jit=off' },
   };
 }
 

@@ -253,9 +253,9 @@ export class StatisticsService {
 
   /**
    * Counts from the roll-up cells plus the deltas not yet folded, per group ('' for a summary).
-   * Deadlines are rolled up by month: months before the statistics day's month are past, later
-   * ones are not, and that month's deadlines before the day are counted from the open stretches
-   * (a small index range). As of a past instant T, the stretches that changed since are corrected
+   * Deadlines are rolled up by month (by day for a unit's read scope): months before the
+   * statistics day's month are past, later ones are not, and that month's deadlines before the
+   * day are counted from the open stretches (a small index range). As of a past instant T, the stretches that changed since are corrected
    * for: the open ones begun after T come out, the closed ones in force at T go back in — work in
    * proportion to what changed since T.
    */
@@ -267,6 +267,8 @@ export class StatisticsService {
     by: Breakdown | null,
   ): Promise<Map<string, StatCounts>> {
     const monthStart = `${instant.statDate.slice(0, 7)}-01`;
+    // A unit's read scope keeps deadlines by day (item_stat_bucket): nothing to count from the stretches.
+    const byDay = target.dim.startsWith('read_');
     const group = by === 'sourceType' ? 'b.source_type' : by === null ? `''` : 'c.key';
     const join = by === 'sourceType' || target.sourceType ? 'JOIN batch b ON b.id::text = c.key' : '';
     const where = [`dim = $1`];
@@ -282,9 +284,9 @@ export class StatisticsService {
     }
     const sums = `n, closed_with_original, on_time_original, closed_with_approved, on_time_approved, close_days_sum, close_days_n,
                   extended_items, extensions, rebound_items, rebounds`;
-    const cells = `SELECT key, state, deadline_month, ${sums} FROM item_stat_cell WHERE ${where.join(' AND ')}
+    const cells = `SELECT key, state, deadline_bucket, ${sums} FROM item_stat_cell WHERE ${where.join(' AND ')}
                    UNION ALL
-                   SELECT key, state, deadline_month, ${sums} FROM item_stat_delta_cells WHERE ${where.join(' AND ')}`;
+                   SELECT key, state, deadline_bucket, ${sums} FROM item_stat_delta_cells WHERE ${where.join(' AND ')}`;
     const days = `SELECT key, days, n FROM item_close_days_cell WHERE ${where.join(' AND ')}
                   UNION ALL
                   SELECT key, close_days, n FROM item_stat_delta_cells WHERE close_days IS NOT NULL AND ${where.join(' AND ')}`;
@@ -321,20 +323,20 @@ export class StatisticsService {
     }
     const [cellRows, dayRows, patchRows, correctionRows, correctionDayRows] = await Promise.all([
       this.dataSource.query<RollupRow[]>(
-        `SELECT ${group} AS g, c.state, coalesce(c.deadline_month < $${params.length + 1}::date, false) AS past,
+        `SELECT ${group} AS g, c.state, coalesce(c.deadline_bucket < $${params.length + 1}::date, false) AS past,
                 sum(n)::int AS n, sum(closed_with_original)::int AS cwo, sum(on_time_original)::int AS oto,
                 sum(closed_with_approved)::int AS cwa, sum(on_time_approved)::int AS ota, sum(close_days_sum)::float8 AS cds,
                 sum(close_days_n)::int AS cdn, sum(extended_items)::int AS ei, sum(extensions)::int AS ex,
                 sum(rebound_items)::int AS ri, sum(rebounds)::int AS rb
            FROM (${cells}) c ${join} ${typeFilter}
           GROUP BY 1, 2, 3 HAVING sum(n) <> 0`,
-        [...params, monthStart],
+        [...params, byDay ? instant.statDate : monthStart],
       ),
       this.dataSource.query<{ g: string; days: number; n: number }[]>(
         `SELECT ${group} AS g, c.days, sum(c.n)::int AS n FROM (${days}) c ${join} ${typeFilter} GROUP BY 1, 2 HAVING sum(c.n) <> 0`,
         params,
       ),
-      this.dataSource.query<{ g: string; state: RectificationState; n: number }[]>(patchSql, q.values),
+      byDay ? [] : this.dataSource.query<{ g: string; state: RectificationState; n: number }[]>(patchSql, q.values),
       corrections,
       correctionDays,
     ]);
@@ -598,6 +600,12 @@ function assembleRollup(
     if (OVERDUE_STATES.includes(state)) c.overdueOpen += n;
   };
   const closeDaySums = new Map<string, { sum: number; n: number }>();
+  const daysByGroup = new Map<string, { days: number; n: number }[]>();
+  for (const d of days) {
+    const bucket = daysByGroup.get(d.g);
+    if (bucket) bucket.push(d);
+    else daysByGroup.set(d.g, [d]);
+  }
   for (const r of cells) {
     const c = of(r.g);
     c.byState[r.state] += r.n;
@@ -625,7 +633,7 @@ function assembleRollup(
     const d = closeDaySums.get(g) ?? { sum: 0, n: 0 };
     c.closeDaysCount = d.n;
     c.closeDaysAverage = d.n > 0 ? d.sum / d.n : null;
-    c.closeDaysMedian = median(histogramOf(days.filter((x) => x.g === g)));
+    c.closeDaysMedian = median(histogramOf(daysByGroup.get(g) ?? []));
   }
   return out;
 }
