@@ -13,13 +13,17 @@ import {
   UNCOUNTED_STATES,
   addDays,
   emptyByState,
+  definitionsOf,
   figuresFrom,
+  valueOf,
   listScope,
   shanghaiDate,
   type Actor,
   type Clock,
   type Domain,
   type Figure,
+  type FigureDefinition,
+  type FigureValue,
   type RectificationState,
   type SourceType,
   type StatCounts,
@@ -62,7 +66,8 @@ export interface BreakdownRow {
   key: string | null;
   label: string;
   byState: Record<RectificationState, number>;
-  figures: Figure[];
+  /** Values only; what each means is in BreakdownResult.figures. */
+  figures: FigureValue[];
 }
 
 export interface BreakdownResult {
@@ -71,6 +76,8 @@ export interface BreakdownResult {
   by: Breakdown;
   scope: StatScope;
   note: string;
+  /** The figures each row carries: label, formula, numerator and denominator sets. */
+  figures: FigureDefinition[];
   rows: BreakdownRow[];
 }
 
@@ -208,9 +215,10 @@ export class StatisticsService {
       by,
       scope,
       note: GROUP_NOTES[by],
+      figures: definitionsOf(figuresFrom(toCounts({}))),
       rows: labels.map((l) => {
         const counts = countsOf.get(l.key)!;
-        return { key: l.key, label: l.label ?? '（未填）', byState: counts.byState, figures: figuresFrom(counts) };
+        return { key: l.key, label: l.label ?? '（未填）', byState: counts.byState, figures: figuresFrom(counts).map(valueOf) };
       }),
     };
   }

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { DOMAIN_LABELS, SOURCE_LABELS, rectificationWorkflow, type Figure } from '#domain';
+import { DOMAIN_LABELS, SOURCE_LABELS, rectificationWorkflow, type FigureValue } from '#domain';
 import type { LedgerRow } from '#items';
 import type { BreakdownResult, StatsResult } from './statistics.service.js';
 
@@ -97,8 +97,7 @@ const BREAKDOWN_FIGURES = [
 
 /** A breakdown as a table: one row per group with the main figures (rates as text, or as fractions for a styled sheet). */
 export function breakdownTable(result: BreakdownResult, name: string, groupHeader: string, numericRates = false): Table {
-  const labels = result.rows[0]?.figures ?? [];
-  const headers = BREAKDOWN_FIGURES.map((k) => labels.find((f) => f.key === k)?.label ?? k);
+  const headers = BREAKDOWN_FIGURES.map((k) => result.figures.find((f) => f.key === k)?.label ?? k);
   return {
     name,
     columns: [{ header: groupHeader, width: 24 }, ...headers.map((header) => ({ header, width: 14 }))],
@@ -114,9 +113,9 @@ export function breakdownTable(result: BreakdownResult, name: string, groupHeade
   };
 }
 
-function cell(f: Figure | undefined, numericRates: boolean): string | number | null {
+function cell(f: FigureValue | undefined, numericRates: boolean): string | number | null {
   if (!f) return null;
-  return f.kind === 'rate' && !numericRates ? f.display : f.value;
+  return f.denominator !== undefined && !numericRates ? f.display : f.value;
 }
 
 /** The 1-based sheet column of a figure in breakdownTable. */

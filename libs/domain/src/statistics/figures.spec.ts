@@ -1,4 +1,4 @@
-import { emptyByState, figuresFrom, rate, type StatCounts } from './figures.js';
+import { definitionsOf, emptyByState, figuresFrom, rate, valueOf, type StatCounts } from './figures.js';
 
 function counts(partial: Partial<StatCounts>): StatCounts {
   return {
@@ -64,5 +64,14 @@ describe('closure figures', () => {
     for (const f of all) expect(f.formula.length).toBeGreaterThan(4);
     expect(all.find((f) => f.key === 'closeDaysMedian')).toMatchObject({ value: null, display: '—' });
     expect(new Set(all.map((f) => f.key)).size).toBe(all.length);
+  });
+
+  it('breakdown rows carry values; the words are given once', () => {
+    const figures = figuresFrom(counts({ total: 56, signedOff: 55, closeDaysCount: 55, closeDaysAverage: 120 }));
+    const rate = figures.find((f) => f.key === 'signOffRate')!;
+    expect(valueOf(rate)).toEqual({ key: 'signOffRate', value: 0.9821, display: '98.21%', numerator: 55, denominator: 56 });
+    const defs = definitionsOf(figures);
+    expect(defs.find((d) => d.key === 'signOffRate')).toMatchObject({ label: '销号率', numeratorSet: '已销号的事项' });
+    expect(defs.find((d) => d.key === 'closeDaysAverage')!.formula).not.toContain('55 项');
   });
 });

@@ -55,6 +55,43 @@ export interface Figure {
   formula: string;
 }
 
+/** A figure's value alone, for tables of many rows whose figures are defined once (FigureDefinition). */
+export interface FigureValue {
+  key: string;
+  value: number | null;
+  display: string;
+  numerator?: number;
+  denominator?: number;
+}
+
+/** What a figure means, given once for all the rows of a breakdown. */
+export interface FigureDefinition {
+  key: string;
+  label: string;
+  kind: FigureKind;
+  formula: string;
+  numeratorSet?: string;
+  denominatorSet?: string;
+}
+
+export function valueOf(f: Figure): FigureValue {
+  const v: FigureValue = { key: f.key, value: f.value, display: f.display };
+  if (f.numerator) v.numerator = f.numerator.value;
+  if (f.denominator) v.denominator = f.denominator.value;
+  return v;
+}
+
+/** The definitions of the figures (the counts do not change the words, except the close-days counts). */
+export function definitionsOf(figures: Figure[]): FigureDefinition[] {
+  return figures.map((f) => ({
+    key: f.key,
+    label: f.label,
+    kind: f.kind,
+    formula: f.kind === 'working_days' ? f.formula.replace(/（\d+ 项）/, '') : f.formula,
+    ...(f.numerator ? { numeratorSet: f.numerator.set, denominatorSet: f.denominator!.set } : {}),
+  }));
+}
+
 const SETS = {
   counted: '纳入统计的事项（不含待分派、已撤销、已合并）',
   signedOff: '已销号的事项',
