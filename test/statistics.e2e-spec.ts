@@ -377,6 +377,11 @@ describe('statistics (e2e)', () => {
           { kind: 'date', date: '2026-06-09' },
           { kind: 'instant', at: new Date('2026-05-20T12:00:00+08:00') },
         ];
+        for (const scope of [{}, { batchId: batch.id }]) {
+          expect(await stats.trend(auditor, scope, 'month', '2025-01-01', '2026-06-30')).toEqual(
+            await stats.trend(auditor, scope, 'month', '2025-01-01', '2026-06-30', 'count'),
+          );
+        }
         for (const asOf of instants) {
           for (const scope of scopes)
             expect(await stats.summary(auditor, scope, asOf)).toEqual(await stats.summary(auditor, scope, asOf, 'count'));
