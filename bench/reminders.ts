@@ -454,7 +454,8 @@ async function main(): Promise<void> {
     for (const s of overdueSteps(calendar, DAY, DEFAULT_REMINDER_POLICY))
       windows.push(`${s.kind}: deadline in [${s.onOrAfter}, ${s.before})`);
     windows.push(
-      `acceptance_pending: waiting since ${calendar.subtractWorkingDays(DAY, DEFAULT_REMINDER_POLICY.acceptancePendingDays)} or earlier`,
+      `acceptance_pending: waiting since after ${calendar.subtractWorkingDays(DAY, 2 * DEFAULT_REMINDER_POLICY.acceptancePendingDays)} ` +
+        `up to ${calendar.subtractWorkingDays(DAY, DEFAULT_REMINDER_POLICY.acceptancePendingDays)}`,
     );
     log();
     log(`sweep of ${DAY} (default policy): ${windows.join('; ')}`);
