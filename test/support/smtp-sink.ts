@@ -100,6 +100,10 @@ export class SmtpSink {
       },
     };
     this.server = new SMTPServer(options);
+    // A client killed mid-connection (the resilience tests SIGKILL a worker holding pooled SMTP
+    // connections) resets its socket: smtp-server reports that as an 'error' event, which must not
+    // take the test process down with it.
+    this.server.on('error', () => {});
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.server.address() as { port: number }).port;
   }
