@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { HistoryService } from '#audit';
-import { RECTIFICATION_STATES } from '#domain';
+import { RECTIFICATION_STATES, systemClock } from '#domain';
+import { StatisticsService, type AsOf } from '#statistics';
 import { DEMO_AS_OF, DEMO_BATCHES, DEMO_FIGURES } from '../apps/cli/src/demo/demo-batches.js';
 import { DEMO_PASSWORD } from '../apps/cli/src/demo/demo-units.js';
 import { seedDemo, type SeedResult } from '../apps/cli/src/demo/seed-demo.js';
@@ -80,6 +81,28 @@ describe('demo rectification ledger (e2e)', () => {
       [DEMO_FIGURES.central.batches],
     );
     expect(chained).toBe(55);
+  });
+
+  it('the statistics report the seed documents’ figures, now and as of the ledger’s last day', async () => {
+    const stats = new StatisticsService(ds, systemClock);
+    const auditor = { userId: randomUUID(), unitId: randomUUID(), unitPath: '/x/', roles: ['auditor' as const] };
+    const idsOf = async (codes: readonly string[]): Promise<string[]> =>
+      (await ds.query(`SELECT id FROM batch WHERE code = ANY($1::text[])`, [codes])).map((r: { id: string }) => r.id);
+    const sum = async (codes: readonly string[], asOf: AsOf): Promise<Record<string, number>> => {
+      const totals: Record<string, number> = {};
+      for (const batchId of await idsOf(codes)) {
+        for (const f of (await stats.summary(auditor, { batchId }, asOf)).figures)
+          totals[f.key] = (totals[f.key] ?? 0) + (f.kind === 'count' ? f.value! : 0);
+      }
+      return totals;
+    };
+    for (const asOf of [{ kind: 'now' }, { kind: 'date', date: DEMO_AS_OF }] as AsOf[]) {
+      expect(await sum(DEMO_FIGURES.central.batches, asOf)).toMatchObject({ total: 56, signedOff: 55 });
+      const political = await sum(DEMO_FIGURES.political.batches, asOf);
+      expect(political.total).toBe(58);
+      expect(political.signedOff + political.phaseCompleted).toBe(53);
+      expect(await sum(DEMO_FIGURES.round3.batches, asOf)).toMatchObject({ total: 14, signedOff: 6 });
+    }
   });
 
   it('political supervision: 58 tasks, 53 done (signed off or completed, obligation continuing)', async () => {
