@@ -17,19 +17,16 @@
  * BENCH_ONLY (which parts to run, default "list,sql,explain,transitions"), BENCH_PROFILE (a directory:
  * CPU-profile the API's thread during each HTTP run and summarise where its time went).
  */
-import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import pg from 'pg';
-import { loadConfig } from '#config';
 import { ItemsService, COUNT_CAP } from '#items';
-import { createApiApp } from '../apps/api/src/bootstrap.js';
 import { explain, type PlanSummary } from './lib/explain.js';
 import { VARIANTS, buildListRequests, type ListRequest } from './lib/list-queries.js';
 import { cpuSample, cpuUse, type CpuUse } from './lib/cpu.js';
 import { runLoad as runLoadOnly, type LoadJob, type LoadResult, type TransitionItem } from './lib/load.js';
-import { BENCH_PASSWORD, recreateDatabase, seed, type BenchUser } from './lib/seed.js';
+import { recreateDatabase, seed, type BenchUser } from './lib/seed.js';
+import { intEnv, log, login, numEnv, postgresLine, startBenchApi } from './lib/harness.js';
 import { MainThreadProfiler, type ProfileSummary } from './lib/profile.js';
 import { ms, summarize, table, type Summary } from './lib/stats.js';
 
@@ -45,22 +42,6 @@ const TRANSITION_ITEMS = 20_000;
 
 const LIST_P99_TARGET_MS = 50;
 const TRANSITIONS_TARGET_PER_S = 500;
-
-function intEnv(name: string, fallback: number): number {
-  const v = env[name] ? Number(env[name]) : fallback;
-  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer`);
-  return v;
-}
-
-function numEnv(name: string, fallback: number): number {
-  const v = env[name] ? Number(env[name]) : fallback;
-  if (!Number.isFinite(v) || v < 0) throw new Error(`${name} must be a non-negative number`);
-  return v;
-}
-
-const log = (line = ''): void => {
-  process.stdout.write(`${line}\n`);
-};
 
 interface Row {
   scenario: string;
@@ -89,17 +70,6 @@ async function runLoad(job: LoadJob, name: string): Promise<RunResult> {
   const cpu = cpuUse(before, after);
   const profile = (await profiler?.stop(`${name}-c${job.concurrency}`)) ?? null;
   return { ...result, cpu, profile };
-}
-
-async function login(baseUrl: string, user: BenchUser): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: user.email, password: BENCH_PASSWORD }),
-  });
-  const body = (await res.json()) as { accessToken?: string };
-  if (res.status !== 200 || !body.accessToken) throw new Error(`login of ${user.email} failed: ${res.status} ${JSON.stringify(body)}`);
-  return body.accessToken;
 }
 
 /** Runs both statements of a few requests through the API and directly; the totals must agree. */
@@ -170,34 +140,9 @@ async function main(): Promise<void> {
   );
 
   const db = new pg.Pool({ connectionString: DATABASE_URL, max: 4, application_name: 'rectify-bench-main' });
-  const pgInfo = (
-    await db.query<{ version: string; shared_buffers: string; work_mem: string; sync: string }>(
-      `SELECT current_setting('server_version') AS version, current_setting('shared_buffers') AS shared_buffers,
-              current_setting('work_mem') AS work_mem, current_setting('synchronous_commit') AS sync`,
-    )
-  ).rows[0];
-  log(
-    `  PostgreSQL ${pgInfo.version}, shared_buffers ${pgInfo.shared_buffers}, work_mem ${pgInfo.work_mem}, synchronous_commit ${pgInfo.sync}`,
-  );
+  log(`  ${await postgresLine(db)}`);
 
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    DATABASE_URL,
-    REDIS_URL,
-    JWT_SECRET: randomBytes(32).toString('base64url'),
-    LOG_LEVEL: 'silent',
-    API_DOCS: 'false',
-    QUEUE_PREFIX: 'rectify-bench',
-    LOGIN_MAX_ATTEMPTS_PER_IP: '1000',
-    LOGIN_MAX_FAILURES: '100',
-    ACCESS_TOKEN_TTL_SECONDS: '7200',
-    EVIDENCE_DIR: join(tmpdir(), 'rectify-bench-evidence'),
-    DATABASE_POOL_SIZE: env.DATABASE_POOL_SIZE,
-  });
-  const app = await createApiApp(config);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const port = (app.getHttpServer().address() as { port: number }).port;
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const { app, baseUrl, port, config } = await startBenchApi(DATABASE_URL, REDIS_URL);
   log(`api listening on ${baseUrl} (database pool ${config.database.poolSize})`);
 
   const rows: Row[] = [];
@@ -206,7 +151,7 @@ async function main(): Promise<void> {
   const planMatrix: { role: string; variant: number; page: PlanSummary; count: PlanSummary }[] = [];
   try {
     const token = new Map<string, string>();
-    for (const u of [world.admin, world.dispatcher, ...world.officers]) token.set(u.id, await login(baseUrl, u));
+    for (const u of [world.admin, world.dispatcher, ...world.officers]) token.set(u.id, await login(baseUrl, u.email));
     log(`signed in ${token.size} users`);
 
     const roles: { role: string; users: BenchUser[] }[] = [

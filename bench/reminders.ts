@@ -54,6 +54,7 @@ import { explain, type PlanSummary } from './lib/explain.js';
 import { MainThreadProfiler, type ProfileSummary } from './lib/profile.js';
 import { recreateDatabase, seed, type SeedReport } from './lib/seed.js';
 import { SmtpSinkProcess, type SinkStats } from './lib/smtp-sink.js';
+import { intEnv, log, postgresLine } from './lib/harness.js';
 import { ms, percentile, table } from './lib/stats.js';
 
 const env = process.env;
@@ -82,16 +83,6 @@ const PROFILER = env.BENCH_PROFILE ? new MainThreadProfiler(env.BENCH_PROFILE) :
 
 const SWEEP_TARGET_S = 10;
 const EMAILS_TARGET_PER_S = 200;
-
-function intEnv(name: string, fallback: number): number {
-  const v = env[name] ? Number(env[name]) : fallback;
-  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer`);
-  return v;
-}
-
-const log = (line = ''): void => {
-  process.stdout.write(`${line}\n`);
-};
 
 const seconds = (msValue: number): string => (msValue / 1000).toFixed(2);
 const cores = (n: number): string => n.toFixed(2);
@@ -419,15 +410,7 @@ async function main(): Promise<void> {
   const seeded = await seedOrReuse();
 
   const db = new pg.Pool({ connectionString: DATABASE_URL, max: 2, application_name: 'rectify-bench-main' });
-  const pgInfo = (
-    await db.query<{ version: string; shared_buffers: string; work_mem: string; sync: string }>(
-      `SELECT current_setting('server_version') AS version, current_setting('shared_buffers') AS shared_buffers,
-              current_setting('work_mem') AS work_mem, current_setting('synchronous_commit') AS sync`,
-    )
-  ).rows[0];
-  log(
-    `  PostgreSQL ${pgInfo.version}, shared_buffers ${pgInfo.shared_buffers}, work_mem ${pgInfo.work_mem}, synchronous_commit ${pgInfo.sync}`,
-  );
+  log(`  ${await postgresLine(db)}`);
   const people = (
     await db.query<{ role: string; n: number; digest: number }>(
       `SELECT r AS role, count(*)::int AS n, count(*) FILTER (WHERE digest_only)::int AS digest FROM app_user, unnest(roles) r GROUP BY r ORDER BY r`,

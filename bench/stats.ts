@@ -23,14 +23,11 @@
  * BENCH_DAY (default 2026-11-17; the API's clock is the real one, so "now" figures use today).
  */
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { loadConfig } from '#config';
-import { createApiApp } from '../apps/api/src/bootstrap.js';
-import { BENCH_PASSWORD, recreateDatabase, seed } from './lib/seed.js';
+import { intEnv, log, login, startBenchApi } from './lib/harness.js';
+import { recreateDatabase, seed } from './lib/seed.js';
 import { ms, percentile, table } from './lib/stats.js';
 
 const env = process.env;
@@ -41,18 +38,6 @@ const DAY = env.BENCH_DAY ?? '2026-11-17';
 const DATABASE_URL = env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/rectify_bench_stats';
 const REDIS_URL = env.REDIS_URL ?? 'redis://127.0.0.1:6379/13';
 const REUSE = env.BENCH_REUSE_DB === '1';
-
-function intEnv(name: string, fallback: number): number {
-  const v = env[name];
-  if (v === undefined || v === '') return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number, got ${v}`);
-  return n;
-}
-
-function log(line = ''): void {
-  process.stdout.write(`${line}\n`);
-}
 
 /** The states an item passed through to reach its state, with the action that led into each. */
 const PATHS: Record<string, [action: string, state: string][]> = {
@@ -235,17 +220,6 @@ async function peopleOf(url: string): Promise<BenchPeople> {
   }
 }
 
-async function login(baseUrl: string, email: string): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: BENCH_PASSWORD }),
-  });
-  const body = (await res.json()) as { accessToken?: string };
-  if (!body.accessToken) throw new Error(`login of ${email} failed: ${res.status}`);
-  return body.accessToken;
-}
-
 async function timeIt(runs: number, fn: () => Promise<void>): Promise<number[]> {
   for (let i = 0; i < 3; i++) await fn();
   const times: number[] = [];
@@ -290,21 +264,7 @@ async function main(): Promise<void> {
     };
   }
 
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    DATABASE_URL,
-    REDIS_URL,
-    JWT_SECRET: randomBytes(32).toString('base64url'),
-    LOG_LEVEL: 'silent',
-    API_DOCS: 'false',
-    QUEUE_PREFIX: 'rectify-bench',
-    LOGIN_MAX_ATTEMPTS_PER_IP: '1000',
-    ACCESS_TOKEN_TTL_SECONDS: '7200',
-    EVIDENCE_DIR: join(tmpdir(), 'rectify-bench-evidence'),
-  });
-  const app = await createApiApp(config);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  const { app, baseUrl } = await startBenchApi(DATABASE_URL, REDIS_URL);
   // The statements the statistics service sends, to run them bare afterwards.
   const ds = app.get(DataSource);
   let captured: Captured[] = [];

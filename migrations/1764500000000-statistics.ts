@@ -136,6 +136,18 @@ export class Statistics1764500000000 implements MigrationInterface {
       CREATE FUNCTION item_stat_bucket(p_dim text, p_deadline date) RETURNS date LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
         SELECT CASE WHEN p_dim LIKE 'read\\_%' THEN p_deadline ELSE date_trunc('month', p_deadline)::date END
       $$`);
+    // The dimension values a delta row counts under (the view below and the compaction fan out by it).
+    await q.query(`
+      CREATE FUNCTION item_stat_dims(p_batch uuid, p_county uuid, p_domain text, p_leads uuid[], p_lead_scope uuid[],
+                                     p_read_owner uuid[], p_read_dispatch uuid[], p_read_accept uuid[])
+      RETURNS TABLE (dim text, key text) LANGUAGE sql IMMUTABLE AS $$
+        SELECT 'all', '' UNION ALL SELECT 'batch', p_batch::text UNION ALL SELECT 'county', coalesce(p_county::text, '')
+        UNION ALL SELECT 'domain', p_domain UNION ALL SELECT 'lead', u::text FROM unnest(p_leads) u
+        UNION ALL SELECT 'lead_scope', u::text FROM unnest(p_lead_scope) u
+        UNION ALL SELECT 'read_owner', u::text FROM unnest(p_read_owner) u
+        UNION ALL SELECT 'read_dispatch', u::text FROM unnest(p_read_dispatch) u
+        UNION ALL SELECT 'read_accept', u::text FROM unnest(p_read_accept) u
+      $$`);
     // A delta row counted under every dimension value it belongs to.
     await q.query(`
       CREATE VIEW item_stat_delta_cells AS
@@ -143,13 +155,7 @@ export class Statistics1764500000000 implements MigrationInterface {
              d.closed_with_approved, d.on_time_approved, d.close_days_sum, d.close_days_n, d.extended_items, d.extensions,
              d.rebound_items, d.rebounds
         FROM item_stat_delta d
-        CROSS JOIN LATERAL (
-          SELECT 'all', '' UNION ALL SELECT 'batch', d.batch_id::text UNION ALL SELECT 'county', coalesce(d.county_unit_id::text, '')
-          UNION ALL SELECT 'domain', d.domain UNION ALL SELECT 'lead', u::text FROM unnest(d.lead_unit_ids) u
-          UNION ALL SELECT 'lead_scope', u::text FROM unnest(d.lead_scope) u
-          UNION ALL SELECT 'read_owner', u::text FROM unnest(d.read_owner) u
-          UNION ALL SELECT 'read_dispatch', u::text FROM unnest(d.read_dispatch) u
-          UNION ALL SELECT 'read_accept', u::text FROM unnest(d.read_accept) u) AS v(dim, key)`);
+        CROSS JOIN LATERAL item_stat_dims(d.batch_id, d.county_unit_id, d.domain, d.lead_unit_ids, d.lead_scope, d.read_owner, d.read_dispatch, d.read_accept) AS v`);
     // What one stretch adds to the figures (sign +1) or takes away (-1). The state lists are the
     // domain's (libs/domain/src/statistics/figures.ts); a test checks roll-ups against a full count.
     await q.query(`
@@ -186,13 +192,7 @@ export class Statistics1764500000000 implements MigrationInterface {
         WITH gone AS (DELETE FROM item_stat_delta RETURNING *),
         fan AS (
           SELECT v.dim, v.key, item_stat_bucket(v.dim, g.deadline) AS deadline_bucket, g.* FROM gone g
-          CROSS JOIN LATERAL (
-            SELECT 'all', '' UNION ALL SELECT 'batch', g.batch_id::text UNION ALL SELECT 'county', coalesce(g.county_unit_id::text, '')
-            UNION ALL SELECT 'domain', g.domain UNION ALL SELECT 'lead', u::text FROM unnest(g.lead_unit_ids) u
-            UNION ALL SELECT 'lead_scope', u::text FROM unnest(g.lead_scope) u
-            UNION ALL SELECT 'read_owner', u::text FROM unnest(g.read_owner) u
-            UNION ALL SELECT 'read_dispatch', u::text FROM unnest(g.read_dispatch) u
-            UNION ALL SELECT 'read_accept', u::text FROM unnest(g.read_accept) u) AS v(dim, key)),
+          CROSS JOIN LATERAL item_stat_dims(g.batch_id, g.county_unit_id, g.domain, g.lead_unit_ids, g.lead_scope, g.read_owner, g.read_dispatch, g.read_accept) AS v),
         cells AS (
           INSERT INTO item_stat_cell AS c (dim, key, state, deadline_bucket, n, closed_with_original, on_time_original, closed_with_approved,
                                            on_time_approved, close_days_sum, close_days_n, extended_items, extensions, rebound_items, rebounds)
@@ -305,6 +305,7 @@ export class Statistics1764500000000 implements MigrationInterface {
     await q.query(`DROP FUNCTION item_stat_compact()`);
     await q.query(`DROP FUNCTION item_stat_record(bigint, integer, uuid[], uuid[], uuid[])`);
     await q.query(`DROP VIEW item_stat_delta_cells`);
+    await q.query(`DROP FUNCTION item_stat_dims(uuid, uuid, text, uuid[], uuid[], uuid[], uuid[], uuid[])`);
     await q.query(`DROP FUNCTION item_stat_bucket(text, date)`);
     await q.query(`DROP TABLE item_close_days_cell, item_stat_cell, item_stat_delta`);
     await q.query(`DROP TABLE item_timeline`);

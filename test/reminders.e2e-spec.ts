@@ -150,36 +150,8 @@ describe('deadline reminders and escalation (real PostgreSQL, Redis, SMTP; contr
   it('an acceptance waiting more than 5 working days at one level reminds that level’s verifiers', async () => {
     const verifier = await f.newUser(county, ['verifier']);
     const batch = await f.newBatch(dispatcher, { chain: [{ level: 'county' }], noticeDays: 0 });
-    clock.setDate('2025-11-03');
-    const item = await f.newItem(dispatcher, batch, {
-      code: 'REM-3',
-      leadUnitIds: [section.id],
-      countyUnitId: county.id,
-      deadline: '2026-06-30',
-    });
-    await f.transitions.transition(dispatcher, item.id, { action: 'assign', version: 1 });
     const officerActor = Factory.actor(officer, section);
-    await f.transitions.transition(officerActor, item.id, { action: 'accept', version: 2 });
-    await ds.query(
-      `INSERT INTO evidence (item_id, unit_id, filename, content_type, size_bytes, sha256, storage_key, uploaded_by)
-       VALUES ($1, $2, 'r.pdf', 'application/pdf', 1, repeat('b', 64), 'bb/x', $3)`,
-      [item.id, section.id, officer.id],
-    );
-    await f.transitions.transition(officerActor, item.id, { action: 'submit', version: 3 });
-    const dayOf = async (day: string): Promise<number> => {
-      clock.setDate(day);
-      return (await sweep.sweep()).written.acceptance_pending ?? 0;
-    };
-    expect(await dayOf('2025-11-07')).toBe(0); // 4 working days
-    expect(await dayOf('2025-11-10')).toBe(1); // 5 working days: the county verifier
-    expect(await dayOf('2025-11-11')).toBe(0); // once
-    const [row] = await ds.query(`SELECT payload FROM outbox WHERE dedupe_key LIKE 'reminder:' || $1 || ':' || $2 || ':acceptance_%'`, [
-      item.id,
-      verifier.id,
-    ]);
-    expect(row.payload.template).toBe('reminder.acceptance');
-
-    // Sweeps missed for a while: a wait of 6 working days is caught up, one of 16 is past the catch-up (N to 2N − 1).
+    /** An item of the batch, assigned, accepted and submitted for acceptance on the day. */
     const submitted = async (code: string, day: string): Promise<string> => {
       clock.setDate(day);
       const it = await f.newItem(dispatcher, batch, { code, leadUnitIds: [section.id], countyUnitId: county.id, deadline: '2026-06-30' });
@@ -193,6 +165,21 @@ describe('deadline reminders and escalation (real PostgreSQL, Redis, SMTP; contr
       await f.transitions.transition(officerActor, it.id, { action: 'submit', version: 3 });
       return it.id;
     };
+    const itemId = await submitted('REM-3', '2025-11-03');
+    const dayOf = async (day: string): Promise<number> => {
+      clock.setDate(day);
+      return (await sweep.sweep()).written.acceptance_pending ?? 0;
+    };
+    expect(await dayOf('2025-11-07')).toBe(0); // 4 working days
+    expect(await dayOf('2025-11-10')).toBe(1); // 5 working days: the county verifier
+    expect(await dayOf('2025-11-11')).toBe(0); // once
+    const [row] = await ds.query(`SELECT payload FROM outbox WHERE dedupe_key LIKE 'reminder:' || $1 || ':' || $2 || ':acceptance_%'`, [
+      itemId,
+      verifier.id,
+    ]);
+    expect(row.payload.template).toBe('reminder.acceptance');
+
+    // Sweeps missed for a while: a wait of 6 working days is caught up, one of 16 is past the catch-up (N to 2N − 1).
     const recent = await submitted('REM-3B', '2025-11-24'); // Mon; 6 working days to Tue 12/2
     const old = await submitted('REM-3C', '2025-11-10'); // Mon; 16 working days to Tue 12/2
     expect(await dayOf('2025-12-02')).toBe(1);

@@ -1,6 +1,6 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { INestApplicationContext } from '@nestjs/common';
-import type { Queue } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { loadConfig } from '#config';
@@ -9,6 +9,13 @@ import { createWorker } from '../apps/worker/src/bootstrap.js';
 import { assertEveryJobHandled } from '../apps/worker/src/scheduler.js';
 import { openTestDataSource } from './support/database.js';
 import { Factory } from './support/factories.js';
+import { waitFor } from './support/smtp-sink.js';
+
+/** The job's state once it has completed or failed (15 s at most). */
+async function settled(job: Job): Promise<string> {
+  await waitFor(async () => ['completed', 'failed'].includes(await job.getState()), 15000, `job ${job.name}`);
+  return job.getState();
+}
 
 describe('worker: connects, schedules and processes jobs (real Redis and PostgreSQL)', () => {
   let ds: DataSource;
@@ -49,13 +56,7 @@ describe('worker: connects, schedules and processes jobs (real Redis and Postgre
     const [{ n: before }] = await ds.query(`SELECT count(*)::int AS n FROM item_stat_delta`);
     expect(before).toBeGreaterThan(0);
     const job = await queue.add(JOBS.maintenance.compactStatistics, {});
-    const deadline = Date.now() + 15000;
-    let state = await job.getState();
-    while (state !== 'completed' && state !== 'failed' && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 100));
-      state = await job.getState();
-    }
-    expect(state).toBe('completed');
+    expect(await settled(job)).toBe('completed');
     // Folded: the unit's cell holds the new draft (other tests' deltas may have arrived meanwhile).
     const [cell] = await ds.query(`SELECT n::int FROM item_stat_cell WHERE dim = 'lead' AND key = $1 AND state = 'draft'`, [unit.id]);
     expect(cell.n).toBe(1);
@@ -76,13 +77,7 @@ describe('worker: connects, schedules and processes jobs (real Redis and Postgre
     ]);
 
     const job = await queue.add(JOBS.maintenance.purgeExpiredSessions, {});
-    const deadline = Date.now() + 15000;
-    let state = await job.getState();
-    while (state !== 'completed' && state !== 'failed' && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 100));
-      state = await job.getState();
-    }
-    expect(state).toBe('completed');
+    expect(await settled(job)).toBe('completed');
     const remaining = (await ds.query(`SELECT id FROM auth_refresh_token WHERE user_id = $1`, [user.id]))
       .map((r: { id: string }) => r.id)
       .sort();

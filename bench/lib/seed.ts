@@ -3,6 +3,7 @@ import pg from 'pg';
 import { chainHash, childPath, shanghaiDate, type OrgUnitKind, type Role } from '#domain';
 import { PasswordHasher } from '#org';
 import { createDataSource, migrate } from '#persistence';
+import { DATONG_COUNTIES } from '../../apps/cli/src/demo/demo-units.js';
 
 /**
  * The benchmark's own database: dropped, re-created, migrated, then filled set-based in SQL
@@ -144,19 +145,8 @@ const ENV_SECTIONS = [
   ['ZFZD', '生态环境保护综合行政执法队'],
 ] as const;
 
-const COUNTIES = [
-  ['PC', '平城区'],
-  ['YG', '云冈区'],
-  ['XR', '新荣区'],
-  ['YZ', '云州区'],
-  ['YGX', '阳高县'],
-  ['TZ', '天镇县'],
-  ['GL', '广灵县'],
-  ['LQ', '灵丘县'],
-  ['HY', '浑源县'],
-  ['ZY', '左云县'],
-  ['JKQ', '经开区'],
-] as const;
+/** The demo's counties, and a development zone the benchmark adds. */
+const COUNTIES = [...DATONG_COUNTIES, ['JKQ', '经开区']] as const;
 
 /** Departments that get an officer of their own (besides one officer per county). */
 const OFFICER_DEPARTMENTS = ['ZJJ', 'SWJ', 'ZRZYJ', 'YJJ'];

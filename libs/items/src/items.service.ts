@@ -20,7 +20,7 @@ import {
   type SourceType,
 } from '#domain';
 import { CalendarService } from '#calendar';
-import { PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, escapeLike, pgErrorCode } from '#persistence';
+import { PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, SqlParams, escapeLike, pgErrorCode } from '#persistence';
 import { loadSnapshot } from './item-snapshot.js';
 import { ITEM_ENTITY, TransitionService, type AvailableAction } from './transition.service.js';
 
@@ -348,15 +348,11 @@ export class ItemsService {
 
   async list(actor: Actor, filter: ItemFilter): Promise<ItemPage> {
     const today = shanghaiDate(this.clock.now());
-    const params: unknown[] = [];
-    const p = (value: unknown): string => {
-      params.push(value);
-      return `$${params.length}`;
-    };
-    const where = await this.conditions(actor, filter, today, p);
+    const q = new SqlParams();
+    const where = await this.conditions(actor, filter, today, q);
     if (where === null) return { data: [], total: 0, totalIsExact: true, page: filter.page, pageSize: filter.pageSize };
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const countParams = [...params];
+    const countParams = [...q.values];
     // The page is chosen on the item table alone; names are joined to those few rows only.
     const pageSql = `
       WITH page AS MATERIALIZED (
@@ -364,7 +360,7 @@ export class ItemsService {
                i.deadline_version, i.version, i.updated_at, i.created_at
           FROM item i ${whereSql}
          ORDER BY ${SORT_SQL[filter.sort]}
-         LIMIT ${p(filter.pageSize)} OFFSET ${p((filter.page - 1) * filter.pageSize)})
+         LIMIT ${q.add(filter.pageSize)} OFFSET ${q.add((filter.page - 1) * filter.pageSize)})
       SELECT i.id, i.code, i.title, i.batch_id, b.name AS batch_name, b.source_type, i.state, i.type, i.domain,
              i.county_unit_id, c.name AS county_name,
              (SELECT string_agg(o.name, '、' ORDER BY o.name) FROM item_unit iu JOIN org_unit o ON o.id = iu.unit_id
@@ -375,7 +371,7 @@ export class ItemsService {
        ORDER BY ${SORT_SQL[filter.sort]}`;
     // Counting stops past COUNT_CAP: beyond that, "more than 1000" is what a list needs to say.
     const [rows, [{ total }]] = await Promise.all([
-      this.dataSource.query<SummaryRow[]>(pageSql, params),
+      this.dataSource.query<SummaryRow[]>(pageSql, q.values),
       this.dataSource.query<{ total: number }[]>(
         `SELECT count(*)::int AS total FROM (SELECT 1 FROM item i ${whereSql} LIMIT ${COUNT_CAP + 1}) t`,
         countParams,
@@ -396,29 +392,25 @@ export class ItemsService {
    */
   async ledger(actor: Actor, filter: ItemFilterFields & { sort: ItemSort }, limit: number): Promise<LedgerRow[]> {
     const today = shanghaiDate(this.clock.now());
-    const params: unknown[] = [];
-    const p = (value: unknown): string => {
-      params.push(value);
-      return `$${params.length}`;
-    };
-    const where = await this.conditions(actor, filter, today, p);
+    const q = new SqlParams();
+    const where = await this.conditions(actor, filter, today, q);
     if (where === null) return [];
     const rows = await this.dataSource.query<LedgerRow[]>(
-      `${LEDGER_SQL} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${SORT_SQL[filter.sort]} LIMIT ${p(limit + 1)}`,
-      params,
+      `${LEDGER_SQL} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${SORT_SQL[filter.sort]} LIMIT ${q.add(limit + 1)}`,
+      q.values,
     );
     return rows.map((r) => ({ ...r, overdue: isOverdue(r.state, r.current_deadline, today) }));
   }
 
   /** The SQL conditions (on item i) for the actor's read scope and a filter; null when nothing can match. */
-  private async conditions(actor: Actor, filter: ItemFilterFields, today: string, p: (value: unknown) => string): Promise<string[] | null> {
+  private async conditions(actor: Actor, filter: ItemFilterFields, today: string, q: SqlParams): Promise<string[] | null> {
     const where: string[] = [];
-    const readable = readScopeSql(actor, p);
+    const readable = readScopeSql(actor, q);
     if (readable) where.push(readable);
     // One state as an equality, so an index on (…, state, deadline) can deliver rows in order.
-    if (filter.state?.length === 1) where.push(`i.state = ${p(filter.state[0])}`);
-    else if (filter.state?.length) where.push(`i.state = ANY(${p(filter.state)}::text[])`);
-    if (filter.batchId) where.push(`i.batch_id = ${p(filter.batchId)}`);
+    if (filter.state?.length === 1) where.push(`i.state = ${q.add(filter.state[0])}`);
+    else if (filter.state?.length) where.push(`i.state = ANY(${q.add(filter.state)}::text[])`);
+    if (filter.batchId) where.push(`i.batch_id = ${q.add(filter.batchId)}`);
     if (filter.sourceType) {
       // Resolved to batch ids first: a join would make the planner expect matches that may not exist.
       const [{ ids }] = await this.dataSource.query<{ ids: string[] }[]>(
@@ -426,30 +418,30 @@ export class ItemsService {
         [filter.sourceType],
       );
       if (ids.length === 0) return null;
-      where.push(`i.batch_id = ANY(${p(ids)}::uuid[])`);
+      where.push(`i.batch_id = ANY(${q.add(ids)}::uuid[])`);
     }
-    if (filter.leadUnitId) where.push(`i.lead_scope @> ${p([filter.leadUnitId])}::uuid[]`);
+    if (filter.leadUnitId) where.push(`i.lead_scope @> ${q.add([filter.leadUnitId])}::uuid[]`);
     if (filter.cooperatingUnitId) {
       where.push(
-        `EXISTS (SELECT 1 FROM item_unit cu WHERE cu.item_id = i.id AND cu.role = 'cooperating' AND cu.unit_id = ${p(filter.cooperatingUnitId)})`,
+        `EXISTS (SELECT 1 FROM item_unit cu WHERE cu.item_id = i.id AND cu.role = 'cooperating' AND cu.unit_id = ${q.add(filter.cooperatingUnitId)})`,
       );
     }
-    if (filter.countyUnitId) where.push(`i.county_unit_id = ${p(filter.countyUnitId)}`);
-    if (filter.domain) where.push(`i.domain = ${p(filter.domain)}`);
+    if (filter.countyUnitId) where.push(`i.county_unit_id = ${q.add(filter.countyUnitId)}`);
+    if (filter.domain) where.push(`i.domain = ${q.add(filter.domain)}`);
     if (filter.overdue !== undefined) {
-      const overdue = `(i.state = ANY(${p(OVERDUE_STATES)}::text[]) AND i.current_deadline < ${p(today)})`;
+      const overdue = `(i.state = ANY(${q.add(OVERDUE_STATES)}::text[]) AND i.current_deadline < ${q.add(today)})`;
       where.push(filter.overdue ? overdue : `NOT ${overdue}`);
     }
     if (filter.dueWithinDays !== undefined) {
       where.push(
-        `(i.state = ANY(${p(OVERDUE_STATES)}::text[]) AND i.current_deadline BETWEEN ${p(today)} AND ${p(addDays(today, filter.dueWithinDays))})`,
+        `(i.state = ANY(${q.add(OVERDUE_STATES)}::text[]) AND i.current_deadline BETWEEN ${q.add(today)} AND ${q.add(addDays(today, filter.dueWithinDays))})`,
       );
     }
     if (filter.q) {
       const text = `(i.code || ' ' || i.title || ' ' || i.feedback_text)`;
-      where.push(`${text} ILIKE ${p(`%${escapeLike(filter.q)}%`)}`);
+      where.push(`${text} ILIKE ${q.add(`%${escapeLike(filter.q)}%`)}`);
       // Two-character words (common in Chinese) are found through the bigram index first.
-      if ([...filter.q].length === 2) where.push(`text_bigrams(${text}) @> ARRAY[lower(${p(filter.q)})]`);
+      if ([...filter.q].length === 2) where.push(`text_bigrams(${text}) @> ARRAY[lower(${q.add(filter.q)})]`);
     }
     return where;
   }
@@ -704,11 +696,11 @@ function toDetail(r: DetailRow, version: number, today: string, actions: Availab
  * The SQL condition (on item i) for the items the actor may read, or null when they may read
  * all. The one translation of the policy's list scope for every query over items.
  */
-export function readScopeSql(actor: Actor, p: (value: unknown) => string): string | null {
+export function readScopeSql(actor: Actor, q: SqlParams): string | null {
   const scope = listScope(actor, 'item.read');
   if (scope.kind === 'none') return 'false';
   if (scope.kind === 'all') return null;
-  const u = p([scope.unitId]);
+  const u = q.add([scope.unitId]);
   const any = [`i.owner_scope @> ${u}::uuid[]`];
   if (scope.dispatched) any.push(`i.dispatcher_scope @> ${u}::uuid[]`);
   if (scope.accepting) any.push(`i.acceptance_scope @> ${u}::uuid[]`);

@@ -2,3 +2,4 @@ export * from './entities/index.js';
 export * from './data-source.js';
 export * from './pg-errors.js';
 export * from './persistence.module.js';
+export * from './sql-params.js';

@@ -29,6 +29,7 @@ import {
   type StatCounts,
 } from '#domain';
 import { readScopeSql } from '#items';
+import { SqlParams } from '#persistence';
 
 /** Which items a figure counts. Every filter narrows; the caller's own scope always applies. */
 export interface StatScope {
@@ -143,8 +144,6 @@ interface Instant {
   statDate: string;
 }
 
-type CountsRow = Record<string, string | number | null>;
-
 const GROUP_NOTES: Record<Breakdown, string> = {
   leadUnit: '按牵头单位分组；有多个牵头单位的事项在每个牵头单位下各计一次，各组之和可能大于合计。',
   county: '按行政区分组；未填行政区的事项单列。',
@@ -175,7 +174,7 @@ export class StatisticsService {
     const instant = this.instant(asOf);
     const target = strategy === 'auto' ? this.rollupTarget(actor, scope, null) : null;
     const counts = target
-      ? ((await this.rollupCounts(actor, scope, instant, target, null)).get('') ?? toCounts({}))
+      ? ((await this.rollupCounts(actor, scope, instant, target, null)).get('') ?? emptyCounts())
       : await this.countedSummary(actor, scope, instant);
     return { asOf: instant.asOf.toISOString(), statDate: instant.statDate, scope, byState: counts.byState, figures: figuresFrom(counts) };
   }
@@ -197,11 +196,8 @@ export class StatisticsService {
     } else {
       const q = new SqlParams();
       const source = await this.source(actor, scope, instant, q);
-      const counted = await this.dataSource.query<(CountsRow & { key: string | null })[]>(
-        `SELECT ${group.key} AS key, ${countsSql(q.add(instant.statDate))} FROM ${source} t ${group.join} GROUP BY 1`,
-        q.values,
-      );
-      rows = counted.map((r) => ({ key: r.key, counts: toCounts(r) }));
+      const byKey = await this.counted(`FROM ${source} t ${group.join}`, `coalesce(${group.key}, '')`, q.add(instant.statDate), q);
+      rows = [...byKey.entries()].map(([key, counts]) => ({ key: key === '' ? null : key, counts }));
     }
     // Names and order of the groups, looked up for the keys found.
     const labels = await this.dataSource.query<{ key: string | null; label: string | null }[]>(
@@ -215,7 +211,7 @@ export class StatisticsService {
       by,
       scope,
       note: GROUP_NOTES[by],
-      figures: definitionsOf(figuresFrom(toCounts({}))),
+      figures: definitionsOf(figuresFrom(emptyCounts())),
       rows: labels.map((l) => {
         const counts = countsOf.get(l.key)!;
         return { key: l.key, label: l.label ?? '（未填）', byState: counts.byState, figures: figuresFrom(counts).map(valueOf) };
@@ -226,8 +222,22 @@ export class StatisticsService {
   private async countedSummary(actor: Actor, scope: StatScope, instant: Instant): Promise<StatCounts> {
     const q = new SqlParams();
     const source = await this.source(actor, scope, instant, q);
-    const [row] = await this.dataSource.query<CountsRow[]>(`SELECT ${countsSql(q.add(instant.statDate))} FROM ${source} t`, q.values);
-    return toCounts(row);
+    return (await this.counted(`FROM ${source} t`, `''`, q.add(instant.statDate), q)).get('') ?? emptyCounts();
+  }
+
+  /**
+   * Counts the stretches `from` names (as t), per group, in one scan: the roll-up sums per state and
+   * "deadline passed by `today`", and the days-to-close distribution (rows where days is set).
+   */
+  private async counted(from: string, group: string, today: string, q: SqlParams): Promise<Map<string, StatCounts>> {
+    const rows = await this.dataSource.query<(RollupRow & { days: number | null })[]>(
+      `SELECT ${group} AS g, t.state, coalesce(t.current_deadline < ${today}, false) AS past,
+              CASE WHEN t.state IN ${list(CLOSURE_STATES)} THEN t.close_working_days END AS days, ${stretchSums('1')}
+         ${from} GROUP BY 1, 2, 3, 4`,
+      q.values,
+    );
+    const days = rows.filter((r) => r.days !== null).map((r) => ({ g: r.g, days: r.days!, n: r.n }));
+    return assembleRollup(rows, days, []);
   }
 
   /**
@@ -320,7 +330,7 @@ export class StatisticsService {
                         SELECT ${STRETCH_COLUMNS}, 1 AS sign FROM item_timeline t ${cf.join}
                           WHERE t.valid_to >= ${end} AND t.valid_from < ${end} AND ${cf.where})`;
       corrections = this.dataSource.query<RollupRow[]>(
-        `SELECT ${tGroup} AS g, t.state, coalesce(t.current_deadline < ${c.add(instant.statDate)}, false) AS past, ${correctionSums()}
+        `SELECT ${tGroup} AS g, t.state, coalesce(t.current_deadline < ${c.add(instant.statDate)}, false) AS past, ${stretchSums('t.sign')}
            FROM ${changed} t ${tJoin} GROUP BY 1, 2, 3`,
         c.values,
       );
@@ -391,7 +401,7 @@ export class StatisticsService {
       const points: TrendPoint[] = [];
       for (const day of ends) {
         const instant: Instant = { end: new Date(endOfDay(day).getTime() + 1), asOf: endOfDay(day), statDate: day };
-        const counts = (await this.rollupCounts(actor, scope, instant, target, null)).get('') ?? toCounts({});
+        const counts = (await this.rollupCounts(actor, scope, instant, target, null)).get('') ?? emptyCounts();
         points.push({ periodEnd: day, asOf: endOfDay(day).toISOString(), byState: counts.byState, figures: figuresFrom(counts) });
       }
       return points;
@@ -400,18 +410,16 @@ export class StatisticsService {
     const points = q.add(ends);
     // Each period's end instant is the next day's midnight in Shanghai; stretches in force just before it count.
     const filters = await this.filters(actor, scope, q);
-    const rows = await this.dataSource.query<(CountsRow & { day: string })[]>(
-      `WITH p AS (SELECT d AS day, ((d + 1)::timestamp AT TIME ZONE 'Asia/Shanghai') AS end_at FROM unnest(${points}::date[]) d)
-       SELECT to_char(p.day, 'YYYY-MM-DD') AS day, ${countsSql('p.day')}
-         FROM p JOIN item_timeline t ON t.valid_from < p.end_at AND (t.valid_to IS NULL OR t.valid_to >= p.end_at)
-        ${filters.join}
-        WHERE ${filters.where}
-        GROUP BY p.day ORDER BY p.day`,
-      q.values,
+    const byDay = await this.counted(
+      `FROM (SELECT d AS day, ((d + 1)::timestamp AT TIME ZONE 'Asia/Shanghai') AS end_at FROM unnest(${points}::date[]) d) p
+         JOIN item_timeline t ON t.valid_from < p.end_at AND (t.valid_to IS NULL OR t.valid_to >= p.end_at)
+         ${filters.join} WHERE ${filters.where}`,
+      `to_char(p.day, 'YYYY-MM-DD')`,
+      'p.day',
+      q,
     );
-    const byDay = new Map(rows.map((r) => [r.day, r]));
     return ends.map((day) => {
-      const counts = toCounts(byDay.get(day) ?? {});
+      const counts = byDay.get(day) ?? emptyCounts();
       return { periodEnd: day, asOf: endOfDay(day).toISOString(), byState: counts.byState, figures: figuresFrom(counts) };
     });
   }
@@ -445,7 +453,7 @@ export class StatisticsService {
     const where: string[] = [];
     let join = '';
     // Who may see an item is decided on the item as it is now, like every other read.
-    const readable = readScopeSql(actor, (v) => q.add(v));
+    const readable = readScopeSql(actor, q);
     if (readable) {
       join = 'JOIN item i ON i.id = t.item_id';
       where.push(readable);
@@ -485,15 +493,6 @@ const STRETCH_COLUMNS = [
 ]
   .map((c) => `t.${c}`)
   .join(', ');
-
-/** Positional parameters for one statement. */
-class SqlParams {
-  readonly values: unknown[] = [];
-  add(value: unknown): string {
-    this.values.push(value);
-    return `$${this.values.length}`;
-  }
-}
 
 const GROUPS: Record<Breakdown, { key: string; join: string; label: string; labelJoin: string; order: string }> = {
   leadUnit: {
@@ -542,86 +541,53 @@ function labelsJoin(alias: string, labels: Record<string, string>): string {
 
 const list = (states: readonly string[]): string => `(${states.map((s) => `'${s}'`).join(',')})`;
 
-/**
- * The aggregates behind StatCounts, over stretches named t; `today` is the SQL for the day
- * against which deadlines count as passed. The state lists are the domain's constants.
- */
-function countsSql(today: string): string {
-  const counted = `t.state NOT IN ${list(UNCOUNTED_STATES)}`;
-  const closure = `t.state IN ${list(CLOSURE_STATES)}`;
-  const due = `${counted} AND t.current_deadline < ${today}`;
-  return [
-    ...RECTIFICATION_STATES.map((s) => `count(*) FILTER (WHERE t.state = '${s}')::int AS "s_${s}"`),
-    `count(*) FILTER (WHERE ${counted})::int AS total`,
-    `count(*) FILTER (WHERE t.state = 'signed_off')::int AS signed_off`,
-    `count(*) FILTER (WHERE t.state IN ${list(AWAITING_ACCEPTANCE_STATES)})::int AS awaiting`,
-    `count(*) FILTER (WHERE t.state = 'phase_completed')::int AS phase`,
-    `count(*) FILTER (WHERE ${due})::int AS due`,
-    `count(*) FILTER (WHERE ${due} AND t.state IN ${list(COMPLETED_STATES)})::int AS due_completed`,
-    `count(*) FILTER (WHERE ${due} AND t.state = 'phase_completed')::int AS due_phase`,
-    `count(*) FILTER (WHERE t.state IN ${list(OVERDUE_STATES)} AND t.current_deadline < ${today})::int AS overdue_open`,
-    `count(*) FILTER (WHERE ${closure})::int AS closed`,
-    `count(*) FILTER (WHERE ${closure} AND t.original_deadline IS NOT NULL)::int AS closed_with_original`,
-    `count(*) FILTER (WHERE ${closure} AND t.closed_on <= t.original_deadline)::int AS on_time_original`,
-    `count(*) FILTER (WHERE ${closure} AND t.current_deadline IS NOT NULL)::int AS closed_with_approved`,
-    `count(*) FILTER (WHERE ${closure} AND t.closed_on <= t.current_deadline)::int AS on_time_approved`,
-    `count(t.close_working_days) FILTER (WHERE ${closure})::int AS close_days_count`,
-    `avg(t.close_working_days) FILTER (WHERE ${closure})::float8 AS close_days_avg`,
-    `percentile_cont(0.5) WITHIN GROUP (ORDER BY t.close_working_days) FILTER (WHERE ${closure}) AS close_days_median`,
-    `count(*) FILTER (WHERE ${counted} AND t.extension_count > 0)::int AS extended_items`,
-    `coalesce(sum(t.extension_count) FILTER (WHERE ${counted}), 0)::int AS extensions`,
-    `count(*) FILTER (WHERE ${counted} AND t.reopen_count > 0)::int AS rebound_items`,
-    `coalesce(sum(t.reopen_count) FILTER (WHERE ${counted}), 0)::int AS rebounds`,
-  ].join(',\n       ');
-}
-
-function toCounts(r: CountsRow): StatCounts {
-  const n = (k: string): number => Number(r[k] ?? 0);
-  const orNull = (k: string): number | null => (r[k] === null || r[k] === undefined ? null : Number(r[k]));
-  const byState = emptyByState();
-  for (const s of RECTIFICATION_STATES) byState[s] = n(`s_${s}`);
+function emptyCounts(): StatCounts {
   return {
-    byState,
-    total: n('total'),
-    signedOff: n('signed_off'),
-    awaitingAcceptance: n('awaiting'),
-    phaseCompleted: n('phase'),
-    due: n('due'),
-    dueCompleted: n('due_completed'),
-    duePhaseCompleted: n('due_phase'),
-    overdueOpen: n('overdue_open'),
-    closed: n('closed'),
-    closedWithOriginalDeadline: n('closed_with_original'),
-    closedOnTimeOriginal: n('on_time_original'),
-    closedWithApprovedDeadline: n('closed_with_approved'),
-    closedOnTimeApproved: n('on_time_approved'),
-    closeDaysCount: n('close_days_count'),
-    closeDaysAverage: orNull('close_days_avg'),
-    closeDaysMedian: orNull('close_days_median'),
-    extendedItems: n('extended_items'),
-    extensionsGranted: n('extensions'),
-    reboundItems: n('rebound_items'),
-    rebounds: n('rebounds'),
+    byState: emptyByState(),
+    total: 0,
+    signedOff: 0,
+    awaitingAcceptance: 0,
+    phaseCompleted: 0,
+    due: 0,
+    dueCompleted: 0,
+    duePhaseCompleted: 0,
+    overdueOpen: 0,
+    closed: 0,
+    closedWithOriginalDeadline: 0,
+    closedOnTimeOriginal: 0,
+    closedWithApprovedDeadline: 0,
+    closedOnTimeApproved: 0,
+    closeDaysCount: 0,
+    closeDaysAverage: null,
+    closeDaysMedian: null,
+    extendedItems: 0,
+    extensionsGranted: 0,
+    reboundItems: 0,
+    rebounds: 0,
   };
 }
 
-/** The roll-up sums of signed stretches (column sign), as item_stat_record() computes them for one stretch. */
-function correctionSums(): string {
+/**
+ * The roll-up sums of stretches t, each counted `sign` times (an SQL expression: 1, or t.sign for
+ * corrections), as item_stat_record() computes them for one stretch. The one TypeScript statement
+ * of what each stretch adds to the figures; assembleRollup() turns the sums into StatCounts.
+ */
+function stretchSums(sign: string): string {
   const counted = `t.state NOT IN ${list(UNCOUNTED_STATES)}`;
   const closure = `t.state IN ${list(CLOSURE_STATES)}`;
-  const signed = (condition: string): string => `sum(t.sign * (${condition})::int)::int`;
+  const signed = (condition: string): string => `sum(${sign} * (${condition})::int)::int`;
   return [
-    `sum(t.sign)::int AS n`,
+    `sum(${sign})::int AS n`,
     `${signed(`${closure} AND t.original_deadline IS NOT NULL`)} AS cwo`,
     `${signed(`${closure} AND coalesce(t.closed_on <= t.original_deadline, false)`)} AS oto`,
     `${signed(`${closure} AND t.current_deadline IS NOT NULL`)} AS cwa`,
     `${signed(`${closure} AND coalesce(t.closed_on <= t.current_deadline, false)`)} AS ota`,
-    `sum(t.sign * CASE WHEN ${closure} THEN coalesce(t.close_working_days, 0) ELSE 0 END)::float8 AS cds`,
+    `sum(${sign} * CASE WHEN ${closure} THEN coalesce(t.close_working_days, 0) ELSE 0 END)::float8 AS cds`,
     `${signed(`${closure} AND t.close_working_days IS NOT NULL`)} AS cdn`,
     `${signed(`${counted} AND t.extension_count > 0`)} AS ei`,
-    `sum(t.sign * CASE WHEN ${counted} THEN t.extension_count ELSE 0 END)::int AS ex`,
+    `sum(${sign} * CASE WHEN ${counted} THEN t.extension_count ELSE 0 END)::int AS ex`,
     `${signed(`${counted} AND t.reopen_count > 0`)} AS ri`,
-    `sum(t.sign * CASE WHEN ${counted} THEN t.reopen_count ELSE 0 END)::int AS rb`,
+    `sum(${sign} * CASE WHEN ${counted} THEN t.reopen_count ELSE 0 END)::int AS rb`,
   ].join(', ');
 }
 
@@ -634,7 +600,7 @@ function assembleRollup(
   const out = new Map<string, StatCounts>();
   const of = (g: string): StatCounts => {
     let c = out.get(g);
-    if (!c) out.set(g, (c = toCounts({})));
+    if (!c) out.set(g, (c = emptyCounts()));
     return c;
   };
   const counted = (s: RectificationState): boolean => !UNCOUNTED_STATES.includes(s);

@@ -1,5 +1,19 @@
 import type { OrgUnitKind } from '#domain';
 
+/** Datong's districts and counties (code, name), as the seed documents list them. */
+export const DATONG_COUNTIES = [
+  ['PC', '平城区'],
+  ['YG', '云冈区'],
+  ['XR', '新荣区'],
+  ['YZ', '云州区'],
+  ['YGX', '阳高县'],
+  ['TZ', '天镇县'],
+  ['GL', '广灵县'],
+  ['LQ', '灵丘县'],
+  ['HY', '浑源县'],
+  ['ZY', '左云县'],
+] as const;
+
 export interface DemoUnit {
   code: string;
   name: string;
@@ -46,20 +60,7 @@ export const DEMO_UNITS: DemoUnit = {
     { code: 'DT-LCJ', name: '市林业和草原局', kind: 'department', aliases: ['市林草局'] },
     { code: 'DT-NYJ', name: '市能源局', kind: 'department' },
     { code: 'DT-SJJ', name: '市审计局', kind: 'department' },
-    ...(
-      [
-        ['PC', '平城区'],
-        ['YG', '云冈区'],
-        ['XR', '新荣区'],
-        ['YZ', '云州区'],
-        ['YGX', '阳高县'],
-        ['TZ', '天镇县'],
-        ['GL', '广灵县'],
-        ['LQ', '灵丘县'],
-        ['HY', '浑源县'],
-        ['ZY', '左云县'],
-      ] as const
-    ).map(([code, name]): DemoUnit => ({
+    ...DATONG_COUNTIES.map(([code, name]): DemoUnit => ({
       code: `DT-${code}`,
       name,
       kind: 'county',
