@@ -30,6 +30,7 @@ const libs = [
   'calendar',
   'notifications',
   'statistics',
+  'projects',
 ];
 
 const common = {

@@ -10,6 +10,7 @@ import { CalendarModule } from '#calendar';
 import { ItemsModule } from '#items';
 import { NotificationsModule } from '#notifications';
 import { StatisticsModule } from '#statistics';
+import { ProjectsModule } from '#projects';
 import { AuthModule } from './auth/auth.module.js';
 import { CalendarController } from './calendar/calendar.controller.js';
 import { HealthController } from './health/health.controller.js';
@@ -19,6 +20,7 @@ import { BatchesController } from './items/batches.controller.js';
 import { ItemsController } from './items/items.controller.js';
 import { createValidationPipe } from './http/validation.pipe.js';
 import { OrgUnitsController } from './org/org-units.controller.js';
+import { ProjectsController } from './projects/projects.controller.js';
 import { OutboxController } from './notifications/outbox.controller.js';
 import { ReminderPolicyController } from './notifications/reminder-policy.controller.js';
 import { StatisticsController } from './statistics/statistics.controller.js';
@@ -50,6 +52,7 @@ export class AppModule {
         CalendarModule,
         NotificationsModule,
         StatisticsModule,
+        ProjectsModule,
       ],
       controllers: [
         HealthController,
@@ -62,6 +65,7 @@ export class AppModule {
         OutboxController,
         ReminderPolicyController,
         StatisticsController,
+        ProjectsController,
         ...extraControllers,
       ],
       providers: [

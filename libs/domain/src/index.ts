@@ -13,3 +13,7 @@ export * from './calendar/work-calendar.js';
 export * from './calendar/deadline-rule.js';
 export * from './reminders/reminder-policy.js';
 export * from './statistics/figures.js';
+export * from './projects/projects.js';
+export * from './projects/schedule.js';
+export * from './projects/milestone.workflow.js';
+export * from './projects/project-figures.js';

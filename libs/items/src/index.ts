@@ -7,4 +7,5 @@ export * from './outbox.js';
 export * from './evidence/evidence.service.js';
 export * from './evidence/evidence-storage.js';
 export * from './evidence/file-type.js';
+export * from './evidence/accept-upload.js';
 export * from './items.module.js';

@@ -21,6 +21,6 @@ import { TransitionService } from './transition.service.js';
       useFactory: (config: AppConfig) => new LocalDiskStorage(path.resolve(config.storage.evidenceDir)),
     },
   ],
-  exports: [BatchesService, ItemsService, TransitionService, EvidenceService, ItemNotesService],
+  exports: [BatchesService, ItemsService, TransitionService, EvidenceService, ItemNotesService, EVIDENCE_STORAGE],
 })
 export class ItemsModule {}

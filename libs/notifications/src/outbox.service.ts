@@ -26,6 +26,15 @@ const EVENT_AUDIENCE: Record<string, Audience> = {
   'item.uphold_objection': 'lead_officers',
 };
 
+/** Which users a milestone event is mailed to: the managing dispatchers, or the milestone's unit. */
+const MILESTONE_AUDIENCE: Record<string, 'dispatchers' | 'responsible_officers'> = {
+  'milestone.report_done': 'dispatchers',
+  'milestone.verify': 'responsible_officers',
+  'milestone.return': 'responsible_officers',
+  'milestone.replan': 'responsible_officers',
+  'milestone.urge': 'responsible_officers',
+};
+
 export interface EmailPayload {
   template: string;
   userId: string;
@@ -72,13 +81,15 @@ export class OutboxService {
   async expandEvents(limit = 200): Promise<number> {
     return this.dataSource.transaction(async (m) => {
       const events = await m.query<OutboxRow[]>(
-        `SELECT id, kind, payload FROM outbox WHERE status = 'pending' AND kind LIKE 'item.%' AND available_at <= now()
+        `SELECT id, kind, payload FROM outbox WHERE status = 'pending' AND (kind LIKE 'item.%' OR kind LIKE 'milestone.%') AND available_at <= now()
           ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [limit],
       );
       for (const event of events) {
         const audience = EVENT_AUDIENCE[event.kind];
         if (audience) await this.mailEvent(m, event, audience);
+        const milestoneAudience = MILESTONE_AUDIENCE[event.kind];
+        if (milestoneAudience) await this.mailMilestoneEvent(m, event, milestoneAudience);
         await m.query(`UPDATE outbox SET status = 'sent', sent_at = now() WHERE id = $1`, [event.id]);
       }
       return events.length;
@@ -254,10 +265,53 @@ export class OutboxService {
           level,
         },
       };
-      await m.query(`INSERT INTO outbox (kind, dedupe_key, payload) VALUES ('email', $1, $2) ON CONFLICT (dedupe_key) DO NOTHING`, [
-        `email:${event.id}:${r.id}`,
-        payload,
-      ]);
+      await insertEmail(m, event, payload);
+    }
+  }
+
+  private async mailMilestoneEvent(m: EntityManager, event: OutboxRow, audience: 'dispatchers' | 'responsible_officers'): Promise<void> {
+    const p = event.payload as { milestoneId: string; projectId: string; historySeq: number };
+    const [ms] = await m.query<
+      {
+        code: string;
+        project: string;
+        name: string;
+        planned: string;
+        unit_id: string;
+        dispatcher_unit_id: string;
+        reason: string | null;
+        actor_name: string | null;
+      }[]
+    >(
+      `SELECT pr.code, pr.name AS project, ms.name, to_char(ms.planned_date, 'YYYY-MM-DD') AS planned, ms.responsible_unit_id AS unit_id,
+              pr.dispatcher_unit_id, h.reason, u.name AS actor_name
+         FROM milestone ms JOIN project pr ON pr.id = ms.project_id
+         LEFT JOIN history h ON h.entity_type = 'milestone' AND h.entity_id = ms.id AND h.seq = $2
+         LEFT JOIN app_user u ON u.id = h.actor_id
+        WHERE ms.id = $1`,
+      [p.milestoneId, p.historySeq],
+    );
+    if (!ms) return;
+    const recipients =
+      audience === 'dispatchers'
+        ? await this.usersIn(m, [ms.dispatcher_unit_id], 'dispatcher')
+        : await this.usersIn(m, [ms.unit_id], 'unit_officer');
+    for (const r of recipients) {
+      const payload: EmailPayload = {
+        template: event.kind,
+        userId: r.id,
+        to: r.email,
+        data: {
+          recipientName: r.name,
+          itemCode: ms.code,
+          itemTitle: `${ms.project} · ${ms.name}`,
+          deadline: ms.planned,
+          link: `${this.config.http.publicUrl}/projects/${p.projectId}`,
+          actorName: ms.actor_name,
+          reason: ms.reason,
+        },
+      };
+      await insertEmail(m, event, payload);
     }
   }
 
@@ -268,4 +322,12 @@ export class OutboxService {
       [unitIds, role],
     );
   }
+}
+
+/** One e-mail row per event and recipient; expanding an event twice writes nothing new. */
+function insertEmail(m: EntityManager, event: OutboxRow, payload: EmailPayload): Promise<unknown> {
+  return m.query(`INSERT INTO outbox (kind, dedupe_key, payload) VALUES ('email', $1, $2) ON CONFLICT (dedupe_key) DO NOTHING`, [
+    `email:${event.id}:${payload.userId}`,
+    payload,
+  ]);
 }

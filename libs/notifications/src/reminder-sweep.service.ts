@@ -7,14 +7,18 @@ import {
   DEFAULT_REMINDER_POLICY,
   DomainError,
   SOURCE_TYPES,
+  REPORT_DUE_WORKING_DAY,
   deadlineWindows,
+  monthEnd,
   overdueSteps,
   policyProblems,
+  previousMonth,
   shanghaiDate,
   type Actor,
   type Clock,
   type ReminderPolicy,
   type SourceType,
+  type WorkCalendar,
 } from '#domain';
 import { APP_CONFIG, type AppConfig } from '#config';
 
@@ -192,9 +196,77 @@ export class ReminderSweepService {
         ),
       );
     }
+    await this.sweepProjects(calendar, day, policies.get('default') ?? DEFAULT_REMINDER_POLICY, count);
     const ms = Math.round(performance.now() - started);
     this.logger.log(`reminder sweep for ${day}: ${JSON.stringify(written)} in ${ms} ms`);
     return { day, written, ms };
+  }
+
+  /**
+   * Key projects: milestones before their planned date (the default policy's days) and once late,
+   * and monthly investment reports — a reminder after the month ends, until the report is due on
+   * the REPORT_DUE_WORKING_DAY-th working day of the next month, and a missing-report notice after
+   * that, to the responsible units' officers and the managing dispatchers. Keys make each go out once.
+   */
+  private async sweepProjects(
+    calendar: WorkCalendar,
+    day: string,
+    policy: ReminderPolicy,
+    count: (kind: string, n: number) => void,
+  ): Promise<void> {
+    const link = this.config.http.publicUrl;
+    const payload = (template: string, extra: string) => `jsonb_build_object(
+        'template', '${template}', 'userId', u.id, 'to', u.email,
+        'data', jsonb_build_object('recipientName', u.name, 'itemCode', p.code, 'link', $1::text || '/projects/' || p.id, ${extra}))`;
+    const milestoneData = `'itemTitle', p.name || ' · ' || ms.name, 'deadline', to_char(ms.planned_date, 'YYYY-MM-DD')`;
+    for (const w of deadlineWindows(calendar, day, policy.beforeDays)) {
+      count(
+        `milestone_${w.kind}`,
+        await this.insert(
+          `SELECT 'email', 'reminder:milestone:' || ms.id || ':' || u.id || ':${w.kind}:' || ms.plan_version,
+                  ${payload('reminder.milestone_before', `${milestoneData}, 'days', ${w.days}`)}
+             FROM milestone ms JOIN project p ON p.id = ms.project_id
+             JOIN app_user u ON u.unit_id = ms.responsible_unit_id AND u.active AND 'unit_officer' = ANY(u.roles) AND NOT u.digest_only
+            WHERE ms.state IN ('planned', 'in_progress') AND ms.planned_date > $2 AND ms.planned_date <= $3`,
+          [link, w.after, w.through],
+        ),
+      );
+    }
+    // Late: from the first working day after the planned date, caught up for one escalation period.
+    const late = overdueSteps(calendar, day, policy)[0];
+    count(
+      'milestone_overdue',
+      await this.insert(
+        `SELECT DISTINCT ON (ms.id, u.id) 'email', 'reminder:milestone:' || ms.id || ':' || u.id || ':overdue:' || ms.plan_version,
+                ${payload('reminder.milestone_overdue', `${milestoneData}, 'days', NULL`)}
+           FROM milestone ms JOIN project p ON p.id = ms.project_id
+           JOIN app_user u ON u.active AND ((u.unit_id = ms.responsible_unit_id AND 'unit_officer' = ANY(u.roles))
+                                         OR (u.unit_id = p.dispatcher_unit_id AND 'dispatcher' = ANY(u.roles)))
+          WHERE ms.state IN ('planned', 'in_progress') AND ms.planned_date >= $2 AND ms.planned_date < $3`,
+        [link, late.onOrAfter, late.before],
+      ),
+    );
+    const month = previousMonth(day.slice(0, 7));
+    const due = calendar.addWorkingDays(monthEnd(month), REPORT_DUE_WORKING_DAY);
+    const reportData = `'itemTitle', p.name, 'deadline', '${due}', 'period', '${month}'`;
+    // Projects under construction in the month, not yet complete, without a report for it.
+    const missing = `p.planned_start <= '${monthEnd(month)}'::date AND p.planned_end >= '${month}-01'::date
+        AND EXISTS (SELECT 1 FROM milestone ms WHERE ms.project_id = p.id AND ms.state <> 'verified')
+        AND NOT EXISTS (SELECT 1 FROM investment_report r WHERE r.project_id = p.id AND r.month = '${month}-01'::date)`;
+    const kind = day <= due ? 'report_due' : 'report_missing';
+    count(
+      kind,
+      await this.insert(
+        `SELECT DISTINCT ON (p.id, u.id) 'email', 'reminder:report:' || p.id || ':${month}:' || u.id || ':${kind}',
+                ${payload(`reminder.${kind}`, reportData)}
+           FROM project p
+           JOIN app_user u ON u.active AND ((u.unit_id IN (SELECT pu.unit_id FROM project_unit pu WHERE pu.project_id = p.id)
+                                             AND 'unit_officer' = ANY(u.roles) AND (NOT u.digest_only OR $2))
+                                         OR ($2 AND u.unit_id = p.dispatcher_unit_id AND 'dispatcher' = ANY(u.roles)))
+          WHERE ${missing}`,
+        [link, kind === 'report_missing'],
+      ),
+    );
   }
 
   private async insert(select: string, params: unknown[]): Promise<number> {

@@ -1,16 +1,9 @@
 import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import {
-  CONTENT_TYPES,
-  ReportsService,
-  StatisticsService,
-  type BreakdownResult,
-  type ReportFile,
-  type StatsResult,
-  type TrendPoint,
-} from '#statistics';
+import { CONTENT_TYPES, ReportsService, StatisticsService, type BreakdownResult, type StatsResult, type TrendPoint } from '#statistics';
 import { CurrentActor, RequirePermission, type SessionActor } from '../auth/access.decorators.js';
+import { sendFile as send } from '../http/send-file.js';
 import {
   AsOfQueryDto,
   BreakdownQueryDto,
@@ -77,12 +70,4 @@ export class StatisticsController {
     const { format, sort, ...filter } = q;
     send(reply, await this.reports.ledger(actor, { ...filter, sort }, format));
   }
-}
-
-function send(reply: FastifyReply, file: ReportFile): void {
-  void reply
-    .header('content-type', CONTENT_TYPES[file.format])
-    .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`)
-    .header('x-content-type-options', 'nosniff')
-    .send(file.body);
 }

@@ -14,7 +14,7 @@ import type { Role } from './roles.js';
  * Things outside what the actor may READ are reported as not found, so that ids of other
  * units' data leak nothing; things the actor can read but not change are forbidden.
  */
-export const RESOURCES = ['org', 'user', 'item', 'audit', 'calendar', 'notifications'] as const;
+export const RESOURCES = ['org', 'user', 'item', 'project', 'audit', 'calendar', 'notifications'] as const;
 export type ResourceType = (typeof RESOURCES)[number];
 
 export const PERMISSIONS = [
@@ -27,6 +27,9 @@ export const PERMISSIONS = [
   'item.act',
   'item.verify',
   'item.spot_check',
+  'project.read',
+  'project.manage',
+  'project.report',
   'audit.read',
   'calendar.read',
   'calendar.manage',
@@ -47,6 +50,7 @@ export const ROLE_GRANTS: Record<Role, Grants> = {
     'user.read': 'all',
     'item.read': 'all',
     'item.spot_check': 'all',
+    'project.read': 'all',
     'audit.read': 'all',
     'calendar.read': 'all',
   },
@@ -56,6 +60,8 @@ export const ROLE_GRANTS: Record<Role, Grants> = {
     'item.read': 'dispatched',
     'item.create': 'subtree',
     'item.act': 'dispatched',
+    'project.read': 'dispatched',
+    'project.manage': 'dispatched',
     'calendar.read': 'all',
   },
   unit_officer: {
@@ -63,6 +69,8 @@ export const ROLE_GRANTS: Record<Role, Grants> = {
     'user.read': 'subtree',
     'item.read': 'subtree',
     'item.act': 'subtree',
+    'project.read': 'subtree',
+    'project.report': 'subtree',
     'calendar.read': 'all',
   },
   verifier: {

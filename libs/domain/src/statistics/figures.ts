@@ -40,13 +40,13 @@ export interface StatCounts {
   rebounds: number;
 }
 
-export type FigureKind = 'count' | 'rate' | 'working_days';
+export type FigureKind = 'count' | 'rate' | 'working_days' | 'amount';
 
 export interface Figure {
   key: string;
   label: string;
   kind: FigureKind;
-  /** Items (count), a fraction 0..1 rounded to 4 places (rate), or working days. Null when undefined (0 / 0). */
+  /** Items (count), a fraction 0..1 rounded to 4 places (rate), working days, or 万元 (amount). Null when undefined (0 / 0). */
   value: number | null;
   /** For rates: "98.21%". */
   display: string;
@@ -116,11 +116,11 @@ export function percent(value: number | null): string {
   return value === null ? '—' : `${(value * 100).toFixed(2)}%`;
 }
 
-function count(key: string, label: string, value: number, formula: string): Figure {
+export function countFigure(key: string, label: string, value: number, formula: string): Figure {
   return { key, label, kind: 'count', value, display: String(value), formula };
 }
 
-function ratio(key: string, label: string, n: number, nSet: string, d: number, dSet: string): Figure {
+export function ratioFigure(key: string, label: string, n: number, nSet: string, d: number, dSet: string): Figure {
   const value = rate(n, d);
   return {
     key,
@@ -143,17 +143,17 @@ function days(key: string, label: string, value: number | null, formula: string)
 export function figuresFrom(c: StatCounts): Figure[] {
   const completed = c.signedOff + c.awaitingAcceptance;
   return [
-    count('total', '事项总数', c.total, SETS.counted),
-    count('signedOff', '已销号', c.signedOff, '状态为已销号的事项'),
-    count('awaitingAcceptance', '完成待验收', c.awaitingAcceptance, '状态为验收中或公示中的事项'),
-    count('completed', '已完成', completed, SETS.completed),
-    count('phaseCompleted', '阶段性完成', c.phaseCompleted, '状态为阶段性完成的事项（长期坚持，单列）'),
-    count('inProgress', '未完成', c.total - completed - c.phaseCompleted, '纳入统计的事项中未完成的（已分派、整改中）'),
-    count('due', '应完成', c.due, SETS.due),
-    count('overdueOpen', '逾期未完成', c.overdueOpen, '已分派或整改中、现行整改时限早于统计日的事项'),
-    ratio('signOffRate', '销号率', c.signedOff, SETS.signedOff, c.total, SETS.counted),
-    ratio('completionRate', '完成率（对全部事项）', completed, SETS.completed, c.total, SETS.counted),
-    ratio(
+    countFigure('total', '事项总数', c.total, SETS.counted),
+    countFigure('signedOff', '已销号', c.signedOff, '状态为已销号的事项'),
+    countFigure('awaitingAcceptance', '完成待验收', c.awaitingAcceptance, '状态为验收中或公示中的事项'),
+    countFigure('completed', '已完成', completed, SETS.completed),
+    countFigure('phaseCompleted', '阶段性完成', c.phaseCompleted, '状态为阶段性完成的事项（长期坚持，单列）'),
+    countFigure('inProgress', '未完成', c.total - completed - c.phaseCompleted, '纳入统计的事项中未完成的（已分派、整改中）'),
+    countFigure('due', '应完成', c.due, SETS.due),
+    countFigure('overdueOpen', '逾期未完成', c.overdueOpen, '已分派或整改中、现行整改时限早于统计日的事项'),
+    ratioFigure('signOffRate', '销号率', c.signedOff, SETS.signedOff, c.total, SETS.counted),
+    ratioFigure('completionRate', '完成率（对全部事项）', completed, SETS.completed, c.total, SETS.counted),
+    ratioFigure(
       'completionRateWithPhase',
       '完成率（对全部事项，含阶段性完成）',
       completed + c.phaseCompleted,
@@ -161,8 +161,8 @@ export function figuresFrom(c: StatCounts): Figure[] {
       c.total,
       SETS.counted,
     ),
-    ratio('dueCompletionRate', '完成率（对应完成事项）', c.dueCompleted, SETS.dueCompleted, c.due, SETS.due),
-    ratio(
+    ratioFigure('dueCompletionRate', '完成率（对应完成事项）', c.dueCompleted, SETS.dueCompleted, c.due, SETS.due),
+    ratioFigure(
       'dueCompletionRateWithPhase',
       '完成率（对应完成事项，含阶段性完成）',
       c.dueCompleted + c.duePhaseCompleted,
@@ -170,7 +170,7 @@ export function figuresFrom(c: StatCounts): Figure[] {
       c.due,
       SETS.due,
     ),
-    ratio(
+    ratioFigure(
       'onTimeRateOriginal',
       '按期完成率（原定时限）',
       c.closedOnTimeOriginal,
@@ -178,7 +178,7 @@ export function figuresFrom(c: StatCounts): Figure[] {
       c.closedWithOriginalDeadline,
       SETS.closedWithOriginal,
     ),
-    ratio(
+    ratioFigure(
       'onTimeRateApproved',
       '按期完成率（批准时限）',
       c.closedOnTimeApproved,
@@ -198,10 +198,10 @@ export function figuresFrom(c: StatCounts): Figure[] {
       c.closeDaysMedian,
       `已销号或阶段性完成事项（${c.closeDaysCount} 项）从立项到完成的工作日数的中位数`,
     ),
-    count('extendedItems', '延期事项', c.extendedItems, '至少批准过一次延期的事项'),
-    count('extensionsGranted', '批准延期次数', c.extensionsGranted, '批准的延期申请次数之和'),
-    count('reboundItems', '反弹事项', c.reboundItems, '销号后经回头看重新打开过的事项'),
-    count('rebounds', '反弹次数', c.rebounds, '重新打开的次数之和'),
+    countFigure('extendedItems', '延期事项', c.extendedItems, '至少批准过一次延期的事项'),
+    countFigure('extensionsGranted', '批准延期次数', c.extensionsGranted, '批准的延期申请次数之和'),
+    countFigure('reboundItems', '反弹事项', c.reboundItems, '销号后经回头看重新打开过的事项'),
+    countFigure('rebounds', '反弹次数', c.rebounds, '重新打开的次数之和'),
   ];
 }
 

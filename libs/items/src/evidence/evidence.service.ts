@@ -4,8 +4,8 @@ import { DataSource } from 'typeorm';
 import { HistoryService } from '#audit';
 import { CLOCK, DomainError, decide, type Actor, type Clock, type RectificationState } from '#domain';
 import { ITEM_ENTITY, TransitionService } from '../transition.service.js';
-import { ACCEPTED_FORMATS, detectFileType } from './file-type.js';
-import { EVIDENCE_STORAGE, FileTooLargeError, type EvidenceStorage } from './evidence-storage.js';
+import { acceptUpload } from './accept-upload.js';
+import { EVIDENCE_STORAGE, type EvidenceStorage } from './evidence-storage.js';
 
 export interface EvidenceView {
   id: string;
@@ -54,30 +54,7 @@ export class EvidenceService {
   async upload(actor: Actor, itemId: string, input: UploadInput): Promise<EvidenceView> {
     const item = await this.transitions.readable(this.dataSource.manager, actor, itemId);
     this.assertMayUpload(actor, item.scope, item.state);
-    let staged;
-    try {
-      staged = await this.storage.stage(input.stream, input.limitBytes);
-    } catch (e) {
-      if (e instanceof FileTooLargeError) {
-        throw new DomainError('too_large', 'FILE_TOO_LARGE', `The file is larger than the limit of ${e.limitBytes} bytes`, {
-          limitBytes: e.limitBytes,
-        });
-      }
-      throw e;
-    }
-    if (staged.sizeBytes === 0) {
-      await staged.discard();
-      throw DomainError.validation('The file is empty', [{ field: 'file', messages: ['must not be empty'] }]);
-    }
-    const { head, tail } = await staged.peek(65536);
-    const type = detectFileType(head, tail, input.filename);
-    if (!type) {
-      await staged.discard();
-      throw new DomainError('validation', 'UNSUPPORTED_FILE_TYPE', `This file's content is not an accepted format (${ACCEPTED_FORMATS})`, {
-        filename: input.filename,
-      });
-    }
-    const filename = safeFilename(input.filename, type.ext);
+    const { staged, mime, filename } = await acceptUpload(this.storage, input.stream, input.filename, input.limitBytes);
     const at = this.clock.now();
     const id = await this.dataSource
       .transaction(async (m) => {
@@ -104,7 +81,7 @@ export class EvidenceService {
             part?.unitId ?? null,
             locked.state === 'in_acceptance' ? locked.acceptanceLevel : null,
             filename,
-            type.mime,
+            mime,
             stored.sizeBytes,
             stored.sha256,
             stored.key,
@@ -120,7 +97,7 @@ export class EvidenceService {
           actorId: actor.userId,
           fromState: locked.state,
           toState: locked.state,
-          data: { evidenceId: id, filename, contentType: type.mime, sizeBytes: stored.sizeBytes, sha256: stored.sha256 },
+          data: { evidenceId: id, filename, contentType: mime, sizeBytes: stored.sizeBytes, sha256: stored.sha256 },
           at,
         });
         return id;
@@ -165,14 +142,4 @@ export class EvidenceService {
 function strip(row: EvidenceView & { storageKey: string }): EvidenceView {
   const { storageKey: _key, ...view } = row;
   return view;
-}
-
-/** Keeps a readable name: no path parts or control characters, and the extension of the real type. */
-function safeFilename(name: string, ext: string): string {
-  const base = (name.split(/[\\/]/).pop() ?? 'file')
-    .replace(/\p{Cc}/gu, '')
-    .trim()
-    .slice(0, 200);
-  const stem = base.includes('.') ? base.slice(0, base.lastIndexOf('.')) : base;
-  return `${stem || 'evidence'}.${ext}`;
 }

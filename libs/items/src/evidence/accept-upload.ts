@@ -1,0 +1,52 @@
+import type { Readable } from 'node:stream';
+import { DomainError } from '#domain';
+import { ACCEPTED_FORMATS, detectFileType } from './file-type.js';
+import { FileTooLargeError, type EvidenceStorage, type StagedFile } from './evidence-storage.js';
+
+export interface AcceptedUpload {
+  staged: StagedFile;
+  mime: string;
+  /** The sent name cleaned, with the extension of the real type. */
+  filename: string;
+}
+
+/**
+ * Stages an uploaded file and checks it: within the size limit (a truncated file is never kept),
+ * not empty, and by its content one of the accepted formats. The caller commits or discards it.
+ */
+export async function acceptUpload(storage: EvidenceStorage, stream: Readable, name: string, limitBytes: number): Promise<AcceptedUpload> {
+  let staged: StagedFile;
+  try {
+    staged = await storage.stage(stream, limitBytes);
+  } catch (e) {
+    if (e instanceof FileTooLargeError) {
+      throw new DomainError('too_large', 'FILE_TOO_LARGE', `The file is larger than the limit of ${e.limitBytes} bytes`, {
+        limitBytes: e.limitBytes,
+      });
+    }
+    throw e;
+  }
+  if (staged.sizeBytes === 0) {
+    await staged.discard();
+    throw DomainError.validation('The file is empty', [{ field: 'file', messages: ['must not be empty'] }]);
+  }
+  const { head, tail } = await staged.peek(65536);
+  const type = detectFileType(head, tail, name);
+  if (!type) {
+    await staged.discard();
+    throw new DomainError('validation', 'UNSUPPORTED_FILE_TYPE', `This file's content is not an accepted format (${ACCEPTED_FORMATS})`, {
+      filename: name,
+    });
+  }
+  return { staged, mime: type.mime, filename: safeFilename(name, type.ext) };
+}
+
+/** Keeps a readable name: no path parts or control characters, and the extension of the real type. */
+function safeFilename(name: string, ext: string): string {
+  const base = (name.split(/[\\/]/).pop() ?? 'file')
+    .replace(/\p{Cc}/gu, '')
+    .trim()
+    .slice(0, 200);
+  const stem = base.includes('.') ? base.slice(0, base.lastIndexOf('.')) : base;
+  return `${stem || 'evidence'}.${ext}`;
+}

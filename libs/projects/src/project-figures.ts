@@ -1,0 +1,119 @@
+import type { EntityManager } from 'typeorm';
+import { judgeInvestment, judgeSchedule, type InvestmentJudgement, type MilestoneFacts, type ScheduleJudgement } from '#domain';
+
+/**
+ * What a project's figures rest on, as they stood at an instant: the planned date of each
+ * milestone in force then (its latest plan version made by then), whether it was verified by then,
+ * and the investment reports made by then (the latest version of each month). Both "now" and
+ * "as of a past date" read these, so a past month's figures come out the same after later changes.
+ */
+export interface ProjectPeriod {
+  id: string;
+  plannedStart: string;
+  plannedEnd: string;
+}
+
+/** The instant just after the end of a day in China: what was recorded before it counts. */
+export function endOfShanghaiDay(day: string): Date {
+  return new Date(Date.parse(`${day}T00:00:00+08:00`) + 86_400_000);
+}
+
+export async function milestoneFactsAt(m: EntityManager, projectIds: string[], before: Date): Promise<Map<string, MilestoneFacts[]>> {
+  const rows = await m.query<{ project_id: string; name: string; planned: string; verified: boolean }[]>(
+    `SELECT ms.project_id, ms.name, to_char(pl.planned_date, 'YYYY-MM-DD') AS planned, coalesce(ms.verified_at < $2, false) AS verified
+       FROM milestone ms
+       CROSS JOIN LATERAL (SELECT mp.planned_date FROM milestone_plan mp
+                            WHERE mp.milestone_id = ms.id AND mp.created_at < $2 ORDER BY mp.version DESC LIMIT 1) pl
+      WHERE ms.project_id = ANY($1::uuid[]) AND ms.created_at < $2
+      ORDER BY ms.project_id, ms.seq`,
+    [projectIds, before],
+  );
+  const byProject = new Map<string, MilestoneFacts[]>(projectIds.map((id) => [id, []]));
+  for (const r of rows) byProject.get(r.project_id)!.push({ name: r.name, plannedDate: r.planned, verified: r.verified });
+  return byProject;
+}
+
+export function schedulesAt(projects: ProjectPeriod[], facts: Map<string, MilestoneFacts[]>, day: string): Map<string, ScheduleJudgement> {
+  return new Map(projects.map((p) => [p.id, judgeSchedule({ start: p.plannedStart, end: p.plannedEnd }, facts.get(p.id) ?? [], day)]));
+}
+
+/** Investment of a report month (万元, exact decimal strings) and its shares of the plans. */
+export interface InvestmentFigures extends InvestmentJudgement {
+  /** Completed in the month itself; null when the month has no report. */
+  thisMonth: string | null;
+  yearToDate: string;
+  sinceStart: string;
+  annualPlan: string | null;
+  total: string;
+  /** Report months of the year up to this one that have no report. */
+  missingMonths: string[];
+}
+
+export async function investmentAt(
+  m: EntityManager,
+  projectIds: string[],
+  month: string,
+  before: Date,
+): Promise<Map<string, InvestmentFigures>> {
+  const rows = await m.query<
+    {
+      id: string;
+      this_month: string | null;
+      ytd: string;
+      since_start: string;
+      annual_plan: string | null;
+      total: string;
+      reported_months: string[];
+      start: string;
+    }[]
+  >(
+    `WITH cur AS (
+       SELECT DISTINCT ON (r.project_id, r.month) r.project_id, r.month, r.amount
+         FROM investment_report r
+        WHERE r.project_id = ANY($1::uuid[]) AND r.month <= $2::date AND r.reported_at < $3
+        ORDER BY r.project_id, r.month, r.version DESC)
+     SELECT p.id,
+            max(cur.amount) FILTER (WHERE cur.month = $2::date)::text AS this_month,
+            coalesce(sum(cur.amount) FILTER (WHERE cur.month >= date_trunc('year', $2::date)), 0)::text AS ytd,
+            (p.prior_investment + coalesce(sum(cur.amount), 0))::text AS since_start,
+            yp.amount::text AS annual_plan, p.planned_investment::text AS total,
+            coalesce(array_agg(to_char(cur.month, 'YYYY-MM')) FILTER (WHERE cur.month >= date_trunc('year', $2::date)), '{}') AS reported_months,
+            to_char(p.planned_start, 'YYYY-MM') AS start
+       FROM project p
+       LEFT JOIN cur ON cur.project_id = p.id
+       LEFT JOIN project_year_plan yp ON yp.project_id = p.id AND yp.year = extract(year FROM $2::date)::int
+      WHERE p.id = ANY($1::uuid[])
+      GROUP BY p.id, yp.amount`,
+    [projectIds, `${month}-01`, before],
+  );
+  const result = new Map<string, InvestmentFigures>();
+  for (const r of rows) {
+    const judgement = judgeInvestment(month, {
+      yearToDate: Number(r.ytd),
+      sinceStart: Number(r.since_start),
+      annualPlan: r.annual_plan === null ? null : Number(r.annual_plan),
+      total: Number(r.total),
+    });
+    result.set(r.id, {
+      ...judgement,
+      thisMonth: r.this_month,
+      yearToDate: r.ytd,
+      sinceStart: r.since_start,
+      annualPlan: r.annual_plan,
+      total: r.total,
+      missingMonths: expectedMonths(month, r.start).filter((mo) => !r.reported_months.includes(mo)),
+    });
+  }
+  return result;
+}
+
+/** Months of `month`'s year, up to it, from the project's start month on, for which a report is due. */
+function expectedMonths(month: string, startMonth: string): string[] {
+  const year = month.slice(0, 4);
+  const months: string[] = [];
+  for (let i = 1; i <= Number(month.slice(5, 7)); i++) {
+    const mo = `${year}-${String(i).padStart(2, '0')}`;
+    if (mo >= startMonth) months.push(mo);
+  }
+  return months;
+}

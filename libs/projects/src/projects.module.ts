@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { ItemsModule } from '#items';
+import { OrgModule } from '#org';
+import { InvestmentService } from './investment.service.js';
+import { MilestonesService } from './milestones.service.js';
+import { ProjectStatisticsService } from './project-statistics.service.js';
+import { ProjectTransferService } from './project-transfer.service.js';
+import { ProjectsService } from './projects.service.js';
+
+@Module({
+  imports: [ItemsModule, OrgModule],
+  providers: [ProjectsService, MilestonesService, InvestmentService, ProjectStatisticsService, ProjectTransferService],
+  exports: [ProjectsService, MilestonesService, InvestmentService, ProjectStatisticsService, ProjectTransferService],
+})
+export class ProjectsModule {}
