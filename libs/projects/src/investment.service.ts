@@ -149,7 +149,7 @@ export class InvestmentService {
 
   private listRows(projectId: string): Promise<InvestmentReportView[]> {
     return this.dataSource.query<InvestmentReportView[]>(
-      `SELECT r.id, to_char(r.month, 'YYYY-MM') AS month, r.version, r.amount::text AS amount, r.note, r.reason,
+      `SELECT r.id, to_char(r.month, 'YYYY-MM') AS month, r.version, trim_scale(r.amount)::text AS amount, r.note, r.reason,
               r.reported_by AS "reportedBy", u.name AS "reportedByName", r.reported_at AS "reportedAt",
               EXISTS (SELECT 1 FROM investment_report l WHERE l.project_id = r.project_id AND l.month = r.month AND l.version > r.version) AS superseded
          FROM investment_report r LEFT JOIN app_user u ON u.id = r.reported_by

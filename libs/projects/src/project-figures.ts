@@ -73,10 +73,10 @@ export async function investmentAt(
         WHERE r.project_id = ANY($1::uuid[]) AND r.month <= $2::date AND r.reported_at < $3
         ORDER BY r.project_id, r.month, r.version DESC)
      SELECT p.id,
-            max(cur.amount) FILTER (WHERE cur.month = $2::date)::text AS this_month,
-            coalesce(sum(cur.amount) FILTER (WHERE cur.month >= date_trunc('year', $2::date)), 0)::text AS ytd,
-            (p.prior_investment + coalesce(sum(cur.amount), 0))::text AS since_start,
-            yp.amount::text AS annual_plan, p.planned_investment::text AS total,
+            trim_scale(max(cur.amount) FILTER (WHERE cur.month = $2::date))::text AS this_month,
+            trim_scale(coalesce(sum(cur.amount) FILTER (WHERE cur.month >= date_trunc('year', $2::date)), 0))::text AS ytd,
+            trim_scale(p.prior_investment + coalesce(sum(cur.amount), 0))::text AS since_start,
+            trim_scale(yp.amount)::text AS annual_plan, trim_scale(p.planned_investment)::text AS total,
             coalesce(array_agg(to_char(cur.month, 'YYYY-MM')) FILTER (WHERE cur.month >= date_trunc('year', $2::date)), '{}') AS reported_months,
             to_char(p.planned_start, 'YYYY-MM') AS start
        FROM project p

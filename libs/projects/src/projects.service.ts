@@ -154,12 +154,12 @@ interface ProjectRow {
 
 const SELECT_PROJECT = `
   SELECT p.id, p.code, p.name, p.category, p.county_unit_id, c.name AS county_name, p.source, p.description,
-         p.planned_investment::text AS planned_investment, p.prior_investment::text AS prior_investment,
+         trim_scale(p.planned_investment)::text AS planned_investment, trim_scale(p.prior_investment)::text AS prior_investment,
          p.start_year, p.end_year, to_char(p.planned_start, 'YYYY-MM-DD') AS planned_start, to_char(p.planned_end, 'YYYY-MM-DD') AS planned_end,
          p.dispatcher_unit_id, p.version, p.created_at, p.updated_at,
          coalesce((SELECT json_agg(json_build_object('id', o.id, 'name', o.name) ORDER BY o.name)
                      FROM project_unit pu JOIN org_unit o ON o.id = pu.unit_id WHERE pu.project_id = p.id), '[]') AS units,
-         coalesce((SELECT json_agg(json_build_object('year', y.year, 'amount', y.amount::text) ORDER BY y.year)
+         coalesce((SELECT json_agg(json_build_object('year', y.year, 'amount', trim_scale(y.amount)::text) ORDER BY y.year)
                      FROM project_year_plan y WHERE y.project_id = p.id), '[]') AS year_plans
     FROM project p LEFT JOIN org_unit c ON c.id = p.county_unit_id`;
 

@@ -99,10 +99,9 @@ export function judgeSchedule(
 
 /**
  * Investment against the annual plan. The expected share by the end of month m is m/12 (序时进度 by
- * months); completed year-to-date at or above it is on schedule, at least AHEAD_MARGIN above it is
- * ahead, below it is behind. Without an annual plan there is nothing to judge.
+ * months); completed year-to-date at or above it is on schedule, at least 10 percentage points above
+ * it is ahead, below it is behind. Without an annual plan there is nothing to judge.
  */
-export const AHEAD_MARGIN = 0.1;
 
 export type InvestmentStatus = 'behind' | 'on_schedule' | 'ahead' | 'no_plan';
 
@@ -127,13 +126,11 @@ export function judgeInvestment(
   const expectedShare = expectedAnnualShare(month);
   const annualShare = amounts.annualPlan && amounts.annualPlan > 0 ? round4(amounts.yearToDate / amounts.annualPlan) : null;
   const totalShare = amounts.total && amounts.total > 0 ? round4(amounts.sinceStart / amounts.total) : null;
+  // Compared exactly, in 分 and twelfths: 599.99 of 1,200 by June is behind even though it rounds to 50.00%.
+  const m = Number(month.slice(5, 7));
+  const ytd = Math.round(amounts.yearToDate * 100);
+  const plan = Math.round((amounts.annualPlan ?? 0) * 100);
   const status: InvestmentStatus =
-    annualShare === null
-      ? 'no_plan'
-      : annualShare < expectedShare
-        ? 'behind'
-        : annualShare >= round4(expectedShare + AHEAD_MARGIN)
-          ? 'ahead'
-          : 'on_schedule';
+    annualShare === null ? 'no_plan' : ytd * 12 < plan * m ? 'behind' : ytd * 120 >= plan * (10 * m + 12) ? 'ahead' : 'on_schedule';
   return { month, expectedShare, annualShare, totalShare, status };
 }
