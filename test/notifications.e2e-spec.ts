@@ -92,7 +92,16 @@ describe('notifications by e-mail (real Redis, PostgreSQL and SMTP)', () => {
     await f.transitions.transition(dispatcher, item.id, { action: 'assign', version: item.version });
     await relay();
     await waitFor(() => sink.to(officer.email).length > 0, 20000, 'the retried e-mail');
-    const [row] = await api.ds.query(`SELECT status, attempts FROM outbox WHERE kind = 'email' AND payload->>'userId' = $1`, [officer.id]);
+    // The row is marked sent just after the server took the message: wait for that too.
+    let row: { status: string; attempts: number } | undefined;
+    await waitFor(
+      async () => {
+        [row] = await api.ds.query(`SELECT status, attempts FROM outbox WHERE kind = 'email' AND payload->>'userId' = $1`, [officer.id]);
+        return row?.status !== 'enqueued';
+      },
+      10000,
+      'the row to be marked',
+    );
     expect(row).toEqual({ status: 'sent', attempts: 3 });
     expect(sink.to(officer.email)).toHaveLength(1);
   });

@@ -70,7 +70,7 @@ function cellText(value: ExcelJS.CellValue): string {
         .map((r) => r.text)
         .join('')
         .trim();
-    if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
+    if ('result' in value) return cellText(value.result);
     if ('text' in value) return String(value.text).trim();
     return '';
   }

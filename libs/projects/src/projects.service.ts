@@ -209,7 +209,7 @@ export class ProjectsService {
   }
 
   async create(actor: Actor, input: CreateProject, manager?: EntityManager): Promise<ProjectDetail> {
-    const fields = this.checkFields(input, true) as Required<Pick<ProjectFields, 'plannedStart' | 'plannedEnd'>> & ProjectFields;
+    const fields = this.checkFields(input, true);
     const id = randomUUID();
     const at = this.clock.now();
     const milestones: MilestoneInput[] = input.milestones?.length
