@@ -6,6 +6,8 @@ import type { DataSource } from 'typeorm';
 import { HistoryService } from '#audit';
 import { RECTIFICATION_STATES, systemClock } from '#domain';
 import { StatisticsService, type AsOf } from '#statistics';
+import { ProjectStatisticsService } from '#projects';
+import { DEMO_PROJECTS } from '../apps/cli/src/demo/demo-projects.js';
 import { DEMO_AS_OF, DEMO_BATCHES, DEMO_FIGURES } from '../apps/cli/src/demo/demo-batches.js';
 import { DEMO_PASSWORD } from '../apps/cli/src/demo/demo-units.js';
 import { seedDemo, type SeedResult } from '../apps/cli/src/demo/seed-demo.js';
@@ -299,6 +301,59 @@ describe('demo rectification ledger (e2e)', () => {
     expect(actions.body.actions).toContainEqual(expect.objectContaining({ action: 'close_notice', enabled: true }));
   });
 
+  describe('key projects', () => {
+    const codes = DEMO_PROJECTS.map((p) => p.code);
+
+    it('loads the plan’s 14 air projects (118.75 亿元) and 24 water projects (139.366 亿元)', async () => {
+      expect([0, DEMO_PROJECTS.length]).toContain(first.projectsCreated);
+      const rows = await ds.query(
+        `SELECT category, count(*)::int AS n, trim_scale(sum(planned_investment))::text AS total
+           FROM project WHERE code = ANY($1::text[]) GROUP BY category ORDER BY category`,
+        [codes],
+      );
+      expect(rows).toEqual([
+        { category: 'air', n: 14, total: '1187500' },
+        { category: 'water', n: 24, total: '1393660' },
+      ]);
+    });
+
+    it('tells a story with every schedule status, a correction and missing reports, reproducible as of a past day', async () => {
+      const stats = api.app.get(ProjectStatisticsService);
+      const admin = { userId: randomUUID(), unitId: randomUUID(), unitPath: '/', roles: ['admin' as const] };
+      const summary = await stats.summary(admin, { asOf: '2026-11-10' });
+      const value = (key: string) => summary.figures.find((f) => f.key === key)!.value;
+      // Other test files add projects of their own to this database: count the demo's from the SQL as well.
+      expect(value('behind')).toBeGreaterThan(0);
+      expect(value('ahead')).toBeGreaterThan(0);
+      expect(value('completed')).toBeGreaterThan(0);
+      expect(value('onSchedule')).toBeGreaterThan(0);
+      expect(summary.month).toBe('2026-10');
+      const [{ missing }] = await ds.query(
+        `SELECT count(*)::int AS missing FROM project p WHERE p.code = ANY($1::text[])
+            AND NOT EXISTS (SELECT 1 FROM investment_report r WHERE r.project_id = p.id AND r.month = '2026-10-01')
+            AND p.planned_end >= '2026-10-01'`,
+        [codes],
+      );
+      expect(missing).toBe(6); // every sixth project has not reported October
+      const versions = await ds.query(
+        `SELECT r.version, trim_scale(r.amount)::text AS amount, r.reason FROM investment_report r JOIN project p ON p.id = r.project_id
+          WHERE p.code = 'SSW-DQ-02' AND r.month = '2026-09-01' ORDER BY r.version`,
+      );
+      expect(versions).toHaveLength(2);
+      expect(Number(versions[1].amount) - Number(versions[0].amount)).toBe(1250);
+      // The delayed milestones as of the story's end are open milestones planned before it.
+      const [{ open }] = await ds.query(
+        `SELECT count(*)::int AS open FROM milestone m JOIN project p ON p.id = m.project_id
+          WHERE p.code = ANY($1::text[]) AND m.state <> 'verified' AND m.planned_date < '2026-11-10'`,
+        [codes],
+      );
+      expect(open).toBeGreaterThan(0);
+      for (const type of ['project', 'milestone']) {
+        expect((await new HistoryService(ds).verify(type)).firstBreak).toBeNull();
+      }
+    });
+  });
+
   it('a second run creates nothing and writes nothing', async () => {
     const demoHistory = async (): Promise<number> => {
       const [{ n }] = await ds.query(
@@ -310,7 +365,7 @@ describe('demo rectification ledger (e2e)', () => {
     };
     const before = await demoHistory();
     const again = await seedDemo(ds, api.factory.units, api.factory.users, { evidenceDir });
-    expect(again).toEqual({ unitsCreated: 0, usersCreated: 0, batchesCreated: 0, itemsCreated: 0 });
+    expect(again).toEqual({ unitsCreated: 0, usersCreated: 0, batchesCreated: 0, itemsCreated: 0, projectsCreated: 0 });
     expect(await demoHistory()).toBe(before);
   }, 240_000);
 });

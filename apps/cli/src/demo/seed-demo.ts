@@ -3,17 +3,19 @@ import type { DataSource } from 'typeorm';
 import { HistoryService } from '#audit';
 import { PasswordHasher, UsersService, type OrgUnitsService } from '#org';
 import { DEMO_PASSWORD, DEMO_PROVINCE_UNIT, DEMO_STAFF, DEMO_UNITS, DEMO_USERS, type DemoUnit, type DemoUser } from './demo-units.js';
-import { seedDemoItems, type DemoClock } from './seed-demo-items.js';
+import { DemoClock, seedDemoItems } from './seed-demo-items.js';
+import { seedDemoProjects } from './seed-demo-projects.js';
 
 export interface SeedResult {
   unitsCreated: number;
   usersCreated: number;
   batchesCreated: number;
   itemsCreated: number;
+  projectsCreated: number;
 }
 
 export interface SeedOptions {
-  /** Load the rectification ledger too (default true); false loads only units and users. */
+  /** Load the rectification ledger and the key projects too (default true); false loads only units and users. */
   items?: boolean;
   /** Where evidence files go: EVIDENCE_DIR, else .data/evidence (as the api reads them). */
   evidenceDir?: string;
@@ -96,11 +98,11 @@ async function seed(ds: DataSource, units: OrgUnitsService, users: UsersService,
   const staff = new UsersService(ds, new HistoryService(ds), new OnceHasher());
   for (const user of DEMO_STAFF) await ensureUser(staff, user);
 
-  if (options.items === false) return { unitsCreated, usersCreated, batchesCreated: 0, itemsCreated: 0 };
-  const { batchesCreated, itemsCreated } = await seedDemoItems(ds, {
-    people: [...DEMO_USERS, ...DEMO_STAFF],
-    evidenceDir: path.resolve(options.evidenceDir ?? process.env.EVIDENCE_DIR ?? '.data/evidence'),
-    clock: options.clock,
-  });
-  return { unitsCreated, usersCreated, batchesCreated, itemsCreated };
+  if (options.items === false) return { unitsCreated, usersCreated, batchesCreated: 0, itemsCreated: 0, projectsCreated: 0 };
+  const people = [...DEMO_USERS, ...DEMO_STAFF];
+  const evidenceDir = path.resolve(options.evidenceDir ?? process.env.EVIDENCE_DIR ?? '.data/evidence');
+  const clock = options.clock ?? new DemoClock();
+  const { batchesCreated, itemsCreated } = await seedDemoItems(ds, { people, evidenceDir, clock });
+  const projectsCreated = await seedDemoProjects(ds, { people, evidenceDir, clock });
+  return { unitsCreated, usersCreated, batchesCreated, itemsCreated, projectsCreated };
 }
