@@ -70,6 +70,24 @@ export class KeyProjects1764700000000 implements MigrationInterface {
         PRIMARY KEY (project_id, year)
       )`);
 
+    // What the figures rest on, as it stood after each create or edit: statistics as of a past day
+    // read the revision in force then, so a later edit of the plan does not change last month's figures.
+    await q.query(`
+      CREATE TABLE project_revision (
+        project_id          uuid NOT NULL REFERENCES project(id) ON DELETE CASCADE,
+        version             integer NOT NULL,
+        category            text NOT NULL,
+        county_unit_id      uuid,
+        unit_ids            uuid[] NOT NULL,
+        planned_investment  numeric(14,2) NOT NULL,
+        prior_investment    numeric(14,2) NOT NULL,
+        planned_start       date NOT NULL,
+        planned_end         date NOT NULL,
+        year_plans          jsonb NOT NULL,
+        recorded_at         timestamptz NOT NULL,
+        PRIMARY KEY (project_id, version)
+      )`);
+
     await q.query(`
       CREATE TABLE milestone (
         id                     uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -172,7 +190,9 @@ export class KeyProjects1764700000000 implements MigrationInterface {
     await q.query(`DROP TRIGGER org_unit_moved_projects ON org_unit`);
     await q.query(`DROP FUNCTION org_unit_moved_projects()`);
     await q.query(`DROP FUNCTION project_refresh_scope(uuid)`);
-    await q.query(`DROP TABLE investment_report, milestone_evidence, milestone_plan, milestone, project_year_plan, project_unit, project`);
+    await q.query(
+      `DROP TABLE investment_report, milestone_evidence, milestone_plan, milestone, project_revision, project_year_plan, project_unit, project`,
+    );
     await q.query(`DROP FUNCTION investment_report_is_append_only()`);
     await q.query(`DROP TABLE milestone_template`);
   }

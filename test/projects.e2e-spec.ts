@@ -388,6 +388,30 @@ describe('key projects (e2e)', () => {
       expect((await get('dispatcher', '/api/projects/statistics/summary?asOf=2099-01-01')).status).toBe(400);
     });
 
+    it('keeps past figures when the plan is edited later', async () => {
+      clock.setDate('2025-04-12');
+      const edited = await api.request('PATCH', `/api/projects/${p1}`, {
+        token: t.dispatcher,
+        body: {
+          version: 2,
+          yearPlans: [
+            { year: 2025, amount: 15000 },
+            { year: 2026, amount: 20300 },
+          ],
+        },
+      });
+      expect(edited.status).toBe(200);
+      const annualPlan = async (query: string): Promise<number> =>
+        (await get('dispatcher', `/api/projects/statistics/summary${query}`)).body.figures.find(
+          (f: { key: string }) => f.key === 'annualPlan',
+        ).value;
+      expect(await annualPlan('')).toBe(16000); // 15,000 + 1,000
+      expect(await annualPlan('?asOf=2025-04-10')).toBe(13000); // the plan as it stood then
+      const before = await get('dispatcher', `/api/projects/${p1}/investment/figures?month=2025-03&asOf=2025-04-10`);
+      expect(before.body).toMatchObject({ annualPlan: '12000', annualShare: 0.0433 });
+      expect((await get('dispatcher', `/api/projects/${p1}/schedule?asOf=2025-02-01`)).status).toBe(400); // not yet created
+    });
+
     it('lets exactly one of many simultaneous writers through', async () => {
       const name = '开工';
       const version = ms[name].version;

@@ -1,8 +1,16 @@
 import type { EntityManager } from 'typeorm';
-import { judgeInvestment, judgeSchedule, type InvestmentJudgement, type MilestoneFacts, type ScheduleJudgement } from '#domain';
+import {
+  judgeInvestment,
+  judgeSchedule,
+  type InvestmentJudgement,
+  type MilestoneFacts,
+  type ProjectCategory,
+  type ScheduleJudgement,
+} from '#domain';
 
 /**
- * What a project's figures rest on, as they stood at an instant: the planned date of each
+ * What a project's figures rest on, as they stood at an instant: the project's plan (its latest
+ * revision recorded by then: period, amounts, category, county, units), the planned date of each
  * milestone in force then (its latest plan version made by then), whether it was verified by then,
  * and the investment reports made by then (the latest version of each month). Both "now" and
  * "as of a past date" read these, so a past month's figures come out the same after later changes.
@@ -16,6 +24,66 @@ export interface ProjectPeriod {
 /** The instant just after the end of a day in China: what was recorded before it counts. */
 export function endOfShanghaiDay(day: string): Date {
   return new Date(Date.parse(`${day}T00:00:00+08:00`) + 86_400_000);
+}
+
+/** Records what the figures rest on after a create or edit (in the writer's transaction). */
+export async function recordRevision(m: EntityManager, projectId: string, at: Date): Promise<void> {
+  await m.query(
+    `INSERT INTO project_revision (project_id, version, category, county_unit_id, unit_ids, planned_investment, prior_investment,
+                                   planned_start, planned_end, year_plans, recorded_at)
+     SELECT p.id, p.version, p.category, p.county_unit_id,
+            coalesce((SELECT array_agg(pu.unit_id ORDER BY pu.unit_id) FROM project_unit pu WHERE pu.project_id = p.id), '{}'),
+            p.planned_investment, p.prior_investment, p.planned_start, p.planned_end,
+            coalesce((SELECT jsonb_agg(jsonb_build_object('year', y.year, 'amount', y.amount) ORDER BY y.year)
+                        FROM project_year_plan y WHERE y.project_id = p.id), '[]'),
+            $2
+       FROM project p WHERE p.id = $1`,
+    [projectId, at],
+  );
+}
+
+/** A project's plan as it stood at an instant (its latest revision recorded before it). */
+export interface ProjectRevision extends ProjectPeriod {
+  category: ProjectCategory;
+  countyUnitId: string | null;
+  unitIds: string[];
+}
+
+/** The latest revision before `before` of each project ("before" = now + ε for the current plan). */
+export const REVISIONS_AT = `
+  SELECT DISTINCT ON (r.project_id) r.*
+    FROM project_revision r WHERE r.project_id = ANY($1::uuid[]) AND r.recorded_at < $2
+   ORDER BY r.project_id, r.version DESC`;
+
+export async function revisionsAt(m: EntityManager, projectIds: string[], before: Date): Promise<Map<string, ProjectRevision>> {
+  const rows = await m.query<
+    {
+      project_id: string;
+      category: ProjectCategory;
+      county_unit_id: string | null;
+      unit_ids: string[];
+      planned_start: string;
+      planned_end: string;
+    }[]
+  >(
+    `SELECT r.project_id, r.category, r.county_unit_id, r.unit_ids,
+            to_char(r.planned_start, 'YYYY-MM-DD') AS planned_start, to_char(r.planned_end, 'YYYY-MM-DD') AS planned_end
+       FROM (${REVISIONS_AT}) r`,
+    [projectIds, before],
+  );
+  return new Map(
+    rows.map((r) => [
+      r.project_id,
+      {
+        id: r.project_id,
+        category: r.category,
+        countyUnitId: r.county_unit_id,
+        unitIds: r.unit_ids,
+        plannedStart: r.planned_start,
+        plannedEnd: r.planned_end,
+      },
+    ]),
+  );
 }
 
 export async function milestoneFactsAt(m: EntityManager, projectIds: string[], before: Date): Promise<Map<string, MilestoneFacts[]>> {
@@ -71,19 +139,20 @@ export async function investmentAt(
        SELECT DISTINCT ON (r.project_id, r.month) r.project_id, r.month, r.amount
          FROM investment_report r
         WHERE r.project_id = ANY($1::uuid[]) AND r.month <= $2::date AND r.reported_at < $3
-        ORDER BY r.project_id, r.month, r.version DESC)
-     SELECT p.id,
+        ORDER BY r.project_id, r.month, r.version DESC),
+     rev AS (${REVISIONS_AT.replace('$2', '$3')})
+     SELECT rev.project_id AS id,
             trim_scale(max(cur.amount) FILTER (WHERE cur.month = $2::date))::text AS this_month,
             trim_scale(coalesce(sum(cur.amount) FILTER (WHERE cur.month >= date_trunc('year', $2::date)), 0))::text AS ytd,
-            trim_scale(p.prior_investment + coalesce(sum(cur.amount), 0))::text AS since_start,
-            trim_scale(yp.amount)::text AS annual_plan, trim_scale(p.planned_investment)::text AS total,
+            trim_scale(rev.prior_investment + coalesce(sum(cur.amount), 0))::text AS since_start,
+            (SELECT trim_scale((e->>'amount')::numeric)::text FROM jsonb_array_elements(rev.year_plans) e
+              WHERE (e->>'year')::int = extract(year FROM $2::date)::int) AS annual_plan,
+            trim_scale(rev.planned_investment)::text AS total,
             coalesce(array_agg(to_char(cur.month, 'YYYY-MM')) FILTER (WHERE cur.month >= date_trunc('year', $2::date)), '{}') AS reported_months,
-            to_char(p.planned_start, 'YYYY-MM') AS start
-       FROM project p
-       LEFT JOIN cur ON cur.project_id = p.id
-       LEFT JOIN project_year_plan yp ON yp.project_id = p.id AND yp.year = extract(year FROM $2::date)::int
-      WHERE p.id = ANY($1::uuid[])
-      GROUP BY p.id, yp.amount`,
+            to_char(rev.planned_start, 'YYYY-MM') AS start
+       FROM rev
+       LEFT JOIN cur ON cur.project_id = rev.project_id
+      GROUP BY rev.project_id, rev.prior_investment, rev.year_plans, rev.planned_investment, rev.planned_start`,
     [projectIds, `${month}-01`, before],
   );
   const result = new Map<string, InvestmentFigures>();

@@ -26,7 +26,15 @@ import {
   type ScheduleStatus,
 } from '#domain';
 import { SqlParams } from '#persistence';
-import { endOfShanghaiDay, investmentAt, milestoneFactsAt, schedulesAt, type InvestmentFigures } from './project-figures.js';
+import {
+  endOfShanghaiDay,
+  investmentAt,
+  milestoneFactsAt,
+  revisionsAt,
+  schedulesAt,
+  type InvestmentFigures,
+  type ProjectRevision,
+} from './project-figures.js';
 import { ProjectsService } from './projects.service.js';
 
 export const PROJECT_BREAKDOWNS = ['category', 'county', 'unit'] as const;
@@ -65,15 +73,10 @@ interface JudgedProject {
   investment: InvestmentFigures;
 }
 
-interface ProjectFacts {
-  id: string;
+interface ProjectFacts extends ProjectRevision {
   code: string;
   name: string;
-  category: ProjectCategory;
-  county_unit_id: string | null;
-  county_name: string | null;
-  planned_start: string;
-  planned_end: string;
+  countyName: string | null;
   units: { id: string; name: string }[];
 }
 
@@ -121,7 +124,7 @@ export class ProjectStatisticsService {
     };
     for (const j of judged) {
       if (by === 'category') add(j.p.category, PROJECT_CATEGORY_LABELS[j.p.category], j);
-      else if (by === 'county') add(j.p.county_unit_id, j.p.county_name ?? '市本级/未分县', j);
+      else if (by === 'county') add(j.p.countyUnitId, j.p.countyName ?? '市本级/未分县', j);
       // A project with several responsible units counts in each unit's row.
       else for (const u of j.p.units) add(u.id, u.name, j);
     }
@@ -155,32 +158,47 @@ export class ProjectStatisticsService {
     return { day, before, month, asOf: (query.asOf ? new Date(before.getTime() - 1) : now).toISOString() };
   }
 
+  /** The projects in scope that existed at the instant, with their plan as it stood then. */
   private async load(actor: Actor, query: ProjectStatsQuery, before: Date): Promise<ProjectFacts[]> {
     const q = new SqlParams();
     const where = this.projects.scopeConditions(actor, q);
     if (!where) return [];
     where.push(`p.created_at < ${q.add(before)}`);
-    if (query.category) where.push(`p.category = ${q.add(query.category)}`);
-    if (query.countyUnitId) where.push(`p.county_unit_id = ${q.add(query.countyUnitId)}`);
-    return this.dataSource.query<ProjectFacts[]>(
-      `SELECT p.id, p.code, p.name, p.category, p.county_unit_id, c.name AS county_name,
-              to_char(p.planned_start, 'YYYY-MM-DD') AS planned_start, to_char(p.planned_end, 'YYYY-MM-DD') AS planned_end,
-              coalesce((SELECT json_agg(json_build_object('id', o.id, 'name', o.name) ORDER BY o.name)
-                          FROM project_unit pu JOIN org_unit o ON o.id = pu.unit_id WHERE pu.project_id = p.id), '[]') AS units
-         FROM project p LEFT JOIN org_unit c ON c.id = p.county_unit_id
-        WHERE ${where.join(' AND ')} ORDER BY p.code`,
+    const rows = await this.dataSource.query<{ id: string; code: string; name: string }[]>(
+      `SELECT p.id, p.code, p.name FROM project p WHERE ${where.join(' AND ')} ORDER BY p.code`,
       q.values,
     );
+    const revisions = await revisionsAt(
+      this.dataSource.manager,
+      rows.map((r) => r.id),
+      before,
+    );
+    const unitIds = [...new Set([...revisions.values()].flatMap((r) => [...r.unitIds, ...(r.countyUnitId ? [r.countyUnitId] : [])]))];
+    const names = new Map(
+      (
+        await this.dataSource.query<{ id: string; name: string }[]>(`SELECT id, name FROM org_unit WHERE id = ANY($1::uuid[])`, [unitIds])
+      ).map((u) => [u.id, u.name]),
+    );
+    return rows.flatMap((r) => {
+      const rev = revisions.get(r.id);
+      if (!rev) return [];
+      if (query.category && rev.category !== query.category) return [];
+      if (query.countyUnitId && rev.countyUnitId !== query.countyUnitId) return [];
+      return [
+        {
+          ...r,
+          ...rev,
+          countyName: rev.countyUnitId ? (names.get(rev.countyUnitId) ?? null) : null,
+          units: rev.unitIds.map((id) => ({ id, name: names.get(id) ?? id })).sort((a, b) => a.name.localeCompare(b.name, 'zh')),
+        },
+      ];
+    });
   }
 
   private async judge(projects: ProjectFacts[], day: string, month: string, before: Date): Promise<JudgedProject[]> {
     const ids = projects.map((p) => p.id);
     const facts = await milestoneFactsAt(this.dataSource.manager, ids, before);
-    const schedules = schedulesAt(
-      projects.map((p) => ({ id: p.id, plannedStart: p.planned_start, plannedEnd: p.planned_end })),
-      facts,
-      day,
-    );
+    const schedules = schedulesAt(projects, facts, day);
     const investment = await investmentAt(this.dataSource.manager, ids, month, before);
     return projects.map((p) => ({ p, schedule: schedules.get(p.id)!, investment: investment.get(p.id)! }));
   }
@@ -217,7 +235,7 @@ function countsOf(judged: JudgedProject[], month: string): ProjectCounts {
       ytdPlanned += toCents(investment.yearToDate);
     }
     // In its construction period in the report month and without a report for it.
-    if (investment.thisMonth === null && p.planned_start <= monthEnd(month) && p.planned_end >= monthStart) missing += 1;
+    if (investment.thisMonth === null && p.plannedStart <= monthEnd(month) && p.plannedEnd >= monthStart) missing += 1;
   }
   return {
     projects: judged.length,

@@ -28,7 +28,15 @@ import {
   type ScheduleStatus,
 } from '#domain';
 import { PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, SqlParams, escapeLike, pgErrorCode } from '#persistence';
-import { endOfShanghaiDay, investmentAt, milestoneFactsAt, schedulesAt, type InvestmentFigures } from './project-figures.js';
+import {
+  endOfShanghaiDay,
+  investmentAt,
+  milestoneFactsAt,
+  recordRevision,
+  revisionsAt,
+  schedulesAt,
+  type InvestmentFigures,
+} from './project-figures.js';
 
 export const PROJECT_ENTITY = 'project';
 export const MILESTONE_TEMPLATE_ENTITY = 'milestone_template';
@@ -255,6 +263,7 @@ export class ProjectsService {
         await insertMilestone(m, id, i + 1, ms, ms.responsibleUnitId ?? fields.responsibleUnitIds[0], actor.userId, at);
       }
       await m.query(`SELECT project_refresh_scope($1)`, [id]);
+      await recordRevision(m, id, at);
       await this.history.append(m, {
         entityType: PROJECT_ENTITY,
         entityId: id,
@@ -330,6 +339,7 @@ export class ProjectsService {
       if (input.responsibleUnitIds) await this.writeUnits(m, id, fields.responsibleUnitIds);
       if (input.yearPlans) await this.writeYearPlans(m, id, fields.yearPlans ?? []);
       await m.query(`SELECT project_refresh_scope($1)`, [id]);
+      await recordRevision(m, id, at);
       const changes = Object.fromEntries(Object.entries(input).filter(([k, v]) => k !== 'version' && v !== undefined));
       await this.history.append(m, {
         entityType: PROJECT_ENTITY,
@@ -360,14 +370,20 @@ export class ProjectsService {
 
   /** 序时进度 of one project as of the end of a day (default: now). */
   async schedule(actor: Actor, id: string, asOf?: string): Promise<ScheduleJudgement> {
-    const project = await this.readable(this.dataSource.manager, actor, id);
+    await this.readable(this.dataSource.manager, actor, id);
     const now = this.clock.now();
     if (asOf && asOf > shanghaiDate(now)) {
       throw DomainError.validation('asOf must not be in the future', [{ field: 'asOf', messages: ['must not be in the future'] }]);
     }
     const before = asOf ? endOfShanghaiDay(asOf) : new Date(now.getTime() + 1);
+    const revision = (await revisionsAt(this.dataSource.manager, [id], before)).get(id);
+    if (!revision) {
+      throw DomainError.validation(`The project did not exist on ${asOf}`, [
+        { field: 'asOf', messages: ['is before the project was created'] },
+      ]);
+    }
     const facts = await milestoneFactsAt(this.dataSource.manager, [id], before);
-    return schedulesAt([project], facts, asOf ?? shanghaiDate(now)).get(id)!;
+    return schedulesAt([revision], facts, asOf ?? shanghaiDate(now)).get(id)!;
   }
 
   /**
