@@ -437,6 +437,35 @@ describe('key projects (e2e)', () => {
     });
   });
 
+  describe('deleting', () => {
+    it('removes a project entered by mistake, keeping the reason, but never one with records', async () => {
+      const created = await post('dispatcher', '/api/projects', {
+        code: `DEL-${tag}`,
+        name: '重复录入的项目',
+        category: 'other',
+        plannedInvestment: 10,
+        startYear: 2025,
+        endYear: 2025,
+        responsibleUnitIds: [water.id],
+      });
+      const id = created.body.id;
+      expect((await api.request('DELETE', `/api/projects/${id}?version=1`, { token: t.dispatcher })).status).toBe(400);
+      expect((await api.request('DELETE', `/api/projects/${id}?version=1&reason=重复`, { token: t.water })).status).toBe(403);
+      expect((await api.request('DELETE', `/api/projects/${id}?version=1&reason=重复录入`, { token: t.dispatcher })).status).toBe(204);
+      expect((await get('dispatcher', `/api/projects/${id}`)).status).toBe(404);
+      const [row] = await api.ds.query(
+        `SELECT action, reason FROM history WHERE entity_type = 'project' AND entity_id = $1 ORDER BY seq DESC LIMIT 1`,
+        [id],
+      );
+      expect(row).toEqual({ action: 'delete', reason: '重复录入' });
+      const withReports = await get('dispatcher', `/api/projects?q=DQ-${tag}-1`);
+      const p = withReports.body.data[0];
+      const refused = await api.request('DELETE', `/api/projects/${p.id}?version=${p.version}&reason=x`, { token: t.dispatcher });
+      expect(refused.status).toBe(409);
+      expect(refused.body.code).toBe('PROJECT_HAS_RECORDS');
+    });
+  });
+
   describe('import and export', () => {
     async function workbook(rows: (string | number | null)[][]): Promise<Buffer> {
       const wb = new ExcelJS.Workbook();

@@ -353,6 +353,48 @@ export class ProjectsService {
     return this.get(actor, id);
   }
 
+  /**
+   * Removes a project entered by mistake: only before anything was reported on it (no investment
+   * report, every milestone still planned), with a reason kept in the history.
+   */
+  async remove(actor: Actor, id: string, version: number, reason: string): Promise<void> {
+    if (!reason?.trim())
+      throw new DomainError('unprocessable', 'REASON_REQUIRED', 'A reason is required to delete a project', { missing: ['reason'] });
+    await this.dataSource.transaction(async (m) => {
+      const project = await this.readable(m, actor, id, true);
+      this.assertManages(actor, project);
+      if (version !== project.version) {
+        throw DomainError.conflict('VERSION_CONFLICT', `The project was changed by someone else (current version ${project.version})`, {
+          currentVersion: project.version,
+        });
+      }
+      const [records] = await m.query<{ reports: number; started: number; code: string; name: string }[]>(
+        `SELECT p.code, p.name,
+                (SELECT count(*)::int FROM investment_report r WHERE r.project_id = p.id) AS reports,
+                (SELECT count(*)::int FROM milestone ms WHERE ms.project_id = p.id AND ms.state <> 'planned') AS started
+           FROM project p WHERE p.id = $1`,
+        [id],
+      );
+      if (records.reports > 0 || records.started > 0) {
+        throw DomainError.conflict(
+          'PROJECT_HAS_RECORDS',
+          `The project has ${records.reports} investment report(s) and ${records.started} milestone(s) under way; it cannot be deleted`,
+          { reports: records.reports, milestonesUnderWay: records.started },
+        );
+      }
+      await this.history.append(m, {
+        entityType: PROJECT_ENTITY,
+        entityId: id,
+        action: 'delete',
+        actorId: actor.userId,
+        reason: reason.trim(),
+        data: { code: records.code, name: records.name },
+        at: this.clock.now(),
+      });
+      await m.query(`DELETE FROM project WHERE id = $1`, [id]);
+    });
+  }
+
   async get(actor: Actor, id: string, manager: EntityManager = this.dataSource.manager): Promise<ProjectDetail> {
     await this.readable(manager, actor, id);
     const [row] = await manager.query<ProjectRow[]>(`${SELECT_PROJECT} WHERE p.id = $1`, [id]);

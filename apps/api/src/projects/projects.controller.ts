@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HistoryService } from '#audit';
@@ -19,6 +19,7 @@ import { sendFile } from '../http/send-file.js';
 import { HistoryRowDto } from '../org/org.dto.js';
 import {
   CreateProjectDto,
+  DeleteProjectQueryDto,
   InvestmentQueryDto,
   InvestmentReportDto,
   MilestoneInputDto,
@@ -134,6 +135,18 @@ export class ProjectsController {
   @ApiOkResponse({ description: 'Edits the ledger fields; 409 with the current version when yours is stale' })
   update(@CurrentActor() actor: SessionActor, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateProjectDto) {
     return this.projects.update(actor, id, body);
+  }
+
+  @Delete(':id')
+  @RequirePermission('project.manage')
+  @HttpCode(204)
+  @ApiOkResponse({ description: 'Deletes a project entered by mistake (nothing reported on it yet); the reason stays in the history' })
+  async remove(
+    @CurrentActor() actor: SessionActor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() q: DeleteProjectQueryDto,
+  ): Promise<void> {
+    await this.projects.remove(actor, id, q.version, q.reason);
   }
 
   @Get(':id/history')

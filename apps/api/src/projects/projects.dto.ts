@@ -354,3 +354,16 @@ export class TemplateDto {
   @Type(() => TemplateEntryDto)
   template: TemplateEntryDto[];
 }
+
+export class DeleteProjectQueryDto {
+  @ApiProperty({ description: 'The version you read' })
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  version: number;
+
+  @ApiProperty({ description: 'Why the project is deleted (kept in the history)' })
+  @IsString()
+  @Length(1, 2000)
+  reason: string;
+}
