@@ -211,6 +211,16 @@ describe('key projects (e2e)', () => {
       const evidence = await upload('housing', `/api/projects/${p1}/milestones/${ms[name].id}/evidence`, PDF, '立项批复.pdf');
       expect(evidence.status).toBe(201);
       expect(evidence.body).toMatchObject({ filename: '立项批复.pdf', contentType: 'application/pdf', sizeBytes: PDF.length });
+      const file = await fetch(`${api.baseUrl}/api/projects/${p1}/milestones/${ms[name].id}/evidence/${evidence.body.id}`, {
+        headers: { authorization: `Bearer ${t.auditor}` },
+      });
+      expect(file.status).toBe(200);
+      expect(file.headers.get('x-content-sha256')).toBe(evidence.body.sha256);
+      expect(Buffer.from(await file.arrayBuffer()).equals(PDF)).toBe(true);
+      const hidden = await fetch(`${api.baseUrl}/api/projects/${p1}/milestones/${ms[name].id}/evidence/${evidence.body.id}`, {
+        headers: { authorization: `Bearer ${t.outsider}` },
+      });
+      expect(hidden.status).toBe(404);
       const fake = await upload('housing', `/api/projects/${p1}/milestones/${ms[name].id}/evidence`, Buffer.from('MZ not a pdf'), 'x.pdf');
       expect(fake.status).toBe(400);
       expect(fake.body.code).toBe('UNSUPPORTED_FILE_TYPE');

@@ -18,6 +18,7 @@ import {
   type TransitionResult,
 } from '#items';
 import { CurrentActor, RequirePermission, type SessionActor } from '../auth/access.decorators.js';
+import { sendEvidence } from '../http/send-file.js';
 import { HistoryRowDto } from '../org/org.dto.js';
 import { CommentDto, CreateItemDto, ItemQueryDto, TransitionDto, UpdateItemDto } from './items.dto.js';
 
@@ -168,13 +169,6 @@ export class ItemsController {
     @Param('evidenceId', ParseUUIDPipe) evidenceId: string,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const { view, stream } = await this.evidence.open(actor, id, evidenceId);
-    await reply
-      .type(view.contentType)
-      .header('content-length', view.sizeBytes)
-      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(view.filename)}`)
-      .header('x-content-sha256', view.sha256)
-      .header('x-content-type-options', 'nosniff')
-      .send(stream);
+    await sendEvidence(reply, await this.evidence.open(actor, id, evidenceId));
   }
 }

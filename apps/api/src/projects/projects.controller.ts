@@ -15,7 +15,7 @@ import {
 } from '#projects';
 import { CONTENT_TYPES } from '#statistics';
 import { CurrentActor, RequirePermission, type SessionActor } from '../auth/access.decorators.js';
-import { sendFile } from '../http/send-file.js';
+import { sendEvidence, sendFile } from '../http/send-file.js';
 import { HistoryRowDto } from '../org/org.dto.js';
 import {
   CreateProjectDto,
@@ -256,14 +256,7 @@ export class ProjectsController {
     @Param('evidenceId', ParseUUIDPipe) evidenceId: string,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const { view, stream } = await this.milestones.openEvidence(actor, id, milestoneId, evidenceId);
-    await reply
-      .type(view.contentType)
-      .header('content-length', view.sizeBytes)
-      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(view.filename)}`)
-      .header('x-content-sha256', view.sha256)
-      .header('x-content-type-options', 'nosniff')
-      .send(stream);
+    await sendEvidence(reply, await this.milestones.openEvidence(actor, id, milestoneId, evidenceId));
   }
 
   @Get(':id/investment')
