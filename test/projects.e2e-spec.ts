@@ -32,7 +32,7 @@ describe('key projects (e2e)', () => {
   const u: Record<string, UserView> = {};
 
   beforeAll(async () => {
-    api = await TestApi.start({ clock, env: { DATABASE_URL: separateDatabaseUrl('projects') } });
+    api = await TestApi.start({ clock, env: { DATABASE_URL: separateDatabaseUrl('projects'), UPLOAD_LIMIT_BYTES: '65536' } });
     const f = api.factory;
     city = await f.newUnit({ kind: 'city', name: `大同市-${tag}` });
     bureau = await f.newUnit({ parent: city, name: `市生态环境局-${tag}` });
@@ -574,6 +574,13 @@ describe('key projects (e2e)', () => {
       const bytes = Buffer.from(await csv.arrayBuffer());
       expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       expect(bytes.toString('utf8').split('\r\n')).toHaveLength(4); // header, 2 rows, final newline
+    });
+
+    it('refuses files over the upload limit', async () => {
+      const big = Buffer.concat([PDF, Buffer.alloc(70_000, 0x20)]);
+      const res = await upload('dispatcher', '/api/projects/import', big, 'projects.xlsx');
+      expect(res.status).toBe(413);
+      expect(res.body.code).toBe('FILE_TOO_LARGE');
     });
 
     it('refuses a file that is not a workbook, and imports only for dispatchers', async () => {
