@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { OrgUnitView, UserView } from '#org';
-import { OutboxService, ReminderSweepService } from '#notifications';
+import { OutboxService, ReminderSweepService, render, type MailData } from '#notifications';
 import { TestApi, type Reply } from './support/api.js';
 import { TestClock } from './support/clock.js';
 import { separateDatabaseUrl } from './support/database.js';
@@ -270,6 +270,15 @@ describe('key projects (e2e)', () => {
         { to: u.dispatcher.email, template: 'milestone.report_done' },
         { to: u.housing.email, template: 'milestone.verify' },
       ]);
+      const payloads = await api.ds.query<{ payload: { template: string; data: MailData } }[]>(
+        `SELECT payload FROM outbox WHERE kind = 'email' AND payload->>'template' LIKE 'milestone.%' AND payload->>'userId' = ANY($1::text[])`,
+        [[u.dispatcher.id, u.housing.id]],
+      );
+      const returned = payloads.find((p) => p.payload.template === 'milestone.return')!.payload;
+      expect(render(returned.template, 'zh', returned.data).subject).toBe(
+        `【里程碑退回】DQ-${tag}-1 城区集中供热清洁能源替代工程 · 前期手续/立项`,
+      );
+      expect(render(returned.template, 'zh', returned.data).text).toContain('批复文件缺盖章页');
     });
 
     it('moves a planned date as a new version, keeping the original', async () => {
@@ -636,6 +645,15 @@ describe('key projects (e2e)', () => {
         }
       }
       for (const d of Object.keys(byDay)) byDay[d].sort();
+      // Every reminder renders, in both languages, naming the project.
+      const payloads = await api.ds.query<{ payload: { template: string; data: MailData } }[]>(
+        `SELECT payload FROM outbox WHERE dedupe_key = ANY($1::text[])`,
+        [[...seen]],
+      );
+      for (const { payload } of payloads) {
+        for (const locale of ['zh', 'en'] as const) expect(render(payload.template, locale, payload.data).subject).toContain(`RM-${tag}`);
+      }
+      expect(render(payloads[0].payload.template, 'zh', payloads[0].payload.data).text).toContain(`/projects/${projectId}`);
       expect(byDay).toEqual({
         '2025-06-03': ['before_5>officer', 'report_due>officer'],
         '2025-06-05': ['before_3>officer'],
