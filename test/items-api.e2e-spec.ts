@@ -346,6 +346,38 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
     expect(codes(await list(tokens.officerA, `leadUnitId=${mover.id}`))).toEqual([item.code]);
     expect((await api.request('GET', `/api/items/${item.id}`, { token })).status).toBe(200);
   });
+  it('lists recently changed first, read through the history window, exactly as the full order', async () => {
+    const recent = await f.newBatch(dispatcher);
+    clock.setDate('2031-01-06');
+    const made: Record<string, { id: string; version: number }> = {};
+    for (const code of ['R1', 'R2', 'R3', 'R4']) {
+      const item = await f.newItem(dispatcher, recent, { code, leadUnitIds: [countyA.id], deadline: '2031-06-30' });
+      made[code] = { id: item.id, version: item.version };
+    }
+    // Changed later, in this order: R3, R1 (then nothing else), so the newest first is R1, R3, R4, R2.
+    for (const [code, day] of [
+      ['R3', '2031-01-07'],
+      ['R1', '2031-01-08'],
+    ] as const) {
+      clock.setDate(day);
+      const res = await api.request('PATCH', `/api/items/${made[code].id}`, {
+        token: tokens.dispatcher,
+        body: { version: made[code].version, title: `改过 ${code}` },
+      });
+      expect(res.status).toBe(200);
+    }
+    const order = (res: Reply): string[] => res.body.data.map((i: { code: string }) => i.code);
+    const query = (q: string): Promise<Reply> =>
+      api.request('GET', `/api/items?batchId=${recent.id}&sort=-updatedAt&${q}`, { token: tokens.auditor });
+    const full = await api.ds.query<{ code: string }[]>(`SELECT code FROM item WHERE batch_id = $1 ORDER BY updated_at DESC, id DESC`, [
+      recent.id,
+    ]);
+    // R4 and R2 were created in the same second: their order is by id, as the full order has it.
+    expect(full.map((r) => r.code).slice(0, 2)).toEqual(['R1', 'R3']);
+    expect([...order(await query('pageSize=2&page=1')), ...order(await query('pageSize=2&page=2'))]).toEqual(full.map((r) => r.code));
+    expect(order(await query('pageSize=3'))).toEqual(full.map((r) => r.code).slice(0, 3));
+    expect(order(await query('pageSize=50'))).toEqual(full.map((r) => r.code)); // fewer than a page: the full query
+  });
 });
 
 describe('deadlines given as working days on the work calendar (e2e)', () => {

@@ -650,46 +650,68 @@ export async function seed(
   }
 }
 
-/** One `create` row per item, hash-chained like HistoryService.append, inserted in chunks. */
+/**
+ * One `create` row per item and, for an item changed since (updated_at later than created_at), one
+ * row for its latest change at updated_at, so that the history tells when each item last changed
+ * (as the services write it). Hash-chained like HistoryService.append, inserted in chunks.
+ */
 async function seedHistory(client: pg.Client, actorId: string): Promise<number> {
   const chunk = 10_000;
   let total = 0;
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
-    const { rows } = await client.query<{ id: string; code: string; batch_id: string; created_at: Date }>(
-      `SELECT id, code, batch_id, created_at FROM item WHERE id > $1 ORDER BY id LIMIT ${chunk}`,
+    const { rows } = await client.query<{ id: string; code: string; batch_id: string; state: string; created_at: Date; updated_at: Date }>(
+      `SELECT id, code, batch_id, state, created_at, updated_at FROM item WHERE id > $1 ORDER BY id LIMIT ${chunk}`,
       [after],
     );
     if (rows.length === 0) return total;
-    const hashed = rows.map((r) => {
-      const row = {
+    const hashed = rows.flatMap((r) => {
+      const create = {
         entityType: 'item',
         entityId: r.id,
         seq: 1,
         action: 'create',
-        fromState: null,
+        fromState: null as string | null,
         toState: 'draft',
         actorId,
         at: r.created_at,
         reason: null,
-        data: { code: r.code, batchId: r.batch_id },
-        prevHash: null,
+        data: { code: r.code, batchId: r.batch_id } as Record<string, unknown>,
+        prevHash: null as string | null,
       };
-      return { ...row, hash: chainHash(row) };
+      const first = { ...create, hash: chainHash(create) };
+      if (r.updated_at.getTime() <= r.created_at.getTime()) return [first];
+      const latest = {
+        ...create,
+        seq: 2,
+        action: 'seed',
+        fromState: 'draft',
+        toState: r.state,
+        at: r.updated_at,
+        data: {},
+        prevHash: first.hash,
+      };
+      return [first, { ...latest, hash: chainHash(latest) }];
     });
     await client.query(
-      `INSERT INTO history (entity_type, entity_id, seq, action, from_state, to_state, actor_id, at, data, hash)
-       SELECT 'item', id, 1, 'create', NULL, 'draft', $2::uuid, at, data, hash
-         FROM unnest($1::uuid[], $3::timestamptz[], $4::jsonb[], $5::text[]) AS h(id, at, data, hash)`,
+      `INSERT INTO history (entity_type, entity_id, seq, action, from_state, to_state, actor_id, at, data, prev_hash, hash)
+       SELECT 'item', id, seq, action, from_state, to_state, $2::uuid, at, data, prev_hash, hash
+         FROM unnest($1::uuid[], $3::int[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::jsonb[], $9::text[], $10::text[])
+              AS h(id, seq, action, from_state, to_state, at, data, prev_hash, hash)`,
       [
         hashed.map((h) => h.entityId),
         actorId,
+        hashed.map((h) => h.seq),
+        hashed.map((h) => h.action),
+        hashed.map((h) => h.fromState),
+        hashed.map((h) => h.toState),
         hashed.map((h) => h.at),
         hashed.map((h) => JSON.stringify(h.data)),
+        hashed.map((h) => h.prevHash),
         hashed.map((h) => h.hash),
       ],
     );
-    total += rows.length;
+    total += hashed.length;
     after = rows[rows.length - 1].id;
   }
 }

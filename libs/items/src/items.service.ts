@@ -136,6 +136,17 @@ const SORT_SQL: Record<ItemSort, string> = {
 
 const EDITABLE_STATES: readonly RectificationState[] = ['draft', 'assigned'];
 
+/**
+ * The items of the newest RECENT_WINDOW item history rows, and the time the window begins. Every
+ * write that sets item.updated_at appends a history row at that same instant, so any item changed
+ * since the window began is among them: ordered by updated_at, they are the exact top of the list.
+ * (updated_at has no index of its own, so that transitions stay HOT updates.)
+ */
+const RECENT_WINDOW = 5000;
+const RECENTLY_CHANGED_SQL = `recent AS MATERIALIZED (
+    SELECT h.entity_id AS id, h.at FROM history h WHERE h.entity_type = 'item' ORDER BY h.at DESC LIMIT ${RECENT_WINDOW})`;
+const RECENTLY_CHANGED_WHERE = `i.id IN (SELECT id FROM recent) AND i.updated_at >= (SELECT min(at) FROM recent)`;
+
 /** Rectification items: creation and editing while not yet accepted, reading, listing. */
 @Injectable()
 export class ItemsService {
@@ -229,7 +240,7 @@ export class ItemsService {
           deadlineRule: rule?.explanation ?? null,
           leadUnitIds: input.leadUnitIds ?? [],
         },
-        at: this.clock.now(),
+        at,
       });
     });
     return this.get(actor, id);
@@ -353,14 +364,16 @@ export class ItemsService {
     if (where === null) return { data: [], total: 0, totalIsExact: true, page: filter.page, pageSize: filter.pageSize };
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const countParams = [...q.values];
+    const limit = q.add(filter.pageSize);
+    const offset = q.add((filter.page - 1) * filter.pageSize);
     // The page is chosen on the item table alone; names are joined to those few rows only.
-    const pageSql = `
-      WITH page AS MATERIALIZED (
+    const pageSql = (recentOnly: boolean): string => `
+      WITH ${recentOnly ? `${RECENTLY_CHANGED_SQL},` : ''} page AS MATERIALIZED (
         SELECT i.id, i.code, i.title, i.batch_id, i.state, i.type, i.domain, i.county_unit_id, i.current_deadline, i.original_deadline,
                i.deadline_version, i.version, i.updated_at, i.created_at
-          FROM item i ${whereSql}
+          FROM item i ${recentOnly ? `${whereSql ? `${whereSql} AND` : 'WHERE'} ${RECENTLY_CHANGED_WHERE}` : whereSql}
          ORDER BY ${SORT_SQL[filter.sort]}
-         LIMIT ${q.add(filter.pageSize)} OFFSET ${q.add((filter.page - 1) * filter.pageSize)})
+         LIMIT ${limit} OFFSET ${offset})
       SELECT i.id, i.code, i.title, i.batch_id, b.name AS batch_name, b.source_type, i.state, i.type, i.domain,
              i.county_unit_id, c.name AS county_name,
              (SELECT string_agg(o.name, '、' ORDER BY o.name) FROM item_unit iu JOIN org_unit o ON o.id = iu.unit_id
@@ -369,9 +382,18 @@ export class ItemsService {
              i.deadline_version, i.version, i.updated_at
         FROM page i JOIN batch b ON b.id = i.batch_id LEFT JOIN org_unit c ON c.id = i.county_unit_id
        ORDER BY ${SORT_SQL[filter.sort]}`;
+    const page = async (): Promise<SummaryRow[]> => {
+      // "Recently changed first" is read from the history's time index when the first pages are
+      // asked for: a full page from the recent window is exactly the top of the whole order.
+      if (filter.sort === '-updatedAt' && filter.page * filter.pageSize <= RECENT_WINDOW / 10) {
+        const recent = await this.dataSource.query<SummaryRow[]>(pageSql(true), q.values);
+        if (recent.length === filter.pageSize) return recent;
+      }
+      return this.dataSource.query<SummaryRow[]>(pageSql(false), q.values);
+    };
     // Counting stops past COUNT_CAP: beyond that, "more than 1000" is what a list needs to say.
     const [rows, [{ total }]] = await Promise.all([
-      this.dataSource.query<SummaryRow[]>(pageSql, q.values),
+      page(),
       this.dataSource.query<{ total: number }[]>(
         `SELECT count(*)::int AS total FROM (SELECT 1 FROM item i ${whereSql} LIMIT ${COUNT_CAP + 1}) t`,
         countParams,
