@@ -46,6 +46,14 @@ export class HistoryService {
 
   /** Appends after a chain tip the caller read under the same lock (null for a new entity). */
   async appendAfter(manager: EntityManager, last: ChainTip | null, entry: HistoryEntry): Promise<HistoryEntity> {
+    const row = HistoryService.chained(last, entry);
+    const insert = HistoryService.insert(row);
+    const [inserted] = await manager.query<{ id: string }[]>(`${insert.sql} RETURNING id`, insert.params);
+    return Object.assign(new HistoryEntity(), { ...row, id: inserted.id });
+  }
+
+  /** The next row of a chain with its hash, for callers that insert it with other writes in one statement. */
+  static chained(last: ChainTip | null, entry: HistoryEntry): Omit<HistoryEntity, 'id'> {
     const row = {
       entityType: entry.entityType,
       entityId: entry.entityId,
@@ -59,26 +67,31 @@ export class HistoryService {
       data: entry.data ?? {},
       prevHash: last?.hash ?? null,
     };
-    const hash = chainHash(row);
-    const [inserted] = await manager.query<{ id: string }[]>(
-      `INSERT INTO history (entity_type, entity_id, seq, action, from_state, to_state, actor_id, at, reason, data, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
-      [
-        row.entityType,
-        row.entityId,
-        row.seq,
-        row.action,
-        row.fromState,
-        row.toState,
-        row.actorId,
-        row.at,
-        row.reason,
-        row.data,
-        row.prevHash,
-        hash,
-      ],
-    );
-    return Object.assign(new HistoryEntity(), { ...row, id: inserted.id, hash });
+    return { ...row, hash: chainHash(row) };
+  }
+
+  /** The INSERT of a chained row, its parameters numbered from `first`. */
+  static insert(row: Omit<HistoryEntity, 'id'>, first = 1): { sql: string; params: unknown[] } {
+    const params = [
+      row.entityType,
+      row.entityId,
+      row.seq,
+      row.action,
+      row.fromState,
+      row.toState,
+      row.actorId,
+      row.at,
+      row.reason,
+      row.data,
+      row.prevHash,
+      row.hash,
+    ];
+    const placeholders = params.map((_, i) => `$${first + i}`).join(', ');
+    return {
+      sql: `INSERT INTO history (entity_type, entity_id, seq, action, from_state, to_state, actor_id, at, reason, data, prev_hash, hash)
+            VALUES (${placeholders})`,
+      params,
+    };
   }
 
   async list(entityType: string, entityId: string): Promise<HistoryEntity[]> {

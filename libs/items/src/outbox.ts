@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { HistoryService, type ChainTip, type HistoryEntry } from '#audit';
 
 export interface OutboxMessage {
   kind: string;
@@ -7,12 +8,24 @@ export interface OutboxMessage {
   payload: Record<string, unknown>;
 }
 
-/** Records notifications in the caller's transaction; the worker relays them once committed. */
-export async function writeOutbox(m: EntityManager, messages: OutboxMessage[]): Promise<void> {
-  if (messages.length === 0) return;
-  const values = messages.map((_, i) => `($${i * 3 + 1}, $${i * 3 + 2}, $${i * 3 + 3})`).join(', ');
+/**
+ * Appends the next row of an entity's history chain and the notification it causes in one
+ * statement (one round trip in the writer's transaction). Returns the row's sequence number.
+ */
+export async function recordChange(
+  m: EntityManager,
+  last: ChainTip | null,
+  entry: HistoryEntry,
+  message: (seq: number) => OutboxMessage,
+): Promise<number> {
+  const row = HistoryService.chained(last, entry);
+  const history = HistoryService.insert(row);
+  const msg = message(row.seq);
+  const n = history.params.length;
   await m.query(
-    `INSERT INTO outbox (kind, dedupe_key, payload) VALUES ${values} ON CONFLICT (dedupe_key) DO NOTHING`,
-    messages.flatMap((msg) => [msg.kind, msg.dedupeKey, msg.payload]),
+    `WITH h AS (${history.sql})
+     INSERT INTO outbox (kind, dedupe_key, payload) VALUES ($${n + 1}, $${n + 2}, $${n + 3}) ON CONFLICT (dedupe_key) DO NOTHING`,
+    [...history.params, msg.kind, msg.dedupeKey, msg.payload],
   );
+  return row.seq;
 }

@@ -23,7 +23,7 @@ import {
   type ResourceScope,
 } from '#domain';
 import { loadSnapshot, type ItemSnapshot } from './item-snapshot.js';
-import { writeOutbox } from './outbox.js';
+import { recordChange } from './outbox.js';
 
 export const ITEM_ENTITY = 'item';
 
@@ -141,25 +141,27 @@ export class TransitionService implements OnModuleInit {
         throw versionConflict(current.version);
       }
       const data = await this.applyEffects(m, actor, item, input, to, at, part);
-      const row = await this.history.appendAfter(m, updated[0][0].tip, {
-        entityType: ITEM_ENTITY,
-        entityId: item.id,
-        action: input.action,
-        actorId: actor.userId,
-        fromState: item.state,
-        toState: to,
-        reason: input.reason?.trim() || null,
-        data,
-        at,
-      });
-      await writeOutbox(m, [
+      const seq = await recordChange(
+        m,
+        updated[0][0].tip,
         {
-          kind: `item.${input.action}`,
-          dedupeKey: `item:${item.id}:${row.seq}`,
-          payload: { itemId: item.id, action: input.action, from: item.state, to, actorId: actor.userId, historySeq: row.seq },
+          entityType: ITEM_ENTITY,
+          entityId: item.id,
+          action: input.action,
+          actorId: actor.userId,
+          fromState: item.state,
+          toState: to,
+          reason: input.reason?.trim() || null,
+          data,
+          at,
         },
-      ]);
-      return { id: item.id, action: input.action, from: item.state, to, version: updated[0][0].version, historySeq: row.seq };
+        (historySeq) => ({
+          kind: `item.${input.action}`,
+          dedupeKey: `item:${item.id}:${historySeq}`,
+          payload: { itemId: item.id, action: input.action, from: item.state, to, actorId: actor.userId, historySeq },
+        }),
+      );
+      return { id: item.id, action: input.action, from: item.state, to, version: updated[0][0].version, historySeq: seq };
     });
   }
 

@@ -20,7 +20,7 @@ import {
   type MilestoneState,
   type ResourceScope,
 } from '#domain';
-import { EVIDENCE_STORAGE, acceptUpload, writeOutbox, type EvidenceStorage } from '#items';
+import { EVIDENCE_STORAGE, acceptUpload, recordChange, type EvidenceStorage } from '#items';
 import {
   PROJECT_ENTITY,
   ProjectsService,
@@ -255,25 +255,27 @@ export class MilestonesService implements OnModuleInit {
           [milestoneId, row.plan_version + 1, input.plannedDate, input.reason!.trim(), actor.userId, at],
         );
       }
-      const entry = await this.history.appendAfter(m, updated[0][0].tip, {
-        entityType: MILESTONE_ENTITY,
-        entityId: milestoneId,
-        action: input.action,
-        actorId: actor.userId,
-        fromState: row.state,
-        toState: to,
-        reason: input.reason?.trim() || null,
-        data: { projectId, ...data },
-        at,
-      });
-      await writeOutbox(m, [
+      const seq = await recordChange(
+        m,
+        updated[0][0].tip,
         {
-          kind: `milestone.${input.action}`,
-          dedupeKey: `milestone:${milestoneId}:${entry.seq}`,
-          payload: { milestoneId, projectId, action: input.action, from: row.state, to, actorId: actor.userId, historySeq: entry.seq },
+          entityType: MILESTONE_ENTITY,
+          entityId: milestoneId,
+          action: input.action,
+          actorId: actor.userId,
+          fromState: row.state,
+          toState: to,
+          reason: input.reason?.trim() || null,
+          data: { projectId, ...data },
+          at,
         },
-      ]);
-      return { id: milestoneId, action: input.action, from: row.state, to, version: updated[0][0].version, historySeq: entry.seq };
+        (historySeq) => ({
+          kind: `milestone.${input.action}`,
+          dedupeKey: `milestone:${milestoneId}:${historySeq}`,
+          payload: { milestoneId, projectId, action: input.action, from: row.state, to, actorId: actor.userId, historySeq },
+        }),
+      );
+      return { id: milestoneId, action: input.action, from: row.state, to, version: updated[0][0].version, historySeq: seq };
     });
   }
 
