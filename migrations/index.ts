@@ -5,6 +5,7 @@ import { Reminders1764300000000 } from './1764300000000-reminders.js';
 import { ListIndexes1764400000000 } from './1764400000000-list-indexes.js';
 import { Statistics1764500000000 } from './1764500000000-statistics.js';
 import { KeyProjects1764700000000 } from './1764700000000-key-projects.js';
+import { RecentChanges1764800000000 } from './1764800000000-recent-changes.js';
 
 /** Every migration, in order. Listed explicitly so tsc, swc, Jest and the CLI see one set. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   ListIndexes1764400000000,
   Statistics1764500000000,
   KeyProjects1764700000000,
+  RecentChanges1764800000000,
 ];

@@ -137,14 +137,16 @@ const SORT_SQL: Record<ItemSort, string> = {
 const EDITABLE_STATES: readonly RectificationState[] = ['draft', 'assigned'];
 
 /**
- * The items of the newest RECENT_WINDOW item history rows, and the time the window begins. Every
- * write that sets item.updated_at appends a history row at that same instant, so any item changed
- * since the window began is among them: ordered by updated_at, they are the exact top of the list.
- * (updated_at has no index of its own, so that transitions stay HOT updates.)
+ * The items of the newest item history rows (a window of them), and the time the window begins.
+ * Every write that sets item.updated_at appends a history row at that same instant, so any item
+ * changed since the window began is among them: ordered by updated_at, they are the exact top of
+ * the list. The window is read from an index-only scan (history_recent_idx); updated_at has no
+ * index of its own, so that transitions stay HOT updates. A small window serves wide scopes; a
+ * larger one narrow scopes; a scope too narrow for both is sorted in full.
  */
-const RECENT_WINDOW = 5000;
-const RECENTLY_CHANGED_SQL = `recent AS MATERIALIZED (
-    SELECT h.entity_id AS id, h.at FROM history h WHERE h.entity_type = 'item' ORDER BY h.at DESC LIMIT ${RECENT_WINDOW})`;
+const RECENT_WINDOWS = [400, 4000];
+const recentlyChangedSql = (window: number): string => `recent AS MATERIALIZED (
+    SELECT h.entity_id AS id, h.at FROM history h WHERE h.entity_type = 'item' ORDER BY h.at DESC LIMIT ${window})`;
 const RECENTLY_CHANGED_WHERE = `i.id IN (SELECT id FROM recent) AND i.updated_at >= (SELECT min(at) FROM recent)`;
 
 /** Rectification items: creation and editing while not yet accepted, reading, listing. */
@@ -367,11 +369,11 @@ export class ItemsService {
     const limit = q.add(filter.pageSize);
     const offset = q.add((filter.page - 1) * filter.pageSize);
     // The page is chosen on the item table alone; names are joined to those few rows only.
-    const pageSql = (recentOnly: boolean): string => `
-      WITH ${recentOnly ? `${RECENTLY_CHANGED_SQL},` : ''} page AS MATERIALIZED (
+    const pageSql = (window?: number): string => `
+      WITH ${window ? `${recentlyChangedSql(window)},` : ''} page AS MATERIALIZED (
         SELECT i.id, i.code, i.title, i.batch_id, i.state, i.type, i.domain, i.county_unit_id, i.current_deadline, i.original_deadline,
                i.deadline_version, i.version, i.updated_at, i.created_at
-          FROM item i ${recentOnly ? `${whereSql ? `${whereSql} AND` : 'WHERE'} ${RECENTLY_CHANGED_WHERE}` : whereSql}
+          FROM item i ${window ? `${whereSql ? `${whereSql} AND` : 'WHERE'} ${RECENTLY_CHANGED_WHERE}` : whereSql}
          ORDER BY ${SORT_SQL[filter.sort]}
          LIMIT ${limit} OFFSET ${offset})
       SELECT i.id, i.code, i.title, i.batch_id, b.name AS batch_name, b.source_type, i.state, i.type, i.domain,
@@ -383,13 +385,15 @@ export class ItemsService {
         FROM page i JOIN batch b ON b.id = i.batch_id LEFT JOIN org_unit c ON c.id = i.county_unit_id
        ORDER BY ${SORT_SQL[filter.sort]}`;
     const page = async (): Promise<SummaryRow[]> => {
-      // "Recently changed first" is read from the history's time index when the first pages are
-      // asked for: a full page from the recent window is exactly the top of the whole order.
-      if (filter.sort === '-updatedAt' && filter.page * filter.pageSize <= RECENT_WINDOW / 10) {
-        const recent = await this.dataSource.query<SummaryRow[]>(pageSql(true), q.values);
-        if (recent.length === filter.pageSize) return recent;
+      // "Recently changed first" is read through the history's time index for the first pages: a
+      // full page from a window of recent changes is exactly the top of the whole order.
+      if (filter.sort === '-updatedAt') {
+        for (const window of RECENT_WINDOWS.filter((w) => filter.page * filter.pageSize <= w / 4)) {
+          const recent = await this.dataSource.query<SummaryRow[]>(pageSql(window), q.values);
+          if (recent.length === filter.pageSize) return recent;
+        }
       }
-      return this.dataSource.query<SummaryRow[]>(pageSql(false), q.values);
+      return this.dataSource.query<SummaryRow[]>(pageSql(), q.values);
     };
     // Counting stops past COUNT_CAP: beyond that, "more than 1000" is what a list needs to say.
     const [rows, [{ total }]] = await Promise.all([
