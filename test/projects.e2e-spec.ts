@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { DEFAULT_MILESTONE_TEMPLATE } from '#domain';
 import type { OrgUnitView, UserView } from '#org';
 import { OutboxService, ReminderSweepService, render, type MailData } from '#notifications';
 import { TestApi, type Reply } from './support/api.js';
@@ -453,6 +454,66 @@ describe('key projects (e2e)', () => {
       );
       expect(month.filter((r) => r.status === 201)).toHaveLength(1);
       expect(month.filter((r) => r.status === 409)).toHaveLength(7);
+    });
+  });
+
+  describe('milestones and the template', () => {
+    it('adds a custom milestone (names unique per project) and filters projects by schedule status', async () => {
+      const list = await get('dispatcher', `/api/projects?q=DQ-${tag}-1`);
+      const id = list.body.data[0].id;
+      const added = await post('dispatcher', `/api/projects/${id}/milestones`, { name: '设备调试/试运行', plannedDate: '2026-09-15' });
+      expect(added.status).toBe(201);
+      expect(added.body).toMatchObject({ seq: 7, state: 'planned', plannedDate: '2026-09-15', responsibleUnitId: housing.id });
+      const again = await post('dispatcher', `/api/projects/${id}/milestones`, { name: '设备调试/试运行', plannedDate: '2026-09-20' });
+      expect(again.status).toBe(409);
+      expect(again.body.code).toBe('MILESTONE_NAME_TAKEN');
+      expect((await post('housing', `/api/projects/${id}/milestones`, { name: '其他', plannedDate: '2026-09-20' })).status).toBe(403);
+      const history = await get('auditor', `/api/projects/${id}/history`);
+      expect(history.body.at(-1)).toMatchObject({ action: 'add_milestone', data: { name: '设备调试/试运行', plannedDate: '2026-09-15' } });
+      const behind = await get('dispatcher', '/api/projects?schedule=behind');
+      expect(behind.body.data.map((p: { code: string }) => p.code)).toEqual([`SH-${tag}-2`]);
+      expect((await get('dispatcher', '/api/projects?schedule=late')).status).toBe(400);
+    });
+
+    it('lets administrators change the template new projects start with', async () => {
+      const template = [
+        { name: '立项', share: 0 },
+        { name: '开工', share: 0.25 },
+        { name: '完工', share: 1 },
+      ];
+      expect((await api.request('PUT', '/api/projects/milestone-template', { token: t.dispatcher, body: { template } })).status).toBe(403);
+      const bad = await api.request('PUT', '/api/projects/milestone-template', {
+        token: t.admin,
+        body: { template: [...template, { name: '开工', share: 1 }] },
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.body.details.fields[0].messages).toEqual(['milestone 4: 开工 appears twice']);
+      const put = await api.request('PUT', '/api/projects/milestone-template', { token: t.admin, body: { template } });
+      expect(put.status).toBe(200);
+      try {
+        const created = await post('dispatcher', '/api/projects', {
+          code: `TPL-${tag}`,
+          name: '模板测试项目',
+          category: 'ecology',
+          plannedInvestment: 100,
+          startYear: 2025,
+          endYear: 2025,
+          responsibleUnitIds: [water.id],
+        });
+        const milestones = await get('dispatcher', `/api/projects/${created.body.id}/milestones`);
+        // 2025 has 365 days: 0.25 × 364 = 91 days after 1 January is 2 April.
+        expect(milestones.body.map((m: { name: string; plannedDate: string }) => [m.name, m.plannedDate])).toEqual([
+          ['立项', '2025-01-01'],
+          ['开工', '2025-04-02'],
+          ['完工', '2025-12-31'],
+        ]);
+      } finally {
+        // Other tests here expect the default template.
+        await api.request('PUT', '/api/projects/milestone-template', {
+          token: t.admin,
+          body: { template: DEFAULT_MILESTONE_TEMPLATE.map((m) => ({ ...m })) },
+        });
+      }
     });
   });
 
