@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { DEFAULT_MILESTONE_TEMPLATE } from '#domain';
 import type { OrgUnitView, UserView } from '#org';
-import { OutboxService, ReminderSweepService, render, type MailData } from '#notifications';
+import { DigestService, OutboxService, ReminderSweepService, render, type MailData } from '#notifications';
 import { TestApi, type Reply } from './support/api.js';
 import { TestClock } from './support/clock.js';
 import { separateDatabaseUrl } from './support/database.js';
@@ -715,6 +715,15 @@ describe('key projects (e2e)', () => {
         for (const locale of ['zh', 'en'] as const) expect(render(payload.template, locale, payload.data).subject).toContain(`RM-${tag}`);
       }
       expect(render(payloads[0].payload.template, 'zh', payloads[0].payload.data).text).toContain(`/projects/${projectId}`);
+
+      // The weekly digest of the next Monday lists the late milestone for its unit's officer.
+      clock.setDate('2025-06-16');
+      await api.app.get(DigestService).weekly('2025-06-16');
+      const [digest] = await api.ds.query<{ payload: { data: MailData } }[]>(`SELECT payload FROM outbox WHERE dedupe_key = $1`, [
+        `digest:${u.water.id}:2025-06-16`,
+      ]);
+      const late = digest.payload.data.sections!.find((sec) => sec.title === '滞后的重点工程里程碑')!;
+      expect(late.lines).toContain(`RM-${tag} 再生水利用工程 · 开工（计划 2025-06-10）`);
       expect(byDay).toEqual({
         '2025-06-03': ['before_5>officer', 'report_due>officer'],
         '2025-06-05': ['before_3>officer'],

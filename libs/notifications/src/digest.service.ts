@@ -16,11 +16,13 @@ interface DigestRow {
   due: string[] | null;
   overdue: string[] | null;
   waiting: string[] | null;
+  late_milestones: string[] | null;
 }
 
 /**
  * The rhythm of the work (周调度, 月通报): a weekly digest to each officer, dispatcher and verifier
- * of what falls due this week, what is overdue and what waits for them; a monthly bulletin to
+ * of what falls due this week, what is overdue and what waits for them (and key-project milestones
+ * behind plan); a monthly bulletin to
  * auditors and dispatchers with the closure figures of the month before. One e-mail per person per week or month
  * (unique outbox key), so re-running writes nothing new.
  */
@@ -57,14 +59,20 @@ export class DigestService {
               (SELECT (array_agg(${line} ORDER BY i.updated_at))[1:${MAX_LINES}] FROM item i
                 WHERE ('verifier' = ANY(p.roles) AND i.state = 'in_acceptance' AND (item_acceptance_units(i.id))[i.acceptance_level + 1] = p.unit_id)
                    OR ('unit_officer' = ANY(p.roles) AND i.state = 'assigned' AND i.lead_scope @> ARRAY[p.unit_id])
-                   OR ('dispatcher' = ANY(p.roles) AND i.pending_extension_id IS NOT NULL AND i.dispatcher_unit_id = p.unit_id)) AS waiting
+                   OR ('dispatcher' = ANY(p.roles) AND i.pending_extension_id IS NOT NULL AND i.dispatcher_unit_id = p.unit_id)) AS waiting,
+              (SELECT (array_agg(pr.code || ' ' || pr.name || ' · ' || ms.name || '（计划 ' || to_char(ms.planned_date, 'YYYY-MM-DD') || '）'
+                                 ORDER BY ms.planned_date))[1:${MAX_LINES}]
+                 FROM milestone ms JOIN project pr ON pr.id = ms.project_id
+                WHERE ms.state IN ('planned', 'in_progress') AND ms.planned_date < $3
+                  AND (('unit_officer' = ANY(p.roles) AND ms.responsible_unit_id = p.unit_id)
+                    OR ('dispatcher' = ANY(p.roles) AND pr.dispatcher_unit_id = p.unit_id))) AS late_milestones
          FROM people p`,
       [monday, sunday, day],
     );
     const period = `${monday} – ${sunday}`;
     let written = 0;
     for (const r of rows) {
-      if (!r.due && !r.overdue && !r.waiting) continue;
+      if (!r.due && !r.overdue && !r.waiting && !r.late_milestones) continue;
       const zh = this.config.mail.locale === 'zh';
       written += await this.write(`digest:${r.id}:${monday}`, {
         template: 'digest.weekly',
@@ -81,6 +89,10 @@ export class DigestService {
             { title: zh ? '本周到期' : 'Due this week', lines: r.due ?? [] },
             { title: zh ? '已逾期' : 'Overdue', lines: r.overdue ?? [] },
             { title: zh ? '待您办理' : 'Waiting for you', lines: r.waiting ?? [] },
+            // Key projects' milestones past their planned date, for the units and dispatchers that have them.
+            ...(r.late_milestones
+              ? [{ title: zh ? '滞后的重点工程里程碑' : 'Key-project milestones behind plan', lines: r.late_milestones }]
+              : []),
           ],
         },
       });
