@@ -4,6 +4,7 @@ import { WorkCalendar1764200000000 } from './1764200000000-work-calendar.js';
 import { Reminders1764300000000 } from './1764300000000-reminders.js';
 import { ListIndexes1764400000000 } from './1764400000000-list-indexes.js';
 import { Statistics1764500000000 } from './1764500000000-statistics.js';
+import { StatisticsSnapshots1764600000000 } from './1764600000000-statistics-snapshots.js';
 
 /** Every migration, in order. Listed explicitly so tsc, swc, Jest and the CLI see one set. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Reminders1764300000000,
   ListIndexes1764400000000,
   Statistics1764500000000,
+  StatisticsSnapshots1764600000000,
 ];

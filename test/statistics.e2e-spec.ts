@@ -6,7 +6,7 @@ import ExcelJS from 'exceljs';
 import type { Actor } from '#domain';
 import type { ItemDetail, BatchView } from '#items';
 import type { OrgUnitView, UserView } from '#org';
-import { BREAKDOWNS, StatisticsService, type AsOf, type StatScope } from '#statistics';
+import { BREAKDOWNS, StatisticsService, StatisticsSnapshots, type AsOf, type StatScope } from '#statistics';
 import { TestApi, type Reply } from './support/api.js';
 import { TestClock } from './support/clock.js';
 import { separateDatabaseUrl } from './support/database.js';
@@ -343,7 +343,7 @@ describe('statistics (e2e)', () => {
     });
 
     it_('the roll-ups answer exactly what counting every item answers, before and after folding, and match a rebuild', async () => {
-      const stats = new StatisticsService(api.ds, clock);
+      const stats = new StatisticsService(api.ds, clock, new StatisticsSnapshots(api.ds, clock));
       const auditor = Factory.actor(users.auditor, city);
       const scopes: StatScope[] = [
         {},
