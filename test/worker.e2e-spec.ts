@@ -4,6 +4,7 @@ import type { Job, Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { loadConfig } from '#config';
+import { addDays, shanghaiDate } from '#domain';
 import { JOBS, QUEUES } from '#queue';
 import { createWorker } from '../apps/worker/src/bootstrap.js';
 import { assertEveryJobHandled } from '../apps/worker/src/scheduler.js';
@@ -37,15 +38,32 @@ describe('worker: connects, schedules and processes jobs (real Redis and Postgre
     expect(() => assertEveryJobHandled()).not.toThrow();
   });
 
-  it('registers the daily session purge (Asia/Shanghai time) and the statistics compaction as repeatable jobs', async () => {
+  it('registers the daily session purge and statistics snapshots (Asia/Shanghai time) and the statistics compaction as repeatable jobs', async () => {
     const schedulers = await queue.getJobSchedulers();
-    expect(schedulers).toHaveLength(2);
+    expect(schedulers).toHaveLength(3);
     expect(schedulers).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ key: JOBS.maintenance.purgeExpiredSessions, pattern: '17 3 * * *', tz: 'Asia/Shanghai' }),
         expect.objectContaining({ key: JOBS.maintenance.compactStatistics, every: 30000 }),
+        expect.objectContaining({ key: JOBS.maintenance.snapshotStatistics, pattern: '20 0 * * *', tz: 'Asia/Shanghai' }),
       ]),
     );
+  });
+
+  it('the snapshot job takes a snapshot of every ended month since the timeline began', async () => {
+    const f = new Factory(ds);
+    const unit = await f.newUnit();
+    const dispatcher = Factory.actor(await f.newUser(unit, ['dispatcher']), unit);
+    await f.newItem(dispatcher, await f.newBatch(dispatcher), { leadUnitIds: [unit.id] });
+    const job = await queue.add(JOBS.maintenance.snapshotStatistics, {});
+    expect(await settled(job)).toBe('completed');
+    // The last month ended (the real clock) has both kinds; other test files' backdated writes may have invalidated them since.
+    const lastMonthEnd = addDays(`${shanghaiDate(new Date()).slice(0, 7)}-01`, -1);
+    const kinds = await ds.query(
+      `SELECT DISTINCT kind FROM item_stat_snapshot WHERE month_end = $1 AND built_at IS NOT NULL ORDER BY kind`,
+      [lastMonthEnd],
+    );
+    expect(kinds.map((k: { kind: string }) => k.kind)).toEqual(['main', 'read']);
   });
 
   it('the compaction job folds the statistics deltas into the roll-ups', async () => {

@@ -59,10 +59,10 @@ export class StatisticsSnapshots {
         // invalidates this row. A row left unbuilt by a crashed builder is replaced.
         await runner.startTransaction();
         await db.query(`SELECT pg_advisory_xact_lock(hashtext('item_stat_snapshot'))`);
-        await db.query(`DELETE FROM item_stat_snapshot WHERE kind = $1 AND month_end = $2 AND built_at IS NULL AND invalidated_at IS NULL`, [
-          kind,
-          monthEndDate,
-        ]);
+        await db.query(
+          `DELETE FROM item_stat_snapshot WHERE kind = $1 AND month_end = $2 AND built_at IS NULL AND invalidated_at IS NULL`,
+          [kind, monthEndDate],
+        );
         const [{ id }] = await db.query<{ id: string }[]>(
           `INSERT INTO item_stat_snapshot (kind, month_end, at) VALUES ($1, $2, $3) RETURNING id`,
           [kind, monthEndDate, at],

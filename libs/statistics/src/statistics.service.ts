@@ -341,7 +341,13 @@ export class StatisticsService {
    * are not, and that month's deadlines before the day are counted from the open stretches (a small
    * index range: the patch).
    */
-  private async liveCells(actor: Actor, scope: StatScope, instant: Instant, target: RollupTarget, by: Breakdown | null): Promise<BaseCells> {
+  private async liveCells(
+    actor: Actor,
+    scope: StatScope,
+    instant: Instant,
+    target: RollupTarget,
+    by: Breakdown | null,
+  ): Promise<BaseCells> {
     const monthStart = `${instant.statDate.slice(0, 7)}-01`;
     // A unit's read scope keeps deadlines by day (item_stat_bucket): nothing to count from the stretches.
     const byDay = target.dim.startsWith('read_');
