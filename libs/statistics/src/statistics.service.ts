@@ -140,11 +140,16 @@ interface Counted {
   days: DayRow[];
 }
 
+interface PatchRow {
+  g: string;
+  state: RectificationState;
+  n: number;
+}
+
 /** A base's counts: cells, and (live roll-ups) this month's deadlines before the day, counted from the open stretches. */
 interface BaseCells extends Counted {
-  patch: { g: string; state: RectificationState; n: number }[];
+  patch: PatchRow[];
 }
-type PatchRow = BaseCells['patch'][number];
 
 export interface OverdueItem {
   code: string;
