@@ -13,6 +13,10 @@ export interface Snapshot {
   at: Date;
 }
 
+/** Registering a snapshot waits for the lock writers share this many times this long at most. */
+const REGISTER_TRIES = 200;
+const REGISTER_RETRY_MS = 50;
+
 /** Invalidated snapshots are kept this long before they are deleted, so that no reader loses one mid-read. */
 const KEEP_INVALIDATED = '10 minutes';
 
@@ -58,7 +62,12 @@ export class StatisticsSnapshots {
         // write that counts before `at` either has committed, so the build below sees it, or
         // invalidates this row. A row left unbuilt by a crashed builder is replaced.
         await runner.startTransaction();
-        await db.query(`SELECT pg_advisory_xact_lock(hashtext('item_stat_snapshot'))`);
+        if (!(await registrationLock(db))) {
+          this.logger.warn(
+            `the ${kind} snapshot of ${monthEndDate} is not built: writers held the lock for ${REGISTER_TRIES * REGISTER_RETRY_MS} ms`,
+          );
+          return null;
+        }
         await db.query(
           `DELETE FROM item_stat_snapshot WHERE kind = $1 AND month_end = $2 AND built_at IS NULL AND invalidated_at IS NULL`,
           [kind, monthEndDate],
@@ -162,4 +171,20 @@ function buildSql(kind: SnapshotKind): string {
       SELECT $1, dim, key, days, n FROM sums WHERE by_days = 1 AND days IS NOT NULL
       RETURNING 1)
     SELECT (SELECT count(*) FROM cells)::int AS cells, (SELECT count(*) FROM days)::int AS days`;
+}
+
+/**
+ * The lock writers of the timeline take shared, taken alone for the transaction. Tried rather than
+ * waited for: a waiting request would queue every later writer behind it, and so behind the
+ * longest transaction in flight.
+ */
+async function registrationLock(db: Pick<DataSource, 'query'>): Promise<boolean> {
+  for (let i = 0; i < REGISTER_TRIES; i++) {
+    const [{ locked }] = await db.query<{ locked: boolean }[]>(
+      `SELECT pg_try_advisory_xact_lock(hashtext('item_stat_snapshot')) AS locked`,
+    );
+    if (locked) return true;
+    await new Promise((resolve) => setTimeout(resolve, REGISTER_RETRY_MS));
+  }
+  return false;
 }
