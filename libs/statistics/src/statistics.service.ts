@@ -31,7 +31,7 @@ import {
 import { readScopeSql } from '#items';
 import { SqlParams } from '#persistence';
 import { StatisticsSnapshots, snapshotInstant, type Snapshot, type SnapshotKind } from './snapshots.js';
-import { STRETCH_COLUMNS, endOfDay, list, monthEnd, previousMonthEnd, stretchSums } from './stretches.js';
+import { endOfDay, list, monthEnd, previousMonthEnd, stretchSums } from './stretches.js';
 
 /** Which items a figure counts. Every filter narrows; the caller's own scope always applies. */
 export interface StatScope {
@@ -445,32 +445,34 @@ export class StatisticsService {
   /**
    * What turns the figures at `from` (a snapshot's instant; null: now, the open stretches) into
    * those at the instant: the stretches in force at the instant but not at `from` count once, those
-   * in force at `from` but not at the instant count minus once. Only columns the covering indexes
-   * hold are read, so that no stretch is read from the table.
+   * in force at `from` but not at the instant count minus once. Each index range is counted on its
+   * own (they run side by side), reading only columns the covering indexes hold, so that no stretch
+   * is read from the table.
    */
   private async corrections(actor: Actor, scope: StatScope, instant: Instant, from: Date | null, by: Breakdown | null): Promise<Counted> {
-    const q = new SqlParams();
-    const f = await this.filters(actor, scope, q);
     const to = instant.end!;
     const forward = from !== null && from < to;
     // In force at lo only, or at hi only (hi null: now, the stretches still open).
-    const lo = q.add(forward ? from : to);
-    const hi = from === null ? null : q.add(forward ? to : from);
-    const [loSign, hiSign] = forward ? [-1, 1] : [1, -1];
-    const select = (sign: number, where: string): string =>
-      `SELECT ${STRETCH_COLUMNS}, ${sign} AS sign FROM item_timeline t ${f.join} WHERE ${where} AND ${f.where}`;
-    const parts = [
-      select(loSign, `t.valid_to >= ${lo} ${hi ? `AND t.valid_to < ${hi}` : ''} AND t.valid_from < ${lo}`),
-      select(hiSign, `t.valid_to IS NULL AND t.valid_from >= ${lo} ${hi ? `AND t.valid_from < ${hi}` : ''}`),
-    ];
-    if (hi) parts.push(select(hiSign, `t.valid_to >= ${hi} AND t.valid_from >= ${lo} AND t.valid_from < ${hi}`));
-    return this.countedRows(
-      `FROM (${parts.join(' UNION ALL ')}) t ${by === null ? '' : GROUPS[by].join}`,
-      groupOfStretch(by),
-      q.add(instant.statDate),
-      q,
-      't.sign',
-    );
+    const [lo, hi] = forward ? [from, to] : [to, from];
+    const [loSign, hiSign] = forward ? ['-1', '1'] : ['1', '-1'];
+    const count = async (sign: string, where: (lo: string, hi: string | null) => string): Promise<Counted> => {
+      const q = new SqlParams();
+      const f = await this.filters(actor, scope, q);
+      const range = where(q.add(lo), hi === null ? null : q.add(hi));
+      return this.countedRows(
+        `FROM item_timeline t ${f.join} ${by === null ? '' : GROUPS[by].join} WHERE ${range} AND ${f.where}`,
+        groupOfStretch(by),
+        q.add(instant.statDate),
+        q,
+        sign,
+      );
+    };
+    const parts = await Promise.all([
+      count(loSign, (l, h) => `t.valid_to >= ${l} ${h ? `AND t.valid_to < ${h}` : ''} AND t.valid_from < ${l}`),
+      count(hiSign, (l, h) => `t.valid_to IS NULL AND t.valid_from >= ${l} ${h ? `AND t.valid_from < ${h}` : ''}`),
+      ...(hi === null ? [] : [count(hiSign, (l, h) => `t.valid_to >= ${h} AND t.valid_from >= ${l} AND t.valid_from < ${h}`)]),
+    ]);
+    return { cells: parts.flatMap((p) => p.cells), days: parts.flatMap((p) => p.days) };
   }
 
   /** The items overdue and still owed at the instant, oldest deadline first (for the bulletin). */
