@@ -12,11 +12,14 @@
  *     in. Extensions and working days to close are filled in for the items that have them.
  *     The roll-ups are then rebuilt from the open stretches (item_stat_rebuild(), what the trigger
  *     keeps in step on every change).
- *  2. Starts the real API (createApiApp) and signs in the auditor (sees everything) and a county
- *     officer (sees its subtree). For each query: BENCH_RUNS timed requests (default 30, after 3
- *     untimed), p50 and p95; the statement the service sent is captured and then run the same
- *     number of times directly with pg, so "API/SQL" is the whole HTTP request against the bare
- *     statement.
+ *  2. Starts the real API (createApiApp), takes the month-end snapshots of every ended month (what
+ *     the worker's daily job does; timed, none on a reused database that has them) and signs in the
+ *     auditor (sees everything) and a county officer (sees its subtree). For each query: BENCH_RUNS
+ *     timed requests (default 30, after 3 untimed), p50 and p95; the statements the service sent
+ *     are captured and then run the same number of times directly with pg, in the waves the
+ *     service sent them (together within a wave, waves one after the other), so "API/SQL" is the
+ *     whole HTTP request against the bare statements. Each line names the path the answer took
+ *     (roll-ups of now, a month-end snapshot, counted; + corrections).
  *
  * Settings: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/rectify_bench_stats;
  * dropped and re-created unless BENCH_REUSE_DB=1, which times the queries on the last seeded database), REDIS_URL (default redis://127.0.0.1:6379/13),
