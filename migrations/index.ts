@@ -4,6 +4,7 @@ import { WorkCalendar1764200000000 } from './1764200000000-work-calendar.js';
 import { Reminders1764300000000 } from './1764300000000-reminders.js';
 import { ListIndexes1764400000000 } from './1764400000000-list-indexes.js';
 import { Statistics1764500000000 } from './1764500000000-statistics.js';
+import { StatisticsSnapshots1764600000000 } from './1764600000000-statistics-snapshots.js';
 import { KeyProjects1764700000000 } from './1764700000000-key-projects.js';
 import { RecentChanges1764800000000 } from './1764800000000-recent-changes.js';
 
@@ -15,6 +16,7 @@ export const MIGRATIONS = [
   Reminders1764300000000,
   ListIndexes1764400000000,
   Statistics1764500000000,
+  StatisticsSnapshots1764600000000,
   KeyProjects1764700000000,
   RecentChanges1764800000000,
 ];

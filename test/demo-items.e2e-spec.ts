@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { HistoryService } from '#audit';
 import { RECTIFICATION_STATES, systemClock } from '#domain';
-import { StatisticsService, type AsOf } from '#statistics';
+import { StatisticsService, StatisticsSnapshots, type AsOf } from '#statistics';
 import { ProjectStatisticsService } from '#projects';
 import { DEMO_PROJECTS } from '../apps/cli/src/demo/demo-projects.js';
 import { DEMO_AS_OF, DEMO_BATCHES, DEMO_FIGURES } from '../apps/cli/src/demo/demo-batches.js';
@@ -86,7 +86,7 @@ describe('demo rectification ledger (e2e)', () => {
   });
 
   it('the statistics report the seed documents’ figures, now and as of the ledger’s last day', async () => {
-    const stats = new StatisticsService(ds, systemClock);
+    const stats = new StatisticsService(ds, systemClock, new StatisticsSnapshots(ds, systemClock));
     const auditor = { userId: randomUUID(), unitId: randomUUID(), unitPath: '/x/', roles: ['auditor' as const] };
     const idsOf = async (codes: readonly string[]): Promise<string[]> =>
       (await ds.query(`SELECT id FROM batch WHERE code = ANY($1::text[])`, [codes])).map((r: { id: string }) => r.id);

@@ -6,7 +6,7 @@ import ExcelJS from 'exceljs';
 import type { Actor } from '#domain';
 import type { ItemDetail, BatchView } from '#items';
 import type { OrgUnitView, UserView } from '#org';
-import { BREAKDOWNS, StatisticsService, type AsOf, type StatScope } from '#statistics';
+import { BREAKDOWNS, StatisticsService, StatisticsSnapshots, monthEnd, type AsOf, type StatScope } from '#statistics';
 import { TestApi, type Reply } from './support/api.js';
 import { TestClock } from './support/clock.js';
 import { separateDatabaseUrl } from './support/database.js';
@@ -343,7 +343,7 @@ describe('statistics (e2e)', () => {
     });
 
     it_('the roll-ups answer exactly what counting every item answers, before and after folding, and match a rebuild', async () => {
-      const stats = new StatisticsService(api.ds, clock);
+      const stats = new StatisticsService(api.ds, clock, new StatisticsSnapshots(api.ds, clock));
       const auditor = Factory.actor(users.auditor, city);
       const scopes: StatScope[] = [
         {},
@@ -446,6 +446,152 @@ describe('statistics (e2e)', () => {
       expect(overdue.rowCount).toBe(2);
       expect(overdue.getRow(2).getCell(1).value).toBe('X3');
       expect(overdue.getRow(2).getCell(7).value).toBe(31);
+    });
+
+    // Month-end snapshots: as of a past day, the figures start from the nearest month end's snapshot
+    // (or from now) and correct for what changed in between. They must always be the counted ones.
+    const stats = (): StatisticsService => new StatisticsService(api.ds, clock, new StatisticsSnapshots(api.ds, clock));
+    const snapshotsNow = (): Promise<{ id: string; kind: string; month_end: string }[]> =>
+      api.ds.query(
+        `SELECT id, kind, to_char(month_end, 'YYYY-MM-DD') AS month_end FROM item_stat_snapshot
+          WHERE built_at IS NOT NULL AND invalidated_at IS NULL ORDER BY kind, month_end`,
+      );
+    /** Every roll-up scope, breakdown and unit reader, through the roll-ups and snapshots and counted, on each day. */
+    async function expectCountedFiguresOn(dates: string[], extraScopes: StatScope[] = []): Promise<void> {
+      const s = stats();
+      const auditor = Factory.actor(users.auditor, city);
+      const scopes: StatScope[] = [
+        {},
+        { batchId: batch.id },
+        { sourceType: 'provincial_inspection' },
+        { unitId: deptA.id },
+        { unitId: city.id },
+        { countyUnitId: county.id },
+        { domain: 'air' },
+        ...extraScopes,
+      ];
+      for (const date of dates) {
+        const asOf: AsOf = { kind: 'date', date };
+        for (const scope of scopes) expect(await s.summary(auditor, scope, asOf)).toEqual(await s.summary(auditor, scope, asOf, 'count'));
+        for (const by of BREAKDOWNS)
+          expect(await s.breakdown(auditor, by, {}, asOf)).toEqual(await s.breakdown(auditor, by, {}, asOf, 'count'));
+        for (const actor of [officerA, officerB, dispatcher, verifier]) {
+          expect(await s.summary(actor, {}, asOf)).toEqual(await s.summary(actor, {}, asOf, 'count'));
+        }
+      }
+    }
+    const byKind = (rows: { kind: string; month_end: string }[], kind: string): string[] =>
+      rows.filter((r) => r.kind === kind).map((r) => r.month_end);
+
+    it_('as of a past day through month-end snapshots: exactly the counted figures, a day or a year back', async () => {
+      await api.ds.query(`DELETE FROM item_stat_snapshot`);
+      // A year back; a month end; the day after; mid-month (nearer the end of April, then of May);
+      // the end of May, before the reopen of 6/1, and the day of the reopen; 6/9 (nearer now: the live roll-ups).
+      await expectCountedFiguresOn([
+        '2025-06-10',
+        '2026-04-30',
+        '2026-05-01',
+        '2026-05-14',
+        '2026-05-20',
+        '2026-05-31',
+        '2026-06-01',
+        '2026-06-09',
+      ]);
+      const built = await snapshotsNow();
+      expect(byKind(built, 'main')).toEqual(['2025-05-31', '2026-04-30', '2026-05-31']);
+      expect(byKind(built, 'read')).toEqual(['2025-05-31', '2026-04-30', '2026-05-31']);
+      // What the end of May holds for the batch, by hand: X1 X2 X5 signed off, X4 phase-completed,
+      // X8 submitted, X3 in progress, X6 a draft, X7 cancelled.
+      const cells = await api.ds.query(
+        `SELECT c.state, sum(c.n)::int AS n FROM item_stat_snapshot_cell c JOIN item_stat_snapshot s ON s.id = c.snapshot_id
+          WHERE s.kind = 'main' AND s.month_end = '2026-05-31' AND c.dim = 'batch' AND c.key = $1 GROUP BY 1`,
+        [batch.id],
+      );
+      expect(Object.fromEntries(cells.map((r: { state: string; n: number }) => [r.state, r.n]))).toEqual({
+        signed_off: 3,
+        phase_completed: 1,
+        in_acceptance: 1,
+        in_progress: 1,
+        draft: 1,
+        cancelled: 1,
+      });
+      // A monthly trend reads each month end's snapshot: built on the first request, reused after.
+      const auditor = Factory.actor(users.auditor, city);
+      const trend = await stats().trend(auditor, {}, 'month', '2025-01-01', '2026-06-30');
+      expect(trend).toEqual(await stats().trend(auditor, {}, 'month', '2025-01-01', '2026-06-30', 'count'));
+      const withTrend = await snapshotsNow();
+      const monthEnds = Array.from({ length: 17 }, (_, i) =>
+        monthEnd(`${2025 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01`),
+      );
+      expect(byKind(withTrend, 'main')).toEqual(monthEnds);
+      await stats().trend(auditor, {}, 'month', '2025-01-01', '2026-06-30');
+      expect(await snapshotsNow()).toEqual(withTrend);
+    });
+
+    it_('changes after a month end leave its snapshot valid and the past where it was', async () => {
+      const before = await snapshotsNow();
+      clock.setDate('2026-06-15');
+      await finish(x.X3, deptB, officerB, users.officerB);
+      expect(await snapshotsNow()).toEqual(before);
+      const may = await get(`/api/statistics/summary?batchId=${batch.id}&asOf=2026-05-31`);
+      expect([fig(may.body, 'signedOff').value, fig(may.body, 'overdueOpen').value]).toEqual([3, 1]);
+      const now = await get(`/api/statistics/summary?batchId=${batch.id}`);
+      expect([fig(now.body, 'signedOff').value, fig(now.body, 'overdueOpen').value]).toEqual([3, 1]); // X1 X2 X3; X5 reopened
+      await expectCountedFiguresOn(['2026-05-31', '2026-06-01', '2026-06-14', '2026-06-15']);
+    });
+
+    it_('a backdated change invalidates the snapshots it reaches back into, and they are rebuilt with it', async () => {
+      const before = await snapshotsNow();
+      clock.setDate('2026-05-10');
+      const late = await f.newBatch(dispatcher, { chain: [{ level: 'county' }], noticeDays: 0 });
+      await start(await newItem(late, 'L-1', '2026-05-20'));
+      clock.setDate('2026-06-15');
+      // It counts from 5/10: the end of May goes (both kinds), the end of April and before stay.
+      expect(await snapshotsNow()).toEqual(before.filter((s) => s.month_end < '2026-05-10'));
+      const may = await get(`/api/statistics/summary?batchId=${late.id}&asOf=2026-05-31`);
+      expect([fig(may.body, 'total').value, fig(may.body, 'overdueOpen').value]).toEqual([1, 1]);
+      const april = await get(`/api/statistics/summary?batchId=${late.id}&asOf=2026-04-30`);
+      expect(fig(april.body, 'total').value).toBe(0);
+      await expectCountedFiguresOn(['2026-04-30', '2026-05-10', '2026-05-31', '2026-06-01']);
+      const rebuilt = (await snapshotsNow()).find((s) => s.kind === 'main' && s.month_end === '2026-05-31');
+      const old = before.find((s) => s.kind === 'main' && s.month_end === '2026-05-31');
+      expect(rebuilt?.id).toBeDefined();
+      expect(rebuilt?.id).not.toBe(old?.id);
+    });
+
+    it_('a unit moved in the tree rewrites open stretches and read scopes: the snapshots they reach are invalidated', async () => {
+      await expectCountedFiguresOn(['2026-03-31', '2026-04-30', '2026-05-31']);
+      const before = await snapshotsNow();
+      // 市交通运输局 moves under 市生态环境局: X8's open stretch (submitted 4/25) takes the new lead
+      // subtree; X3 and X8 (created 3/2) are readable by the bureau now, over all their past.
+      await f.units.update(dispatcher, deptB.id, { version: deptB.version, parentId: bureau.id });
+      expect(await snapshotsNow()).toEqual(
+        before.filter((s) => (s.kind === 'main' ? s.month_end < '2026-04-25' : s.month_end < '2026-03-02')),
+      );
+      await expectCountedFiguresOn(['2026-03-31', '2026-04-30', '2026-05-31'], [{ unitId: bureau.id }]);
+    });
+
+    it_('a snapshot build waits for a backdated write in flight, and counts it', async () => {
+      await expectCountedFiguresOn(['2026-05-31']);
+      await api.ds.query(`UPDATE item_stat_snapshot SET invalidated_at = now() WHERE month_end = '2026-05-31' AND invalidated_at IS NULL`);
+      const writer = api.ds.createQueryRunner();
+      await writer.connect();
+      await writer.startTransaction();
+      // A correction of history: X3's deadline while it was in progress (3/2 to 6/15) moves past the end of May.
+      await writer.manager.query(`UPDATE item_timeline SET current_deadline = '2026-06-30' WHERE item_id = $1 AND state = 'in_progress'`, [
+        x.X3.id,
+      ]);
+      let done = false;
+      const building = new StatisticsSnapshots(api.ds, clock).ensure('main', '2026-05-31').finally(() => (done = true));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(done).toBe(false);
+      await writer.commitTransaction();
+      await writer.release();
+      expect(await building).not.toBeNull();
+      // Due by 5/31 now X2 and X8 only, both done: nothing overdue.
+      const may = await get(`/api/statistics/summary?batchId=${batch.id}&asOf=2026-05-31`);
+      expect([fig(may.body, 'due').value, fig(may.body, 'overdueOpen').value]).toEqual([2, 0]);
+      await expectCountedFiguresOn(['2026-05-31']);
     });
   });
 

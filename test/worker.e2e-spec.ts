@@ -4,16 +4,18 @@ import type { Job, Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { loadConfig } from '#config';
+import { addDays, shanghaiDate } from '#domain';
 import { JOBS, QUEUES } from '#queue';
 import { createWorker } from '../apps/worker/src/bootstrap.js';
 import { assertEveryJobHandled } from '../apps/worker/src/scheduler.js';
+import { TestClock } from './support/clock.js';
 import { openTestDataSource } from './support/database.js';
 import { Factory } from './support/factories.js';
 import { waitFor } from './support/smtp-sink.js';
 
-/** The job's state once it has completed or failed (15 s at most). */
-async function settled(job: Job): Promise<string> {
-  await waitFor(async () => ['completed', 'failed'].includes(await job.getState()), 15000, `job ${job.name}`);
+/** The job's state once it has completed or failed (15 s at most, unless told). */
+async function settled(job: Job, timeoutMs = 15000): Promise<string> {
+  await waitFor(async () => ['completed', 'failed'].includes(await job.getState()), timeoutMs, `job ${job.name}`);
   return job.getState();
 }
 
@@ -37,13 +39,14 @@ describe('worker: connects, schedules and processes jobs (real Redis and Postgre
     expect(() => assertEveryJobHandled()).not.toThrow();
   });
 
-  it('registers the daily session purge (Asia/Shanghai time) and the statistics compaction as repeatable jobs', async () => {
+  it('registers the daily session purge and statistics snapshots (Asia/Shanghai time) and the statistics compaction as repeatable jobs', async () => {
     const schedulers = await queue.getJobSchedulers();
-    expect(schedulers).toHaveLength(2);
+    expect(schedulers).toHaveLength(3);
     expect(schedulers).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ key: JOBS.maintenance.purgeExpiredSessions, pattern: '17 3 * * *', tz: 'Asia/Shanghai' }),
         expect.objectContaining({ key: JOBS.maintenance.compactStatistics, every: 30000 }),
+        expect.objectContaining({ key: JOBS.maintenance.snapshotStatistics, pattern: '20 0 * * *', tz: 'Asia/Shanghai' }),
       ]),
     );
   });
@@ -84,4 +87,30 @@ describe('worker: connects, schedules and processes jobs (real Redis and Postgre
     expect(remaining).toEqual([recent.id, live.id].sort());
     expect(remaining).not.toContain(old.id);
   });
+
+  it('the snapshot job takes a snapshot of every ended month since the timeline began', async () => {
+    // An item created two months ago (a backdated clock): every month end since then gets its snapshots.
+    const created = addDays(shanghaiDate(new Date()), -62);
+    const clock = new TestClock(new Date());
+    clock.setDate(created);
+    const f = new Factory(ds, clock);
+    const unit = await f.newUnit();
+    const dispatcher = Factory.actor(await f.newUser(unit, ['dispatcher']), unit);
+    await f.newItem(dispatcher, await f.newBatch(dispatcher), { leadUnitIds: [unit.id] });
+    const job = await queue.add(JOBS.maintenance.snapshotStatistics, {});
+    // Every month since the oldest test clock, of both kinds: a minute at most with the other files running.
+    expect(await settled(job, 60_000)).toBe('completed');
+    // The last month ended (the real clock): both kinds, and the unit's draft in the main one.
+    // (Other test files' backdated writes may have invalidated them since, so invalidated ones count too.)
+    const lastMonthEnd = addDays(`${shanghaiDate(new Date()).slice(0, 7)}-01`, -1);
+    const snapshots = await ds.query(
+      `SELECT s.kind, (SELECT sum(c.n)::int FROM item_stat_snapshot_cell c WHERE c.snapshot_id = s.id AND c.dim = 'lead' AND c.key = $2) AS n
+         FROM item_stat_snapshot s WHERE s.month_end = $1 AND s.built_at IS NOT NULL`,
+      [lastMonthEnd, unit.id],
+    );
+    expect([...new Set(snapshots.map((r: { kind: string }) => r.kind))].sort()).toEqual(['main', 'read']);
+    expect(snapshots.filter((r: { kind: string }) => r.kind === 'main').map((r: { n: number }) => r.n)).toEqual(
+      expect.arrayContaining([1]),
+    );
+  }, 90_000);
 });

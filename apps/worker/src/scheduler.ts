@@ -63,6 +63,12 @@ export class Scheduler implements OnApplicationBootstrap, OnApplicationShutdown 
       { every: 30_000 },
       { name: JOBS.maintenance.compactStatistics, data: {}, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 1000 } } },
     );
+    // Month-end statistics snapshots: daily, so a month's is taken just after it ends and an invalidated one is rebuilt.
+    await this.maintenance.upsertJobScheduler(
+      JOBS.maintenance.snapshotStatistics,
+      { pattern: '20 0 * * *', tz: TIME_ZONE },
+      { name: JOBS.maintenance.snapshotStatistics, data: {} },
+    );
     await this.notifications.upsertJobScheduler(
       JOBS.notifications.relayOutbox,
       { every: OUTBOX_RELAY_EVERY_MS },

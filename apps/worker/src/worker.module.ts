@@ -5,6 +5,7 @@ import type { Clock } from '#domain';
 import { PersistenceModule } from '#persistence';
 import { QueueModule } from '#queue';
 import { NotificationsModule } from '#notifications';
+import { StatisticsModule } from '#statistics';
 import { MaintenanceProcessor } from './maintenance.processor.js';
 import { EmailProcessor, NotificationsProcessor } from './notifications.processor.js';
 import { Scheduler } from './scheduler.js';
@@ -21,6 +22,7 @@ export class WorkerModule {
         AuditModule,
         QueueModule,
         NotificationsModule,
+        StatisticsModule,
       ],
       providers: [MaintenanceProcessor, NotificationsProcessor, EmailProcessor, Scheduler],
     };

@@ -12,6 +12,7 @@ export const JOBS = {
   [QUEUES.maintenance]: {
     purgeExpiredSessions: 'purge-expired-sessions',
     compactStatistics: 'compact-statistics',
+    snapshotStatistics: 'snapshot-statistics',
   },
   [QUEUES.notifications]: {
     relayOutbox: 'relay-outbox',

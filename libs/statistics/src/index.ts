@@ -1,4 +1,6 @@
 export * from './statistics.service.js';
+export * from './snapshots.js';
+export { endOfDay, monthEnd } from './stretches.js';
 export * from './reports.service.js';
 export * from './statistics.module.js';
 export * from './workbook.js';

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, DomainError, shanghaiDate, type Actor, type Clock } from '#domain';
 import { ItemsService, type ItemFilterFields, type ItemSort } from '#items';
 import { addBarCharts, type BarChart } from './xlsx-chart.js';
-import { StatisticsService, monthEnd, type AsOf, type BreakdownResult, type StatScope } from './statistics.service.js';
+import { StatisticsService, type AsOf, type BreakdownResult, type StatScope } from './statistics.service.js';
+import { monthEnd } from './stretches.js';
 import {
   BREAKDOWN_RATE_COLUMNS,
   addSheet,

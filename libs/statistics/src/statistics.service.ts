@@ -30,6 +30,8 @@ import {
 } from '#domain';
 import { readScopeSql } from '#items';
 import { SqlParams } from '#persistence';
+import { StatisticsSnapshots, snapshotInstant, type Snapshot, type SnapshotKind } from './snapshots.js';
+import { endOfDay, list, monthEnd, previousMonthEnd, stretchSums } from './stretches.js';
 
 /** Which items a figure counts. Every filter narrows; the caller's own scope always applies. */
 export interface StatScope {
@@ -126,6 +128,29 @@ interface RollupRow {
   rb: number;
 }
 
+interface DayRow {
+  g: string;
+  days: number;
+  n: number;
+}
+
+/** Roll-up sums and days-to-close distribution, as read from cells or counted from stretches. */
+interface Counted {
+  cells: RollupRow[];
+  days: DayRow[];
+}
+
+interface PatchRow {
+  g: string;
+  state: RectificationState;
+  n: number;
+}
+
+/** A base's counts: cells, and (live roll-ups) this month's deadlines before the day, counted from the open stretches. */
+interface BaseCells extends Counted {
+  patch: PatchRow[];
+}
+
 export interface OverdueItem {
   code: string;
   title: string;
@@ -163,6 +188,7 @@ export class StatisticsService {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(StatisticsSnapshots) private readonly snapshots: StatisticsSnapshots,
   ) {}
 
   /**
@@ -228,16 +254,21 @@ export class StatisticsService {
   /**
    * Counts the stretches `from` names (as t), per group, in one scan: the roll-up sums per state and
    * "deadline passed by `today`", and the days-to-close distribution (rows where days is set).
+   * Each stretch counts `sign` times (an SQL expression; t.sign for corrections).
    */
-  private async counted(from: string, group: string, today: string, q: SqlParams): Promise<Map<string, StatCounts>> {
+  private async countedRows(from: string, group: string, today: string, q: SqlParams, sign = '1'): Promise<Counted> {
     const rows = await this.dataSource.query<(RollupRow & { days: number | null })[]>(
       `SELECT ${group} AS g, t.state, coalesce(t.current_deadline < ${today}, false) AS past,
-              CASE WHEN t.state IN ${list(CLOSURE_STATES)} THEN t.close_working_days END AS days, ${stretchSums('1')}
+              CASE WHEN t.state IN ${list(CLOSURE_STATES)} THEN t.close_working_days END AS days, ${stretchSums(sign)}
          ${from} GROUP BY 1, 2, 3, 4`,
       q.values,
     );
-    const days = rows.filter((r) => r.days !== null).map((r) => ({ g: r.g, days: r.days!, n: r.n }));
-    return assembleRollup(rows, days, []);
+    return { cells: rows, days: rows.filter((r) => r.days !== null).map((r) => ({ g: r.g, days: r.days!, n: r.n })) };
+  }
+
+  private async counted(from: string, group: string, today: string, q: SqlParams): Promise<Map<string, StatCounts>> {
+    const { cells, days } = await this.countedRows(from, group, today, q);
+    return assembleRollup(cells, days, []);
   }
 
   /**
@@ -270,12 +301,10 @@ export class StatisticsService {
   }
 
   /**
-   * Counts from the roll-up cells plus the deltas not yet folded, per group ('' for a summary).
-   * Deadlines are rolled up by month (by day for a unit's read scope): months before the
-   * statistics day's month are past, later ones are not, and that month's deadlines before the
-   * day are counted from the open stretches (a small index range). As of a past instant T, the stretches that changed since are corrected
-   * for: the open ones begun after T come out, the closed ones in force at T go back in — work in
-   * proportion to what changed since T.
+   * Counts from roll-ups, per group ('' for a summary): at an instant, from the base nearest to it
+   * (a month-end snapshot, or the roll-ups of now), corrected by the stretches that changed between
+   * the base and the instant — so the work is at most about half a month of changes, however far
+   * back the instant lies.
    */
   private async rollupCounts(
     actor: Actor,
@@ -284,82 +313,166 @@ export class StatisticsService {
     target: RollupTarget,
     by: Breakdown | null,
   ): Promise<Map<string, StatCounts>> {
+    const snapshot = instant.end === null ? null : await this.nearestSnapshot(instant, target.dim.startsWith('read_') ? 'read' : 'main');
+    const base = snapshot ? this.snapshotCells(snapshot, instant, target, by) : this.liveCells(actor, scope, instant, target, by);
+    // The instant is the base's own (a month end's snapshot, or now): nothing changed in between.
+    const from = snapshot?.at ?? null;
+    const exact = instant.end === null || from?.getTime() === instant.end.getTime();
+    const [cells, corrections] = await Promise.all([
+      base,
+      exact ? { cells: [], days: [] } : this.corrections(actor, scope, instant, from, by),
+    ]);
+    return assembleRollup([...cells.cells, ...corrections.cells], [...cells.days, ...corrections.days], cells.patch);
+  }
+
+  /**
+   * The month-end snapshot to start from at a past instant, or null for the roll-ups of now:
+   * whichever of the month end before it, the one after it (once ended) and now is nearest.
+   */
+  private async nearestSnapshot(instant: Instant, kind: SnapshotKind): Promise<Snapshot | null> {
+    const end = instant.end!.getTime();
+    const distance = (monthEnd_: string): number => Math.abs(snapshotInstant(monthEnd_).getTime() - end);
+    const candidates = [previousMonthEnd(instant.statDate), monthEnd(instant.statDate)].filter(
+      (m) => snapshotInstant(m).getTime() <= this.clock.now().getTime(),
+    );
+    const best = candidates.sort((a, b) => distance(a) - distance(b))[0];
+    if (best === undefined || distance(best) >= Math.abs(this.clock.now().getTime() - end)) return null;
+    return this.snapshots.ensure(kind, best);
+  }
+
+  /**
+   * The roll-ups of now: the cells plus the deltas not yet folded. Deadlines are rolled up by month
+   * (by day for a unit's read scope): months before the statistics day's month are past, later ones
+   * are not, and that month's deadlines before the day are counted from the open stretches (a small
+   * index range: the patch).
+   */
+  private async liveCells(
+    actor: Actor,
+    scope: StatScope,
+    instant: Instant,
+    target: RollupTarget,
+    by: Breakdown | null,
+  ): Promise<BaseCells> {
     const monthStart = `${instant.statDate.slice(0, 7)}-01`;
     // A unit's read scope keeps deadlines by day (item_stat_bucket): nothing to count from the stretches.
     const byDay = target.dim.startsWith('read_');
-    const group = by === 'sourceType' ? 'b.source_type' : by === null ? `''` : 'c.key';
-    const join = by === 'sourceType' || target.sourceType ? 'JOIN batch b ON b.id::text = c.key' : '';
-    const where = [`dim = $1`];
-    const params: unknown[] = [target.dim];
-    if (target.keys) {
-      params.push(target.keys);
-      where.push(`key = ANY($${params.length}::text[])`);
-    }
-    let typeFilter = '';
-    if (target.sourceType) {
-      params.push(target.sourceType);
-      typeFilter = `WHERE b.source_type = $${params.length}`;
-    }
     const sums = `n, closed_with_original, on_time_original, closed_with_approved, on_time_approved, close_days_sum, close_days_n,
                   extended_items, extensions, rebound_items, rebounds`;
-    const cells = `SELECT key, state, deadline_bucket, ${sums} FROM item_stat_cell WHERE ${where.join(' AND ')}
-                   UNION ALL
-                   SELECT key, state, deadline_bucket, ${sums} FROM item_stat_delta_cells WHERE ${where.join(' AND ')}`;
-    const days = `SELECT key, days, n FROM item_close_days_cell WHERE ${where.join(' AND ')}
-                  UNION ALL
-                  SELECT key, close_days, n FROM item_stat_delta_cells WHERE close_days IS NOT NULL AND ${where.join(' AND ')}`;
-    // Open stretches (what the cells hold), and, as of T, the corrections: each with its sign.
+    const [[cells, days], patch] = await Promise.all([
+      this.cellRows(
+        `(SELECT dim, key, state, deadline_bucket, ${sums} FROM item_stat_cell
+          UNION ALL
+          SELECT dim, key, state, deadline_bucket, ${sums} FROM item_stat_delta_cells)`,
+        `(SELECT dim, key, days, n FROM item_close_days_cell
+          UNION ALL
+          SELECT dim, key, close_days, n FROM item_stat_delta_cells WHERE close_days IS NOT NULL)`,
+        target,
+        by,
+        byDay ? instant.statDate : monthStart,
+        null,
+      ),
+      byDay ? [] : this.patch(actor, scope, instant, by, monthStart),
+    ]);
+    return { cells, days, patch };
+  }
+
+  /** A month-end snapshot's cells: deadlines are kept by day around the statistics day, so "past" is exact. */
+  private async snapshotCells(snapshot: Snapshot, instant: Instant, target: RollupTarget, by: Breakdown | null): Promise<BaseCells> {
+    const [cells, days] = await this.cellRows(
+      'item_stat_snapshot_cell',
+      'item_stat_snapshot_days',
+      target,
+      by,
+      instant.statDate,
+      snapshot.id,
+    );
+    return { cells, days, patch: [] };
+  }
+
+  /**
+   * The sums of the target's cells c per group, state and "deadline bucket before `pastBefore`",
+   * and the distribution of days to close from its days cells.
+   */
+  private cellRows(
+    cells: string,
+    days: string,
+    target: RollupTarget,
+    by: Breakdown | null,
+    pastBefore: string,
+    snapshotId: string | null,
+  ): Promise<[RollupRow[], DayRow[]]> {
+    const query = <R>(sql: (group: string, from: string, q: SqlParams) => string): Promise<R> => {
+      const q = new SqlParams();
+      const where = [`c.dim = ${q.add(target.dim)}`];
+      if (snapshotId) where.push(`c.snapshot_id = ${q.add(snapshotId)}`);
+      if (target.keys) where.push(`c.key = ANY(${q.add(target.keys)}::text[])`);
+      if (target.sourceType) where.push(`b.source_type = ${q.add(target.sourceType)}`);
+      const join = by === 'sourceType' || target.sourceType ? 'JOIN batch b ON b.id::text = c.key' : '';
+      const group = by === 'sourceType' ? 'b.source_type' : by === null ? `''` : 'c.key';
+      return this.dataSource.query<R>(sql(group, `${join} WHERE ${where.join(' AND ')}`, q), q.values);
+    };
+    return Promise.all([
+      query<RollupRow[]>(
+        (group, from, q) =>
+          `SELECT ${group} AS g, c.state, coalesce(c.deadline_bucket < ${q.add(pastBefore)}::date, false) AS past,
+                  sum(n)::int AS n, sum(closed_with_original)::int AS cwo, sum(on_time_original)::int AS oto,
+                  sum(closed_with_approved)::int AS cwa, sum(on_time_approved)::int AS ota, sum(close_days_sum)::float8 AS cds,
+                  sum(close_days_n)::int AS cdn, sum(extended_items)::int AS ei, sum(extensions)::int AS ex,
+                  sum(rebound_items)::int AS ri, sum(rebounds)::int AS rb
+             FROM ${cells} c ${from}
+            GROUP BY 1, 2, 3 HAVING sum(n) <> 0`,
+      ),
+      query<DayRow[]>(
+        (group, from) => `SELECT ${group} AS g, c.days, sum(c.n)::int AS n FROM ${days} c ${from} GROUP BY 1, 2 HAVING sum(c.n) <> 0`,
+      ),
+    ]);
+  }
+
+  /** The open stretches whose deadline falls in the statistics day's month before the day (the live cells count them as not past). */
+  private async patch(actor: Actor, scope: StatScope, instant: Instant, by: Breakdown | null, monthStart: string): Promise<PatchRow[]> {
     const q = new SqlParams();
     const filters = await this.filters(actor, scope, q);
-    const open = `(SELECT t.* FROM item_timeline t ${filters.join} WHERE t.valid_to IS NULL AND ${filters.where})`;
-    const statDate = q.add(instant.statDate);
-    const tGroup = by === null ? `''` : by === 'county' ? `coalesce(t.county_unit_id::text, '')` : GROUPS[by].key;
-    const tJoin = by === null ? '' : GROUPS[by].join;
-    const patchSql = `SELECT ${tGroup} AS g, t.state, count(*)::int AS n FROM ${open} t ${tJoin}
-                       WHERE t.current_deadline >= ${q.add(monthStart)} AND t.current_deadline < ${statDate} GROUP BY 1, 2`;
-    let corrections: Promise<RollupRow[]> = Promise.resolve([]);
-    let correctionDays: Promise<{ g: string; days: number; n: number }[]> = Promise.resolve([]);
-    if (instant.end !== null) {
-      const c = new SqlParams();
-      const cf = await this.filters(actor, scope, c);
-      const end = c.add(instant.end);
-      // Only columns the covering indexes hold, so that no stretch is read from the table.
-      const changed = `(SELECT ${STRETCH_COLUMNS}, -1 AS sign FROM item_timeline t ${cf.join}
-                          WHERE t.valid_to IS NULL AND t.valid_from >= ${end} AND ${cf.where}
-                        UNION ALL
-                        SELECT ${STRETCH_COLUMNS}, 1 AS sign FROM item_timeline t ${cf.join}
-                          WHERE t.valid_to >= ${end} AND t.valid_from < ${end} AND ${cf.where})`;
-      corrections = this.dataSource.query<RollupRow[]>(
-        `SELECT ${tGroup} AS g, t.state, coalesce(t.current_deadline < ${c.add(instant.statDate)}, false) AS past, ${stretchSums('t.sign')}
-           FROM ${changed} t ${tJoin} GROUP BY 1, 2, 3`,
-        c.values,
+    return this.dataSource.query<PatchRow[]>(
+      `SELECT ${groupOfStretch(by)} AS g, t.state, count(*)::int AS n
+         FROM item_timeline t ${filters.join} ${by === null ? '' : GROUPS[by].join}
+        WHERE t.valid_to IS NULL AND ${filters.where}
+          AND t.current_deadline >= ${q.add(monthStart)} AND t.current_deadline < ${q.add(instant.statDate)}
+        GROUP BY 1, 2`,
+      q.values,
+    );
+  }
+
+  /**
+   * What turns the figures at `from` (a snapshot's instant; null: now, the open stretches) into
+   * those at the instant: the stretches in force at the instant but not at `from` count once, those
+   * in force at `from` but not at the instant count minus once. Each index range is counted on its
+   * own (they run side by side), reading only columns the covering indexes hold, so that no stretch
+   * is read from the table.
+   */
+  private async corrections(actor: Actor, scope: StatScope, instant: Instant, from: Date | null, by: Breakdown | null): Promise<Counted> {
+    const to = instant.end!;
+    const forward = from !== null && from < to;
+    // In force at lo only, or at hi only (hi null: now, the stretches still open).
+    const [lo, hi] = forward ? [from, to] : [to, from];
+    const [loSign, hiSign] = forward ? ['-1', '1'] : ['1', '-1'];
+    const count = async (sign: string, where: (lo: string, hi: string | null) => string): Promise<Counted> => {
+      const q = new SqlParams();
+      const f = await this.filters(actor, scope, q);
+      const range = where(q.add(lo), hi === null ? null : q.add(hi));
+      return this.countedRows(
+        `FROM item_timeline t ${f.join} ${by === null ? '' : GROUPS[by].join} WHERE ${range} AND ${f.where}`,
+        groupOfStretch(by),
+        q.add(instant.statDate),
+        q,
+        sign,
       );
-      correctionDays = this.dataSource.query(
-        `SELECT ${tGroup} AS g, t.close_working_days AS days, sum(t.sign)::int AS n FROM ${changed} t ${tJoin}
-          WHERE t.state IN ${list(CLOSURE_STATES)} AND t.close_working_days IS NOT NULL GROUP BY 1, 2`,
-        c.values.slice(0, -1),
-      );
-    }
-    const [cellRows, dayRows, patchRows, correctionRows, correctionDayRows] = await Promise.all([
-      this.dataSource.query<RollupRow[]>(
-        `SELECT ${group} AS g, c.state, coalesce(c.deadline_bucket < $${params.length + 1}::date, false) AS past,
-                sum(n)::int AS n, sum(closed_with_original)::int AS cwo, sum(on_time_original)::int AS oto,
-                sum(closed_with_approved)::int AS cwa, sum(on_time_approved)::int AS ota, sum(close_days_sum)::float8 AS cds,
-                sum(close_days_n)::int AS cdn, sum(extended_items)::int AS ei, sum(extensions)::int AS ex,
-                sum(rebound_items)::int AS ri, sum(rebounds)::int AS rb
-           FROM (${cells}) c ${join} ${typeFilter}
-          GROUP BY 1, 2, 3 HAVING sum(n) <> 0`,
-        [...params, byDay ? instant.statDate : monthStart],
-      ),
-      this.dataSource.query<{ g: string; days: number; n: number }[]>(
-        `SELECT ${group} AS g, c.days, sum(c.n)::int AS n FROM (${days}) c ${join} ${typeFilter} GROUP BY 1, 2 HAVING sum(c.n) <> 0`,
-        params,
-      ),
-      byDay ? [] : this.dataSource.query<{ g: string; state: RectificationState; n: number }[]>(patchSql, q.values),
-      corrections,
-      correctionDays,
+    };
+    const parts = await Promise.all([
+      count(loSign, (l, h) => `t.valid_to >= ${l} ${h ? `AND t.valid_to < ${h}` : ''} AND t.valid_from < ${l}`),
+      count(hiSign, (l, h) => `t.valid_to IS NULL AND t.valid_from >= ${l} ${h ? `AND t.valid_from < ${h}` : ''}`),
+      ...(hi === null ? [] : [count(hiSign, (l, h) => `t.valid_to >= ${h} AND t.valid_from >= ${l} AND t.valid_from < ${h}`)]),
     ]);
-    return assembleRollup([...cellRows, ...correctionRows], [...dayRows, ...correctionDayRows], patchRows);
+    return { cells: parts.flatMap((p) => p.cells), days: parts.flatMap((p) => p.days) };
   }
 
   /** The items overdue and still owed at the instant, oldest deadline first (for the bulletin). */
@@ -475,25 +588,6 @@ export class StatisticsService {
   }
 }
 
-/** What the figures and groups read of a stretch (covered by the timeline's indexes). */
-const STRETCH_COLUMNS = [
-  'item_id',
-  'state',
-  'batch_id',
-  'county_unit_id',
-  'domain',
-  'original_deadline',
-  'current_deadline',
-  'extension_count',
-  'closed_on',
-  'close_working_days',
-  'reopen_count',
-  'lead_unit_ids',
-  'lead_scope',
-]
-  .map((c) => `t.${c}`)
-  .join(', ');
-
 const GROUPS: Record<Breakdown, { key: string; join: string; label: string; labelJoin: string; order: string }> = {
   leadUnit: {
     key: 'lu.id::text',
@@ -533,13 +627,17 @@ const GROUPS: Record<Breakdown, { key: string; join: string; label: string; labe
   },
 };
 
+/** A stretch's group in a breakdown, as the roll-up cells key it (a county's absence is ''). */
+function groupOfStretch(by: Breakdown | null): string {
+  if (by === null) return `''`;
+  return by === 'county' ? `coalesce(t.county_unit_id::text, '')` : GROUPS[by].key;
+}
+
 /** A VALUES list of fixed labels (from the domain's tables, not user input) to join names on. */
 function labelsJoin(alias: string, labels: Record<string, string>): string {
   const rows = Object.entries(labels).map(([k, v], i) => `('${k}', '${v}', ${i})`);
   return `LEFT JOIN (VALUES ${rows.join(', ')}) AS ${alias}(key, label, ord) ON ${alias}.key = g.key`;
 }
-
-const list = (states: readonly string[]): string => `(${states.map((s) => `'${s}'`).join(',')})`;
 
 function emptyCounts(): StatCounts {
   return {
@@ -567,36 +665,8 @@ function emptyCounts(): StatCounts {
   };
 }
 
-/**
- * The roll-up sums of stretches t, each counted `sign` times (an SQL expression: 1, or t.sign for
- * corrections), as item_stat_record() computes them for one stretch. The one TypeScript statement
- * of what each stretch adds to the figures; assembleRollup() turns the sums into StatCounts.
- */
-function stretchSums(sign: string): string {
-  const counted = `t.state NOT IN ${list(UNCOUNTED_STATES)}`;
-  const closure = `t.state IN ${list(CLOSURE_STATES)}`;
-  const signed = (condition: string): string => `sum(${sign} * (${condition})::int)::int`;
-  return [
-    `sum(${sign})::int AS n`,
-    `${signed(`${closure} AND t.original_deadline IS NOT NULL`)} AS cwo`,
-    `${signed(`${closure} AND coalesce(t.closed_on <= t.original_deadline, false)`)} AS oto`,
-    `${signed(`${closure} AND t.current_deadline IS NOT NULL`)} AS cwa`,
-    `${signed(`${closure} AND coalesce(t.closed_on <= t.current_deadline, false)`)} AS ota`,
-    `sum(${sign} * CASE WHEN ${closure} THEN coalesce(t.close_working_days, 0) ELSE 0 END)::float8 AS cds`,
-    `${signed(`${closure} AND t.close_working_days IS NOT NULL`)} AS cdn`,
-    `${signed(`${counted} AND t.extension_count > 0`)} AS ei`,
-    `sum(${sign} * CASE WHEN ${counted} THEN t.extension_count ELSE 0 END)::int AS ex`,
-    `${signed(`${counted} AND t.reopen_count > 0`)} AS ri`,
-    `sum(${sign} * CASE WHEN ${counted} THEN t.reopen_count ELSE 0 END)::int AS rb`,
-  ].join(', ');
-}
-
 /** StatCounts per group from roll-up sums, the distribution of days to close and this month's due items. */
-function assembleRollup(
-  cells: RollupRow[],
-  days: { g: string; days: number; n: number }[],
-  patch: { g: string; state: RectificationState; n: number }[],
-): Map<string, StatCounts> {
+function assembleRollup(cells: RollupRow[], days: DayRow[], patch: PatchRow[]): Map<string, StatCounts> {
   const out = new Map<string, StatCounts>();
   const of = (g: string): StatCounts => {
     let c = out.get(g);
@@ -675,11 +745,6 @@ export function median(histogram: { days: number; n: number }[]): number | null 
   return total % 2 === 1 ? at((total - 1) / 2) : (at(total / 2 - 1) + at(total / 2)) / 2;
 }
 
-/** The last instant of a day in Asia/Shanghai (UTC+8, no daylight saving). */
-export function endOfDay(date: string): Date {
-  return new Date(new Date(`${addDays(date, 1)}T00:00:00+08:00`).getTime() - 1);
-}
-
 /** Period ends (Sundays or month ends) from the first one on or after `from` up to `to`, plus `to` itself if it ends a partial period. */
 export function periodEnds(interval: TrendInterval, from: string, to: string): string[] {
   const ends: string[] = [];
@@ -695,12 +760,6 @@ export function periodEnds(interval: TrendInterval, from: string, to: string): s
 function nextSunday(date: string): string {
   const dow = new Date(`${date}T00:00:00Z`).getUTCDay();
   return addDays(date, (7 - dow) % 7);
-}
-
-/** The last day of the month a date falls in. */
-export function monthEnd(date: string): string {
-  const [y, m] = date.split('-').map(Number);
-  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
 }
 
 function invalid(field: string, message: string): DomainError {
