@@ -7,6 +7,7 @@ import { Statistics1764500000000 } from './1764500000000-statistics.js';
 import { StatisticsSnapshots1764600000000 } from './1764600000000-statistics-snapshots.js';
 import { KeyProjects1764700000000 } from './1764700000000-key-projects.js';
 import { RecentChanges1764800000000 } from './1764800000000-recent-changes.js';
+import { CachedFunctionPlans1764900000000 } from './1764900000000-cached-function-plans.js';
 
 /** Every migration, in order. Listed explicitly so tsc, swc, Jest and the CLI see one set. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   StatisticsSnapshots1764600000000,
   KeyProjects1764700000000,
   RecentChanges1764800000000,
+  CachedFunctionPlans1764900000000,
 ];
