@@ -79,8 +79,9 @@ export async function listSql(service: ItemsService, actor: Actor, filter: ItemF
   const recorder = {
     query: (sql: string, params: unknown[] = []): Promise<unknown[]> => {
       captured.push({ sql, params: [...params] });
-      // Lookups the service needs answered before it builds the list query (source type → batches).
-      if (/FROM batch WHERE source_type/i.test(sql)) return real.query(sql, params);
+      // Answered for real: lookups the service needs before it builds the list query (source type →
+      // batches), and the recent-changes window, whose answer decides whether the full sort follows.
+      if (/FROM batch WHERE source_type/i.test(sql) || /\brecent AS MATERIALIZED/.test(sql)) return real.query(sql, params);
       return Promise.resolve(/^\s*SELECT\s+count\(/i.test(sql) ? [{ total: 0 }] : []);
     },
   };
