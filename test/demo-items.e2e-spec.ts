@@ -337,7 +337,7 @@ describe('demo rectification ledger (e2e)', () => {
       expect(missing).toBe(6); // every sixth project has not reported October
       const versions = await ds.query(
         `SELECT r.version, trim_scale(r.amount)::text AS amount, r.reason FROM investment_report r JOIN project p ON p.id = r.project_id
-          WHERE p.code = 'SSW-DQ-02' AND r.month = '2026-09-01' ORDER BY r.version`,
+          WHERE p.code = 'SSW-DQ-14' AND r.month = '2026-09-01' ORDER BY r.version`,
       );
       expect(versions).toHaveLength(2);
       expect(Number(versions[1].amount) - Number(versions[0].amount)).toBe(1250);

@@ -182,7 +182,7 @@ async function tellInvestment(
     const amount = fromCents(Math.round((yearPlan / monthsInYear) * factor));
     clock.set(at(addDays(`${nextMonthOf(month)}-01`, 3 + (i % 4)), 11));
     await service.report(officer, projectId, { month, amount, note: `${month} 完成投资` });
-    if (i === 1 && month === '2026-09') {
+    if (i === 13 && month === '2026-09') {
       clock.set(at(`${nextMonthOf(month)}-20`, 16));
       await service.report(officer, projectId, {
         month,
