@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { preparedQuery } from '#persistence';
 import type { AcceptanceLevel, ItemType, RectificationState, ResourceScope } from '#domain';
 
 /** Everything the policy and the workflow need to decide about one item, read in one query. */
@@ -58,7 +59,8 @@ interface Row {
 }
 
 export async function loadSnapshot(m: EntityManager, id: string, lock = false): Promise<ItemSnapshot | null> {
-  const rows = await m.query<Row[]>(
+  const rows = await preparedQuery<Row>(
+    m,
     `SELECT i.id, i.batch_id, i.code, i.state, i.version, i.type, (i.goal <> '') AS has_goal,
             to_char(i.current_deadline, 'YYYY-MM-DD') AS current_deadline,
             to_char(i.original_deadline, 'YYYY-MM-DD') AS original_deadline,

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { HistoryService, type ChainTip, type HistoryEntry } from '#audit';
+import { preparedQuery } from '#persistence';
 
 export interface OutboxMessage {
   kind: string;
@@ -22,7 +23,8 @@ export async function recordChange(
   const history = HistoryService.insert(row);
   const msg = message(row.seq);
   const n = history.params.length;
-  await m.query(
+  await preparedQuery(
+    m,
     `WITH h AS (${history.sql})
      INSERT INTO outbox (kind, dedupe_key, payload) VALUES ($${n + 1}, $${n + 2}, $${n + 3}) ON CONFLICT (dedupe_key) DO NOTHING`,
     [...history.params, msg.kind, msg.dedupeKey, msg.payload],

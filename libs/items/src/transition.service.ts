@@ -22,6 +22,7 @@ import {
   type RectificationState,
   type ResourceScope,
 } from '#domain';
+import { preparedQuery } from '#persistence';
 import { loadSnapshot, type ItemSnapshot } from './item-snapshot.js';
 import { recordChange } from './outbox.js';
 
@@ -130,20 +131,21 @@ export class TransitionService implements OnModuleInit {
 
     return this.dataSource.transaction(async (m) => {
       // The row lock this UPDATE takes makes us the item's only writer; the chain tip comes with it.
-      const updated = await m.query<[{ version: number; tip: ChainTip | null }[], number]>(
+      const updated = await preparedQuery<{ version: number; tip: ChainTip | null }>(
+        m,
         `UPDATE item SET state = $3, acceptance_level = $4, version = version + 1, updated_at = $5,
                 acceptance_since = CASE WHEN $4::int IS NULL THEN NULL WHEN $4::int IS DISTINCT FROM acceptance_level THEN $5 ELSE acceptance_since END
           WHERE id = $1 AND version = $2 RETURNING version, ${HistoryService.tipSql(`'${ITEM_ENTITY}'`, '$1')} AS tip`,
         [item.id, item.version, to, nextLevel, at],
       );
-      if (updated[1] === 0) {
+      if (updated.length === 0) {
         const [current] = await m.query<{ version: number }[]>(`SELECT version FROM item WHERE id = $1`, [item.id]);
         throw versionConflict(current.version);
       }
       const data = await this.applyEffects(m, actor, item, input, to, at, part);
       const seq = await recordChange(
         m,
-        updated[0][0].tip,
+        updated[0].tip,
         {
           entityType: ITEM_ENTITY,
           entityId: item.id,
@@ -161,7 +163,7 @@ export class TransitionService implements OnModuleInit {
           payload: { itemId: item.id, action: input.action, from: item.state, to, actorId: actor.userId, historySeq },
         }),
       );
-      return { id: item.id, action: input.action, from: item.state, to, version: updated[0][0].version, historySeq: seq };
+      return { id: item.id, action: input.action, from: item.state, to, version: updated[0].version, historySeq: seq };
     });
   }
 

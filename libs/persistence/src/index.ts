@@ -3,3 +3,4 @@ export * from './data-source.js';
 export * from './pg-errors.js';
 export * from './persistence.module.js';
 export * from './sql-params.js';
+export * from './prepared-query.js';

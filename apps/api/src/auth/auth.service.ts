@@ -5,7 +5,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '#config';
 import { DomainError, type Role } from '#domain';
 import { PasswordHasher, UsersService } from '#org';
-import { RefreshTokenEntity } from '#persistence';
+import { RefreshTokenEntity, preparedQuery } from '#persistence';
 import type { SessionActor } from './access.decorators.js';
 import { LoginRateLimiter } from './login-rate-limiter.js';
 
@@ -117,7 +117,8 @@ export class AuthService {
 
   /** The actor behind a valid access token, or null if the user or the session is no longer valid. */
   async actorForToken(payload: AccessTokenPayload): Promise<SessionActor | null> {
-    const rows = await this.dataSource.query<{ id: string; unit_id: string; path: string; roles: Role[] }[]>(
+    const rows = await preparedQuery<{ id: string; unit_id: string; path: string; roles: Role[] }>(
+      this.dataSource.manager,
       `SELECT u.id, u.unit_id, o.path, u.roles
          FROM app_user u JOIN org_unit o ON o.id = u.unit_id
         WHERE u.id = $1 AND u.active
