@@ -6,6 +6,7 @@ import { CalendarService } from '#calendar';
 import {
   CLOCK,
   DomainError,
+  actionRefused,
   addDays,
   assertValidWorkflow,
   checkRectificationAction,
@@ -107,17 +108,7 @@ export class TransitionService implements OnModuleInit {
     }
     const at = this.clock.now();
     const check = checkRectificationAction(input.action, item.state, this.context(item, shanghaiDate(at), input));
-    if (!check.ok) {
-      if (check.problem === 'reason_required') {
-        throw new DomainError('unprocessable', 'REASON_REQUIRED', `A reason is required to ${input.action}`, { missing: ['reason'] });
-      }
-      if (check.problem === 'guard') {
-        throw new DomainError('unprocessable', 'GUARD_FAILED', `Cannot ${input.action} yet: ${check.missing.join('; ')}`, {
-          missing: check.missing,
-        });
-      }
-      throw DomainError.conflict('ACTION_NOT_ALLOWED', `Cannot ${input.action} an item that is ${item.state}`, { state: item.state });
-    }
+    if (!check.ok) throw actionRefused(check, input.action, 'item', item.state);
     const to = check.to;
     // The acceptance level moves with the state, in the same statement (a CHECK ties them together).
     const nextLevel =

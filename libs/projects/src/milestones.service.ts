@@ -5,6 +5,7 @@ import { HistoryService, type ChainTip } from '#audit';
 import {
   CLOCK,
   DomainError,
+  actionRefused,
   assertValidWorkflow,
   checkMilestoneAction,
   decide,
@@ -204,17 +205,7 @@ export class MilestonesService implements OnModuleInit {
       today: shanghaiDate(at),
       input,
     });
-    if (!check.ok) {
-      if (check.problem === 'reason_required') {
-        throw new DomainError('unprocessable', 'REASON_REQUIRED', `A reason is required to ${input.action}`, { missing: ['reason'] });
-      }
-      if (check.problem === 'guard') {
-        throw new DomainError('unprocessable', 'GUARD_FAILED', `Cannot ${input.action} yet: ${check.missing.join('; ')}`, {
-          missing: check.missing,
-        });
-      }
-      throw DomainError.conflict('ACTION_NOT_ALLOWED', `Cannot ${input.action} a milestone that is ${row.state}`, { state: row.state });
-    }
+    if (!check.ok) throw actionRefused(check, input.action, 'milestone', row.state);
     const to = check.to;
     return this.dataSource.transaction(async (m) => {
       const sets: string[] = ['state = $3', 'version = version + 1', 'updated_at = $4'];

@@ -289,11 +289,7 @@ export class ProjectsService {
     await this.dataSource.transaction(async (m) => {
       const project = await this.readable(m, actor, id, true);
       this.assertManages(actor, project);
-      if (input.version !== project.version) {
-        throw DomainError.conflict('VERSION_CONFLICT', `The project was changed by someone else (current version ${project.version})`, {
-          currentVersion: project.version,
-        });
-      }
+      assertVersion(project, input.version);
       const [current] = await m.query<ProjectRow[]>(`${SELECT_PROJECT} WHERE p.id = $1`, [id]);
       const merged: ProjectFields = {
         name: input.name ?? current.name,
@@ -363,11 +359,7 @@ export class ProjectsService {
     await this.dataSource.transaction(async (m) => {
       const project = await this.readable(m, actor, id, true);
       this.assertManages(actor, project);
-      if (version !== project.version) {
-        throw DomainError.conflict('VERSION_CONFLICT', `The project was changed by someone else (current version ${project.version})`, {
-          currentVersion: project.version,
-        });
-      }
+      assertVersion(project, version);
       const [records] = await m.query<{ reports: number; started: number; code: string; name: string }[]>(
         `SELECT p.code, p.name,
                 (SELECT count(*)::int FROM investment_report r WHERE r.project_id = p.id) AS reports,
@@ -601,6 +593,15 @@ export class ProjectsService {
       `INSERT INTO project_year_plan (project_id, year, amount) SELECT $1, y, a FROM unnest($2::int[], $3::numeric[]) AS t(y, a)`,
       [projectId, plans.map((p) => p.year), plans.map((p) => String(p.amount))],
     );
+  }
+}
+
+/** A stale version is refused with 409, naming the current one. */
+function assertVersion(project: ProjectRef, version: number): void {
+  if (version !== project.version) {
+    throw DomainError.conflict('VERSION_CONFLICT', `The project was changed by someone else (current version ${project.version})`, {
+      currentVersion: project.version,
+    });
   }
 }
 

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -168,40 +168,12 @@ export class CreateProjectDto extends ProjectFieldsDto {
   milestones?: MilestoneInputDto[];
 }
 
-export class UpdateProjectDto {
+/** Any ledger field, with the version read (a stale one is refused with 409). */
+export class UpdateProjectDto extends PartialType(ProjectFieldsDto) {
   @ApiProperty({ description: 'The version you read; a stale one is refused with 409' })
   @IsInt()
   @Min(1)
   version: number;
-
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) name?: string;
-  @ApiPropertyOptional({ enum: PROJECT_CATEGORIES }) @IsOptional() @IsIn(PROJECT_CATEGORIES) category?: ProjectCategory;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true }) @IsOptional() @IsUUID() countyUnitId?: string | null;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 200) source?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 5000) description?: string;
-  @ApiPropertyOptional() @IsOptional() @IsAmount() plannedInvestment?: string | number;
-  @ApiPropertyOptional() @IsOptional() @IsAmount() priorInvestment?: string | number;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(2000) @Max(2100) startYear?: number;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(2000) @Max(2100) endYear?: number;
-  @ApiPropertyOptional() @IsOptional() @IsDate() plannedStart?: string;
-  @ApiPropertyOptional() @IsOptional() @IsDate() plannedEnd?: string;
-
-  @ApiPropertyOptional({ type: [String], format: 'uuid' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(20)
-  @ArrayUnique()
-  @IsUUID('all', { each: true })
-  responsibleUnitIds?: string[];
-
-  @ApiPropertyOptional({ type: [YearPlanDto] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => YearPlanDto)
-  yearPlans?: YearPlanDto[];
 }
 
 export class ProjectQueryDto extends PageQueryDto {

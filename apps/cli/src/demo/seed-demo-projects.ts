@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import { HistoryService } from '#audit';
-import { addDays, fromCents, toCents, type Actor, type Role } from '#domain';
+import { addDays, fromCents, nextMonth, toCents, type Actor, type Role } from '#domain';
 import { LocalDiskStorage } from '#items';
 import { InvestmentService, MilestonesService, ProjectsService } from '#projects';
 import { DEMO_PROJECTS, DEMO_PROJECTS_AS_OF, DEMO_PROJECT_SOURCE, type DemoProject } from './demo-projects.js';
@@ -169,7 +169,7 @@ async function tellInvestment(
   const lastMonth = DEMO_PROJECTS_AS_OF.slice(0, 7);
   const first = maxString(FIRST_REPORT_MONTH, plan.start.slice(0, 7));
   const last = minDate(plan.end.slice(0, 7), lastMonth);
-  for (let month = first; month <= last; month = nextMonthOf(month)) {
+  for (let month = first; month <= last; month = nextMonth(month)) {
     // A few projects have not sent the last month's report yet.
     if (month === lastMonth && i % 6 === 5) continue;
     const year = Number(month.slice(0, 4));
@@ -180,10 +180,10 @@ async function tellInvestment(
       (year === plan.endYear ? 12 - Number(plan.end.slice(5, 7)) : 0);
     const factor = 0.7 + ((i * 7 + Number(month.slice(5, 7)) * 3) % 7) / 10;
     const amount = fromCents(Math.round((yearPlan / monthsInYear) * factor));
-    clock.set(at(addDays(`${nextMonthOf(month)}-01`, 3 + (i % 4)), 11));
+    clock.set(at(addDays(`${nextMonth(month)}-01`, 3 + (i % 4)), 11));
     await service.report(officer, projectId, { month, amount, note: `${month} 完成投资` });
     if (i === 13 && month === '2026-09') {
-      clock.set(at(`${nextMonthOf(month)}-20`, 16));
+      clock.set(at(`${nextMonth(month)}-20`, 16));
       await service.report(officer, projectId, {
         month,
         amount: fromCents(toCents(amount) + 1_250_00),
@@ -204,11 +204,6 @@ function minDate(a: string, b: string): string {
 
 function maxString(a: string, b: string): string {
   return a > b ? a : b;
-}
-
-function nextMonthOf(month: string): string {
-  const [y, m] = month.split('-').map(Number);
-  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
 }
 
 async function loadPeople(ds: DataSource, people: DemoPerson[]) {

@@ -1,4 +1,4 @@
-import { actionsFrom, type Guard, type WorkflowDefinition } from '../workflow/engine.js';
+import { actionsFrom, checkAction, type ActionCheck, type Guard, type WorkflowDefinition } from '../workflow/engine.js';
 
 /** A project milestone's life: planned → in progress → reported done (with evidence) → verified. */
 export const MILESTONE_STATES = ['planned', 'in_progress', 'reported', 'verified'] as const;
@@ -94,18 +94,10 @@ export const milestoneGuards: Record<string, Guard<MilestoneContext>> = {
         : null,
 };
 
-export type MilestoneCheck =
-  | { ok: true; to: MilestoneState }
-  | { ok: false; problem: 'wrong_state' | 'reason_required' }
-  | { ok: false; problem: 'guard'; missing: string[] };
+export type MilestoneCheck = ActionCheck<MilestoneState>;
 
 export function checkMilestoneAction(action: MilestoneAction, state: MilestoneState, ctx: MilestoneContext): MilestoneCheck {
-  const def = milestoneWorkflow.actions[action];
-  if (!def.from.includes(state)) return { ok: false, problem: 'wrong_state' };
-  if (def.requiresReason && !ctx.input.reason?.trim()) return { ok: false, problem: 'reason_required' };
-  const missing = (def.guards ?? []).map((g) => milestoneGuards[g](ctx)).filter((m): m is string => m !== null);
-  if (missing.length > 0) return { ok: false, problem: 'guard', missing };
-  return { ok: true, to: def.to === 'same' ? state : (def.to as MilestoneState) };
+  return checkAction(milestoneWorkflow, milestoneGuards, action, state, ctx);
 }
 
 export function milestoneActionsFrom(state: MilestoneState): MilestoneAction[] {

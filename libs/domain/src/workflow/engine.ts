@@ -1,4 +1,5 @@
 import type { Permission } from '../access/policy.js';
+import { DomainError } from '../errors/domain-error.js';
 import type { Role } from '../access/roles.js';
 
 /**
@@ -98,4 +99,57 @@ export function assertValidWorkflow<S extends string, A extends string>(
 
 export function actionsFrom<S extends string, A extends string>(def: WorkflowDefinition<S, A>, state: S): A[] {
   return (Object.keys(def.actions) as A[]).filter((a) => def.actions[a].from.includes(state));
+}
+
+/** The outcome of checking one action against a definition (roles and unit scope are the policy's). */
+export type ActionCheck<S extends string> =
+  | { ok: true; to: S }
+  | { ok: false; problem: 'wrong_state' }
+  | { ok: false; problem: 'reason_required' }
+  | { ok: false; problem: 'guard'; missing: string[] };
+
+/**
+ * Pure decision for one action: the state it starts from, the reason it requires and its guards.
+ * `resolveTo` names the target of an action with several (the default takes the single one, or
+ * keeps the state for 'same').
+ */
+export function checkAction<S extends string, A extends string, C extends { input: { reason?: string } }>(
+  def: WorkflowDefinition<S, A>,
+  guards: Record<string, Guard<C>>,
+  action: A,
+  state: S,
+  ctx: C,
+  resolveTo: () => S = () => singleTarget(def, action, state),
+): ActionCheck<S> {
+  const a = def.actions[action];
+  if (!a.from.includes(state)) return { ok: false, problem: 'wrong_state' };
+  if (a.requiresReason && !ctx.input.reason?.trim()) return { ok: false, problem: 'reason_required' };
+  const missing = (a.guards ?? []).map((g) => guards[g](ctx)).filter((m): m is string => m !== null);
+  if (missing.length > 0) return { ok: false, problem: 'guard', missing };
+  return { ok: true, to: resolveTo() };
+}
+
+export function singleTarget<S extends string, A extends string>(def: WorkflowDefinition<S, A>, action: A, state: S): S {
+  const to = def.actions[action].to;
+  if (to === 'same') return state;
+  if (typeof to !== 'string') throw new Error(`action ${action} has several targets and no resolution`);
+  return to;
+}
+
+/** The error for a refused check: 409 for a wrong state, 422 naming the missing reason or guard conditions. */
+export function actionRefused(
+  check: Exclude<ActionCheck<string>, { ok: true }>,
+  action: string,
+  subject: string,
+  state: string,
+): DomainError {
+  if (check.problem === 'reason_required') {
+    return new DomainError('unprocessable', 'REASON_REQUIRED', `A reason is required to ${action}`, { missing: ['reason'] });
+  }
+  if (check.problem === 'guard') {
+    return new DomainError('unprocessable', 'GUARD_FAILED', `Cannot ${action} yet: ${check.missing.join('; ')}`, {
+      missing: check.missing,
+    });
+  }
+  return DomainError.conflict('ACTION_NOT_ALLOWED', `Cannot ${action} this ${subject}: it is ${state}`, { state });
 }

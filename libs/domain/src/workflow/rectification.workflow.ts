@@ -1,4 +1,4 @@
-import { actionsFrom, type Guard, type WorkflowDefinition } from './engine.js';
+import { actionsFrom, checkAction, singleTarget, type ActionCheck, type Guard, type WorkflowDefinition } from './engine.js';
 
 /** The lifecycle of a rectification item (整改事项), from the ledger practice in domain.md. */
 export const RECTIFICATION_STATES = [
@@ -312,20 +312,12 @@ export function resolveRectificationTarget(
     }
     case 'close_notice':
       return closed;
-    default: {
-      const to = rectificationWorkflow.actions[action].to;
-      if (to === 'same') return state;
-      if (typeof to !== 'string') throw new Error(`action ${action} has several targets and no resolution`);
-      return to;
-    }
+    default:
+      return singleTarget(rectificationWorkflow, action, state);
   }
 }
 
-export type TransitionCheck =
-  | { ok: true; to: RectificationState }
-  | { ok: false; problem: 'wrong_state' }
-  | { ok: false; problem: 'reason_required' }
-  | { ok: false; problem: 'guard'; missing: string[] };
+export type TransitionCheck = ActionCheck<RectificationState>;
 
 /** Pure decision for one action: state, reason and guards (roles and scope are the policy's). */
 export function checkRectificationAction(
@@ -333,12 +325,7 @@ export function checkRectificationAction(
   state: RectificationState,
   ctx: RectificationContext,
 ): TransitionCheck {
-  const def = rectificationWorkflow.actions[action];
-  if (!def.from.includes(state)) return { ok: false, problem: 'wrong_state' };
-  if (def.requiresReason && !ctx.input.reason?.trim()) return { ok: false, problem: 'reason_required' };
-  const missing = (def.guards ?? []).map((g) => rectificationGuards[g](ctx)).filter((m): m is string => m !== null);
-  if (missing.length > 0) return { ok: false, problem: 'guard', missing };
-  return { ok: true, to: resolveRectificationTarget(action, state, ctx) };
+  return checkAction(rectificationWorkflow, rectificationGuards, action, state, ctx, () => resolveRectificationTarget(action, state, ctx));
 }
 
 export function rectificationActionsFrom(state: RectificationState): RectificationAction[] {
