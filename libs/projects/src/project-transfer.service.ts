@@ -3,7 +3,6 @@ import { DataSource } from 'typeorm';
 import { DomainError, type Actor, type MilestoneTemplateEntry } from '#domain';
 import { OrgUnitsService } from '#org';
 import { writeTable, type ExportFormat, type ReportFile } from '#statistics';
-import { MilestonesService } from './milestones.service.js';
 import { dateAtShare, ProjectsService, type ProjectFilter } from './projects.service.js';
 import { projectTable, readProjectTable, type ImportProblem } from './project-workbook.js';
 
@@ -26,7 +25,6 @@ export class ProjectTransferService {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(ProjectsService) private readonly projects: ProjectsService,
-    @Inject(MilestonesService) private readonly milestones: MilestonesService,
     @Inject(OrgUnitsService) private readonly units: OrgUnitsService,
   ) {}
 
@@ -99,11 +97,19 @@ export class ProjectTransferService {
   }
 
   async export(actor: Actor, filter: Omit<ProjectFilter, 'page' | 'pageSize'>, format: ExportFormat): Promise<ReportFile> {
-    const page = await this.projects.list(actor, { ...filter, page: 1, pageSize: MAX_EXPORT_ROWS });
-    const details = [];
-    for (const p of page.data) {
-      details.push({ ...(await this.projects.get(actor, p.id)), milestones: await this.milestones.list(actor, p.id) });
+    const projects = (await this.projects.matching(actor, filter)).slice(0, MAX_EXPORT_ROWS);
+    const milestones = await this.dataSource.query<{ project_id: string; name: string; planned: string; actual: string | null }[]>(
+      `SELECT project_id, name, to_char(planned_date, 'YYYY-MM-DD') AS planned, to_char(actual_date, 'YYYY-MM-DD') AS actual
+         FROM milestone WHERE project_id = ANY($1::uuid[]) ORDER BY project_id, seq`,
+      [projects.map((p) => p.id)],
+    );
+    const byProject = new Map<string, { name: string; plannedDate: string; actualDate: string | null }[]>();
+    for (const m of milestones) {
+      const list = byProject.get(m.project_id) ?? [];
+      list.push({ name: m.name, plannedDate: m.planned, actualDate: m.actual });
+      byProject.set(m.project_id, list);
     }
+    const details = projects.map((p) => ({ ...p, milestones: byProject.get(p.id) ?? [] }));
     const { template } = await this.projects.template();
     const years = [...new Set(details.flatMap((d) => d.yearPlans.map((y) => y.year)))].sort();
     const body = await writeTable(

@@ -195,7 +195,7 @@ export async function readProjectTable(
 
 /** The project ledger: the importable columns first (so an export reads back), then progress. */
 export function projectTable(
-  projects: (ProjectDetail & { milestones: MilestoneView[] })[],
+  projects: (ProjectDetail & { milestones: Pick<MilestoneView, 'name' | 'plannedDate' | 'actualDate'>[] })[],
   milestoneNames: readonly string[],
   years: readonly number[],
 ): Table {

@@ -390,16 +390,8 @@ export class ProjectsService {
   async get(actor: Actor, id: string, manager: EntityManager = this.dataSource.manager): Promise<ProjectDetail> {
     await this.readable(manager, actor, id);
     const [row] = await manager.query<ProjectRow[]>(`${SELECT_PROJECT} WHERE p.id = $1`, [id]);
-    const [summary] = await this.summaries(manager, [row]);
-    return {
-      ...summary,
-      description: row.description,
-      priorInvestment: row.prior_investment,
-      dispatcherUnitId: row.dispatcher_unit_id,
-      yearPlans: row.year_plans,
-      createdAt: row.created_at.toISOString(),
-      updatedAt: row.updated_at.toISOString(),
-    };
+    const [detail] = await this.details(manager, [row]);
+    return detail;
   }
 
   /** 序时进度 of one project as of the end of a day (default: now). */
@@ -425,9 +417,21 @@ export class ProjectsService {
    * in the domain), so a status filter is applied after the SQL filters; project counts are small.
    */
   async list(actor: Actor, filter: ProjectFilter): Promise<ProjectPage> {
+    const matching = await this.matching(actor, filter);
+    const offset = (filter.page - 1) * filter.pageSize;
+    return {
+      data: matching.slice(offset, offset + filter.pageSize).map(summaryOf),
+      total: matching.length,
+      page: filter.page,
+      pageSize: filter.pageSize,
+    };
+  }
+
+  /** Every project in the actor's scope that matches, with all its ledger fields, in code order. */
+  async matching(actor: Actor, filter: Omit<ProjectFilter, 'page' | 'pageSize'>): Promise<ProjectDetail[]> {
     const q = new SqlParams();
     const where = this.scopeConditions(actor, q);
-    if (!where) return { data: [], total: 0, page: filter.page, pageSize: filter.pageSize };
+    if (!where) return [];
     if (filter.category?.length) where.push(`p.category = ANY(${q.add(filter.category)}::text[])`);
     if (filter.countyUnitId) where.push(`p.county_unit_id = ${q.add(filter.countyUnitId)}`);
     if (filter.unitId) {
@@ -440,15 +444,8 @@ export class ProjectsService {
       `${SELECT_PROJECT} WHERE ${where.length ? where.join(' AND ') : 'true'} ORDER BY p.code`,
       q.values,
     );
-    let summaries = await this.summaries(this.dataSource.manager, rows);
-    if (filter.schedule?.length) summaries = summaries.filter((s) => filter.schedule!.includes(s.schedule.status));
-    const offset = (filter.page - 1) * filter.pageSize;
-    return {
-      data: summaries.slice(offset, offset + filter.pageSize),
-      total: summaries.length,
-      page: filter.page,
-      pageSize: filter.pageSize,
-    };
+    const details = await this.details(this.dataSource.manager, rows);
+    return filter.schedule?.length ? details.filter((d) => filter.schedule!.includes(d.schedule.status)) : details;
   }
 
   /** SQL conditions limiting projects to what the actor may read; null when nothing. */
@@ -507,7 +504,8 @@ export class ProjectsService {
     }
   }
 
-  private async summaries(m: EntityManager, rows: ProjectRow[]): Promise<ProjectSummary[]> {
+  /** The rows with their schedule status (now) and the latest report month's investment. */
+  private async details(m: EntityManager, rows: ProjectRow[]): Promise<ProjectDetail[]> {
     if (rows.length === 0) return [];
     const now = this.clock.now();
     const today = shanghaiDate(now);
@@ -537,6 +535,12 @@ export class ProjectsService {
       version: r.version,
       schedule: schedules.get(r.id)!,
       investment: investment.get(r.id)!,
+      description: r.description,
+      priorInvestment: r.prior_investment,
+      dispatcherUnitId: r.dispatcher_unit_id,
+      yearPlans: r.year_plans,
+      createdAt: r.created_at.toISOString(),
+      updatedAt: r.updated_at.toISOString(),
     }));
   }
 
@@ -594,6 +598,12 @@ export class ProjectsService {
       [projectId, plans.map((p) => p.year), plans.map((p) => String(p.amount))],
     );
   }
+}
+
+/** The list's view of a project: its detail without the fields only the project page shows. */
+function summaryOf(d: ProjectDetail): ProjectSummary {
+  const { description: _d, priorInvestment: _p, dispatcherUnitId: _u, yearPlans: _y, createdAt: _c, updatedAt: _m, ...summary } = d;
+  return summary;
 }
 
 /** A stale version is refused with 409, naming the current one. */
