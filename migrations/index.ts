@@ -8,6 +8,7 @@ import { StatisticsSnapshots1764600000000 } from './1764600000000-statistics-sna
 import { KeyProjects1764700000000 } from './1764700000000-key-projects.js';
 import { RecentChanges1764800000000 } from './1764800000000-recent-changes.js';
 import { CachedFunctionPlans1764900000000 } from './1764900000000-cached-function-plans.js';
+import { ItemReaders1765000000000 } from './1765000000000-item-readers.js';
 
 /** Every migration, in order. Listed explicitly so tsc, swc, Jest and the CLI see one set. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   KeyProjects1764700000000,
   RecentChanges1764800000000,
   CachedFunctionPlans1764900000000,
+  ItemReaders1765000000000,
 ];

@@ -119,6 +119,33 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
     expect(codes(await list(t, 'sourceType=provincial_inspection&sort=deadline'))).toEqual(['A', 'B', 'C']);
   });
 
+  it("a unit's filtered lists (read from item_reader) give the same items, order, pages and totals", async () => {
+    const t = tokens.officerA;
+    const page = async (query: string): Promise<[string[], number]> => {
+      const res = await list(t, query);
+      expect(res.status).toBe(200);
+      return [codes(res), res.body.total];
+    };
+    // County A's officer reads A (its own), B (it cooperates) and C (its section leads).
+    expect(await page('sort=deadline')).toEqual([['A', 'B', 'C'], 3]);
+    expect(await page('sort=-deadline')).toEqual([['C', 'B', 'A'], 3]);
+    expect(await page('sort=deadline&pageSize=2&page=2')).toEqual([['C'], 3]);
+    expect(await page('state=assigned')).toEqual([['A', 'B'], 2]);
+    expect(await page('state=draft,in_progress')).toEqual([['C'], 1]);
+    expect(await page(`countyUnitId=${countyB.id}`)).toEqual([['B'], 1]);
+    expect(await page('domain=ecology')).toEqual([['C'], 1]);
+    expect(await page('overdue=true')).toEqual([['A'], 1]);
+    expect(await page('overdue=false')).toEqual([['B', 'C'], 2]);
+    expect(await page('dueWithinDays=7')).toEqual([['B'], 1]);
+    expect(await page('sourceType=provincial_inspection')).toEqual([['A', 'B', 'C'], 3]);
+    expect(await page('sourceType=warning_film')).toEqual([[], 0]);
+    expect(codes(await list(tokens.clerkA, 'state=draft'))).toEqual(['C']);
+    const b = await list(tokens.officerB, 'state=assigned');
+    expect([codes(b), b.body.total]).toEqual([['B'], 1]);
+    // The verifier of county A reads what county A accepts as well (the county level of the chain).
+    expect(codes(await list(tokens.verifierA, `countyUnitId=${countyA.id}`))).toEqual(['A']);
+  });
+
   it('pages and sorts', async () => {
     const first = await list(tokens.auditor, 'sort=code&pageSize=2&page=1');
     const second = await list(tokens.auditor, 'sort=code&pageSize=2&page=2');
@@ -337,6 +364,7 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
     const token = (await api.login(user.email)).accessToken;
     const item = await f.newItem(dispatcher, batch, { leadUnitIds: [mover.id] });
     expect(codes(await list(tokens.officerB, `leadUnitId=${mover.id}`))).toEqual([item.code]);
+    expect(codes(await list(tokens.officerB, 'state=draft'))).toEqual([item.code]);
     const moved = await api.request('PATCH', `/api/org-units/${mover.id}`, {
       token: (await api.login((await f.newUser(city, ['admin'])).email)).accessToken,
       body: { version: mover.version, parentId: countyA.id },
@@ -344,8 +372,41 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
     expect(moved.status).toBe(200);
     expect(codes(await list(tokens.officerB, `leadUnitId=${mover.id}`))).toEqual([]);
     expect(codes(await list(tokens.officerA, `leadUnitId=${mover.id}`))).toEqual([item.code]);
+    expect(codes(await list(tokens.officerB, 'state=draft'))).toEqual([]);
+    expect(codes(await list(tokens.officerA, 'state=draft'))).toEqual([item.code]); // C was cancelled above
+    expect(codes(await list(tokens.officerA, 'state=cancelled'))).toEqual(['C']);
     expect((await api.request('GET', `/api/items/${item.id}`, { token })).status).toBe(200);
   });
+  it("a unit's list follows its items through state and deadline changes", async () => {
+    const own = await f.newBatch(dispatcher);
+    const item = await f.newItem(dispatcher, own, { leadUnitIds: [sectionA.id], countyUnitId: countyA.id, deadline: '2026-07-31' });
+    const mine = (token: string, query: string): Promise<Reply> => api.request('GET', `/api/items?batchId=${own.id}&${query}`, { token });
+    expect(codes(await mine(tokens.officerA, 'state=draft'))).toEqual([item.code]);
+    await f.transitions.transition(dispatcher, item.id, { action: 'assign', version: item.version });
+    expect(codes(await mine(tokens.officerA, 'state=draft'))).toEqual([]);
+    expect(codes(await mine(tokens.clerkA, 'state=assigned'))).toEqual([item.code]);
+    const accepted = await api.request('POST', `/api/items/${item.id}/transitions`, {
+      token: tokens.clerkA,
+      body: { action: 'accept', version: item.version + 1 },
+    });
+    expect(accepted.status).toBe(200);
+    expect(codes(await mine(tokens.officerA, 'state=assigned'))).toEqual([]);
+    expect(codes(await mine(tokens.officerA, 'state=in_progress&dueWithinDays=60'))).toEqual([item.code]);
+    expect(codes(await mine(tokens.officerA, 'overdue=true'))).toEqual([]);
+    expect(codes(await mine(tokens.officerB, 'state=in_progress'))).toEqual([]);
+  });
+
+  it("item_reader holds exactly the rows the items' scope sets give, after every kind of change above", async () => {
+    const [{ rows, missing, extra }] = await api.ds.query<{ rows: number; missing: number; extra: number }[]>(
+      `WITH expected AS (SELECT r.* FROM item i CROSS JOIN LATERAL item_reader_rows(i) r)
+       SELECT (SELECT count(*)::int FROM item_reader) AS rows,
+              (SELECT count(*)::int FROM (SELECT * FROM expected EXCEPT SELECT * FROM item_reader) x) AS missing,
+              (SELECT count(*)::int FROM (SELECT * FROM item_reader EXCEPT SELECT * FROM expected) x) AS extra`,
+    );
+    expect(rows).toBeGreaterThan(10);
+    expect({ missing, extra }).toEqual({ missing: 0, extra: 0 });
+  });
+
   it('lists recently changed first, read through the history window, exactly as the full order', async () => {
     const recent = await f.newBatch(dispatcher);
     clock.setDate('2031-01-06');

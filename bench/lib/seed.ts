@@ -589,6 +589,8 @@ export async function seed(
     if (options.bulkLoad) {
       t = Date.now();
       await client.query(`SET session_replication_role = DEFAULT`);
+      // The triggers that keep who-reads-what in step were off for the load.
+      await client.query(`SELECT item_reader_rebuild()`);
       const slow: string[] = [];
       for (const d of deferred) {
         const started = Date.now();

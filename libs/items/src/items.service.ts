@@ -10,6 +10,7 @@ import {
   decide,
   isOverdue,
   listScope,
+  type ListScope,
   scopeOfPaths,
   shanghaiDate,
   type Actor,
@@ -145,6 +146,12 @@ const EDITABLE_STATES: readonly RectificationState[] = ['draft', 'assigned'];
  * larger one narrow scopes; a scope too narrow for both is sorted in full.
  */
 const RECENT_WINDOWS = [400, 4000];
+
+/** The orders a page of item_reader rows can be chosen in (its index is by unit, then deadline). */
+const READER_SORT_SQL: Partial<Record<ItemSort, string>> = {
+  deadline: 'r.current_deadline ASC NULLS LAST, r.item_id',
+  '-deadline': 'r.current_deadline DESC NULLS LAST, r.item_id DESC',
+};
 const recentlyChangedSql = (window: number): string => `recent AS MATERIALIZED (
     SELECT h.entity_id AS id, h.at FROM history h WHERE h.entity_type = 'item' ORDER BY h.at DESC LIMIT ${window})`;
 const RECENTLY_CHANGED_WHERE = `i.id IN (SELECT id FROM recent) AND i.updated_at >= (SELECT min(at) FROM recent)`;
@@ -361,21 +368,27 @@ export class ItemsService {
 
   async list(actor: Actor, filter: ItemFilter): Promise<ItemPage> {
     const today = shanghaiDate(this.clock.now());
-    const q = new SqlParams();
-    const where = await this.conditions(actor, filter, today, q);
-    if (where === null) return { data: [], total: 0, totalIsExact: true, page: filter.page, pageSize: filter.pageSize };
-    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const countParams = [...q.values];
-    const limit = q.add(filter.pageSize);
-    const offset = q.add((filter.page - 1) * filter.pageSize);
-    // The page is chosen on the item table alone; names are joined to those few rows only.
-    const pageSql = (window?: number): string => `
+    const scope = listScope(actor, 'item.read');
+    const f = scope.kind === 'none' ? null : await this.resolve(filter);
+    if (f === null) return { data: [], total: 0, totalIsExact: true, page: filter.page, pageSize: filter.pageSize };
+    // A unit's list is read from item_reader (an index in deadline order that holds every column
+    // these filters test) unless it filters on something only the item row has.
+    const readers = scope.kind === 'units' && !f.q && !f.leadUnitId && !f.cooperatingUnitId ? scope : null;
+    const itemWhere = (q: SqlParams): string => whereSql([itemScopeSql(scope, q), ...filterSql(f, today, q, 'i')]);
+    const readerWhere = (r: UnitScope, q: SqlParams): string => whereSql([readerScopeSql(r, q), ...filterSql(f, today, q, 'r')]);
+
+    // The page is chosen on the item table (or its readers) alone; names are joined to those few rows only.
+    const pageSql = (q: SqlParams, window?: number): string => {
+      const limit = `LIMIT ${q.add(filter.pageSize)} OFFSET ${q.add((filter.page - 1) * filter.pageSize)}`;
+      const readerSort = readers && !window ? READER_SORT_SQL[filter.sort] : undefined;
+      const chosen = readerSort
+        ? `FROM item i WHERE i.id IN (SELECT r.item_id FROM item_reader r ${readerWhere(readers!, q)} ORDER BY ${readerSort} ${limit})`
+        : `FROM item i ${window ? andWhere(itemWhere(q), RECENTLY_CHANGED_WHERE) : itemWhere(q)} ORDER BY ${SORT_SQL[filter.sort]} ${limit}`;
+      return `
       WITH ${window ? `${recentlyChangedSql(window)},` : ''} page AS MATERIALIZED (
         SELECT i.id, i.code, i.title, i.batch_id, i.state, i.type, i.domain, i.county_unit_id, i.current_deadline, i.original_deadline,
                i.deadline_version, i.version, i.updated_at, i.created_at
-          FROM item i ${window ? `${whereSql ? `${whereSql} AND` : 'WHERE'} ${RECENTLY_CHANGED_WHERE}` : whereSql}
-         ORDER BY ${SORT_SQL[filter.sort]}
-         LIMIT ${limit} OFFSET ${offset})
+          ${chosen})
       SELECT i.id, i.code, i.title, i.batch_id, b.name AS batch_name, b.source_type, i.state, i.type, i.domain,
              i.county_unit_id, c.name AS county_name,
              (SELECT string_agg(o.name, '、' ORDER BY o.name) FROM item_unit iu JOIN org_unit o ON o.id = iu.unit_id
@@ -384,25 +397,34 @@ export class ItemsService {
              i.deadline_version, i.version, i.updated_at
         FROM page i JOIN batch b ON b.id = i.batch_id LEFT JOIN org_unit c ON c.id = i.county_unit_id
        ORDER BY ${SORT_SQL[filter.sort]}`;
+    };
+    const query = (build: (q: SqlParams) => string): Promise<SummaryRow[]> => {
+      const q = new SqlParams();
+      const sql = build(q);
+      return this.dataSource.query<SummaryRow[]>(sql, q.values);
+    };
     const page = async (): Promise<SummaryRow[]> => {
       // "Recently changed first" is read through the history's time index for the first pages: a
       // full page from a window of recent changes is exactly the top of the whole order.
       if (filter.sort === '-updatedAt') {
         for (const window of RECENT_WINDOWS.filter((w) => filter.page * filter.pageSize <= w / 4)) {
-          const recent = await this.dataSource.query<SummaryRow[]>(pageSql(window), q.values);
+          const recent = await query((q) => pageSql(q, window));
           if (recent.length === filter.pageSize) return recent;
         }
       }
-      return this.dataSource.query<SummaryRow[]>(pageSql(), q.values);
+      return query((q) => pageSql(q));
     };
     // Counting stops past COUNT_CAP: beyond that, "more than 1000" is what a list needs to say.
-    const [rows, [{ total }]] = await Promise.all([
-      page(),
-      this.dataSource.query<{ total: number }[]>(
-        `SELECT count(*)::int AS total FROM (SELECT 1 FROM item i ${whereSql} LIMIT ${COUNT_CAP + 1}) t`,
-        countParams,
-      ),
-    ]);
+    const count = async (): Promise<number> => {
+      const q = new SqlParams();
+      const from = readers ? `item_reader r ${readerWhere(readers, q)}` : `item i ${itemWhere(q)}`;
+      const [{ total }] = await this.dataSource.query<{ total: number }[]>(
+        `SELECT count(*)::int AS total FROM (SELECT 1 FROM ${from} LIMIT ${COUNT_CAP + 1}) t`,
+        q.values,
+      );
+      return total;
+    };
+    const [rows, total] = await Promise.all([page(), count()]);
     return {
       data: rows.map((r) => toSummary(r, today)),
       total: Math.min(total, COUNT_CAP),
@@ -418,58 +440,27 @@ export class ItemsService {
    */
   async ledger(actor: Actor, filter: ItemFilterFields & { sort: ItemSort }, limit: number): Promise<LedgerRow[]> {
     const today = shanghaiDate(this.clock.now());
+    const scope = listScope(actor, 'item.read');
+    const f = scope.kind === 'none' ? null : await this.resolve(filter);
+    if (f === null) return [];
     const q = new SqlParams();
-    const where = await this.conditions(actor, filter, today, q);
-    if (where === null) return [];
+    const where = whereSql([itemScopeSql(scope, q), ...filterSql(f, today, q, 'i')]);
     const rows = await this.dataSource.query<LedgerRow[]>(
-      `${LEDGER_SQL} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${SORT_SQL[filter.sort]} LIMIT ${q.add(limit + 1)}`,
+      `${LEDGER_SQL} ${where} ORDER BY ${SORT_SQL[filter.sort]} LIMIT ${q.add(limit + 1)}`,
       q.values,
     );
     return rows.map((r) => ({ ...r, overdue: isOverdue(r.state, r.current_deadline, today) }));
   }
 
-  /** The SQL conditions (on item i) for the actor's read scope and a filter; null when nothing can match. */
-  private async conditions(actor: Actor, filter: ItemFilterFields, today: string, q: SqlParams): Promise<string[] | null> {
-    const where: string[] = [];
-    const readable = readScopeSql(actor, q);
-    if (readable) where.push(readable);
-    // One state as an equality, so an index on (…, state, deadline) can deliver rows in order.
-    if (filter.state?.length === 1) where.push(`i.state = ${q.add(filter.state[0])}`);
-    else if (filter.state?.length) where.push(`i.state = ANY(${q.add(filter.state)}::text[])`);
-    if (filter.batchId) where.push(`i.batch_id = ${q.add(filter.batchId)}`);
-    if (filter.sourceType) {
-      // Resolved to batch ids first: a join would make the planner expect matches that may not exist.
-      const [{ ids }] = await this.dataSource.query<{ ids: string[] }[]>(
-        `SELECT coalesce(array_agg(id), '{}') AS ids FROM batch WHERE source_type = $1`,
-        [filter.sourceType],
-      );
-      if (ids.length === 0) return null;
-      where.push(`i.batch_id = ANY(${q.add(ids)}::uuid[])`);
-    }
-    if (filter.leadUnitId) where.push(`i.lead_scope @> ${q.add([filter.leadUnitId])}::uuid[]`);
-    if (filter.cooperatingUnitId) {
-      where.push(
-        `EXISTS (SELECT 1 FROM item_unit cu WHERE cu.item_id = i.id AND cu.role = 'cooperating' AND cu.unit_id = ${q.add(filter.cooperatingUnitId)})`,
-      );
-    }
-    if (filter.countyUnitId) where.push(`i.county_unit_id = ${q.add(filter.countyUnitId)}`);
-    if (filter.domain) where.push(`i.domain = ${q.add(filter.domain)}`);
-    if (filter.overdue !== undefined) {
-      const overdue = `(i.state = ANY(${q.add(OVERDUE_STATES)}::text[]) AND i.current_deadline < ${q.add(today)})`;
-      where.push(filter.overdue ? overdue : `NOT ${overdue}`);
-    }
-    if (filter.dueWithinDays !== undefined) {
-      where.push(
-        `(i.state = ANY(${q.add(OVERDUE_STATES)}::text[]) AND i.current_deadline BETWEEN ${q.add(today)} AND ${q.add(addDays(today, filter.dueWithinDays))})`,
-      );
-    }
-    if (filter.q) {
-      const text = `(i.code || ' ' || i.title || ' ' || i.feedback_text)`;
-      where.push(`${text} ILIKE ${q.add(`%${escapeLike(filter.q)}%`)}`);
-      // Two-character words (common in Chinese) are found through the bigram index first.
-      if ([...filter.q].length === 2) where.push(`text_bigrams(${text}) @> ARRAY[lower(${q.add(filter.q)})]`);
-    }
-    return where;
+  /** The filter with its source type resolved to batch ids; null when nothing can match. */
+  private async resolve<F extends ItemFilterFields>(filter: F): Promise<(F & { sourceBatchIds?: string[] }) | null> {
+    if (!filter.sourceType) return filter;
+    // Resolved to batch ids first: a join would make the planner expect matches that may not exist.
+    const [{ ids }] = await this.dataSource.query<{ ids: string[] }[]>(
+      `SELECT coalesce(array_agg(id), '{}') AS ids FROM batch WHERE source_type = $1`,
+      [filter.sourceType],
+    );
+    return ids.length === 0 ? null : { ...filter, sourceBatchIds: ids };
   }
 
   /** Replaces the lead and cooperating units and recomputes the item's scope sets. */
@@ -723,7 +714,13 @@ function toDetail(r: DetailRow, version: number, today: string, actions: Availab
  * all. The one translation of the policy's list scope for every query over items.
  */
 export function readScopeSql(actor: Actor, q: SqlParams): string | null {
-  const scope = listScope(actor, 'item.read');
+  return itemScopeSql(listScope(actor, 'item.read'), q);
+}
+
+type UnitScope = Extract<ListScope, { kind: 'units' }>;
+
+/** The condition on item i for what a scope may read; null when it reads everything. */
+function itemScopeSql(scope: ListScope, q: SqlParams): string | null {
   if (scope.kind === 'none') return 'false';
   if (scope.kind === 'all') return null;
   const u = q.add([scope.unitId]);
@@ -732,6 +729,59 @@ export function readScopeSql(actor: Actor, q: SqlParams): string | null {
   if (scope.accepting) any.push(`i.acceptance_scope @> ${u}::uuid[]`);
   return `(${any.join(' OR ')})`;
 }
+
+/** The same scope as rows of item_reader r (the bits of `via` are the three scope sets, in that order). */
+function readerScopeSql(scope: UnitScope, q: SqlParams): string {
+  const via = 1 | (scope.dispatched ? 2 : 0) | (scope.accepting ? 4 : 0);
+  return `r.unit_id = ${q.add(scope.unitId)} AND (r.via & ${via}) <> 0`;
+}
+
+/**
+ * The conditions of a filter on `alias`: the item (i) or its reader rows (r), which carry the item's
+ * state, domain, county_unit_id, batch_id and current_deadline under the same names. Filters on
+ * anything else (text, lead or cooperating unit) are for the item only.
+ */
+function filterSql(f: ItemFilterFields & { sourceBatchIds?: string[] }, today: string, q: SqlParams, alias: 'i' | 'r'): string[] {
+  const a = alias;
+  const where: string[] = [];
+  // One state as an equality, so an index on (…, state, deadline) can deliver rows in order.
+  if (f.state?.length === 1) where.push(`${a}.state = ${q.add(f.state[0])}`);
+  else if (f.state?.length) where.push(`${a}.state = ANY(${q.add(f.state)}::text[])`);
+  if (f.batchId) where.push(`${a}.batch_id = ${q.add(f.batchId)}`);
+  if (f.sourceBatchIds) where.push(`${a}.batch_id = ANY(${q.add(f.sourceBatchIds)}::uuid[])`);
+  if (f.countyUnitId) where.push(`${a}.county_unit_id = ${q.add(f.countyUnitId)}`);
+  if (f.domain) where.push(`${a}.domain = ${q.add(f.domain)}`);
+  if (f.overdue !== undefined) {
+    const overdue = `(${a}.state = ANY(${q.add(OVERDUE_STATES)}::text[]) AND ${a}.current_deadline < ${q.add(today)})`;
+    where.push(f.overdue ? overdue : `NOT ${overdue}`);
+  }
+  if (f.dueWithinDays !== undefined) {
+    where.push(
+      `(${a}.state = ANY(${q.add(OVERDUE_STATES)}::text[]) AND ${a}.current_deadline BETWEEN ${q.add(today)} AND ${q.add(addDays(today, f.dueWithinDays))})`,
+    );
+  }
+  if (a === 'r' && (f.leadUnitId || f.cooperatingUnitId || f.q))
+    throw new Error('item_reader holds no lead units, cooperating units or text');
+  if (f.leadUnitId) where.push(`i.lead_scope @> ${q.add([f.leadUnitId])}::uuid[]`);
+  if (f.cooperatingUnitId) {
+    where.push(
+      `EXISTS (SELECT 1 FROM item_unit cu WHERE cu.item_id = i.id AND cu.role = 'cooperating' AND cu.unit_id = ${q.add(f.cooperatingUnitId)})`,
+    );
+  }
+  if (f.q) {
+    const text = `(i.code || ' ' || i.title || ' ' || i.feedback_text)`;
+    where.push(`${text} ILIKE ${q.add(`%${escapeLike(f.q)}%`)}`);
+    // Two-character words (common in Chinese) are found through the bigram index first.
+    if ([...f.q].length === 2) where.push(`text_bigrams(${text}) @> ARRAY[lower(${q.add(f.q)})]`);
+  }
+  return where;
+}
+
+const whereSql = (conditions: (string | null)[]): string => {
+  const present = conditions.filter((c): c is string => c !== null);
+  return present.length ? `WHERE ${present.join(' AND ')}` : '';
+};
+const andWhere = (where: string, condition: string): string => (where ? `${where} AND ${condition}` : `WHERE ${condition}`);
 
 /** One ledger row, with the columns units exchange in their spreadsheets (domain.md). */
 export interface LedgerRow {
