@@ -428,8 +428,8 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
       expect(res.status).toBe(200);
     }
     const order = (res: Reply): string[] => res.body.data.map((i: { code: string }) => i.code);
-    const query = (q: string): Promise<Reply> =>
-      api.request('GET', `/api/items?batchId=${recent.id}&sort=-updatedAt&${q}`, { token: tokens.auditor });
+    const query = (q: string, token = tokens.auditor): Promise<Reply> =>
+      api.request('GET', `/api/items?batchId=${recent.id}&sort=-updatedAt&${q}`, { token });
     const full = await api.ds.query<{ code: string }[]>(`SELECT code FROM item WHERE batch_id = $1 ORDER BY updated_at DESC, id DESC`, [
       recent.id,
     ]);
@@ -438,6 +438,13 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
     expect([...order(await query('pageSize=2&page=1')), ...order(await query('pageSize=2&page=2'))]).toEqual(full.map((r) => r.code));
     expect(order(await query('pageSize=3'))).toEqual(full.map((r) => r.code).slice(0, 3));
     expect(order(await query('pageSize=50'))).toEqual(full.map((r) => r.code)); // fewer than a page: the full query
+    // County A's officer reads them too: the window's items are kept through item_reader.
+    const officer = [
+      ...order(await query('pageSize=2&page=1', tokens.officerA)),
+      ...order(await query('pageSize=2&page=2', tokens.officerA)),
+    ];
+    expect(officer).toEqual(full.map((r) => r.code));
+    expect(order(await query('pageSize=2', tokens.officerB))).toEqual([]);
   });
 });
 
