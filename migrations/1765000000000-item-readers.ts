@@ -13,8 +13,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *
  * The rows are derived from the item row alone (its scope arrays and the filter columns) and are
  * rewritten by triggers in the writer's transaction; item_reader_rebuild() recomputes them all
- * (after a bulk load that ran with triggers off). "Recently changed first" takes its candidates
- * from the history window and keeps those the unit may read by probing the primary key.
+ * (after a bulk load that ran with triggers off).
  */
 export class ItemReaders1765000000000 implements MigrationInterface {
   name = 'ItemReaders1765000000000';
@@ -30,8 +29,7 @@ export class ItemReaders1765000000000 implements MigrationInterface {
         county_unit_id   uuid,
         batch_id         uuid NOT NULL,
         current_deadline date,
-        -- via in the key's index: "may this unit read these items" is answered from the index alone
-        PRIMARY KEY (item_id, unit_id) INCLUDE (via)
+        PRIMARY KEY (item_id, unit_id)
       )`);
     // Everything a reader's list filters on is in the index, so pages and counts need no table visit.
     await q.query(`

@@ -438,7 +438,7 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
     expect([...order(await query('pageSize=2&page=1')), ...order(await query('pageSize=2&page=2'))]).toEqual(full.map((r) => r.code));
     expect(order(await query('pageSize=3'))).toEqual(full.map((r) => r.code).slice(0, 3));
     expect(order(await query('pageSize=50'))).toEqual(full.map((r) => r.code)); // fewer than a page: the full query
-    // County A's officer reads them too: the window's items are kept through item_reader.
+    // County A's officer reads them too, in the same order, and county B's officer none of them.
     const officer = [
       ...order(await query('pageSize=2&page=1', tokens.officerA)),
       ...order(await query('pageSize=2&page=2', tokens.officerA)),

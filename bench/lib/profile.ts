@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 
@@ -36,7 +36,9 @@ export interface ProfileSummary {
 export class MainThreadProfiler {
   private session: Session | null = null;
 
-  constructor(private readonly dir: string) {}
+  constructor(private readonly dir: string) {
+    mkdirSync(dir, { recursive: true });
+  }
 
   async start(): Promise<void> {
     this.session = new Session();

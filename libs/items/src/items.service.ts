@@ -154,7 +154,7 @@ const READER_SORT_SQL: Partial<Record<ItemSort, string>> = {
 };
 const recentlyChangedSql = (window: number): string => `recent AS MATERIALIZED (
     SELECT h.entity_id AS id, h.at FROM history h WHERE h.entity_type = 'item' ORDER BY h.at DESC LIMIT ${window})`;
-const RECENTLY_CHANGED_SINCE = `i.updated_at >= (SELECT min(at) FROM recent)`;
+const RECENTLY_CHANGED_WHERE = `i.id IN (SELECT id FROM recent) AND i.updated_at >= (SELECT min(at) FROM recent)`;
 
 /** Rectification items: creation and editing while not yet accepted, reading, listing. */
 @Injectable()
@@ -381,17 +381,9 @@ export class ItemsService {
     const pageSql = (q: SqlParams, window?: number): string => {
       const limit = `LIMIT ${q.add(filter.pageSize)} OFFSET ${q.add((filter.page - 1) * filter.pageSize)}`;
       const readerSort = readers && !window ? READER_SORT_SQL[filter.sort] : undefined;
-      let chosen: string;
-      if (readerSort) {
-        chosen = `FROM item i WHERE i.id IN (SELECT r.item_id FROM item_reader r ${readerWhere(readers!, q)} ORDER BY ${readerSort} ${limit})`;
-      } else if (window && readers) {
-        // The window's items this unit may read, found in item_reader's key index before any item row is read.
-        const readable = `i.id IN (SELECT r.item_id FROM item_reader r ${andWhere(readerWhere(readers, q), 'r.item_id IN (SELECT id FROM recent)')})`;
-        chosen = `FROM item i WHERE ${readable} AND ${RECENTLY_CHANGED_SINCE} ORDER BY ${SORT_SQL[filter.sort]} ${limit}`;
-      } else {
-        const where = window ? andWhere(itemWhere(q), `i.id IN (SELECT id FROM recent) AND ${RECENTLY_CHANGED_SINCE}`) : itemWhere(q);
-        chosen = `FROM item i ${where} ORDER BY ${SORT_SQL[filter.sort]} ${limit}`;
-      }
+      const chosen = readerSort
+        ? `FROM item i WHERE i.id IN (SELECT r.item_id FROM item_reader r ${readerWhere(readers!, q)} ORDER BY ${readerSort} ${limit})`
+        : `FROM item i ${window ? andWhere(itemWhere(q), RECENTLY_CHANGED_WHERE) : itemWhere(q)} ORDER BY ${SORT_SQL[filter.sort]} ${limit}`;
       return `
       WITH ${window ? `${recentlyChangedSql(window)},` : ''} page AS MATERIALIZED (
         SELECT i.id, i.code, i.title, i.batch_id, i.state, i.type, i.domain, i.county_unit_id, i.current_deadline, i.original_deadline,
