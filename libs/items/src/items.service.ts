@@ -368,22 +368,22 @@ export class ItemsService {
 
   async list(actor: Actor, filter: ItemFilter): Promise<ItemPage> {
     const today = shanghaiDate(this.clock.now());
-    const scope = listScope(actor, 'item.read');
-    const f = scope.kind === 'none' ? null : await this.resolve(filter);
-    if (f === null) return { data: [], total: 0, totalIsExact: true, page: filter.page, pageSize: filter.pageSize };
+    const readable = await this.readable(actor, filter);
+    if (readable === null) return { data: [], total: 0, totalIsExact: true, page: filter.page, pageSize: filter.pageSize };
+    const { scope, f } = readable;
     // A unit's list is read from item_reader (an index in deadline order that holds every column
     // these filters test) unless it filters on something only the item row has.
     const readers = scope.kind === 'units' && !f.q && !f.leadUnitId && !f.cooperatingUnitId ? scope : null;
-    const itemWhere = (q: SqlParams): string => whereSql([itemScopeSql(scope, q), ...filterSql(f, today, q, 'i')]);
-    const readerWhere = (r: UnitScope, q: SqlParams): string => whereSql([readerScopeSql(r, q), ...filterSql(f, today, q, 'r')]);
+    const itemWhere = (q: SqlParams): string => itemWhereSql(scope, f, today, q);
 
     // The page is chosen on the item table (or its readers) alone; names are joined to those few rows only.
     const pageSql = (q: SqlParams, window?: number): string => {
       const limit = `LIMIT ${q.add(filter.pageSize)} OFFSET ${q.add((filter.page - 1) * filter.pageSize)}`;
-      const readerSort = readers && !window ? READER_SORT_SQL[filter.sort] : undefined;
-      const chosen = readerSort
-        ? `FROM item i WHERE i.id IN (SELECT r.item_id FROM item_reader r ${readerWhere(readers!, q)} ORDER BY ${readerSort} ${limit})`
-        : `FROM item i ${window ? andWhere(itemWhere(q), RECENTLY_CHANGED_WHERE) : itemWhere(q)} ORDER BY ${SORT_SQL[filter.sort]} ${limit}`;
+      const readerSort = READER_SORT_SQL[filter.sort];
+      const chosen =
+        readers && readerSort && !window
+          ? `FROM item i WHERE i.id IN (SELECT r.item_id FROM item_reader r ${readerWhereSql(readers, f, today, q)} ORDER BY ${readerSort} ${limit})`
+          : `FROM item i ${window ? andWhere(itemWhere(q), RECENTLY_CHANGED_WHERE) : itemWhere(q)} ORDER BY ${SORT_SQL[filter.sort]} ${limit}`;
       return `
       WITH ${window ? `${recentlyChangedSql(window)},` : ''} page AS MATERIALIZED (
         SELECT i.id, i.code, i.title, i.batch_id, i.state, i.type, i.domain, i.county_unit_id, i.current_deadline, i.original_deadline,
@@ -417,7 +417,7 @@ export class ItemsService {
     // Counting stops past COUNT_CAP: beyond that, "more than 1000" is what a list needs to say.
     const count = async (): Promise<number> => {
       const q = new SqlParams();
-      const from = readers ? `item_reader r ${readerWhere(readers, q)}` : `item i ${itemWhere(q)}`;
+      const from = readers ? `item_reader r ${readerWhereSql(readers, f, today, q)}` : `item i ${itemWhere(q)}`;
       const [{ total }] = await this.dataSource.query<{ total: number }[]>(
         `SELECT count(*)::int AS total FROM (SELECT 1 FROM ${from} LIMIT ${COUNT_CAP + 1}) t`,
         q.values,
@@ -440,11 +440,10 @@ export class ItemsService {
    */
   async ledger(actor: Actor, filter: ItemFilterFields & { sort: ItemSort }, limit: number): Promise<LedgerRow[]> {
     const today = shanghaiDate(this.clock.now());
-    const scope = listScope(actor, 'item.read');
-    const f = scope.kind === 'none' ? null : await this.resolve(filter);
-    if (f === null) return [];
+    const readable = await this.readable(actor, filter);
+    if (readable === null) return [];
     const q = new SqlParams();
-    const where = whereSql([itemScopeSql(scope, q), ...filterSql(f, today, q, 'i')]);
+    const where = itemWhereSql(readable.scope, readable.f, today, q);
     const rows = await this.dataSource.query<LedgerRow[]>(
       `${LEDGER_SQL} ${where} ORDER BY ${SORT_SQL[filter.sort]} LIMIT ${q.add(limit + 1)}`,
       q.values,
@@ -452,15 +451,17 @@ export class ItemsService {
     return rows.map((r) => ({ ...r, overdue: isOverdue(r.state, r.current_deadline, today) }));
   }
 
-  /** The filter with its source type resolved to batch ids; null when nothing can match. */
-  private async resolve<F extends ItemFilterFields>(filter: F): Promise<(F & { sourceBatchIds?: string[] }) | null> {
-    if (!filter.sourceType) return filter;
+  /** The caller's read scope and the filter with its source type resolved to batch ids; null when nothing can match. */
+  private async readable(actor: Actor, filter: ItemFilterFields): Promise<{ scope: ListScope; f: ResolvedFilter } | null> {
+    const scope = listScope(actor, 'item.read');
+    if (scope.kind === 'none') return null;
+    if (!filter.sourceType) return { scope, f: filter };
     // Resolved to batch ids first: a join would make the planner expect matches that may not exist.
     const [{ ids }] = await this.dataSource.query<{ ids: string[] }[]>(
       `SELECT coalesce(array_agg(id), '{}') AS ids FROM batch WHERE source_type = $1`,
       [filter.sourceType],
     );
-    return ids.length === 0 ? null : { ...filter, sourceBatchIds: ids };
+    return ids.length === 0 ? null : { scope, f: { ...filter, sourceBatchIds: ids } };
   }
 
   /** Replaces the lead and cooperating units and recomputes the item's scope sets. */
@@ -718,6 +719,7 @@ export function readScopeSql(actor: Actor, q: SqlParams): string | null {
 }
 
 type UnitScope = Extract<ListScope, { kind: 'units' }>;
+type ResolvedFilter = ItemFilterFields & { sourceBatchIds?: string[] };
 
 /** The condition on item i for what a scope may read; null when it reads everything. */
 function itemScopeSql(scope: ListScope, q: SqlParams): string | null {
@@ -737,12 +739,11 @@ function readerScopeSql(scope: UnitScope, q: SqlParams): string {
 }
 
 /**
- * The conditions of a filter on `alias`: the item (i) or its reader rows (r), which carry the item's
+ * The conditions of a filter on `a`: the item (i) or its reader rows (r), which carry the item's
  * state, domain, county_unit_id, batch_id and current_deadline under the same names. Filters on
  * anything else (text, lead or cooperating unit) are for the item only.
  */
-function filterSql(f: ItemFilterFields & { sourceBatchIds?: string[] }, today: string, q: SqlParams, alias: 'i' | 'r'): string[] {
-  const a = alias;
+function filterSql(f: ResolvedFilter, today: string, q: SqlParams, a: 'i' | 'r'): string[] {
   const where: string[] = [];
   // One state as an equality, so an index on (…, state, deadline) can deliver rows in order.
   if (f.state?.length === 1) where.push(`${a}.state = ${q.add(f.state[0])}`);
@@ -777,10 +778,16 @@ function filterSql(f: ItemFilterFields & { sourceBatchIds?: string[] }, today: s
   return where;
 }
 
-const whereSql = (conditions: (string | null)[]): string => {
-  const present = conditions.filter((c): c is string => c !== null);
-  return present.length ? `WHERE ${present.join(' AND ')}` : '';
-};
+/** WHERE for the items a scope may read that match a filter. */
+function itemWhereSql(scope: ListScope, f: ResolvedFilter, today: string, q: SqlParams): string {
+  const conditions = [itemScopeSql(scope, q), ...filterSql(f, today, q, 'i')].filter((c): c is string => c !== null);
+  return conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+}
+
+/** WHERE for the item_reader rows r of a unit's scope that match a filter (one without item-only filters). */
+function readerWhereSql(scope: UnitScope, f: ResolvedFilter, today: string, q: SqlParams): string {
+  return `WHERE ${[readerScopeSql(scope, q), ...filterSql(f, today, q, 'r')].join(' AND ')}`;
+}
 const andWhere = (where: string, condition: string): string => (where ? `${where} AND ${condition}` : `WHERE ${condition}`);
 
 /** One ledger row, with the columns units exchange in their spreadsheets (domain.md). */

@@ -21,7 +21,7 @@ import {
   type MilestoneState,
   type ResourceScope,
 } from '#domain';
-import { EVIDENCE_STORAGE, acceptUpload, recordChange, type EvidenceStorage } from '#items';
+import { EVIDENCE_STORAGE, acceptUpload, recordChange, type EvidenceStorage, type StoredFileView } from '#items';
 import {
   PROJECT_ENTITY,
   ProjectsService,
@@ -63,16 +63,8 @@ export interface MilestoneView {
   actions: { action: MilestoneAction; label: string; enabled: boolean; blockedBy: string[]; requiresReason: boolean }[];
 }
 
-export interface MilestoneEvidenceView {
-  id: string;
+export interface MilestoneEvidenceView extends StoredFileView {
   milestoneId: string;
-  unitId: string;
-  filename: string;
-  contentType: string;
-  sizeBytes: number;
-  sha256: string;
-  uploadedBy: string;
-  uploadedAt: Date;
 }
 
 interface MilestoneRow {

@@ -237,24 +237,7 @@ export class ProjectsService {
           `INSERT INTO project (id, code, name, category, county_unit_id, source, description, planned_investment, prior_investment,
                                 start_year, end_year, planned_start, planned_end, dispatcher_unit_id, created_by, created_at, updated_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)`,
-          [
-            id,
-            input.code.trim(),
-            fields.name.trim(),
-            fields.category,
-            fields.countyUnitId ?? null,
-            fields.source ?? '',
-            fields.description ?? '',
-            fields.plannedInvestment,
-            fields.priorInvestment ?? '0',
-            fields.startYear,
-            fields.endYear,
-            fields.plannedStart,
-            fields.plannedEnd,
-            actor.unitId,
-            actor.userId,
-            at,
-          ],
+          [id, input.code.trim(), ...columnValues(fields), actor.unitId, actor.userId, at],
         ),
       );
       await this.writeUnits(m, id, fields.responsibleUnitIds);
@@ -314,22 +297,7 @@ export class ProjectsService {
                   prior_investment = $9, start_year = $10, end_year = $11, planned_start = $12, planned_end = $13,
                   version = version + 1, updated_at = $14
             WHERE id = $1 AND version = $2`,
-          [
-            id,
-            input.version,
-            fields.name.trim(),
-            fields.category,
-            fields.countyUnitId ?? null,
-            fields.source ?? '',
-            fields.description ?? '',
-            fields.plannedInvestment,
-            fields.priorInvestment ?? '0',
-            fields.startYear,
-            fields.endYear,
-            fields.plannedStart,
-            fields.plannedEnd,
-            at,
-          ],
+          [id, input.version, ...columnValues(fields), at],
         ),
       );
       if (input.responsibleUnitIds) await this.writeUnits(m, id, fields.responsibleUnitIds);
@@ -601,6 +569,23 @@ export class ProjectsService {
 }
 
 /** The list's view of a project: its detail without the fields only the project page shows. */
+/** The project's own columns, name to planned_end, in the order the INSERT and the UPDATE list them. */
+function columnValues(fields: ProjectFields & { plannedStart: string; plannedEnd: string }): unknown[] {
+  return [
+    fields.name.trim(),
+    fields.category,
+    fields.countyUnitId ?? null,
+    fields.source ?? '',
+    fields.description ?? '',
+    fields.plannedInvestment,
+    fields.priorInvestment ?? '0',
+    fields.startYear,
+    fields.endYear,
+    fields.plannedStart,
+    fields.plannedEnd,
+  ];
+}
+
 function summaryOf(d: ProjectDetail): ProjectSummary {
   const { description: _d, priorInvestment: _p, dispatcherUnitId: _u, yearPlans: _y, createdAt: _c, updatedAt: _m, ...summary } = d;
   return summary;

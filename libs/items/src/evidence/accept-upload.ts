@@ -3,6 +3,18 @@ import { DomainError } from '#domain';
 import { ACCEPTED_FORMATS, detectFileType } from './file-type.js';
 import { FileTooLargeError, type EvidenceStorage, type StagedFile } from './evidence-storage.js';
 
+/** What is kept and shown of a stored evidence file, whatever it is evidence for. */
+export interface StoredFileView {
+  id: string;
+  unitId: string;
+  filename: string;
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+  uploadedBy: string;
+  uploadedAt: Date;
+}
+
 export interface AcceptedUpload {
   staged: StagedFile;
   mime: string;

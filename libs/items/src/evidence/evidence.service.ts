@@ -4,23 +4,15 @@ import { DataSource } from 'typeorm';
 import { HistoryService } from '#audit';
 import { CLOCK, DomainError, decide, type Actor, type Clock, type RectificationState } from '#domain';
 import { ITEM_ENTITY, TransitionService } from '../transition.service.js';
-import { acceptUpload } from './accept-upload.js';
+import { acceptUpload, type StoredFileView } from './accept-upload.js';
 import { EVIDENCE_STORAGE, type EvidenceStorage } from './evidence-storage.js';
 
-export interface EvidenceView {
-  id: string;
+export interface EvidenceView extends StoredFileView {
   itemId: string;
-  unitId: string;
   unitName: string;
   partUnitId: string | null;
   acceptanceLevel: number | null;
   progressId: string | null;
-  filename: string;
-  contentType: string;
-  sizeBytes: number;
-  sha256: string;
-  uploadedBy: string;
-  uploadedAt: Date;
 }
 
 export interface UploadInput {
