@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import type { Actor } from '#domain';
 import type { BatchView } from '#items';
 import type { OrgUnitView, UserView } from '#org';
@@ -445,6 +446,44 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
     ];
     expect(officer).toEqual(full.map((r) => r.code));
     expect(order(await query('pageSize=2', tokens.officerB))).toEqual([]);
+    // County B's items, changed after all of county A's: county A's officer walks past them to its own,
+    // with a filter on its reader rows too; county B's officer sees only those, newest first.
+    clock.setDate('2031-01-09');
+    const other: { id: string; version: number }[] = [];
+    for (const code of ['S1', 'S2', 'S3']) other.push(await f.newItem(dispatcher, recent, { code, leadUnitIds: [countyB.id] }));
+    clock.setDate('2031-01-10');
+    await f.transitions.transition(dispatcher, other[0].id, { action: 'assign', version: other[0].version });
+    // The page comes from the walk alone (one statement, no full sort after it): the walk keeps county A's rows.
+    const appDs = api.app.get(DataSource);
+    const send = appDs.query.bind(appDs);
+    const pages: string[] = [];
+    appDs.query = ((sql: string, params?: unknown[]) => {
+      if (/page AS MATERIALIZED/.test(sql)) pages.push(/recent AS MATERIALIZED/.test(sql) ? 'walk' : 'full');
+      return send(sql, params);
+    }) as typeof appDs.query;
+    try {
+      expect(order(await query('pageSize=2', tokens.officerA))).toEqual(['R1', 'R3']);
+      expect(order(await query('pageSize=2&state=draft', tokens.officerA))).toEqual(['R1', 'R3']);
+    } finally {
+      appDs.query = send;
+    }
+    expect(pages).toEqual(['walk', 'walk']);
+    expect(order(await query('pageSize=2&state=assigned', tokens.officerA))).toEqual([]);
+    const fullOf = async (where: string): Promise<string[]> =>
+      (
+        await api.ds.query<{ code: string }[]>(`SELECT code FROM item WHERE batch_id = $1 AND ${where} ORDER BY updated_at DESC, id DESC`, [
+          recent.id,
+        ])
+      ).map((r) => r.code);
+    // S2 and S3 were created in the same instant: by id, as the full order has it.
+    const ofB = await fullOf(`code LIKE 'S%'`);
+    expect(ofB[0]).toBe('S1');
+    expect([...order(await query('pageSize=2', tokens.officerB)), ...order(await query('pageSize=2&page=2', tokens.officerB))]).toEqual(
+      ofB,
+    );
+    expect(order(await query('pageSize=2&state=draft', tokens.officerB))).toEqual(ofB.slice(1));
+    expect(order(await query('pageSize=3&state=assigned', tokens.auditor))).toEqual(['S1']);
+    expect(order(await query('pageSize=2&state=draft', tokens.auditor))).toEqual((await fullOf(`state = 'draft'`)).slice(0, 2));
   });
 });
 

@@ -138,22 +138,28 @@ const SORT_SQL: Record<ItemSort, string> = {
 const EDITABLE_STATES: readonly RectificationState[] = ['draft', 'assigned'];
 
 /**
- * The items of the newest item history rows (a window of them), and the time the window begins.
- * Every write that sets item.updated_at appends a history row at that same instant, so any item
- * changed since the window began is among them: ordered by updated_at, they are the exact top of
- * the list. The window is read from an index-only scan (history_recent_idx); updated_at has no
- * index of its own, so that transitions stay HOT updates. A small window serves wide scopes; a
- * larger one narrow scopes; a scope too narrow for both is sorted in full.
+ * "Recently changed first" reads the newest item history rows: at most RECENT_SCAN of them,
+ * newest first, keeping those of items the caller may read (and, for a unit, that match its
+ * filters), up to `matches`. Every write that sets item.updated_at appends a history row at that
+ * same instant, so every matching item changed since the oldest kept row is among them: ordered
+ * by updated_at, they are the exact top of the list. The walk is an index-only scan
+ * (history_recent_idx) that stops as soon as enough rows matched, so a wide scope reads a few
+ * dozen rows and a narrow one a few thousand; updated_at has no index of its own, so that
+ * transitions stay HOT updates. A scope too narrow to fill a page from the walk is sorted in full.
  */
-const RECENT_WINDOWS = [400, 4000];
+const RECENT_SCAN = 5000;
+const recentMatches = (need: number): number => Math.max(100, 4 * need);
 
 /** The orders a page of item_reader rows can be chosen in (its index is by unit, then deadline). */
 const READER_SORT_SQL: Partial<Record<ItemSort, string>> = {
   deadline: 'r.current_deadline ASC NULLS LAST, r.item_id',
   '-deadline': 'r.current_deadline DESC NULLS LAST, r.item_id DESC',
 };
-const recentlyChangedSql = (window: number): string => `recent AS MATERIALIZED (
-    SELECT h.entity_id AS id, h.at FROM history h WHERE h.entity_type = 'item' ORDER BY h.at DESC LIMIT ${window})`;
+/** The recent history rows of readable items, `probe` being a condition on h (null: every item is readable and matches). */
+const recentlyChangedSql = (probe: string | null, matches: number): string => `recent AS MATERIALIZED (
+    SELECT h.id, h.at
+      FROM (SELECT entity_id AS id, at FROM history WHERE entity_type = 'item' ORDER BY at DESC LIMIT ${RECENT_SCAN}) h
+     ${probe ? `WHERE ${probe}` : ''} ORDER BY h.at DESC LIMIT ${matches})`;
 const RECENTLY_CHANGED_WHERE = `i.id IN (SELECT id FROM recent) AND i.updated_at >= (SELECT min(at) FROM recent)`;
 
 /** Rectification items: creation and editing while not yet accepted, reading, listing. */
@@ -377,15 +383,26 @@ export class ItemsService {
     const itemWhere = (q: SqlParams): string => itemWhereSql(scope, f, today, q);
 
     // The page is chosen on the item table (or its readers) alone; names are joined to those few rows only.
-    const pageSql = (q: SqlParams, window?: number): string => {
+    // Which recent history rows count for "recently changed first": a unit's through its reader
+    // rows (its filters too, when they are reader columns), everyone else's through the item row
+    // when there is a filter; the page itself still applies every condition.
+    const recentProbe = (q: SqlParams): string | null => {
+      if (scope.kind === 'units') {
+        return `EXISTS (SELECT 1 FROM item_reader r ${readerWhereSql(scope, readers ? f : {}, today, q)} AND r.item_id = h.id)`;
+      }
+      const where = itemWhere(q);
+      return where ? `EXISTS (SELECT 1 FROM item i ${andWhere(where, 'i.id = h.id')})` : null;
+    };
+    const pageSql = (q: SqlParams, recent = false): string => {
       const limit = `LIMIT ${q.add(filter.pageSize)} OFFSET ${q.add((filter.page - 1) * filter.pageSize)}`;
       const readerSort = READER_SORT_SQL[filter.sort];
       const chosen =
-        readers && readerSort && !window
+        readers && readerSort && !recent
           ? `FROM item i WHERE i.id IN (SELECT r.item_id FROM item_reader r ${readerWhereSql(readers, f, today, q)} ORDER BY ${readerSort} ${limit})`
-          : `FROM item i ${window ? andWhere(itemWhere(q), RECENTLY_CHANGED_WHERE) : itemWhere(q)} ORDER BY ${SORT_SQL[filter.sort]} ${limit}`;
+          : `FROM item i ${recent ? andWhere(itemWhere(q), RECENTLY_CHANGED_WHERE) : itemWhere(q)} ORDER BY ${SORT_SQL[filter.sort]} ${limit}`;
+      const recentSql = recent ? `${recentlyChangedSql(recentProbe(q), recentMatches(filter.page * filter.pageSize))},` : '';
       return `
-      WITH ${window ? `${recentlyChangedSql(window)},` : ''} page AS MATERIALIZED (
+      WITH ${recentSql} page AS MATERIALIZED (
         SELECT i.id, i.code, i.title, i.batch_id, i.state, i.type, i.domain, i.county_unit_id, i.current_deadline, i.original_deadline,
                i.deadline_version, i.version, i.updated_at, i.created_at
           ${chosen})
@@ -406,11 +423,9 @@ export class ItemsService {
     const page = async (): Promise<SummaryRow[]> => {
       // "Recently changed first" is read through the history's time index for the first pages: a
       // full page from a window of recent changes is exactly the top of the whole order.
-      if (filter.sort === '-updatedAt') {
-        for (const window of RECENT_WINDOWS.filter((w) => filter.page * filter.pageSize <= w / 4)) {
-          const recent = await query((q) => pageSql(q, window));
-          if (recent.length === filter.pageSize) return recent;
-        }
+      if (filter.sort === '-updatedAt' && filter.page * filter.pageSize <= RECENT_SCAN / 10) {
+        const recent = await query((q) => pageSql(q, true));
+        if (recent.length === filter.pageSize) return recent;
       }
       return query((q) => pageSql(q));
     };
