@@ -15,17 +15,20 @@
  *  2. Starts the real API (createApiApp), takes the month-end snapshots of every ended month (what
  *     the worker's daily job does; timed, none on a reused database that has them) and signs in the
  *     auditor (sees everything) and a county officer (sees its subtree). For each query: BENCH_RUNS
- *     timed requests (default 30, after 3 untimed), p50 and p95; the statements the service sent
- *     are captured and then run the same number of times directly with pg, in the waves the
- *     service sent them (together within a wave, waves one after the other), so "API/SQL" is the
- *     whole HTTP request against the bare statements. Each line names the path the answer took
- *     (roll-ups of now, a month-end snapshot, counted; + corrections).
+ *     timed requests (default 60, after 3 untimed; GET over a kept-alive connection, as a browser
+ *     holds one), p50 and p95; the statements the service sent are captured and run directly with
+ *     pg, in the waves the service sent them (together within a wave, waves one after the other),
+ *     alternating with the requests run by run, so that both sides meet the same machine. "API/SQL"
+ *     is the whole HTTP request (sign-in check, validation, figures, JSON) against the bare
+ *     statements. Each line names the path the answer took (roll-ups of now, a month-end snapshot,
+ *     counted; + corrections).
  *
  * Settings: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/rectify_bench_stats;
  * dropped and re-created unless BENCH_REUSE_DB=1, which times the queries on the last seeded database), REDIS_URL (default redis://127.0.0.1:6379/13),
  * BENCH_DAY (default 2026-11-17; the API's clock is the real one, so "now" figures use today).
  */
 import 'reflect-metadata';
+import http from 'node:http';
 import { availableParallelism } from 'node:os';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
@@ -37,7 +40,7 @@ import { ms, percentile, table } from './lib/stats.js';
 const env = process.env;
 const N = intEnv('BENCH_ITEMS', 1_000_000);
 const HISTORY_PER_ITEM = intEnv('BENCH_HISTORY_PER_ITEM', 10);
-const RUNS = intEnv('BENCH_RUNS', 30);
+const RUNS = intEnv('BENCH_RUNS', 60);
 const DAY = env.BENCH_DAY ?? '2026-11-17';
 const DATABASE_URL = env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/rectify_bench_stats';
 const REDIS_URL = env.REDIS_URL ?? 'redis://127.0.0.1:6379/13';
@@ -231,15 +234,36 @@ async function peopleOf(url: string): Promise<BenchPeople> {
   }
 }
 
-async function timeIt(runs: number, fn: () => Promise<void>): Promise<number[]> {
-  for (let i = 0; i < 3; i++) await fn();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
+/**
+ * Times `a` and `b` alternately, `runs` times each after 3 untimed rounds, so that whatever else the
+ * machine does (autovacuum, checkpoints) falls on both sides alike. Sorted times of each.
+ */
+async function timePair(runs: number, a: () => Promise<void>, b: () => Promise<void>): Promise<[number[], number[]]> {
+  const timed = async (fn: () => Promise<void>, into: number[] | null): Promise<void> => {
     const t = process.hrtime.bigint();
     await fn();
-    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+    into?.push(Number(process.hrtime.bigint() - t) / 1e6);
+  };
+  const [ta, tb]: [number[], number[]] = [[], []];
+  for (let i = 0; i < runs + 3; i++) {
+    await timed(a, i < 3 ? null : ta);
+    await timed(b, i < 3 ? null : tb);
   }
-  return times.sort((a, b) => a - b);
+  return [ta.sort((x, y) => x - y), tb.sort((x, y) => x - y)];
+}
+
+/** GET over one kept-alive connection (what a browser or a script would hold), with the body read. */
+function get(agent: http.Agent, baseUrl: string, path: string, token: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(`${baseUrl}${path}`, { agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      })
+      .on('error', reject);
+  });
 }
 
 async function main(): Promise<void> {
@@ -292,6 +316,7 @@ async function main(): Promise<void> {
 
   // The raw statements run with the API's session settings (no parallel query, no JIT).
   const raw = new pg.Pool({ connectionString: DATABASE_URL, max: 4, options: '-c max_parallel_workers_per_gather=0 -c jit=off' });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   try {
     const tokens = { auditor: await login(baseUrl, people.auditor), officer: await login(baseUrl, people.officer) };
     const monthAgo = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
@@ -343,23 +368,26 @@ async function main(): Promise<void> {
     for (const c of cases) {
       captured = [];
       finished = 0;
-      const res = await fetch(`${baseUrl}${c.path}`, { headers: { authorization: `Bearer ${tokens[c.user]}` } });
-      const body = (await res.json()) as { figures?: { key: string; value: number }[]; rows?: unknown[]; points?: unknown[] };
-      if (res.status !== 200) throw new Error(`${c.path}: ${res.status} ${JSON.stringify(body)}`);
+      const res = await get(agent, baseUrl, c.path, tokens[c.user]);
+      if (res.status !== 200) throw new Error(`${c.path}: ${res.status} ${res.body}`);
+      const body = JSON.parse(res.body) as { figures?: { key: string; value: number }[]; rows?: unknown[]; points?: unknown[] };
       const statements = [...captured];
-      const api = await timeIt(RUNS, async () => {
-        const r = await fetch(`${baseUrl}${c.path}`, { headers: { authorization: `Bearer ${tokens[c.user]}` } });
-        await r.arrayBuffer();
-      });
       // As the service sends them: a wave's statements together (they are independent), the waves one after the other.
       const waves = new Map<number, Captured[]>();
       for (const st of statements.filter((x) => !/FROM auth_session|FROM app_user/i.test(x.sql))) {
         waves.set(st.wave, [...(waves.get(st.wave) ?? []), st]);
       }
-      const sql = await timeIt(RUNS, async () => {
-        for (const wave of [...waves.keys()].sort((a, b) => a - b))
-          await Promise.all(waves.get(wave)!.map((x) => raw.query(x.sql, x.params)));
-      });
+      const [api, sql] = await timePair(
+        RUNS,
+        async () => {
+          const r = await get(agent, baseUrl, c.path, tokens[c.user]);
+          if (r.status !== 200) throw new Error(`${c.path}: ${r.status} ${r.body}`);
+        },
+        async () => {
+          for (const wave of [...waves.keys()].sort((a, b) => a - b))
+            await Promise.all(waves.get(wave)!.map((x) => raw.query(x.sql, x.params)));
+        },
+      );
       const apiP95 = percentile(api, 95);
       const sqlP95 = percentile(sql, 95);
       const total = body.figures?.find((f) => f.key === 'total')?.value;
@@ -382,6 +410,7 @@ async function main(): Promise<void> {
     log();
     log(table(['query', 'answer', 'API p50', 'API p95', 'SQL p50', 'SQL p95', 'API/SQL', 'target ms', ''], rows, new Set([2, 3, 4, 5, 6])));
   } finally {
+    agent.destroy();
     await raw.end();
     await app.close();
   }

@@ -30,6 +30,7 @@ import {
 } from '#domain';
 import { readScopeSql } from '#items';
 import { SqlParams } from '#persistence';
+import { combine, distributionSql, distributionsOf, median, type GroupDistribution } from './distribution.js';
 import { StatisticsSnapshots, snapshotInstant, type Snapshot, type SnapshotKind } from './snapshots.js';
 import { endOfDay, list, monthEnd, previousMonthEnd, stretchSums } from './stretches.js';
 
@@ -128,16 +129,10 @@ interface RollupRow {
   rb: number;
 }
 
-interface DayRow {
-  g: string;
-  days: number;
-  n: number;
-}
-
 /** Roll-up sums and days-to-close distribution, as read from cells or counted from stretches. */
 interface Counted {
   cells: RollupRow[];
-  days: DayRow[];
+  days: GroupDistribution[];
 }
 
 interface PatchRow {
@@ -263,7 +258,7 @@ export class StatisticsService {
          ${from} GROUP BY 1, 2, 3, 4`,
       q.values,
     );
-    return { cells: rows, days: rows.filter((r) => r.days !== null).map((r) => ({ g: r.g, days: r.days!, n: r.n })) };
+    return { cells: rows, days: distributionsOf(rows.filter((r) => r.days !== null).map((r) => ({ g: r.g, days: r.days!, n: r.n }))) };
   }
 
   private async counted(from: string, group: string, today: string, q: SqlParams): Promise<Map<string, StatCounts>> {
@@ -400,7 +395,7 @@ export class StatisticsService {
     by: Breakdown | null,
     pastBefore: string,
     snapshotId: string | null,
-  ): Promise<[RollupRow[], DayRow[]]> {
+  ): Promise<[RollupRow[], GroupDistribution[]]> {
     const query = <R>(sql: (group: string, from: string, q: SqlParams) => string): Promise<R> => {
       const q = new SqlParams();
       const where = [`c.dim = ${q.add(target.dim)}`];
@@ -422,8 +417,8 @@ export class StatisticsService {
              FROM ${cells} c ${from}
             GROUP BY 1, 2, 3 HAVING sum(n) <> 0`,
       ),
-      query<DayRow[]>(
-        (group, from) => `SELECT ${group} AS g, c.days, sum(c.n)::int AS n FROM ${days} c ${from} GROUP BY 1, 2 HAVING sum(c.n) <> 0`,
+      query<GroupDistribution[]>((group, from) =>
+        distributionSql(`(SELECT ${group} AS g, c.days, sum(c.n)::int AS n FROM ${days} c ${from} GROUP BY 1, 2 HAVING sum(c.n) <> 0)`),
       ),
     ]);
   }
@@ -666,7 +661,7 @@ function emptyCounts(): StatCounts {
 }
 
 /** StatCounts per group from roll-up sums, the distribution of days to close and this month's due items. */
-function assembleRollup(cells: RollupRow[], days: DayRow[], patch: PatchRow[]): Map<string, StatCounts> {
+function assembleRollup(cells: RollupRow[], days: GroupDistribution[], patch: PatchRow[]): Map<string, StatCounts> {
   const out = new Map<string, StatCounts>();
   const of = (g: string): StatCounts => {
     let c = out.get(g);
@@ -682,10 +677,10 @@ function assembleRollup(cells: RollupRow[], days: DayRow[], patch: PatchRow[]): 
     if (OVERDUE_STATES.includes(state)) c.overdueOpen += n;
   };
   const closeDaySums = new Map<string, { sum: number; n: number }>();
-  const daysByGroup = new Map<string, { days: number; n: number }[]>();
+  const daysByGroup = new Map<string, GroupDistribution[]>();
   for (const d of days) {
-    const bucket = daysByGroup.get(d.g);
-    if (bucket) bucket.push(d);
+    const parts = daysByGroup.get(d.g);
+    if (parts) parts.push(d);
     else daysByGroup.set(d.g, [d]);
   }
   for (const r of cells) {
@@ -715,34 +710,10 @@ function assembleRollup(cells: RollupRow[], days: DayRow[], patch: PatchRow[]): 
     const d = closeDaySums.get(g) ?? { sum: 0, n: 0 };
     c.closeDaysCount = d.n;
     c.closeDaysAverage = d.n > 0 ? d.sum / d.n : null;
-    c.closeDaysMedian = median(histogramOf(daysByGroup.get(g) ?? []));
+    const parts = daysByGroup.get(g);
+    c.closeDaysMedian = parts ? median(combine(parts)) : null;
   }
   return out;
-}
-
-/** Adds up (value, count) pairs from several sources into one ascending distribution. */
-function histogramOf(rows: { days: number; n: number }[]): { days: number; n: number }[] {
-  const byDays = new Map<number, number>();
-  for (const r of rows) byDays.set(r.days, (byDays.get(r.days) ?? 0) + r.n);
-  return [...byDays.entries()]
-    .filter(([, n]) => n !== 0)
-    .sort((a, b) => a[0] - b[0])
-    .map(([days, n]) => ({ days, n }));
-}
-
-/** The median of a distribution given as (value, count) in ascending order, as percentile_cont(0.5) computes it. */
-export function median(histogram: { days: number; n: number }[]): number | null {
-  const total = histogram.reduce((sum, h) => sum + h.n, 0);
-  if (total === 0) return null;
-  const at = (rank: number): number => {
-    let seen = 0;
-    for (const h of histogram) {
-      seen += h.n;
-      if (rank < seen) return h.days;
-    }
-    return histogram[histogram.length - 1].days;
-  };
-  return total % 2 === 1 ? at((total - 1) / 2) : (at(total / 2 - 1) + at(total / 2)) / 2;
 }
 
 /** Period ends (Sundays or month ends) from the first one on or after `from` up to `to`, plus `to` itself if it ends a partial period. */
