@@ -151,6 +151,8 @@ describe('sign-in, refresh, sign-out (e2e)', () => {
     const user = await newAccount();
     const other = await api.login(user.email);
     const session = await api.login(user.email);
+    // Checked once already, so this process holds the session's actor: sign-out must drop it.
+    expect((await api.request('GET', '/api/auth/me', { token: session.accessToken })).status).toBe(200);
     const out = await api.request('POST', '/api/auth/logout', { token: session.accessToken });
     expect(out.status).toBe(204);
     expect((await api.request('GET', '/api/auth/me', { token: session.accessToken })).status).toBe(401);
@@ -164,9 +166,29 @@ describe('sign-in, refresh, sign-out (e2e)', () => {
     const adminToken = (await api.login(admin.email)).accessToken;
     const user = await newAccount();
     const session = await api.login(user.email);
+    expect((await api.request('GET', '/api/auth/me', { token: session.accessToken })).status).toBe(200);
     await api.request('PATCH', `/api/users/${user.id}`, { token: adminToken, body: { version: user.version, active: false } });
     expect((await api.request('GET', '/api/auth/me', { token: session.accessToken })).status).toBe(401);
     expect((await api.request('POST', '/api/auth/refresh', { body: { refreshToken: session.refreshToken } })).status).toBe(401);
+  });
+
+  it('a reused refresh token ends the session for access tokens already checked, at once', async () => {
+    const user = await newAccount();
+    const first = await api.login(user.email);
+    const refreshed = await api.request('POST', '/api/auth/refresh', { body: { refreshToken: first.refreshToken } });
+    expect((await api.request('GET', '/api/auth/me', { token: refreshed.body.accessToken })).status).toBe(200);
+    expect((await api.request('POST', '/api/auth/refresh', { body: { refreshToken: first.refreshToken } })).status).toBe(401);
+    expect((await api.request('GET', '/api/auth/me', { token: refreshed.body.accessToken })).status).toBe(401);
+  });
+
+  it('a session revoked by another process (another API instance, the CLI) stops working within SESSION_CHECK_CACHE_MS', async () => {
+    const user = await newAccount();
+    const session = await api.login(user.email);
+    expect((await api.request('GET', '/api/auth/me', { token: session.accessToken })).status).toBe(200);
+    // Written straight to the database, as another process would: this process learns it by checking again.
+    await api.ds.query(`UPDATE auth_refresh_token SET revoked_at = now(), revoked_reason = 'signed_out' WHERE user_id = $1`, [user.id]);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await api.request('GET', '/api/auth/me', { token: session.accessToken })).status).toBe(401);
   });
 
   it('refuses missing, malformed and tampered access tokens', async () => {

@@ -364,6 +364,7 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
     const user = await f.newUser(mover, ['unit_officer']);
     const token = (await api.login(user.email)).accessToken;
     const item = await f.newItem(dispatcher, batch, { leadUnitIds: [mover.id] });
+    expect((await api.request('GET', '/api/auth/me', { token })).body.unitPath).toBe(`${countyB.path}${mover.id}/`);
     expect(codes(await list(tokens.officerB, `leadUnitId=${mover.id}`))).toEqual([item.code]);
     expect(codes(await list(tokens.officerB, 'state=draft'))).toEqual([item.code]);
     const moved = await api.request('PATCH', `/api/org-units/${mover.id}`, {
@@ -377,6 +378,8 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
     expect(codes(await list(tokens.officerA, 'state=draft'))).toEqual([item.code]); // C was cancelled above
     expect(codes(await list(tokens.officerA, 'state=cancelled'))).toEqual(['C']);
     expect((await api.request('GET', `/api/items/${item.id}`, { token })).status).toBe(200);
+    // The mover's own session, checked before the move, sees its new place at once.
+    expect((await api.request('GET', '/api/auth/me', { token })).body.unitPath).toBe(`${countyA.path}${mover.id}/`);
   });
   it("a unit's list follows its items through state and deadline changes", async () => {
     const own = await f.newBatch(dispatcher);

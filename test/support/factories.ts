@@ -4,7 +4,7 @@ import { HistoryService } from '#audit';
 import { CalendarService } from '#calendar';
 import { systemClock, type Actor, type Clock, type OrgUnitKind, type Role, type SourceType } from '#domain';
 import { BatchesService, ItemsService, TransitionService, type BatchView, type CreateItem, type ItemDetail } from '#items';
-import { OrgUnitsService, PasswordHasher, UsersService, type OrgUnitView, type UserView } from '#org';
+import { AccessChanges, OrgUnitsService, PasswordHasher, UsersService, type OrgUnitView, type UserView } from '#org';
 
 export const TEST_PASSWORD = 'Test-Password-2026';
 
@@ -23,8 +23,8 @@ export class Factory {
     clock: Clock = systemClock,
   ) {
     this.history = new HistoryService(ds);
-    this.units = new OrgUnitsService(ds, this.history);
-    this.users = new UsersService(ds, this.history, new PasswordHasher());
+    this.units = new OrgUnitsService(ds, this.history, new AccessChanges());
+    this.users = new UsersService(ds, this.history, new PasswordHasher(), new AccessChanges());
     this.batches = new BatchesService(ds, this.history, clock);
     this.calendar = new CalendarService(ds, this.history);
     this.transitions = new TransitionService(ds, this.history, clock, this.calendar);

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { HistoryService } from '#audit';
 import { DomainError } from '#domain';
-import { OrgUnitsService, PasswordHasher, UsersService } from '#org';
+import { AccessChanges, OrgUnitsService, PasswordHasher, UsersService } from '#org';
 import { createDataSource, migrate } from '#persistence';
 import { createAdmin } from './create-admin.js';
 import { seedDemo } from './demo/seed-demo.js';
@@ -31,8 +31,8 @@ async function main(): Promise<void> {
   await ds.initialize();
   try {
     const history = new HistoryService(ds);
-    const units = new OrgUnitsService(ds, history);
-    const users = new UsersService(ds, history, new PasswordHasher());
+    const units = new OrgUnitsService(ds, history, new AccessChanges());
+    const users = new UsersService(ds, history, new PasswordHasher(), new AccessChanges());
     switch (command) {
       case 'migrate': {
         const ran = await migrate(ds);

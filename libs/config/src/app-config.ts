@@ -23,6 +23,7 @@ const schema = z.object({
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   LOGIN_MAX_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(30),
   LOGIN_WINDOW_SECONDS: duration.default(900),
+  SESSION_CHECK_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()
@@ -66,6 +67,8 @@ export interface AppConfig {
     loginMaxFailures: number;
     loginMaxAttemptsPerIp: number;
     loginWindowSeconds: number;
+    /** How long a checked session's actor is reused by this process (0: every request checks). */
+    sessionCheckCacheMs: number;
   };
 }
 
@@ -112,6 +115,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       loginMaxFailures: e.LOGIN_MAX_FAILURES,
       loginMaxAttemptsPerIp: e.LOGIN_MAX_ATTEMPTS_PER_IP,
       loginWindowSeconds: e.LOGIN_WINDOW_SECONDS,
+      sessionCheckCacheMs: e.SESSION_CHECK_CACHE_MS,
     },
   };
 }

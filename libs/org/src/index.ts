@@ -2,3 +2,4 @@ export * from './org-units.service.js';
 export * from './users.service.js';
 export * from './password-hasher.js';
 export * from './org.module.js';
+export * from './access-changes.js';

@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { HistoryService } from '#audit';
 import { DomainError, childPath, normalizeUnitName, type Actor, type OrgUnitKind } from '#domain';
 import { OrgUnitAliasEntity, OrgUnitEntity, PG_UNIQUE_VIOLATION, escapeLike, pgConstraint, pgErrorCode } from '#persistence';
+import { AccessChanges } from './access-changes.js';
 
 export interface OrgUnitView {
   id: string;
@@ -48,6 +49,7 @@ export class OrgUnitsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly history: HistoryService,
+    private readonly access: AccessChanges,
   ) {}
 
   async list(filter: { q?: string; kind?: OrgUnitKind; parentId?: string; activeOnly?: boolean } = {}): Promise<OrgUnitView[]> {
@@ -137,7 +139,8 @@ export class OrgUnitsService {
   }
 
   async update(actor: Actor, id: string, input: UpdateOrgUnit): Promise<OrgUnitView> {
-    return this.dataSource.transaction(async (m) => {
+    const moved = input.parentId !== undefined;
+    const view = await this.dataSource.transaction(async (m) => {
       const unit = await m.findOne(OrgUnitEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!unit) throw DomainError.notFound('org_unit', id);
       if (unit.version !== input.version) {
@@ -172,6 +175,9 @@ export class OrgUnitsService {
       });
       return this.get(id, m);
     });
+    // A move changes the path of every user of the subtree, and so what they may read.
+    if (moved) this.access.everyoneChanged();
+    return view;
   }
 
   /** Re-parents a unit and rewrites the paths of its whole subtree in the same transaction. */

@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { HistoryService } from '#audit';
 import { DomainError, assertAllowed, listScope, scopeOfPaths, type Actor, type Role } from '#domain';
 import { OrgUnitEntity, PG_UNIQUE_VIOLATION, UserEntity, escapeLike, pgErrorCode } from '#persistence';
+import { AccessChanges } from './access-changes.js';
 import { PasswordHasher, assertStrongPassword } from './password-hasher.js';
 
 export interface UserView {
@@ -66,6 +67,7 @@ export class UsersService {
     private readonly dataSource: DataSource,
     private readonly history: HistoryService,
     private readonly hasher: PasswordHasher,
+    private readonly access: AccessChanges,
   ) {}
 
   /** For sign-in only: the user with the password hash, by e-mail (case-insensitive). */
@@ -142,7 +144,7 @@ export class UsersService {
   async update(actor: Actor, id: string, input: UpdateUser): Promise<UserView> {
     if (input.password !== undefined) assertStrongPassword(input.password);
     const passwordHash = input.password !== undefined ? await this.hasher.hash(input.password) : undefined;
-    return this.dataSource.transaction(async (m) => {
+    const view = await this.dataSource.transaction(async (m) => {
       const user = await m.findOne(UserEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!user) throw DomainError.notFound('user', id);
       if (user.version !== input.version) {
@@ -207,6 +209,8 @@ export class UsersService {
       });
       return toView((await this.findRow(m, id))!);
     });
+    this.access.userChanged(id);
+    return view;
   }
 
   /** A user's own mail preference: non-urgent mail only in the weekly digest. */

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { HistoryService } from '#audit';
-import { PasswordHasher, UsersService, type OrgUnitsService } from '#org';
+import { AccessChanges, PasswordHasher, UsersService, type OrgUnitsService } from '#org';
 import { DEMO_PASSWORD, DEMO_PROVINCE_UNIT, DEMO_STAFF, DEMO_UNITS, DEMO_USERS, type DemoUnit, type DemoUser } from './demo-units.js';
 import { DemoClock, seedDemoItems } from './seed-demo-items.js';
 import { seedDemoProjects } from './seed-demo-projects.js';
@@ -95,7 +95,7 @@ async function seed(ds: DataSource, units: OrgUnitsService, users: UsersService,
     usersCreated += 1;
   };
   for (const user of DEMO_USERS) await ensureUser(users, user);
-  const staff = new UsersService(ds, new HistoryService(ds), new OnceHasher());
+  const staff = new UsersService(ds, new HistoryService(ds), new OnceHasher(), new AccessChanges());
   for (const user of DEMO_STAFF) await ensureUser(staff, user);
 
   if (options.items === false) return { unitsCreated, usersCreated, batchesCreated: 0, itemsCreated: 0, projectsCreated: 0 };
