@@ -117,6 +117,11 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
     expect(codes(await list(t, 'overdue=false&sort=code'))).toEqual(['B', 'C']);
     expect(codes(await list(t, 'dueWithinDays=7'))).toEqual(['B']);
     expect(codes(await list(t, `q=${encodeURIComponent('锅炉')}`))).toEqual(['A']);
+    // Two characters (the bigram index alone), one, and four (trigrams and ILIKE), in title or code.
+    expect(codes(await list(t, `q=${encodeURIComponent('修复')}`))).toEqual(['C']);
+    expect(codes(await list(t, `q=${encodeURIComponent('炉修')}`))).toEqual([]);
+    expect(codes(await list(t, `q=${encodeURIComponent('河')}`))).toEqual(['B']);
+    expect(codes(await list(t, `q=${encodeURIComponent('燃煤锅炉')}`))).toEqual(['A']);
     expect(codes(await list(t, 'sourceType=provincial_inspection&sort=deadline'))).toEqual(['A', 'B', 'C']);
   });
 
@@ -487,6 +492,10 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
     expect(order(await query('pageSize=2&state=draft', tokens.officerB))).toEqual(ofB.slice(1));
     expect(order(await query('pageSize=3&state=assigned', tokens.auditor))).toEqual(['S1']);
     expect(order(await query('pageSize=2&state=draft', tokens.auditor))).toEqual((await fullOf(`state = 'draft'`)).slice(0, 2));
+    // Text search is case-insensitive whatever its length: the code R1 by "r1", the edited titles by "改过".
+    expect(order(await query('pageSize=10&q=r1'))).toEqual(['R1']);
+    expect(order(await query(`pageSize=10&q=${encodeURIComponent('改过')}`))).toEqual(['R1', 'R3']);
+    expect(order(await query(`pageSize=10&q=${encodeURIComponent('改过 r3')}`))).toEqual(['R3']);
   });
 });
 

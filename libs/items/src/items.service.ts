@@ -786,9 +786,11 @@ function filterSql(f: ResolvedFilter, today: string, q: SqlParams, a: 'i' | 'r')
   }
   if (f.q) {
     const text = `(i.code || ' ' || i.title || ' ' || i.feedback_text)`;
-    where.push(`${text} ILIKE ${q.add(`%${escapeLike(f.q)}%`)}`);
-    // Two-character words (common in Chinese) are found through the bigram index first.
+    // A two-character word (common in Chinese: 污水, 扬尘) is in the text exactly when it is one of
+    // the text's two-character pieces, so the bigram index answers it alone, with no row to recheck.
+    // Other words go through the trigram index and ILIKE.
     if ([...f.q].length === 2) where.push(`text_bigrams(${text}) @> ARRAY[lower(${q.add(f.q)})]`);
+    else where.push(`${text} ILIKE ${q.add(`%${escapeLike(f.q)}%`)}`);
   }
   return where;
 }
