@@ -144,10 +144,11 @@ const EDITABLE_STATES: readonly RectificationState[] = ['draft', 'assigned'];
  * same instant, so every matching item changed since the oldest kept row is among them: ordered
  * by updated_at, they are the exact top of the list. The walk is an index-only scan
  * (history_recent_idx) that stops as soon as enough rows matched, so a wide scope reads a few
- * dozen rows and a narrow one a few thousand; updated_at has no index of its own, so that
- * transitions stay HOT updates. A scope too narrow to fill a page from the walk is sorted in full.
+ * hundred rows; a county's (7 % of the items) finds its page within the 2,000, and a scope too
+ * narrow for that is small enough to be sorted in full. updated_at has no index of its own, so
+ * that transitions stay HOT updates.
  */
-const RECENT_SCAN = 5000;
+const RECENT_SCAN = 2000;
 const recentMatches = (need: number): number => Math.max(100, 4 * need);
 
 /** The orders a page of item_reader rows can be chosen in (its index is by unit, then deadline). */
