@@ -83,9 +83,15 @@ async function crossCheck(baseUrl: string, tokens: string[], requests: ListReque
     const res = await fetch(`${baseUrl}${r.path}`, { headers: { authorization: `Bearer ${tokens[r.user]}` } });
     const body = (await res.json()) as { total?: number; data?: unknown[] };
     if (res.status !== 200) throw new Error(`GET ${r.path} answered ${res.status}: ${JSON.stringify(body)}`);
-    // No count query when the service answered from a lookup alone (a source type without batches).
+    // No count query when the service answered from a lookup alone (a source type without batches),
+    // or counted in the page statement (a unit's text search: the total of its matches, on each row).
     const count = r.queries.find((q) => /^\s*SELECT\s+count\(/i.test(q.sql));
-    const total = count ? (await db.query<{ total: number }>(count.sql, count.params)).rows[0].total : 0;
+    const matches = r.queries.find((q) => /\bmatches AS MATERIALIZED/.test(q.sql));
+    const total = count
+      ? (await db.query<{ total: number }>(count.sql, count.params)).rows[0].total
+      : matches
+        ? ((await db.query<{ total: number }>(matches.sql, matches.params)).rows[0]?.total ?? 0)
+        : 0;
     // The API counts exactly up to its cap and then reports the cap; the raw count query stops one past it.
     if (Math.min(total, COUNT_CAP) !== body.total)
       throw new Error(`GET ${r.path}: the API says ${body.total} items, the captured SQL ${total}`);

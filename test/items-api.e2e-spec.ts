@@ -174,6 +174,34 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
     expect(few.body).toMatchObject({ total: 2, totalIsExact: true });
   });
 
+  it("a unit's text search: page and total from one pass over the matches, the whole order past 1000", async () => {
+    const own = await f.newBatch(dispatcher);
+    // 1,005 signed-off items county A may read; the later one is inserted, the earlier its deadline.
+    await api.ds.query(
+      `INSERT INTO item (batch_id, code, title, domain, type, state, dispatcher_unit_id, owner_scope, current_deadline, original_deadline)
+       SELECT $1, 'M-' || lpad(g::text, 4, '0'), '渗滤液批量' || CASE WHEN g % 2 = 0 THEN '偶' ELSE '奇' END, 'water', 'deadline',
+              'signed_off', $2, ARRAY[$3]::uuid[], DATE '2030-12-31' - g, DATE '2030-12-31' - g
+         FROM generate_series(1, 1005) g`,
+      [own.id, bureau.id, countyA.id],
+    );
+    const search = (q: string, query: string, token = tokens.officerA): Promise<Reply> =>
+      api.request('GET', `/api/items?q=${encodeURIComponent(q)}&${query}`, { token });
+    // More than 1000 matches: the page is the top of all of them (M-1005 has the earliest deadline).
+    const all = await search('渗滤液批量', 'pageSize=3');
+    expect(all.body).toMatchObject({ total: 1000, totalIsExact: false });
+    expect(codes(all)).toEqual(['M-1005', 'M-1004', 'M-1003']);
+    // 503 odd ones (1, 3, …, 1005): counted exactly, pages in order, a page past the end empty but with the total.
+    const odd = await search('批量奇', 'pageSize=2&page=2&sort=-deadline');
+    expect(odd.body).toMatchObject({ total: 503, totalIsExact: true });
+    expect(codes(odd)).toEqual(['M-0005', 'M-0007']);
+    const past = await search('批量奇', 'pageSize=100&page=7');
+    expect(past.body).toMatchObject({ total: 503, totalIsExact: true, data: [] });
+    expect(codes(await search('批量奇', 'pageSize=3&page=168'))).toEqual(['M-0003', 'M-0001']);
+    // Nothing for county B, and nothing matching at all.
+    expect((await search('批量奇', 'pageSize=3', tokens.officerB)).body).toMatchObject({ total: 0, totalIsExact: true, data: [] });
+    expect((await search('没有这个词', 'pageSize=3')).body).toMatchObject({ total: 0, data: [] });
+  });
+
   it('bad filters are named', async () => {
     const res = await api.request('GET', '/api/items?state=sleeping&pageSize=1000&dueWithinDays=-1', { token: tokens.auditor });
     expect(res.status).toBe(400);

@@ -80,8 +80,9 @@ export async function listSql(service: ItemsService, actor: Actor, filter: ItemF
     query: (sql: string, params: unknown[] = []): Promise<unknown[]> => {
       captured.push({ sql, params: [...params] });
       // Answered for real: lookups the service needs before it builds the list query (source type →
-      // batches), and the recent-changes window, whose answer decides whether the full sort follows.
-      if (/FROM batch WHERE source_type/i.test(sql) || /\brecent AS MATERIALIZED/.test(sql)) return real.query(sql, params);
+      // batches), and the statements whose answer decides what follows (the recent-changes walk: the
+      // full sort or not; a unit's text search over its matches: a count or a full page or nothing).
+      if (/FROM batch WHERE source_type/i.test(sql) || /\b(recent|matches) AS MATERIALIZED/.test(sql)) return real.query(sql, params);
       return Promise.resolve(/^\s*SELECT\s+count\(/i.test(sql) ? [{ total: 0 }] : []);
     },
   };

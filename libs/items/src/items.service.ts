@@ -394,16 +394,26 @@ export class ItemsService {
       const where = itemWhere(q);
       return where ? `EXISTS (SELECT 1 FROM item i ${andWhere(where, 'i.id = h.id')})` : null;
     };
-    const pageSql = (q: SqlParams, recent = false): string => {
+    // How the page is chosen: from the filter as written ('all'), through the newest history rows
+    // ('recent'), or from the matches found once and counted in the same statement ('matches').
+    const pageSql = (q: SqlParams, from: 'all' | 'recent' | 'matches' = 'all'): string => {
       const limit = `LIMIT ${q.add(filter.pageSize)} OFFSET ${q.add((filter.page - 1) * filter.pageSize)}`;
       const readerSort = READER_SORT_SQL[filter.sort];
       const chosen =
-        readers && readerSort && !recent
-          ? `FROM item i WHERE i.id IN (SELECT r.item_id FROM item_reader r ${readerWhereSql(readers, f, today, q)} ORDER BY ${readerSort} ${limit})`
-          : `FROM item i ${recent ? andWhere(itemWhere(q), RECENTLY_CHANGED_WHERE) : itemWhere(q)} ORDER BY ${SORT_SQL[filter.sort]} ${limit}`;
-      const recentSql = recent ? `${recentlyChangedSql(recentProbe(q), recentMatches(filter.page * filter.pageSize))},` : '';
+        from === 'matches'
+          ? `FROM item i WHERE i.id IN (SELECT i.id FROM matches i ORDER BY ${SORT_SQL[filter.sort]} ${limit})`
+          : readers && readerSort && from === 'all'
+            ? `FROM item i WHERE i.id IN (SELECT r.item_id FROM item_reader r ${readerWhereSql(readers, f, today, q)} ORDER BY ${readerSort} ${limit})`
+            : `FROM item i ${from === 'recent' ? andWhere(itemWhere(q), RECENTLY_CHANGED_WHERE) : itemWhere(q)} ORDER BY ${SORT_SQL[filter.sort]} ${limit}`;
+      const ctes =
+        from === 'recent'
+          ? `${recentlyChangedSql(recentProbe(q), recentMatches(filter.page * filter.pageSize))},`
+          : from === 'matches'
+            ? `matches AS MATERIALIZED (
+                 SELECT i.id, i.current_deadline, i.created_at, i.updated_at, i.code FROM item i ${itemWhere(q)} LIMIT ${COUNT_CAP + 1}),`
+            : '';
       return `
-      WITH ${recentSql} page AS MATERIALIZED (
+      WITH ${ctes} page AS MATERIALIZED (
         SELECT i.id, i.code, i.title, i.batch_id, i.state, i.type, i.domain, i.county_unit_id, i.current_deadline, i.original_deadline,
                i.deadline_version, i.version, i.updated_at, i.created_at
           ${chosen})
@@ -412,7 +422,7 @@ export class ItemsService {
              (SELECT string_agg(o.name, '、' ORDER BY o.name) FROM item_unit iu JOIN org_unit o ON o.id = iu.unit_id
                WHERE iu.item_id = i.id AND iu.role = 'lead') AS lead_units,
              to_char(i.current_deadline, 'YYYY-MM-DD') AS current_deadline, to_char(i.original_deadline, 'YYYY-MM-DD') AS original_deadline,
-             i.deadline_version, i.version, i.updated_at
+             i.deadline_version, i.version, i.updated_at ${from === 'matches' ? ', (SELECT count(*)::int FROM matches) AS total' : ''}
         FROM page i JOIN batch b ON b.id = i.batch_id LEFT JOIN org_unit c ON c.id = i.county_unit_id
        ORDER BY ${SORT_SQL[filter.sort]}`;
     };
@@ -425,7 +435,7 @@ export class ItemsService {
       // "Recently changed first" is read through the history's time index for the first pages: a
       // full page from a window of recent changes is exactly the top of the whole order.
       if (filter.sort === '-updatedAt' && filter.page * filter.pageSize <= RECENT_SCAN / 10) {
-        const recent = await query((q) => pageSql(q, true));
+        const recent = await query((q) => pageSql(q, 'recent'));
         if (recent.length === filter.pageSize) return recent;
       }
       return query((q) => pageSql(q));
@@ -440,7 +450,18 @@ export class ItemsService {
       );
       return total;
     };
-    const [rows, total] = await Promise.all([page(), count()]);
+    let rows: SummaryRow[];
+    let total: number;
+    if (f.q !== undefined && scope.kind === 'units' && !scope.dispatched) {
+      // A unit's text search (a narrow scope: a county, a department) finds its matches once, each
+      // long row rechecked once, and takes page and count from them. Past COUNT_CAP matches the
+      // page needs the whole order; an empty page says nothing of the count.
+      rows = await query((q) => pageSql(q, 'matches'));
+      total = rows.length > 0 ? rows[0].total! : await count();
+      if (total > COUNT_CAP) rows = await page();
+    } else {
+      [rows, total] = await Promise.all([page(), count()]);
+    }
     return {
       data: rows.map((r) => toSummary(r, today)),
       total: Math.min(total, COUNT_CAP),
@@ -554,6 +575,8 @@ interface SummaryRow {
   deadline_version: number;
   version: number;
   updated_at: Date;
+  /** Only when the page was chosen from the matches: how many there are, up to COUNT_CAP + 1. */
+  total?: number;
 }
 
 function toSummary(r: SummaryRow, today: string): ItemSummary {
