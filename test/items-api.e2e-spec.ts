@@ -525,6 +525,58 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
     expect(order(await query(`pageSize=10&q=${encodeURIComponent('改过')}`))).toEqual(['R1', 'R3']);
     expect(order(await query(`pageSize=10&q=${encodeURIComponent('改过 r3')}`))).toEqual(['R3']);
   });
+
+  it('recently changed first: an item changed in the instant the walk stopped at sends the page to the full sort', async () => {
+    const tie = await f.newBatch(dispatcher);
+    clock.setDate('2031-02-01');
+    const made: { id: string; version: number }[] = [];
+    // X and Y in one instant; after them 24 items, and edits until 99 history rows are newer than X and Y.
+    for (const code of ['X', 'Y']) made.push(await f.newItem(dispatcher, tie, { code, leadUnitIds: [countyA.id] }));
+    const tieAt = clock.now();
+    for (let k = 1; k <= 24; k++) {
+      clock.advanceDays(0.001);
+      made.push(await f.newItem(dispatcher, tie, { code: `T${k}`, leadUnitIds: [countyA.id] }));
+    }
+    const newer = async (): Promise<number> =>
+      (
+        await api.ds.query<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM history h JOIN item i ON i.id = h.entity_id WHERE i.batch_id = $1 AND h.at > $2`,
+          [tie.id, tieAt],
+        )
+      )[0].n;
+    for (let k = 0; (await newer()) < 99; k++) {
+      clock.advanceDays(0.001);
+      const item = made[2 + (k % 24)];
+      const res = await api.request('PATCH', `/api/items/${item.id}`, {
+        token: tokens.dispatcher,
+        body: { version: item.version, title: `改 ${k}` },
+      });
+      expect(res.status).toBe(200);
+      item.version = res.body.version;
+    }
+    expect(await newer()).toBe(99);
+    // The walk keeps 100 rows: the 99, then X's or Y's. Only the 24 changed after that instant are
+    // certain, so a page of 25 is sorted in full, and it is the top of the whole order.
+    const appDs = api.app.get(DataSource);
+    const send = appDs.query.bind(appDs);
+    const pages: string[] = [];
+    appDs.query = ((sql: string, params?: unknown[]) => {
+      if (/page AS MATERIALIZED/.test(sql)) pages.push(/recent AS MATERIALIZED/.test(sql) ? 'walk' : 'full');
+      return send(sql, params);
+    }) as typeof appDs.query;
+    let res: Reply;
+    try {
+      res = await api.request('GET', `/api/items?batchId=${tie.id}&sort=-updatedAt&pageSize=25`, { token: tokens.auditor });
+    } finally {
+      appDs.query = send;
+    }
+    const full = await api.ds.query<{ code: string }[]>(
+      `SELECT code FROM item WHERE batch_id = $1 ORDER BY updated_at DESC, id DESC LIMIT 25`,
+      [tie.id],
+    );
+    expect(res.body.data.map((i: { code: string }) => i.code)).toEqual(full.map((r) => r.code));
+    expect(pages).toEqual(['walk', 'full']);
+  });
 });
 
 describe('deadlines given as working days on the work calendar (e2e)', () => {

@@ -23,7 +23,7 @@ const schema = z.object({
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   LOGIN_MAX_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(30),
   LOGIN_WINDOW_SECONDS: duration.default(900),
-  SESSION_CHECK_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  SESSION_CHECK_CACHE_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
   BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()

@@ -141,7 +141,7 @@ const EDITABLE_STATES: readonly RectificationState[] = ['draft', 'assigned'];
  * "Recently changed first" reads the newest item history rows: at most RECENT_SCAN of them,
  * newest first, keeping those of items the caller may read (and, for a unit, that match its
  * filters), up to `matches`. Every write that sets item.updated_at appends a history row at that
- * same instant, so every matching item changed since the oldest kept row is among them: ordered
+ * same instant, so every matching item changed after the oldest kept row is among them: ordered
  * by updated_at, they are the exact top of the list. The walk is an index-only scan
  * (history_recent_idx) that stops as soon as enough rows matched, so a wide scope reads a few
  * hundred rows; a county's (7 % of the items) finds its page within the 2,000, and a scope too
@@ -161,7 +161,9 @@ const recentlyChangedSql = (probe: string | null, matches: number): string => `r
     SELECT h.id, h.at
       FROM (SELECT entity_id AS id, at FROM history WHERE entity_type = 'item' ORDER BY at DESC LIMIT ${RECENT_SCAN}) h
      ${probe ? `WHERE ${probe}` : ''} ORDER BY h.at DESC LIMIT ${matches})`;
-const RECENTLY_CHANGED_WHERE = `i.id IN (SELECT id FROM recent) AND i.updated_at >= (SELECT min(at) FROM recent)`;
+// Strictly after the oldest kept row: the walk may have stopped inside a run of rows of that same
+// instant, so an item changed exactly then may be missing (a page that needs one is sorted in full).
+const RECENTLY_CHANGED_WHERE = `i.id IN (SELECT id FROM recent) AND i.updated_at > (SELECT min(at) FROM recent)`;
 
 /** Rectification items: creation and editing while not yet accepted, reading, listing. */
 @Injectable()
