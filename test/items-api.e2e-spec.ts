@@ -80,6 +80,21 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
 
   const list = (token: string, query: string): Promise<Reply> => api.request('GET', `/api/items?batchId=${batch.id}&${query}`, { token });
   const codes = (res: Reply): string[] => res.body.data.map((i: { code: string }) => i.code);
+  /** How the API chose each list page while `fn` ran: 'walk' (newest history rows) or 'full' (the whole order). */
+  async function pagesChosen<T>(fn: () => Promise<T>): Promise<{ result: T; pages: string[] }> {
+    const appDs = api.app.get(DataSource);
+    const send = appDs.query.bind(appDs);
+    const pages: string[] = [];
+    appDs.query = ((sql: string, params?: unknown[]) => {
+      if (/page AS MATERIALIZED/.test(sql)) pages.push(/recent AS MATERIALIZED/.test(sql) ? 'walk' : 'full');
+      return send(sql, params);
+    }) as typeof appDs.query;
+    try {
+      return { result: await fn(), pages };
+    } finally {
+      appDs.query = send;
+    }
+  }
 
   it('a unit sees what it leads or cooperates on, in its subtree, with a total', async () => {
     const a = await list(tokens.officerA, 'sort=code');
@@ -490,19 +505,10 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
     clock.setDate('2031-01-10');
     await f.transitions.transition(dispatcher, other[0].id, { action: 'assign', version: other[0].version });
     // The page comes from the walk alone (one statement, no full sort after it): the walk keeps county A's rows.
-    const appDs = api.app.get(DataSource);
-    const send = appDs.query.bind(appDs);
-    const pages: string[] = [];
-    appDs.query = ((sql: string, params?: unknown[]) => {
-      if (/page AS MATERIALIZED/.test(sql)) pages.push(/recent AS MATERIALIZED/.test(sql) ? 'walk' : 'full');
-      return send(sql, params);
-    }) as typeof appDs.query;
-    try {
+    const { pages } = await pagesChosen(async () => {
       expect(order(await query('pageSize=2', tokens.officerA))).toEqual(['R1', 'R3']);
       expect(order(await query('pageSize=2&state=draft', tokens.officerA))).toEqual(['R1', 'R3']);
-    } finally {
-      appDs.query = send;
-    }
+    });
     expect(pages).toEqual(['walk', 'walk']);
     expect(order(await query('pageSize=2&state=assigned', tokens.officerA))).toEqual([]);
     const fullOf = async (where: string): Promise<string[]> =>
@@ -557,24 +563,14 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
     expect(await newer()).toBe(99);
     // The walk keeps 100 rows: the 99, then X's or Y's. Only the 24 changed after that instant are
     // certain, so a page of 25 is sorted in full, and it is the top of the whole order.
-    const appDs = api.app.get(DataSource);
-    const send = appDs.query.bind(appDs);
-    const pages: string[] = [];
-    appDs.query = ((sql: string, params?: unknown[]) => {
-      if (/page AS MATERIALIZED/.test(sql)) pages.push(/recent AS MATERIALIZED/.test(sql) ? 'walk' : 'full');
-      return send(sql, params);
-    }) as typeof appDs.query;
-    let res: Reply;
-    try {
-      res = await api.request('GET', `/api/items?batchId=${tie.id}&sort=-updatedAt&pageSize=25`, { token: tokens.auditor });
-    } finally {
-      appDs.query = send;
-    }
+    const { result: res, pages } = await pagesChosen(() =>
+      api.request('GET', `/api/items?batchId=${tie.id}&sort=-updatedAt&pageSize=25`, { token: tokens.auditor }),
+    );
     const full = await api.ds.query<{ code: string }[]>(
       `SELECT code FROM item WHERE batch_id = $1 ORDER BY updated_at DESC, id DESC LIMIT 25`,
       [tie.id],
     );
-    expect(res.body.data.map((i: { code: string }) => i.code)).toEqual(full.map((r) => r.code));
+    expect(codes(res)).toEqual(full.map((r) => r.code));
     expect(pages).toEqual(['walk', 'full']);
   });
 });

@@ -385,7 +385,6 @@ export class ItemsService {
     const readers = scope.kind === 'units' && !f.q && !f.leadUnitId && !f.cooperatingUnitId ? scope : null;
     const itemWhere = (q: SqlParams): string => itemWhereSql(scope, f, today, q);
 
-    // The page is chosen on the item table (or its readers) alone; names are joined to those few rows only.
     // Which recent history rows count for "recently changed first": a unit's through its reader
     // rows (its filters too, when they are reader columns), everyone else's through the item row
     // when there is a filter; the page itself still applies every condition.
@@ -396,24 +395,27 @@ export class ItemsService {
       const where = itemWhere(q);
       return where ? `EXISTS (SELECT 1 FROM item i ${andWhere(where, 'i.id = h.id')})` : null;
     };
-    // How the page is chosen: from the filter as written ('all'), through the newest history rows
+    // The page is chosen on the item table (or its readers) alone; names are joined to those few rows
+    // only. It is chosen from the filter as written ('all'), through the newest history rows
     // ('recent'), or from the matches found once and counted in the same statement ('matches').
     const pageSql = (q: SqlParams, from: 'all' | 'recent' | 'matches' = 'all'): string => {
       const limit = `LIMIT ${q.add(filter.pageSize)} OFFSET ${q.add((filter.page - 1) * filter.pageSize)}`;
+      const sort = SORT_SQL[filter.sort];
       const readerSort = READER_SORT_SQL[filter.sort];
-      const chosen =
-        from === 'matches'
-          ? `FROM item i WHERE i.id IN (SELECT i.id FROM matches i ORDER BY ${SORT_SQL[filter.sort]} ${limit})`
-          : readers && readerSort && from === 'all'
-            ? `FROM item i WHERE i.id IN (SELECT r.item_id FROM item_reader r ${readerWhereSql(readers, f, today, q)} ORDER BY ${readerSort} ${limit})`
-            : `FROM item i ${from === 'recent' ? andWhere(itemWhere(q), RECENTLY_CHANGED_WHERE) : itemWhere(q)} ORDER BY ${SORT_SQL[filter.sort]} ${limit}`;
-      const ctes =
-        from === 'recent'
-          ? `${recentlyChangedSql(recentProbe(q), recentMatches(filter.page * filter.pageSize))},`
-          : from === 'matches'
-            ? `matches AS MATERIALIZED (
-                 SELECT i.id, i.current_deadline, i.created_at, i.updated_at, i.code FROM item i ${itemWhere(q)} LIMIT ${COUNT_CAP + 1}),`
-            : '';
+      let ctes = '';
+      let chosen: string;
+      if (from === 'recent') {
+        ctes = `${recentlyChangedSql(recentProbe(q), recentMatches(filter.page * filter.pageSize))},`;
+        chosen = `FROM item i ${andWhere(itemWhere(q), RECENTLY_CHANGED_WHERE)} ORDER BY ${sort} ${limit}`;
+      } else if (from === 'matches') {
+        ctes = `matches AS MATERIALIZED (
+          SELECT i.id, i.current_deadline, i.created_at, i.updated_at, i.code FROM item i ${itemWhere(q)} LIMIT ${COUNT_CAP + 1}),`;
+        chosen = `FROM item i WHERE i.id IN (SELECT i.id FROM matches i ORDER BY ${sort} ${limit})`;
+      } else if (readers && readerSort) {
+        chosen = `FROM item i WHERE i.id IN (SELECT r.item_id FROM item_reader r ${readerWhereSql(readers, f, today, q)} ORDER BY ${readerSort} ${limit})`;
+      } else {
+        chosen = `FROM item i ${itemWhere(q)} ORDER BY ${sort} ${limit}`;
+      }
       return `
       WITH ${ctes} page AS MATERIALIZED (
         SELECT i.id, i.code, i.title, i.batch_id, i.state, i.type, i.domain, i.county_unit_id, i.current_deadline, i.original_deadline,
@@ -426,7 +428,7 @@ export class ItemsService {
              to_char(i.current_deadline, 'YYYY-MM-DD') AS current_deadline, to_char(i.original_deadline, 'YYYY-MM-DD') AS original_deadline,
              i.deadline_version, i.version, i.updated_at ${from === 'matches' ? ', (SELECT count(*)::int FROM matches) AS total' : ''}
         FROM page i JOIN batch b ON b.id = i.batch_id LEFT JOIN org_unit c ON c.id = i.county_unit_id
-       ORDER BY ${SORT_SQL[filter.sort]}`;
+       ORDER BY ${sort}`;
     };
     const query = (build: (q: SqlParams) => string): Promise<SummaryRow[]> => {
       const q = new SqlParams();
