@@ -21,7 +21,8 @@
  *     alternating with the requests run by run, so that both sides meet the same machine. "API/SQL"
  *     is the whole HTTP request (sign-in check, validation, figures, JSON) against the bare
  *     statements. Each line names the path the answer took (roll-ups of now, a month-end snapshot,
- *     counted; + corrections).
+ *     counted; + corrections). Last, the part of a request that does not depend on its SQL: GET
+ *     /api/auth/me, which sends no statement, against a bare SELECT 1.
  *
  * Settings: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/rectify_bench_stats;
  * dropped and re-created unless BENCH_REUSE_DB=1, which times the queries on the last seeded database), REDIS_URL (default redis://127.0.0.1:6379/13),
@@ -407,8 +408,25 @@ async function main(): Promise<void> {
         `  ${c.name}: API p95 ${ms(apiP95)} ms, SQL p95 ${ms(sqlP95)} ms (${statements.length} statements in ${waves.size} waves; ${pathOf(statements)})`,
       );
     }
+    // What every request costs whatever its SQL (HTTP, routing, the token and session check, validation,
+    // JSON): an authenticated request that sends no statement, against the bare round trip of one.
+    const [me, select1] = await timePair(
+      RUNS,
+      async () => {
+        const r = await get(agent, baseUrl, '/api/auth/me', tokens.officer);
+        if (r.status !== 200) throw new Error(`/api/auth/me: ${r.status} ${r.body}`);
+      },
+      async () => {
+        await raw.query('SELECT 1');
+      },
+    );
     log();
     log(table(['query', 'answer', 'API p50', 'API p95', 'SQL p50', 'SQL p95', 'API/SQL', 'target ms', ''], rows, new Set([2, 3, 4, 5, 6])));
+    log();
+    log(
+      `fixed cost of a request: GET /api/auth/me (no statement) p50 ${ms(percentile(me, 50))} ms, p95 ${ms(percentile(me, 95))} ms; ` +
+        `SELECT 1 p50 ${ms(percentile(select1, 50))} ms, p95 ${ms(percentile(select1, 95))} ms`,
+    );
   } finally {
     agent.destroy();
     await raw.end();
