@@ -382,7 +382,7 @@ export class ItemsService {
     const { scope, f } = readable;
     // A unit's list is read from item_reader (an index in deadline order that holds every column
     // these filters test) unless it filters on something only the item row has.
-    const readers = scope.kind === 'units' && !f.q && !f.leadUnitId && !f.cooperatingUnitId ? scope : null;
+    const readers = scope.kind === 'units' && !hasItemOnlyFilter(f) ? scope : null;
     const itemWhere = (q: SqlParams): string => itemWhereSql(scope, f, today, q);
 
     // Which recent history rows count for "recently changed first": a unit's through its reader
@@ -781,6 +781,9 @@ function readerScopeSql(scope: UnitScope, q: SqlParams): string {
   return `r.unit_id = ${q.add(scope.unitId)} AND (r.via & ${via}) <> 0`;
 }
 
+/** Whether a filter tests something only the item row has (text, lead or cooperating unit), not its reader rows. */
+const hasItemOnlyFilter = (f: ResolvedFilter): boolean => Boolean(f.q || f.leadUnitId || f.cooperatingUnitId);
+
 /**
  * The conditions of a filter on `a`: the item (i) or its reader rows (r), which carry the item's
  * state, domain, county_unit_id, batch_id and current_deadline under the same names. Filters on
@@ -804,8 +807,7 @@ function filterSql(f: ResolvedFilter, today: string, q: SqlParams, a: 'i' | 'r')
       `(${a}.state = ANY(${q.add(OVERDUE_STATES)}::text[]) AND ${a}.current_deadline BETWEEN ${q.add(today)} AND ${q.add(addDays(today, f.dueWithinDays))})`,
     );
   }
-  if (a === 'r' && (f.leadUnitId || f.cooperatingUnitId || f.q))
-    throw new Error('item_reader holds no lead units, cooperating units or text');
+  if (a === 'r' && hasItemOnlyFilter(f)) throw new Error('item_reader holds no lead units, cooperating units or text');
   if (f.leadUnitId) where.push(`i.lead_scope @> ${q.add([f.leadUnitId])}::uuid[]`);
   if (f.cooperatingUnitId) {
     where.push(
