@@ -9,6 +9,7 @@ import { KeyProjects1764700000000 } from './1764700000000-key-projects.js';
 import { RecentChanges1764800000000 } from './1764800000000-recent-changes.js';
 import { CachedFunctionPlans1764900000000 } from './1764900000000-cached-function-plans.js';
 import { ItemReaders1765000000000 } from './1765000000000-item-readers.js';
+import { ItemReaderStateIndex1765100000000 } from './1765100000000-item-reader-state-index.js';
 
 /** Every migration, in order. Listed explicitly so tsc, swc, Jest and the CLI see one set. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   RecentChanges1764800000000,
   CachedFunctionPlans1764900000000,
   ItemReaders1765000000000,
+  ItemReaderStateIndex1765100000000,
 ];
