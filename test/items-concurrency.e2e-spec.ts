@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { Actor } from '#domain';
 import { TestApi } from './support/api.js';
 import { Factory } from './support/factories.js';
+import { waitFor } from './support/smtp-sink.js';
 
 /** Many writers on one item at once, through HTTP and directly through the transition function. */
 describe('concurrent transitions on real PostgreSQL (e2e)', () => {
@@ -102,6 +103,59 @@ describe('concurrent transitions on real PostgreSQL (e2e)', () => {
       expect(extensions).toBe(winner.action === 'request_extension' ? 1 : 0);
       expect(row.pending_extension_id !== null).toBe(winner.action === 'request_extension');
     }
+  });
+
+  it('an urge that waited behind another writer of the history chain (no new version) is chained after it, not beside it', async () => {
+    // An evidence upload locks the item and appends to its history without a new version. Here that
+    // writer holds its lock while the urge reads the item (so the urge sees the older chain tip) and
+    // commits once the urge's write is waiting for the lock.
+    const item = await itemInProgress();
+    const [{ seq: tip }] = await ds.query(`SELECT max(seq)::int AS seq FROM history WHERE entity_type = 'item' AND entity_id = $1`, [
+      item.id,
+    ]);
+    const other = ds.createQueryRunner();
+    await other.connect();
+    await other.startTransaction();
+    try {
+      await other.query(`SELECT 1 FROM item WHERE id = $1 FOR UPDATE`, [item.id]);
+      await f.history.append(other.manager, {
+        entityType: 'item',
+        entityId: item.id,
+        action: 'add_evidence',
+        actorId: officer.userId,
+        fromState: 'in_progress',
+        toState: 'in_progress',
+      });
+      const urge = f.transitions.transition(dispatcher, item.id, { action: 'urge', version: item.version, reason: '请加快' });
+      urge.catch(() => undefined); // awaited below, after the other writer commits
+      await waitFor(
+        async () => {
+          const rows = await ds.query(
+            `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%UPDATE item SET state%'`,
+          );
+          return rows.length > 0;
+        },
+        5000,
+        'the urge to wait for the item lock',
+      );
+      await other.commitTransaction();
+      const done = await urge;
+      expect(done).toMatchObject({ action: 'urge', version: item.version + 1, historySeq: tip + 2 });
+    } finally {
+      if (other.isTransactionActive) await other.rollbackTransaction();
+      await other.release();
+    }
+    const history = await ds.query(
+      `SELECT seq, action FROM history WHERE entity_type = 'item' AND entity_id = $1 AND seq > $2 ORDER BY seq`,
+      [item.id, tip],
+    );
+    expect(history).toEqual([
+      { seq: tip + 1, action: 'add_evidence' },
+      { seq: tip + 2, action: 'urge' },
+    ]);
+    const outbox = await ds.query(`SELECT kind FROM outbox WHERE dedupe_key = $1`, [`item:${item.id}:${tip + 2}`]);
+    expect(outbox).toEqual([{ kind: 'item.urge' }]);
+    expect((await f.history.verify('item')).firstBreak).toBeNull();
   });
 
   it('a chain of writers who each re-read the version all get through, one after another, with nothing lost', async () => {

@@ -70,8 +70,11 @@ export class HistoryService {
     return { ...row, hash: chainHash(row) };
   }
 
-  /** The INSERT of a chained row, its parameters numbered from `first`. */
-  static insert(row: Omit<HistoryEntity, 'id'>, first = 1): { sql: string; params: unknown[] } {
+  /**
+   * The INSERT of a chained row, its parameters numbered from `first`. With `from` (a CTE of the
+   * same statement) the row is written once for each row that CTE returns: only if its write happened.
+   */
+  static insert(row: Omit<HistoryEntity, 'id'>, first = 1, from?: string): { sql: string; params: unknown[] } {
     const params = [
       row.entityType,
       row.entityId,
@@ -86,10 +89,12 @@ export class HistoryService {
       row.prevHash,
       row.hash,
     ];
-    const placeholders = params.map((_, i) => `$${first + i}`).join(', ');
+    // Typed, so that they need no column to infer it from (a SELECT list has none).
+    const types = ['text', 'uuid', 'int', 'text', 'text', 'text', 'uuid', 'timestamptz', 'text', 'jsonb', 'text', 'text'];
+    const placeholders = params.map((_, i) => `$${first + i}::${types[i]}`).join(', ');
     return {
       sql: `INSERT INTO history (entity_type, entity_id, seq, action, from_state, to_state, actor_id, at, reason, data, prev_hash, hash)
-            VALUES (${placeholders})`,
+            ${from ? `SELECT ${placeholders} FROM ${from}` : `VALUES (${placeholders})`}`,
       params,
     };
   }

@@ -1,6 +1,10 @@
 import type { EntityManager } from 'typeorm';
+import { HistoryService, type ChainTip } from '#audit';
 import { preparedQuery } from '#persistence';
 import type { AcceptanceLevel, ItemType, RectificationState, ResourceScope } from '#domain';
+
+/** The entity type of an item's history rows. */
+export const ITEM_ENTITY = 'item';
 
 /** Everything the policy and the workflow need to decide about one item, read in one query. */
 export interface ItemSnapshot {
@@ -28,6 +32,8 @@ export interface ItemSnapshot {
   scope: Required<ResourceScope>;
   leadScope: string[];
   dispatcherUnitId: string;
+  /** The newest row of the item's history chain when it was read (null: none yet). */
+  tip: ChainTip | null;
 }
 
 interface Row {
@@ -56,6 +62,7 @@ interface Row {
   dispatcher_scope: string[];
   acceptance_scope: string[];
   dispatcher_unit_id: string;
+  tip: ChainTip | null;
 }
 
 export async function loadSnapshot(m: EntityManager, id: string, lock = false): Promise<ItemSnapshot | null> {
@@ -71,7 +78,8 @@ export async function loadSnapshot(m: EntityManager, id: string, lock = false): 
             coalesce((SELECT json_agg(json_build_object('unitId', iu.unit_id, 'unitName', o.name, 'path', o.path, 'status', iu.status) ORDER BY o.name)
                         FROM item_unit iu JOIN org_unit o ON o.id = iu.unit_id WHERE iu.item_id = i.id AND iu.role = 'cooperating'), '[]') AS cooperating,
             (SELECT count(*)::int FROM evidence e WHERE e.item_id = i.id) AS evidence_count,
-            i.owner_scope, i.lead_scope, i.dispatcher_scope, i.acceptance_scope, i.dispatcher_unit_id
+            i.owner_scope, i.lead_scope, i.dispatcher_scope, i.acceptance_scope, i.dispatcher_unit_id,
+            ${HistoryService.tipSql(`'${ITEM_ENTITY}'`, 'i.id')} AS tip
        FROM item i JOIN batch b ON b.id = i.batch_id
       WHERE i.id = $1 ${lock ? 'FOR UPDATE OF i' : ''}`,
     [id],
@@ -102,5 +110,6 @@ export async function loadSnapshot(m: EntityManager, id: string, lock = false): 
     scope: { ownerScope: r.owner_scope, dispatcherScope: r.dispatcher_scope, acceptanceScope: r.acceptance_scope },
     leadScope: r.lead_scope,
     dispatcherUnitId: r.dispatcher_unit_id,
+    tip: r.tip,
   };
 }

@@ -22,8 +22,8 @@ import {
 } from '#domain';
 import { CalendarService } from '#calendar';
 import { PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, SqlParams, escapeLike, pgErrorCode } from '#persistence';
-import { loadSnapshot } from './item-snapshot.js';
-import { ITEM_ENTITY, TransitionService, type AvailableAction } from './transition.service.js';
+import { ITEM_ENTITY, loadSnapshot } from './item-snapshot.js';
+import { TransitionService, type AvailableAction } from './transition.service.js';
 
 export interface CooperatingPartInput {
   unitId: string;

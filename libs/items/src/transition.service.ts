@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { HistoryService, type ChainTip } from '#audit';
+import { HistoryService, type ChainTip, type HistoryEntry } from '#audit';
 import { CalendarService } from '#calendar';
 import {
   CLOCK,
@@ -24,10 +24,8 @@ import {
   type ResourceScope,
 } from '#domain';
 import { preparedQuery } from '#persistence';
-import { loadSnapshot, type ItemSnapshot } from './item-snapshot.js';
-import { recordChange } from './outbox.js';
-
-export const ITEM_ENTITY = 'item';
+import { ITEM_ENTITY, loadSnapshot, type ItemSnapshot } from './item-snapshot.js';
+import { isChainMoved, writeAndRecord, type OutboxMessage } from './outbox.js';
 
 export interface TransitionInput {
   action: RectificationAction;
@@ -59,6 +57,9 @@ export interface TransitionResult {
   version: number;
   historySeq: number;
 }
+
+/** Writes of an action beyond the state, in the transition's transaction; they return what its history row records. */
+type Effects = (m: EntityManager) => Promise<Record<string, unknown>>;
 
 /**
  * The one function that changes an item's state. It loads the item, checks role, unit scope,
@@ -119,43 +120,74 @@ export class TransitionService implements OnModuleInit {
           : input.action === 'pass'
             ? item.acceptanceLevel! + 1
             : item.acceptanceLevel;
+    const write = {
+      sql: `UPDATE item SET state = $3, acceptance_level = $4, version = version + 1, updated_at = $5,
+                acceptance_since = CASE WHEN $4::int IS NULL THEN NULL WHEN $4::int IS DISTINCT FROM acceptance_level THEN $5 ELSE acceptance_since END
+          WHERE id = $1 AND version = $2`,
+      params: [item.id, item.version, to, nextLevel, at],
+    };
+    const entry = (data: Record<string, unknown>): HistoryEntry => ({
+      entityType: ITEM_ENTITY,
+      entityId: item.id,
+      action: input.action,
+      actorId: actor.userId,
+      fromState: item.state,
+      toState: to,
+      reason: input.reason?.trim() || null,
+      data,
+      at,
+    });
+    const message = (historySeq: number): OutboxMessage => ({
+      kind: `item.${input.action}`,
+      dedupeKey: `item:${item.id}:${historySeq}`,
+      payload: { itemId: item.id, action: input.action, from: item.state, to, actorId: actor.userId, historySeq },
+    });
+    const result = (version: number, historySeq: number): TransitionResult => ({
+      id: item.id,
+      action: input.action,
+      from: item.state,
+      to,
+      version,
+      historySeq,
+    });
+    const effects = this.effects(actor, item, input, to, at, part);
 
+    // An action that writes nothing but the state is one statement: the UPDATE guarded by the
+    // version, and the history row chained to the tip read with the item, written only if the
+    // UPDATE was. If another writer appended to the chain since (an evidence upload does, without
+    // a new version), the sequence is taken and nothing is written: the locked way below follows.
+    if (!effects) {
+      try {
+        const { rows, seq } = await writeAndRecord<{ version: number }>(
+          this.dataSource.manager,
+          { sql: `${write.sql} RETURNING version`, params: write.params },
+          item.tip,
+          entry({}),
+          message,
+        );
+        if (rows.length === 0) throw versionConflict(await this.currentVersion(this.dataSource.manager, item.id));
+        return result(rows[0].version, seq);
+      } catch (e) {
+        if (!isChainMoved(e)) throw e;
+      }
+    }
     return this.dataSource.transaction(async (m) => {
       // The row lock this UPDATE takes makes us the item's only writer; the chain tip comes with it.
       const updated = await preparedQuery<{ version: number; tip: ChainTip | null }>(
         m,
-        `UPDATE item SET state = $3, acceptance_level = $4, version = version + 1, updated_at = $5,
-                acceptance_since = CASE WHEN $4::int IS NULL THEN NULL WHEN $4::int IS DISTINCT FROM acceptance_level THEN $5 ELSE acceptance_since END
-          WHERE id = $1 AND version = $2 RETURNING version, ${HistoryService.tipSql(`'${ITEM_ENTITY}'`, '$1')} AS tip`,
-        [item.id, item.version, to, nextLevel, at],
+        `${write.sql} RETURNING version, ${HistoryService.tipSql(`'${ITEM_ENTITY}'`, '$1')} AS tip`,
+        write.params,
       );
-      if (updated.length === 0) {
-        const [current] = await m.query<{ version: number }[]>(`SELECT version FROM item WHERE id = $1`, [item.id]);
-        throw versionConflict(current.version);
-      }
-      const data = await this.applyEffects(m, actor, item, input, to, at, part);
-      const seq = await recordChange(
-        m,
-        updated[0].tip,
-        {
-          entityType: ITEM_ENTITY,
-          entityId: item.id,
-          action: input.action,
-          actorId: actor.userId,
-          fromState: item.state,
-          toState: to,
-          reason: input.reason?.trim() || null,
-          data,
-          at,
-        },
-        (historySeq) => ({
-          kind: `item.${input.action}`,
-          dedupeKey: `item:${item.id}:${historySeq}`,
-          payload: { itemId: item.id, action: input.action, from: item.state, to, actorId: actor.userId, historySeq },
-        }),
-      );
-      return { id: item.id, action: input.action, from: item.state, to, version: updated[0].version, historySeq: seq };
+      if (updated.length === 0) throw versionConflict(await this.currentVersion(m, item.id));
+      const data = effects ? await effects(m) : {};
+      const { seq } = await writeAndRecord(m, null, updated[0].tip, entry(data), message);
+      return result(updated[0].version, seq);
     });
+  }
+
+  private async currentVersion(m: EntityManager, itemId: string): Promise<number> {
+    const [current] = await m.query<{ version: number }[]>(`SELECT version FROM item WHERE id = $1`, [itemId]);
+    return current.version;
   }
 
   /** Loads the item if the actor may read it; otherwise it does not exist for them (404). */
@@ -255,144 +287,169 @@ export class TransitionService implements OnModuleInit {
   }
 
   /**
-   * The writes that come with each action, beyond the state. Every timestamp is the clock's
-   * instant `at`, the same one the history row carries. Returns what the history row records.
+   * The writes that come with each action, beyond the state, to run in the transition's transaction
+   * (null: the action writes nothing else). Every timestamp is the clock's instant `at`, the same
+   * one the history row carries. They return what the history row records.
    */
-  private async applyEffects(
-    m: EntityManager,
+  private effects(
     actor: Actor,
     item: ItemSnapshot,
     input: TransitionInput,
     to: RectificationState,
     at: Date,
     part: ItemSnapshot['cooperating'][number] | null,
-  ): Promise<Record<string, unknown>> {
+  ): Effects | null {
     const reason = input.reason?.trim() || null;
     const today = shanghaiDate(at);
     switch (input.action) {
-      case 'report_progress': {
-        const [{ id }] = await m.query<{ id: string }[]>(
-          `INSERT INTO item_progress (item_id, unit_id, author_id, reported_on, text, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-          [item.id, actor.unitId, actor.userId, today, input.text!.trim(), at],
-        );
-        return { progressId: id, text: input.text!.trim() };
-      }
-      case 'report_part': {
-        await m.query(
-          `UPDATE item_unit SET status = $3, progress = coalesce($4, progress), updated_at = $5 WHERE item_id = $1 AND unit_id = $2`,
-          [item.id, part!.unitId, input.partStatus, input.text?.trim() || null, at],
-        );
-        return { partUnitId: part!.unitId, status: { from: part!.status, to: input.partStatus }, text: input.text?.trim() || null };
-      }
-      case 'request_extension': {
-        const id = randomUUID();
-        await m.query(
-          `INSERT INTO item_extension (id, item_id, requested_by, requested_at, from_deadline, proposed_deadline, reason)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-          [id, item.id, actor.userId, at, item.currentDeadline, input.proposedDeadline, reason],
-        );
-        await m.query(`UPDATE item SET pending_extension_id = $2 WHERE id = $1`, [item.id, id]);
-        return { extensionId: id, fromDeadline: item.currentDeadline, proposedDeadline: input.proposedDeadline };
-      }
-      case 'approve_extension': {
-        const [[ext]] = await m.query<[{ proposed_deadline: string; reason: string }[], number]>(
-          `UPDATE item_extension SET status = 'approved', decided_by = $2, decided_at = $3, decision_reason = $4
-            WHERE id = $1 RETURNING to_char(proposed_deadline, 'YYYY-MM-DD') AS proposed_deadline, reason`,
-          [item.pendingExtensionId, actor.userId, at, reason],
-        );
-        const version = item.deadlineVersion + 1;
-        await m.query(
-          `INSERT INTO item_deadline (item_id, version, deadline, kind, reason, decided_by, created_at) VALUES ($1, $2, $3, 'extension', $4, $5, $6)`,
-          [item.id, version, ext.proposed_deadline, ext.reason, actor.userId, at],
-        );
-        await m.query(
-          `UPDATE item SET current_deadline = $2, deadline_version = $3, extension_count = extension_count + 1, pending_extension_id = NULL
-            WHERE id = $1`,
-          [item.id, ext.proposed_deadline, version],
-        );
-        return {
-          extensionId: item.pendingExtensionId,
-          deadline: { from: item.currentDeadline, to: ext.proposed_deadline },
-          deadlineVersion: version,
+      case 'report_progress':
+        return async (m) => {
+          const [{ id }] = await m.query<{ id: string }[]>(
+            `INSERT INTO item_progress (item_id, unit_id, author_id, reported_on, text, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+            [item.id, actor.unitId, actor.userId, today, input.text!.trim(), at],
+          );
+          return { progressId: id, text: input.text!.trim() };
         };
-      }
-      case 'reject_extension': {
-        await m.query(
-          `UPDATE item_extension SET status = 'rejected', decided_by = $2, decided_at = $3, decision_reason = $4 WHERE id = $1`,
-          [item.pendingExtensionId, actor.userId, at, reason],
-        );
-        await m.query(`UPDATE item SET pending_extension_id = NULL WHERE id = $1`, [item.id]);
-        return { extensionId: item.pendingExtensionId };
-      }
+      case 'report_part':
+        return async (m) => {
+          await m.query(
+            `UPDATE item_unit SET status = $3, progress = coalesce($4, progress), updated_at = $5 WHERE item_id = $1 AND unit_id = $2`,
+            [item.id, part!.unitId, input.partStatus, input.text?.trim() || null, at],
+          );
+          return { partUnitId: part!.unitId, status: { from: part!.status, to: input.partStatus }, text: input.text?.trim() || null };
+        };
+      case 'request_extension':
+        return async (m) => {
+          const id = randomUUID();
+          await m.query(
+            `INSERT INTO item_extension (id, item_id, requested_by, requested_at, from_deadline, proposed_deadline, reason)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+            [id, item.id, actor.userId, at, item.currentDeadline, input.proposedDeadline, reason],
+          );
+          await m.query(`UPDATE item SET pending_extension_id = $2 WHERE id = $1`, [item.id, id]);
+          return { extensionId: id, fromDeadline: item.currentDeadline, proposedDeadline: input.proposedDeadline };
+        };
+      case 'approve_extension':
+        return async (m) => {
+          const [[ext]] = await m.query<[{ proposed_deadline: string; reason: string }[], number]>(
+            `UPDATE item_extension SET status = 'approved', decided_by = $2, decided_at = $3, decision_reason = $4
+            WHERE id = $1 RETURNING to_char(proposed_deadline, 'YYYY-MM-DD') AS proposed_deadline, reason`,
+            [item.pendingExtensionId, actor.userId, at, reason],
+          );
+          const version = item.deadlineVersion + 1;
+          await m.query(
+            `INSERT INTO item_deadline (item_id, version, deadline, kind, reason, decided_by, created_at) VALUES ($1, $2, $3, 'extension', $4, $5, $6)`,
+            [item.id, version, ext.proposed_deadline, ext.reason, actor.userId, at],
+          );
+          await m.query(
+            `UPDATE item SET current_deadline = $2, deadline_version = $3, extension_count = extension_count + 1, pending_extension_id = NULL
+            WHERE id = $1`,
+            [item.id, ext.proposed_deadline, version],
+          );
+          return {
+            extensionId: item.pendingExtensionId,
+            deadline: { from: item.currentDeadline, to: ext.proposed_deadline },
+            deadlineVersion: version,
+          };
+        };
+      case 'reject_extension':
+        return async (m) => {
+          await m.query(
+            `UPDATE item_extension SET status = 'rejected', decided_by = $2, decided_at = $3, decision_reason = $4 WHERE id = $1`,
+            [item.pendingExtensionId, actor.userId, at, reason],
+          );
+          await m.query(`UPDATE item SET pending_extension_id = NULL WHERE id = $1`, [item.id]);
+          return { extensionId: item.pendingExtensionId };
+        };
       case 'submit':
-        await m.query(`UPDATE item SET submission_round = submission_round + 1 WHERE id = $1`, [item.id]);
-        return { submissionRound: item.submissionRound + 1, level: item.chain[0].level };
+        return async (m) => {
+          await m.query(`UPDATE item SET submission_round = submission_round + 1 WHERE id = $1`, [item.id]);
+          return { submissionRound: item.submissionRound + 1, level: item.chain[0].level };
+        };
       case 'pass':
-      case 'return': {
-        const level = item.acceptanceLevel!;
-        const unitId = item.acceptanceUnits[level];
-        await m.query(
-          `INSERT INTO item_acceptance (item_id, submission_round, level_index, level, unit_id, result, opinion, signed_by, signed_at)
+      case 'return':
+        return async (m) => {
+          const level = item.acceptanceLevel!;
+          const unitId = item.acceptanceUnits[level];
+          await m.query(
+            `INSERT INTO item_acceptance (item_id, submission_round, level_index, level, unit_id, result, opinion, signed_by, signed_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-          [item.id, item.submissionRound, level, item.chain[level].level, unitId, input.action, reason, actor.userId, at],
-        );
-        const data = { level: item.chain[level].level, levelIndex: level, acceptanceUnitId: unitId, submissionRound: item.submissionRound };
-        if (to === 'in_acceptance') return { ...data, nextLevel: item.chain[level + 1].level };
-        if (to === 'public_notice') {
-          const noticeEnd = addDays(today, item.noticeDays - 1);
-          await m.query(`UPDATE item SET notice_start = $2, notice_end = $3 WHERE id = $1`, [item.id, today, noticeEnd]);
-          return { ...data, noticeStart: today, noticeEnd };
-        }
-        if (to === 'signed_off' || to === 'phase_completed') await this.close(m, item.id, to, at);
-        return data;
-      }
+            [item.id, item.submissionRound, level, item.chain[level].level, unitId, input.action, reason, actor.userId, at],
+          );
+          const data = {
+            level: item.chain[level].level,
+            levelIndex: level,
+            acceptanceUnitId: unitId,
+            submissionRound: item.submissionRound,
+          };
+          if (to === 'in_acceptance') return { ...data, nextLevel: item.chain[level + 1].level };
+          if (to === 'public_notice') {
+            const noticeEnd = addDays(today, item.noticeDays - 1);
+            await m.query(`UPDATE item SET notice_start = $2, notice_end = $3 WHERE id = $1`, [item.id, today, noticeEnd]);
+            return { ...data, noticeStart: today, noticeEnd };
+          }
+          if (to === 'signed_off' || to === 'phase_completed') await this.close(m, item.id, to, at);
+          return data;
+        };
       case 'uphold_objection':
-        await m.query(`UPDATE item SET notice_start = NULL, notice_end = NULL WHERE id = $1`, [item.id]);
-        return {};
+        return async (m) => {
+          await m.query(`UPDATE item SET notice_start = NULL, notice_end = NULL WHERE id = $1`, [item.id]);
+          return {};
+        };
       case 'close_notice':
       case 'sign_off':
-        await this.close(m, item.id, to, at);
-        return {};
-      case 'reopen': {
-        // The earlier closure stays on record: first/last sign-off dates, acceptance rows, evidence.
-        const [[row]] = await m.query<[{ reopen_count: number }[], number]>(
-          `UPDATE item SET reopen_count = reopen_count + 1, completed_at = NULL, close_working_days = NULL, notice_start = NULL, notice_end = NULL WHERE id = $1 RETURNING reopen_count`,
-          [item.id],
-        );
-        return { reopenCount: row.reopen_count };
-      }
-      case 'spot_check': {
-        const [{ id }] = await m.query<{ id: string }[]>(
-          `INSERT INTO item_spot_check (item_id, auditor_id, result, note, checked_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-          [item.id, actor.userId, input.spotCheckResult, reason, at],
-        );
-        return { spotCheckId: id, result: input.spotCheckResult };
-      }
-      case 'merge': {
-        if (input.mergeIntoId === item.id)
-          throw new DomainError('unprocessable', 'MERGE_INTO_SELF', 'An item cannot be merged into itself');
-        const target = await loadSnapshot(m, input.mergeIntoId!);
-        if (!target || !decide(actor, 'item.read', target.scope).allowed) {
-          throw new DomainError('unprocessable', 'MERGE_TARGET_NOT_FOUND', 'The item to merge into does not exist', {
-            mergeIntoId: input.mergeIntoId,
-          });
-        }
-        if (target.state === 'cancelled' || target.state === 'merged') {
-          throw new DomainError(
-            'unprocessable',
-            'MERGE_TARGET_CLOSED',
-            `The item to merge into is ${target.state}; merge into a live item`,
-            {
-              mergeIntoId: target.id,
-              state: target.state,
-            },
+        return async (m) => {
+          await this.close(m, item.id, to, at);
+          return {};
+        };
+      case 'reopen':
+        return async (m) => {
+          // The earlier closure stays on record: first/last sign-off dates, acceptance rows, evidence.
+          const [[row]] = await m.query<[{ reopen_count: number }[], number]>(
+            `UPDATE item SET reopen_count = reopen_count + 1, completed_at = NULL, close_working_days = NULL, notice_start = NULL, notice_end = NULL WHERE id = $1 RETURNING reopen_count`,
+            [item.id],
           );
-        }
-        await m.query(`UPDATE item SET merged_into_id = $2 WHERE id = $1`, [item.id, target.id]);
-        return { mergedIntoId: target.id, mergedIntoCode: target.code };
-      }
-      default:
-        return {};
+          return { reopenCount: row.reopen_count };
+        };
+      case 'spot_check':
+        return async (m) => {
+          const [{ id }] = await m.query<{ id: string }[]>(
+            `INSERT INTO item_spot_check (item_id, auditor_id, result, note, checked_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+            [item.id, actor.userId, input.spotCheckResult, reason, at],
+          );
+          return { spotCheckId: id, result: input.spotCheckResult };
+        };
+      case 'merge':
+        return async (m) => {
+          if (input.mergeIntoId === item.id)
+            throw new DomainError('unprocessable', 'MERGE_INTO_SELF', 'An item cannot be merged into itself');
+          const target = await loadSnapshot(m, input.mergeIntoId!);
+          if (!target || !decide(actor, 'item.read', target.scope).allowed) {
+            throw new DomainError('unprocessable', 'MERGE_TARGET_NOT_FOUND', 'The item to merge into does not exist', {
+              mergeIntoId: input.mergeIntoId,
+            });
+          }
+          if (target.state === 'cancelled' || target.state === 'merged') {
+            throw new DomainError(
+              'unprocessable',
+              'MERGE_TARGET_CLOSED',
+              `The item to merge into is ${target.state}; merge into a live item`,
+              {
+                mergeIntoId: target.id,
+                state: target.state,
+              },
+            );
+          }
+          await m.query(`UPDATE item SET merged_into_id = $2 WHERE id = $1`, [item.id, target.id]);
+          return { mergedIntoId: target.id, mergedIntoCode: target.code };
+        };
+      case 'assign':
+      case 'withdraw':
+      case 'decline':
+      case 'accept':
+      case 'urge':
+      case 'cancel':
+        return null;
     }
   }
 

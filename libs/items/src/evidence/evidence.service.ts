@@ -3,7 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { HistoryService } from '#audit';
 import { CLOCK, DomainError, decide, type Actor, type Clock, type RectificationState } from '#domain';
-import { ITEM_ENTITY, TransitionService } from '../transition.service.js';
+import { ITEM_ENTITY } from '../item-snapshot.js';
+import { TransitionService } from '../transition.service.js';
 import { acceptUpload, type StoredFileView } from './accept-upload.js';
 import { EVIDENCE_STORAGE, type EvidenceStorage } from './evidence-storage.js';
 
