@@ -65,7 +65,8 @@ type Effects = (m: EntityManager) => Promise<Record<string, unknown>>;
  * The one function that changes an item's state. It loads the item, checks role, unit scope,
  * state and guards, then in one transaction writes the new state with
  * `UPDATE … WHERE id AND version` (a stale version is a 409), applies the action's effects,
- * appends the history row and records the notifications. Controllers never set a state.
+ * appends the history row and records the notifications (for an action without effects, one
+ * statement does it all). Controllers never set a state.
  */
 @Injectable()
 export class TransitionService implements OnModuleInit {
