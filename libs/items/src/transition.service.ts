@@ -25,7 +25,7 @@ import {
 } from '#domain';
 import { preparedQuery } from '#persistence';
 import { ITEM_ENTITY, loadSnapshot, type ItemSnapshot } from './item-snapshot.js';
-import { isChainMoved, writeAndRecord, type OutboxMessage } from './outbox.js';
+import { isChainMoved, recordChange, writeAndRecord, type OutboxMessage } from './outbox.js';
 
 export interface TransitionInput {
   action: RectificationAction;
@@ -181,8 +181,7 @@ export class TransitionService implements OnModuleInit {
       );
       if (updated.length === 0) throw versionConflict(await this.currentVersion(m, item.id));
       const data = effects ? await effects(m) : {};
-      const { seq } = await writeAndRecord(m, null, updated[0].tip, entry(data), message);
-      return result(updated[0].version, seq);
+      return result(updated[0].version, await recordChange(m, updated[0].tip, entry(data), message));
     });
   }
 
