@@ -83,15 +83,13 @@ async function crossCheck(baseUrl: string, tokens: string[], requests: ListReque
     const res = await fetch(`${baseUrl}${r.path}`, { headers: { authorization: `Bearer ${tokens[r.user]}` } });
     const body = (await res.json()) as { total?: number; data?: unknown[] };
     if (res.status !== 200) throw new Error(`GET ${r.path} answered ${res.status}: ${JSON.stringify(body)}`);
-    // No count query when the service answered from a lookup alone (a source type without batches),
-    // or counted in the page statement (a unit's text search: the total of its matches, on each row).
-    const count = r.queries.find((q) => /^\s*SELECT\s+count\(/i.test(q.sql));
-    const matches = r.queries.find((q) => /\bmatches AS MATERIALIZED/.test(q.sql));
-    const total = count
-      ? (await db.query<{ total: number }>(count.sql, count.params)).rows[0].total
-      : matches
-        ? ((await db.query<{ total: number }>(matches.sql, matches.params)).rows[0]?.total ?? 0)
-        : 0;
+    // The total comes with the list statement (on every row); no statement at all when the service
+    // answered from a lookup alone (a source type without batches).
+    let total = 0;
+    for (const q of r.queries) {
+      const [row] = (await db.query<{ total?: number }>(q.sql, q.params)).rows;
+      if (typeof row?.total === 'number') total = row.total;
+    }
     // The API counts exactly up to its cap and then reports the cap; the raw count query stops one past it.
     if (Math.min(total, COUNT_CAP) !== body.total)
       throw new Error(`GET ${r.path}: the API says ${body.total} items, the captured SQL ${total}`);
@@ -154,7 +152,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const variantTotals = new Map<string, Map<number, number[]>>();
   const explains: string[] = [];
-  const planMatrix: { role: string; variant: number; page: PlanSummary; count: PlanSummary }[] = [];
+  const planMatrix: { role: string; variant: number; list: PlanSummary }[] = [];
   try {
     const token = new Map<string, string>();
     for (const u of [world.admin, world.dispatcher, ...world.officers]) token.set(u.id, await login(baseUrl, u.email));
@@ -204,7 +202,7 @@ async function main(): Promise<void> {
         );
       }
     }
-    if (ONLY.has('sql')) log('list: the same statements as raw SQL (page and count concurrently, pg Pool of the API pool size)');
+    if (ONLY.has('sql')) log('list: the same statements as raw SQL (in the order the API sends them, pg Pool of the API pool size)');
     for (const r of ONLY.has('sql') ? roles : []) {
       const reqs = requests.get(r.role)!.map((q) => ({ queries: q.queries, variant: q.variant }));
       for (const c of CONCURRENCY) {
@@ -227,18 +225,16 @@ async function main(): Promise<void> {
       await explain(db, q.sql, q.params); // warm
       return explain(db, q.sql, q.params);
     };
-    const isCount = (sql: string): boolean => /^\s*SELECT\s+count\(/i.test(sql);
-    // The list statements proper (not the source-type → batches lookup; absent when that found none).
-    const isPage = (sql: string): boolean => /WITH page AS/i.test(sql);
+    // The list statement proper (not the source-type → batches lookup; absent when that found none).
+    const isList = (sql: string): boolean => /\bpage AS MATERIALIZED/i.test(sql);
     for (const r of ONLY.has('explain') ? roles : []) {
       for (const [variant] of VARIANTS.entries()) {
         const req = requests
           .get(r.role)!
           .find((q) => q.variant === variant && (r.role !== 'officer' || r.users[q.user].unit.kind === 'county'));
-        const pageQuery = req?.queries.find((q) => isPage(q.sql));
-        const countQuery = req?.queries.find((q) => isCount(q.sql));
-        if (!pageQuery || !countQuery) continue;
-        planMatrix.push({ role: r.role, variant, page: await explainOf(pageQuery), count: await explainOf(countQuery) });
+        const listQuery = req?.queries.find((q) => isList(q.sql));
+        if (!listQuery) continue;
+        planMatrix.push({ role: r.role, variant, list: await explainOf(listQuery) });
       }
     }
     const explainCases: { title: string; role: string; variant: number }[] = [
@@ -257,7 +253,7 @@ async function main(): Promise<void> {
       for (const q of req.queries) {
         const plan = await explainOf(q);
         explains.push(
-          `  ${isCount(q.sql) ? 'count statement' : 'page statement'}: execution ${plan.executionMs.toFixed(2)} ms, ` +
+          `  ${isList(q.sql) ? 'list statement' : 'lookup statement'}: execution ${plan.executionMs.toFixed(2)} ms, ` +
             `planning ${plan.planningMs.toFixed(2)} ms; costliest nodes: ${plan.hotSpots.join('; ') || '-'}`,
         );
         for (const l of plan.lines) explains.push(`    ${l}`);
@@ -355,7 +351,7 @@ const NOISY_CORES = 0.15;
 function printReport(
   rows: Row[],
   variantTotals: Map<string, Map<number, number[]>>,
-  planMatrix: { role: string; variant: number; page: PlanSummary; count: PlanSummary }[],
+  planMatrix: { role: string; variant: number; list: PlanSummary }[],
   explains: string[],
 ): void {
   log();
@@ -458,16 +454,9 @@ function printReport(
     log('EXPLAIN ANALYZE of the list statements, one request per filter and role (execution time in ms; how item is read)');
     log(
       table(
-        ['role', 'filter', 'page', 'count', 'page: item access', 'count: item access'],
-        planMatrix.map((m) => [
-          m.role,
-          VARIANTS[m.variant].label,
-          ms(m.page.executionMs),
-          ms(m.count.executionMs),
-          m.page.access,
-          m.count.access,
-        ]),
-        new Set([2, 3]),
+        ['role', 'filter', 'list', 'item access'],
+        planMatrix.map((m) => [m.role, VARIANTS[m.variant].label, ms(m.list.executionMs), m.list.access]),
+        new Set([2]),
       ),
     );
   }

@@ -80,20 +80,26 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
 
   const list = (token: string, query: string): Promise<Reply> => api.request('GET', `/api/items?batchId=${batch.id}&${query}`, { token });
   const codes = (res: Reply): string[] => res.body.data.map((i: { code: string }) => i.code);
-  /** How the API chose each list page while `fn` ran: 'walk' (newest history rows) or 'full' (the whole order). */
-  async function pagesChosen<T>(fn: () => Promise<T>): Promise<{ result: T; pages: string[] }> {
+  /** Every statement the API sent while `fn` ran. */
+  async function statementsSent<T>(fn: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
     const appDs = api.app.get(DataSource);
     const send = appDs.query.bind(appDs);
-    const pages: string[] = [];
+    const statements: string[] = [];
     appDs.query = ((sql: string, params?: unknown[]) => {
-      if (/page AS MATERIALIZED/.test(sql)) pages.push(/recent AS MATERIALIZED/.test(sql) ? 'walk' : 'full');
+      statements.push(sql);
       return send(sql, params);
     }) as typeof appDs.query;
     try {
-      return { result: await fn(), pages };
+      return { result: await fn(), statements };
     } finally {
       appDs.query = send;
     }
+  }
+  /** How the API chose each list page while `fn` ran: 'walk' (newest history rows) or 'full' (the whole order). */
+  async function pagesChosen<T>(fn: () => Promise<T>): Promise<{ result: T; pages: string[] }> {
+    const { result, statements } = await statementsSent(fn);
+    const pages = statements.filter((sql) => /page AS MATERIALIZED/.test(sql));
+    return { result, pages: pages.map((sql) => (/recent AS MATERIALIZED/.test(sql) ? 'walk' : 'full')) };
   }
 
   it('a unit sees what it leads or cooperates on, in its subtree, with a total', async () => {
@@ -175,6 +181,30 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
     expect(first.body).toMatchObject({ total: 3, page: 1, pageSize: 2 });
   });
 
+  it('sends one statement per list, which carries the total even when the page is empty', async () => {
+    const { result, statements } = await statementsSent(async () => ({
+      unit: await list(tokens.officerA, 'sort=code&pageSize=2&page=1'),
+      unitPast: await list(tokens.officerA, 'pageSize=2&page=9'),
+      all: await list(tokens.auditor, 'sort=code&pageSize=2&page=2'),
+      allPast: await list(tokens.auditor, 'pageSize=2&page=5'),
+      none: await list(tokens.officerB, 'state=signed_off'),
+    }));
+    expect(statements.map((sql) => /counted AS MATERIALIZED/.test(sql) && /page AS MATERIALIZED/.test(sql))).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(result.unit.body).toMatchObject({ total: 3, totalIsExact: true });
+    expect(codes(result.unit)).toEqual(['A', 'B']);
+    expect(result.unitPast.body).toMatchObject({ total: 3, totalIsExact: true, data: [] });
+    expect(result.all.body).toMatchObject({ total: 3, page: 2 });
+    expect(codes(result.all)).toEqual(['C']);
+    expect(result.allPast.body).toMatchObject({ total: 3, totalIsExact: true, data: [] });
+    expect(result.none.body).toMatchObject({ total: 0, totalIsExact: true, data: [] });
+  });
+
   it('counts exactly up to 1000 matches, then says "more"', async () => {
     const big = await f.newBatch(dispatcher);
     await api.ds.query(
@@ -212,6 +242,28 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
     const past = await search('批量奇', 'pageSize=100&page=7');
     expect(past.body).toMatchObject({ total: 503, totalIsExact: true, data: [] });
     expect(codes(await search('批量奇', 'pageSize=3&page=168'))).toEqual(['M-0003', 'M-0001']);
+    // A two-character search is counted on the bigram index alone: the same matches as ILIKE, in any
+    // case, across the code/title boundary and with LIKE's own characters taken literally.
+    await api.ds.query(
+      `INSERT INTO item (batch_id, code, title, feedback_text, domain, type, state, dispatcher_unit_id, owner_scope)
+       SELECT $1, v.code, v.title, v.feedback, 'air', 'deadline', 'assigned', $2, ARRAY[$3]::uuid[]
+         FROM (VALUES ('Q-1', 'xY 扬尘', ''), ('Q-2', '扬尘XY', ''), ('Q-3x', 'y边界', ''), ('Q-4', '无关', '含 Xy 与 5%'),
+                      ('Q-5', '无关', '5x')) v(code, title, feedback)`,
+      [own.id, bureau.id, countyA.id],
+    );
+    const found: number[] = [];
+    for (const q of ['xy', 'XY', 'x y', '5%', '扬尘', 'x ']) {
+      const [{ n }] = await api.ds.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM item WHERE batch_id = $1 AND (code || ' ' || title || ' ' || feedback_text) ILIKE $2`,
+        [own.id, `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`],
+      );
+      for (const token of [tokens.officerA, tokens.auditor]) {
+        const res = await api.request('GET', `/api/items?batchId=${own.id}&q=${encodeURIComponent(q)}&pageSize=100`, { token });
+        expect([q, res.body.total, res.body.data.length]).toEqual([q, n, n]);
+      }
+      found.push(n);
+    }
+    expect(found).toEqual([3, 3, 1, 1, 2, 1]);
     // Nothing for county B, and nothing matching at all.
     expect((await search('批量奇', 'pageSize=3', tokens.officerB)).body).toMatchObject({ total: 0, totalIsExact: true, data: [] });
     expect((await search('没有这个词', 'pageSize=3')).body).toMatchObject({ total: 0, data: [] });

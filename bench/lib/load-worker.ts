@@ -117,7 +117,8 @@ async function sqlList(job: SqlListJob): Promise<LoadResult> {
         if (start >= rec.stopAt) return;
         const r = job.requests[i % job.requests.length];
         try {
-          await Promise.all(r.queries.map((q) => pool.query(q.sql, q.params)));
+          // In order, as the API sends them (a source type's batch lookup, then the list statement).
+          for (const q of r.queries) await pool.query(q.sql, q.params);
           rec.record(start, nowMs(), r.variant, 'ok', true);
         } catch (e) {
           rec.record(start, nowMs(), r.variant, 'sql-error', false, (e as Error).message);

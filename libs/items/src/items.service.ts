@@ -383,7 +383,7 @@ export class ItemsService {
     // A unit's list is read from item_reader (an index in deadline order that holds every column
     // these filters test) unless it filters on something only the item row has.
     const readers = scope.kind === 'units' && !hasItemOnlyFilter(f) ? scope : null;
-    const itemWhere = (q: SqlParams): string => itemWhereSql(scope, f, today, q);
+    const itemWhere = (q: SqlParams, tested: Tested = 'rows'): string => itemWhereSql(scope, f, today, q, tested);
 
     // Which recent history rows count for "recently changed first": a unit's through its reader
     // rows (its filters too, when they are reader columns), everyone else's through the item row
@@ -395,10 +395,17 @@ export class ItemsService {
       const where = itemWhere(q);
       return where ? `EXISTS (SELECT 1 FROM item i ${andWhere(where, 'i.id = h.id')})` : null;
     };
+    // Counting stops past COUNT_CAP: beyond that, "more than 1000" is what a list needs to say.
+    const countSql = (q: SqlParams): string => {
+      const from = readers ? `item_reader r ${readerWhereSql(readers, f, today, q)}` : `item i ${itemWhere(q, 'set')}`;
+      return `SELECT count(*)::int AS total FROM (SELECT 1 FROM ${from} LIMIT ${COUNT_CAP + 1}) t`;
+    };
     // The page is chosen on the item table (or its readers) alone; names are joined to those few rows
     // only. It is chosen from the filter as written ('all'), through the newest history rows
-    // ('recent'), or from the matches found once and counted in the same statement ('matches').
-    const pageSql = (q: SqlParams, from: 'all' | 'recent' | 'matches' = 'all'): string => {
+    // ('recent'), or from the matches found once ('matches'). With `counted`, the same statement
+    // counts the matches and gives the total on every row (on one row of nulls when the page is
+    // empty): one round trip per list instead of two.
+    const pageSql = (q: SqlParams, from: 'all' | 'recent' | 'matches', counted: boolean): string => {
       const limit = `LIMIT ${q.add(filter.pageSize)} OFFSET ${q.add((filter.page - 1) * filter.pageSize)}`;
       const sort = SORT_SQL[filter.sort];
       const readerSort = READER_SORT_SQL[filter.sort];
@@ -409,13 +416,17 @@ export class ItemsService {
         chosen = `FROM item i ${andWhere(itemWhere(q), RECENTLY_CHANGED_WHERE)} ORDER BY ${sort} ${limit}`;
       } else if (from === 'matches') {
         ctes = `matches AS MATERIALIZED (
-          SELECT i.id, i.current_deadline, i.created_at, i.updated_at, i.code FROM item i ${itemWhere(q)} LIMIT ${COUNT_CAP + 1}),`;
+          SELECT i.id, i.current_deadline, i.created_at, i.updated_at, i.code FROM item i ${itemWhere(q, 'set')} LIMIT ${COUNT_CAP + 1}),`;
         chosen = `FROM item i WHERE i.id IN (SELECT i.id FROM matches i ORDER BY ${sort} ${limit})`;
       } else if (readers && readerSort) {
         chosen = `FROM item i WHERE i.id IN (SELECT r.item_id FROM item_reader r ${readerWhereSql(readers, f, today, q)} ORDER BY ${readerSort} ${limit})`;
       } else {
         chosen = `FROM item i ${itemWhere(q)} ORDER BY ${sort} ${limit}`;
       }
+      if (counted) {
+        ctes += ` counted AS MATERIALIZED (${from === 'matches' ? 'SELECT count(*)::int AS total FROM matches' : countSql(q)}),`;
+      }
+      const rows = 'page i JOIN batch b ON b.id = i.batch_id LEFT JOIN org_unit c ON c.id = i.county_unit_id';
       return `
       WITH ${ctes} page AS MATERIALIZED (
         SELECT i.id, i.code, i.title, i.batch_id, i.state, i.type, i.domain, i.county_unit_id, i.current_deadline, i.original_deadline,
@@ -426,45 +437,30 @@ export class ItemsService {
              (SELECT string_agg(o.name, '、' ORDER BY o.name) FROM item_unit iu JOIN org_unit o ON o.id = iu.unit_id
                WHERE iu.item_id = i.id AND iu.role = 'lead') AS lead_units,
              to_char(i.current_deadline, 'YYYY-MM-DD') AS current_deadline, to_char(i.original_deadline, 'YYYY-MM-DD') AS original_deadline,
-             i.deadline_version, i.version, i.updated_at ${from === 'matches' ? ', (SELECT count(*)::int FROM matches) AS total' : ''}
-        FROM page i JOIN batch b ON b.id = i.batch_id LEFT JOIN org_unit c ON c.id = i.county_unit_id
+             i.deadline_version, i.version, i.updated_at ${counted ? ', n.total' : ''}
+        FROM ${counted ? `counted n LEFT JOIN (${rows}) ON true` : rows}
        ORDER BY ${sort}`;
     };
-    const query = (build: (q: SqlParams) => string): Promise<SummaryRow[]> => {
+    const query = async (from: 'all' | 'recent' | 'matches', counted: boolean): Promise<PageRow[]> => {
       const q = new SqlParams();
-      const sql = build(q);
-      return this.dataSource.query<SummaryRow[]>(sql, q.values);
+      const sql = pageSql(q, from, counted);
+      return this.dataSource.query<PageRow[]>(sql, q.values);
     };
-    const page = async (): Promise<SummaryRow[]> => {
-      // "Recently changed first" is read through the history's time index for the first pages: a
-      // full page from a window of recent changes is exactly the top of the whole order.
-      if (filter.sort === '-updatedAt' && filter.page * filter.pageSize <= RECENT_SCAN / 10) {
-        const recent = await query((q) => pageSql(q, 'recent'));
-        if (recent.length === filter.pageSize) return recent;
-      }
-      return query((q) => pageSql(q));
-    };
-    // Counting stops past COUNT_CAP: beyond that, "more than 1000" is what a list needs to say.
-    const count = async (): Promise<number> => {
-      const q = new SqlParams();
-      const from = readers ? `item_reader r ${readerWhereSql(readers, f, today, q)}` : `item i ${itemWhere(q)}`;
-      const [{ total }] = await this.dataSource.query<{ total: number }[]>(
-        `SELECT count(*)::int AS total FROM (SELECT 1 FROM ${from} LIMIT ${COUNT_CAP + 1}) t`,
-        q.values,
-      );
-      return total;
-    };
-    let rows: SummaryRow[];
-    let total: number;
-    if (f.q !== undefined && scope.kind === 'units' && !scope.dispatched) {
-      // A unit's text search (a narrow scope: a county, a department) finds its matches once, each
-      // long row rechecked once, and takes page and count from them. Past COUNT_CAP matches the
-      // page needs the whole order; an empty page says nothing of the count.
-      rows = await query((q) => pageSql(q, 'matches'));
-      total = rows.length > 0 ? rows[0].total! : await count();
-      if (total > COUNT_CAP) rows = await page();
-    } else {
-      [rows, total] = await Promise.all([page(), count()]);
+    // "Recently changed first" is read through the history's time index for the first pages: a
+    // full page from a window of recent changes is exactly the top of the whole order.
+    const recentFirst = filter.sort === '-updatedAt' && filter.page * filter.pageSize <= RECENT_SCAN / 10;
+    // A unit's text search (a narrow scope: a county, a department) finds its matches once, each
+    // long row rechecked once, and takes page and count from them.
+    const matchesFirst = f.q !== undefined && scope.kind === 'units' && !scope.dispatched;
+    const first = await query(matchesFirst ? 'matches' : recentFirst ? 'recent' : 'all', true);
+    const total = first[0].total!;
+    let rows = first.filter(onPage);
+    if (matchesFirst && total > COUNT_CAP) {
+      // Past COUNT_CAP matches the page needs the whole order.
+      const recent = recentFirst ? (await query('recent', false)).filter(onPage) : [];
+      rows = recent.length === filter.pageSize ? recent : (await query('all', false)).filter(onPage);
+    } else if (!matchesFirst && recentFirst && rows.length < filter.pageSize) {
+      rows = (await query('all', false)).filter(onPage);
     }
     return {
       data: rows.map((r) => toSummary(r, today)),
@@ -579,9 +575,11 @@ interface SummaryRow {
   deadline_version: number;
   version: number;
   updated_at: Date;
-  /** Only when the page was chosen from the matches: how many there are, up to COUNT_CAP + 1. */
-  total?: number;
 }
+
+/** A row of a list statement: with `counted`, the total (up to COUNT_CAP + 1) on every row, and a row of nulls for an empty page. */
+type PageRow = Omit<SummaryRow, 'id'> & { id: string | null; total?: number };
+const onPage = (r: PageRow): r is SummaryRow => r.id !== null;
 
 function toSummary(r: SummaryRow, today: string): ItemSummary {
   return {
@@ -784,12 +782,15 @@ function readerScopeSql(scope: UnitScope, q: SqlParams): string {
 /** Whether a filter tests something only the item row has (text, lead or cooperating unit), not its reader rows. */
 const hasItemOnlyFilter = (f: ResolvedFilter): boolean => Boolean(f.q || f.leadUnitId || f.cooperatingUnitId);
 
+/** What a condition is for: testing rows walked in an order (a page), or finding a set (a count, the matches). */
+type Tested = 'rows' | 'set';
+
 /**
  * The conditions of a filter on `a`: the item (i) or its reader rows (r), which carry the item's
  * state, domain, county_unit_id, batch_id and current_deadline under the same names. Filters on
  * anything else (text, lead or cooperating unit) are for the item only.
  */
-function filterSql(f: ResolvedFilter, today: string, q: SqlParams, a: 'i' | 'r'): string[] {
+function filterSql(f: ResolvedFilter, today: string, q: SqlParams, a: 'i' | 'r', tested: Tested = 'rows'): string[] {
   const where: string[] = [];
   // One state as an equality, so an index on (…, state, deadline) can deliver rows in order.
   if (f.state?.length === 1) where.push(`${a}.state = ${q.add(f.state[0])}`);
@@ -816,18 +817,21 @@ function filterSql(f: ResolvedFilter, today: string, q: SqlParams, a: 'i' | 'r')
   }
   if (f.q) {
     const text = `(i.code || ' ' || i.title || ' ' || i.feedback_text)`;
-    // ILIKE stays even where the bigram index answers alone: as a filter on an index walk in deadline
-    // order it is what each row is tested with first (text_bigrams() on every row costs far more).
-    where.push(`${text} ILIKE ${q.add(`%${escapeLike(f.q)}%`)}`);
-    // Two-character words (common in Chinese: 污水, 扬尘) are found through the bigram index.
-    if ([...f.q].length === 2) where.push(`text_bigrams(${text}) @> ARRAY[lower(${q.add(f.q)})]`);
+    // Two-character words (common in Chinese: 污水, 扬尘) are found through the bigram index, which
+    // answers them exactly (it holds every lower-cased pair). Where rows are walked in an order,
+    // ILIKE stays beside it: it is what each row is tested with first (text_bigrams() on every row
+    // costs far more). Where a set is found (a count, the matches), the bigram condition is all:
+    // its bitmap needs no recheck, and ILIKE over a thousand long rows would double the work.
+    const bigram = [...f.q].length === 2;
+    if (!bigram || tested === 'rows') where.push(`${text} ILIKE ${q.add(`%${escapeLike(f.q)}%`)}`);
+    if (bigram) where.push(`text_bigrams(${text}) @> ARRAY[lower(${q.add(f.q)})]`);
   }
   return where;
 }
 
 /** WHERE for the items a scope may read that match a filter. */
-function itemWhereSql(scope: ListScope, f: ResolvedFilter, today: string, q: SqlParams): string {
-  const conditions = [itemScopeSql(scope, q), ...filterSql(f, today, q, 'i')].filter((c): c is string => c !== null);
+function itemWhereSql(scope: ListScope, f: ResolvedFilter, today: string, q: SqlParams, tested: Tested = 'rows'): string {
+  const conditions = [itemScopeSql(scope, q), ...filterSql(f, today, q, 'i', tested)].filter((c): c is string => c !== null);
   return conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
 }
 
