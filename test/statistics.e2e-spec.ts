@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import JSZip from 'jszip';
+import { DataSource } from 'typeorm';
 import ExcelJS from 'exceljs';
 import type { Actor } from '#domain';
 import type { ItemDetail, BatchView } from '#items';
@@ -538,6 +539,26 @@ describe('statistics (e2e)', () => {
       const now = await get(`/api/statistics/summary?batchId=${batch.id}`);
       expect([fig(now.body, 'signedOff').value, fig(now.body, 'overdueOpen').value]).toEqual([3, 1]); // X1 X2 X3; X5 reopened
       await expectCountedFiguresOn(['2026-05-31', '2026-06-01', '2026-06-14', '2026-06-15']);
+    });
+
+    it_('a built snapshot is found by the statements that read it: one round trip, no lookup before', async () => {
+      const ds = api.app.get(DataSource);
+      const send = ds.query.bind(ds);
+      const sent: string[] = [];
+      ds.query = ((sql: string, params?: unknown[]) => {
+        sent.push(sql);
+        return send(sql, params);
+      }) as typeof ds.query;
+      try {
+        const may = await get(`/api/statistics/summary?batchId=${batch.id}&asOf=2026-05-31`);
+        expect([fig(may.body, 'signedOff').value, fig(may.body, 'overdueOpen').value]).toEqual([3, 1]);
+      } finally {
+        ds.query = send;
+      }
+      // The cells and the days to close, each naming the month end; nothing else touches the snapshots.
+      const reads = sent.filter((sql) => /item_stat_snapshot/.test(sql));
+      expect(reads).toHaveLength(2);
+      expect(reads.every((sql) => /FROM item_stat_snapshot_(cell|days) c/.test(sql) && /month_end = \$\d+/.test(sql))).toBe(true);
     });
 
     it_('a backdated change invalidates the snapshots it reaches back into, and they are rebuilt with it', async () => {

@@ -449,18 +449,37 @@ export class ItemsService {
     // "Recently changed first" is read through the history's time index for the first pages: a
     // full page from a window of recent changes is exactly the top of the whole order.
     const recentFirst = filter.sort === '-updatedAt' && filter.page * filter.pageSize <= RECENT_SCAN / 10;
-    // A unit's text search (a narrow scope: a county, a department) finds its matches once, each
-    // long row rechecked once, and takes page and count from them.
-    const matchesFirst = f.q !== undefined && scope.kind === 'units' && !scope.dispatched;
-    const first = await query(matchesFirst ? 'matches' : recentFirst ? 'recent' : 'all', true);
-    const total = first[0].total!;
-    let rows = first.filter(onPage);
-    if (matchesFirst && total > COUNT_CAP) {
-      // Past COUNT_CAP matches the page needs the whole order.
-      const recent = recentFirst ? (await query('recent', false)).filter(onPage) : [];
-      rows = recent.length === filter.pageSize ? recent : (await query('all', false)).filter(onPage);
-    } else if (!matchesFirst && recentFirst && rows.length < filter.pageSize) {
-      rows = (await query('all', false)).filter(onPage);
+    const page = async (): Promise<SummaryRow[]> => {
+      if (recentFirst) {
+        const recent = (await query('recent', false)).filter(onPage);
+        if (recent.length === filter.pageSize) return recent;
+      }
+      return (await query('all', false)).filter(onPage);
+    };
+    const count = async (): Promise<number> => {
+      const q = new SqlParams();
+      const [{ total }] = await this.dataSource.query<{ total: number }[]>(countSql(q), q.values);
+      return total;
+    };
+    let rows: SummaryRow[];
+    let total: number;
+    if (f.q !== undefined && scope.kind === 'units' && !scope.dispatched) {
+      // A unit's text search (a narrow scope: a county, a department) finds its matches once, each
+      // long row rechecked once, and takes page and count from them. Past COUNT_CAP matches the
+      // page needs the whole order.
+      const matches = await query('matches', true);
+      total = matches[0].total!;
+      rows = total > COUNT_CAP ? await page() : matches.filter(onPage);
+    } else if (f.q !== undefined || recentFirst) {
+      // A text search's count and a page read through the recent window take long enough that the
+      // two are worth running side by side, on two connections.
+      [rows, total] = await Promise.all([page(), count()]);
+    } else {
+      // Otherwise both are short: one statement, one round trip (measured: 10-20 % more lists per
+      // second than two statements side by side).
+      const counted = await query('all', true);
+      total = counted[0].total!;
+      rows = counted.filter(onPage);
     }
     return {
       data: rows.map((r) => toSummary(r, today)),

@@ -145,6 +145,8 @@ interface PatchRow {
 interface BaseCells extends Counted {
   patch: PatchRow[];
 }
+/** No corrections: the instant is the base's own. */
+const NO_CHANGES: Counted = { cells: [], days: [] };
 
 export interface OverdueItem {
   code: string;
@@ -308,31 +310,42 @@ export class StatisticsService {
     target: RollupTarget,
     by: Breakdown | null,
   ): Promise<Map<string, StatCounts>> {
-    const snapshot = instant.end === null ? null : await this.nearestSnapshot(instant, target.dim.startsWith('read_') ? 'read' : 'main');
-    const base = snapshot ? this.snapshotCells(snapshot, instant, target, by) : this.liveCells(actor, scope, instant, target, by);
-    // The instant is the base's own (a month end's snapshot, or now): nothing changed in between.
-    const from = snapshot?.at ?? null;
-    const exact = instant.end === null || from?.getTime() === instant.end.getTime();
-    const [cells, corrections] = await Promise.all([
-      base,
-      exact ? { cells: [], days: [] } : this.corrections(actor, scope, instant, from, by),
+    const assemble = (base: BaseCells, corrections: Counted): Map<string, StatCounts> =>
+      assembleRollup([...base.cells, ...corrections.cells], [...base.days, ...corrections.days], base.patch);
+    const month = instant.end === null ? null : this.nearestMonthEnd(instant);
+    if (month !== null) {
+      const kind: SnapshotKind = target.dim.startsWith('read_') ? 'read' : 'main';
+      const at = snapshotInstant(month);
+      // The instant is the month end's own: nothing changed in between.
+      const exact = at.getTime() === instant.end!.getTime();
+      const [base, corrections] = await Promise.all([
+        this.snapshotCells({ kind, monthEnd: month }, instant, target, by),
+        exact ? NO_CHANGES : this.corrections(actor, scope, instant, at, by),
+      ]);
+      // The snapshot is looked up by the statements that read it; finding nothing may mean that it
+      // is not built yet (or holds nothing for this target): build it, or learn that it cannot be.
+      if (base.cells.length > 0 || base.days.length > 0) return assemble(base, corrections);
+      const snapshot = await this.snapshots.ensure(kind, month);
+      if (snapshot) return assemble(await this.snapshotCells(snapshot, instant, target, by), corrections);
+    }
+    const [base, corrections] = await Promise.all([
+      this.liveCells(actor, scope, instant, target, by),
+      instant.end === null ? NO_CHANGES : this.corrections(actor, scope, instant, null, by),
     ]);
-    return assembleRollup([...cells.cells, ...corrections.cells], [...cells.days, ...corrections.days], cells.patch);
+    return assemble(base, corrections);
   }
 
   /**
-   * The month-end snapshot to start from at a past instant, or null for the roll-ups of now:
+   * The month end whose snapshot to start from at a past instant, or null for the roll-ups of now:
    * whichever of the month end before it, the one after it (once ended) and now is nearest.
    */
-  private async nearestSnapshot(instant: Instant, kind: SnapshotKind): Promise<Snapshot | null> {
+  private nearestMonthEnd(instant: Instant): string | null {
     const end = instant.end!.getTime();
-    const distance = (monthEnd_: string): number => Math.abs(snapshotInstant(monthEnd_).getTime() - end);
-    const candidates = [previousMonthEnd(instant.statDate), monthEnd(instant.statDate)].filter(
-      (m) => snapshotInstant(m).getTime() <= this.clock.now().getTime(),
-    );
+    const now = this.clock.now().getTime();
+    const distance = (m: string): number => Math.abs(snapshotInstant(m).getTime() - end);
+    const candidates = [previousMonthEnd(instant.statDate), monthEnd(instant.statDate)].filter((m) => snapshotInstant(m).getTime() <= now);
     const best = candidates.sort((a, b) => distance(a) - distance(b))[0];
-    if (best === undefined || distance(best) >= Math.abs(this.clock.now().getTime() - end)) return null;
-    return this.snapshots.ensure(kind, best);
+    return best === undefined || distance(best) >= Math.abs(now - end) ? null : best;
   }
 
   /**
@@ -371,15 +384,22 @@ export class StatisticsService {
     return { cells, days, patch };
   }
 
-  /** A month-end snapshot's cells: deadlines are kept by day around the statistics day, so "past" is exact. */
-  private async snapshotCells(snapshot: Snapshot, instant: Instant, target: RollupTarget, by: Breakdown | null): Promise<BaseCells> {
-    const [cells, days] = await this.cellRows(
-      'item_stat_snapshot_cell',
-      'item_stat_snapshot_days',
-      target,
-      by,
-      instant.statDate,
-      snapshot.id,
+  /**
+   * A month-end snapshot's cells: deadlines are kept by day around the statistics day, so "past" is
+   * exact. The snapshot is one found already, or the valid one of a month end, looked up in the same
+   * statements (none: no rows).
+   */
+  private async snapshotCells(
+    snapshot: Snapshot | { kind: SnapshotKind; monthEnd: string },
+    instant: Instant,
+    target: RollupTarget,
+    by: Breakdown | null,
+  ): Promise<BaseCells> {
+    const [cells, days] = await this.cellRows('item_stat_snapshot_cell', 'item_stat_snapshot_days', target, by, instant.statDate, (q) =>
+      'id' in snapshot
+        ? q.add(snapshot.id)
+        : `(SELECT id FROM item_stat_snapshot WHERE kind = ${q.add(snapshot.kind)} AND month_end = ${q.add(snapshot.monthEnd)}
+             AND built_at IS NOT NULL AND invalidated_at IS NULL)`,
     );
     return { cells, days, patch: [] };
   }
@@ -394,12 +414,12 @@ export class StatisticsService {
     target: RollupTarget,
     by: Breakdown | null,
     pastBefore: string,
-    snapshotId: string | null,
+    snapshotId: ((q: SqlParams) => string) | null,
   ): Promise<[RollupRow[], GroupDistribution[]]> {
     const query = <R>(sql: (group: string, from: string, q: SqlParams) => string): Promise<R> => {
       const q = new SqlParams();
       const where = [`c.dim = ${q.add(target.dim)}`];
-      if (snapshotId) where.push(`c.snapshot_id = ${q.add(snapshotId)}`);
+      if (snapshotId) where.push(`c.snapshot_id = ${snapshotId(q)}`);
       if (target.keys) where.push(`c.key = ANY(${q.add(target.keys)}::text[])`);
       if (target.sourceType) where.push(`b.source_type = ${q.add(target.sourceType)}`);
       const join = by === 'sourceType' || target.sourceType ? 'JOIN batch b ON b.id::text = c.key' : '';
