@@ -62,13 +62,13 @@ function bitmapOf(node: PlanNode): string {
   }
 }
 
-/** The scans of `relation` outside subplans, and the number of rows fed into sorts. */
+/** The scans of `relation` outside subplans (CTEs included: the page and its count), and the number of rows fed into sorts. */
 function accessPath(root: PlanNode, relation: string): string {
   const scans: string[] = [];
   let sorted = 0;
   let workers = 0;
   const walk = (node: PlanNode): void => {
-    if (node['Subplan Name']) return;
+    if (node['Subplan Name'] && !node['Subplan Name'].startsWith('CTE ')) return;
     if (node['Node Type'] === 'Sort' && node.Plans?.[0]) sorted += node.Plans[0]['Actual Rows'] * node.Plans[0]['Actual Loops'];
     if (node['Workers Launched']) workers += node['Workers Launched'];
     if (node['Relation Name'] === relation) {
