@@ -95,11 +95,13 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
       appDs.query = send;
     }
   }
-  /** How the API chose each list page while `fn` ran: 'walk' (newest history rows) or 'full' (the whole order). */
+  /** How the API chose each list page while `fn` ran: 'walk' (newest history rows), 'matches' (found once) or 'full' (the whole order). */
   async function pagesChosen<T>(fn: () => Promise<T>): Promise<{ result: T; pages: string[] }> {
     const { result, statements } = await statementsSent(fn);
     const pages = statements.filter((sql) => /page AS MATERIALIZED/.test(sql));
-    return { result, pages: pages.map((sql) => (/recent AS MATERIALIZED/.test(sql) ? 'walk' : 'full')) };
+    const how = (sql: string): string =>
+      /recent AS MATERIALIZED/.test(sql) ? 'walk' : /matches AS MATERIALIZED/.test(sql) ? 'matches' : 'full';
+    return { result, pages: pages.map(how) };
   }
 
   it('a unit sees what it leads or cooperates on, in its subtree, with a total', async () => {
@@ -166,6 +168,23 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
     expect(await page('dueWithinDays=7')).toEqual([['B'], 1]);
     expect(await page('sourceType=provincial_inspection')).toEqual([['A', 'B', 'C'], 3]);
     expect(await page('sourceType=warning_film')).toEqual([[], 0]);
+    // Filters only the item row answers (lead or cooperating unit, text): the matches found once,
+    // page and total taken from them, in one statement.
+    const { result, pages } = await pagesChosen(async () => [
+      await page(`leadUnitId=${countyA.id}&sort=-deadline`),
+      await page(`leadUnitId=${countyA.id}&sort=deadline&pageSize=1&page=2`),
+      await page(`leadUnitId=${countyA.id}&pageSize=1&page=3`),
+      await page(`cooperatingUnitId=${countyA.id}`),
+      await page(`leadUnitId=${countyB.id}&sort=-updatedAt`),
+    ]);
+    expect(result).toEqual([
+      [['C', 'A'], 2],
+      [['C'], 2],
+      [[], 2],
+      [['B'], 1],
+      [['B'], 1],
+    ]);
+    expect(pages).toEqual(['matches', 'matches', 'matches', 'matches', 'matches']);
     expect(codes(await list(tokens.clerkA, 'state=draft'))).toEqual(['C']);
     const b = await list(tokens.officerB, 'state=assigned');
     expect([codes(b), b.body.total]).toEqual([['B'], 1]);

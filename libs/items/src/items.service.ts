@@ -463,10 +463,10 @@ export class ItemsService {
     };
     let rows: SummaryRow[];
     let total: number;
-    if (f.q !== undefined && scope.kind === 'units' && !scope.dispatched) {
-      // A unit's text search (a narrow scope: a county, a department) finds its matches once, each
-      // long row rechecked once, and takes page and count from them. Past COUNT_CAP matches the
-      // page needs the whole order.
+    if (scope.kind === 'units' && !scope.dispatched && hasItemOnlyFilter(f)) {
+      // A unit (a narrow scope: a county, a department) filtering on text, lead or cooperating unit
+      // finds its matches once (each long row rechecked once, each bitmap built once) and takes
+      // page and count from them. Past COUNT_CAP matches the page needs the whole order.
       const matches = await query('matches', true);
       total = matches[0].total!;
       rows = total > COUNT_CAP ? await page() : matches.filter(onPage);
