@@ -561,6 +561,38 @@ describe('statistics (e2e)', () => {
       expect(reads.every((sql) => /FROM item_stat_snapshot_(cell|days) c/.test(sql) && /month_end = \$\d+/.test(sql))).toBe(true);
     });
 
+    it_('a snapshot invalidated between its two reads is not half-read: it is rebuilt and read whole', async () => {
+      const auditor = Factory.actor(users.auditor, city);
+      const asOf: AsOf = { kind: 'date', date: '2026-05-31' };
+      const before = (await snapshotsNow()).find((s) => s.kind === 'main' && s.month_end === '2026-05-31');
+      expect(before).toBeDefined();
+      // The cells are read; then the snapshot is invalidated; then its days to close are read.
+      let cellsRead: Promise<unknown> | null = null;
+      let raced = false;
+      const racing = {
+        query: (sql: string, params?: unknown[]): Promise<unknown> => {
+          if (!cellsRead && /FROM item_stat_snapshot_cell c/.test(sql)) return (cellsRead = api.ds.query(sql, params));
+          if (cellsRead && !raced && /FROM item_stat_snapshot_days c/.test(sql)) {
+            raced = true;
+            return (async () => {
+              await cellsRead;
+              await api.ds.query(`UPDATE item_stat_snapshot SET invalidated_at = now() WHERE id = $1`, [before!.id]);
+              return api.ds.query(sql, params);
+            })();
+          }
+          return api.ds.query(sql, params);
+        },
+      } as unknown as DataSource;
+      const s = new StatisticsService(racing, clock, new StatisticsSnapshots(api.ds, clock));
+      const figures = await s.summary(auditor, { batchId: batch.id }, asOf);
+      expect(raced).toBe(true);
+      expect(figures).toEqual(await stats().summary(auditor, { batchId: batch.id }, asOf, 'count'));
+      expect(fig(figures, 'closeDaysMedian').value).not.toBeNull();
+      const after = (await snapshotsNow()).find((s) => s.kind === 'main' && s.month_end === '2026-05-31');
+      expect(after?.id).toBeDefined();
+      expect(after?.id).not.toBe(before!.id);
+    });
+
     it_('a backdated change invalidates the snapshots it reaches back into, and they are rebuilt with it', async () => {
       const before = await snapshotsNow();
       clock.setDate('2026-05-10');

@@ -322,9 +322,10 @@ export class StatisticsService {
         this.snapshotCells({ kind, monthEnd: month }, instant, target, by),
         exact ? NO_CHANGES : this.corrections(actor, scope, instant, at, by),
       ]);
-      // The snapshot is looked up by the statements that read it; finding nothing may mean that it
-      // is not built yet (or holds nothing for this target): build it, or learn that it cannot be.
-      if (base.cells.length > 0 || base.days.length > 0) return assemble(base, corrections);
+      // The snapshot is looked up by each of the two statements that read it. Both finding rows
+      // means both read it. Otherwise it may not be built yet, or it was invalidated between the two
+      // (or the target has no rows, or no closures, there): find or build it, and read it by its id.
+      if (base.cells.length > 0 && base.days.length > 0) return assemble(base, corrections);
       const snapshot = await this.snapshots.ensure(kind, month);
       if (snapshot) return assemble(await this.snapshotCells(snapshot, instant, target, by), corrections);
     }
