@@ -1,4 +1,3 @@
-import { DataSource } from 'typeorm';
 import type { Actor } from '#domain';
 import type { BatchView } from '#items';
 import type { OrgUnitView, UserView } from '#org';
@@ -80,24 +79,9 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
 
   const list = (token: string, query: string): Promise<Reply> => api.request('GET', `/api/items?batchId=${batch.id}&${query}`, { token });
   const codes = (res: Reply): string[] => res.body.data.map((i: { code: string }) => i.code);
-  /** Every statement the API sent while `fn` ran. */
-  async function statementsSent<T>(fn: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
-    const appDs = api.app.get(DataSource);
-    const send = appDs.query.bind(appDs);
-    const statements: string[] = [];
-    appDs.query = ((sql: string, params?: unknown[]) => {
-      statements.push(sql);
-      return send(sql, params);
-    }) as typeof appDs.query;
-    try {
-      return { result: await fn(), statements };
-    } finally {
-      appDs.query = send;
-    }
-  }
   /** How the API chose each list page while `fn` ran: 'walk' (newest history rows), 'matches' (found once) or 'full' (the whole order). */
   async function pagesChosen<T>(fn: () => Promise<T>): Promise<{ result: T; pages: string[] }> {
-    const { result, statements } = await statementsSent(fn);
+    const { result, statements } = await api.statementsSent(fn);
     const pages = statements.filter((sql) => /page AS MATERIALIZED/.test(sql));
     const how = (sql: string): string =>
       /recent AS MATERIALIZED/.test(sql) ? 'walk' : /matches AS MATERIALIZED/.test(sql) ? 'matches' : 'full';
@@ -201,7 +185,7 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
   });
 
   it('sends one statement per list, which carries the total even when the page is empty', async () => {
-    const { result, statements } = await statementsSent(async () => ({
+    const { result, statements } = await api.statementsSent(async () => ({
       unit: await list(tokens.officerA, 'sort=code&pageSize=2&page=1'),
       unitPast: await list(tokens.officerA, 'pageSize=2&page=9'),
       all: await list(tokens.auditor, 'sort=code&pageSize=2&page=2'),

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import JSZip from 'jszip';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import ExcelJS from 'exceljs';
 import type { Actor } from '#domain';
 import type { ItemDetail, BatchView } from '#items';
@@ -542,19 +542,10 @@ describe('statistics (e2e)', () => {
     });
 
     it_('a built snapshot is found by the statements that read it: one round trip, no lookup before', async () => {
-      const ds = api.app.get(DataSource);
-      const send = ds.query.bind(ds);
-      const sent: string[] = [];
-      ds.query = ((sql: string, params?: unknown[]) => {
-        sent.push(sql);
-        return send(sql, params);
-      }) as typeof ds.query;
-      try {
+      const { statements: sent } = await api.statementsSent(async () => {
         const may = await get(`/api/statistics/summary?batchId=${batch.id}&asOf=2026-05-31`);
         expect([fig(may.body, 'signedOff').value, fig(may.body, 'overdueOpen').value]).toEqual([3, 1]);
-      } finally {
-        ds.query = send;
-      }
+      });
       // The cells and the days to close, each naming the month end; nothing else touches the snapshots.
       const reads = sent.filter((sql) => /item_stat_snapshot/.test(sql));
       expect(reads).toHaveLength(2);

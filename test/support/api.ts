@@ -1,6 +1,6 @@
 import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { loadConfig } from '#config';
 import type { Clock } from '#domain';
 import { createApiApp } from '../../apps/api/src/bootstrap.js';
@@ -65,6 +65,22 @@ export class TestApi {
       // not JSON: tests read `raw`
     }
     return { status: res.status, headers: Object.fromEntries(res.headers.entries()), body, raw };
+  }
+
+  /** Every statement the application sent through its DataSource while `fn` ran, in order. */
+  async statementsSent<T>(fn: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
+    const appDs = this.app.get(DataSource);
+    const send = appDs.query.bind(appDs);
+    const statements: string[] = [];
+    appDs.query = ((sql: string, params?: unknown[]) => {
+      statements.push(sql);
+      return send(sql, params);
+    }) as typeof appDs.query;
+    try {
+      return { result: await fn(), statements };
+    } finally {
+      appDs.query = send;
+    }
   }
 
   async login(email: string, password = TEST_PASSWORD, ip?: string): Promise<{ accessToken: string; refreshToken: string }> {
