@@ -11,8 +11,15 @@ export const TIME_ZONE = 'Asia/Shanghai';
 
 const dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
 
-/** The calendar date (YYYY-MM-DD) of an instant in China (UTC+8, no daylight saving). */
+// China has kept UTC+8 all year since 1992 (it had daylight saving 1986-1991).
+const FIXED_OFFSET_SINCE = Date.UTC(1992, 0, 1);
+const OFFSET_MS = 8 * 3_600_000;
+
+/** The calendar date (YYYY-MM-DD) of an instant in China. */
 export function shanghaiDate(instant: Date): string {
+  const t = instant.getTime();
+  // The offset arithmetic is some twenty times cheaper than Intl, and this runs on every request.
+  if (t >= FIXED_OFFSET_SINCE) return new Date(t + OFFSET_MS).toISOString().slice(0, 10);
   return dayFormat.format(instant);
 }
 
