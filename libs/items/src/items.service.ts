@@ -837,13 +837,19 @@ function filterSql(f: ResolvedFilter, today: string, q: SqlParams, a: 'i' | 'r',
   if (f.q) {
     const text = `(i.code || ' ' || i.title || ' ' || i.feedback_text)`;
     // Two-character words (common in Chinese: 污水, 扬尘) are found through the bigram index, which
-    // answers them exactly (it holds every lower-cased pair). Where rows are walked in an order,
-    // ILIKE stays beside it: it is what each row is tested with first (text_bigrams() on every row
-    // costs far more). Where a set is found (a count, the matches), the bigram condition is all:
-    // its bitmap needs no recheck, and ILIKE over a thousand long rows would double the work.
+    // answers them exactly (it holds every lower-cased pair). Where a set is found (a count, the
+    // matches), that condition is all: its bitmap needs no recheck. Where rows are walked in an
+    // order, each row is first tested with strpos (text_bigrams() costs some 80 µs a row). Not
+    // with ILIKE: the planner would multiply its estimate by the bigram's as if independent, expect
+    // fifty times too few matches, and sort every match (measured: 20 ms instead of 3 for 扬尘);
+    // a function's default estimate (a third) keeps it near the truth.
     const bigram = [...f.q].length === 2;
-    if (!bigram || tested === 'rows') where.push(`${text} ILIKE ${q.add(`%${escapeLike(f.q)}%`)}`);
-    if (bigram) where.push(`text_bigrams(${text}) @> ARRAY[lower(${q.add(f.q)})]`);
+    if (!bigram) where.push(`${text} ILIKE ${q.add(`%${escapeLike(f.q)}%`)}`);
+    else {
+      const word = q.add(f.q);
+      if (tested === 'rows') where.push(`strpos(lower(${text}), lower(${word})) > 0`);
+      where.push(`text_bigrams(${text}) @> ARRAY[lower(${word})]`);
+    }
   }
   return where;
 }
