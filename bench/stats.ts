@@ -16,7 +16,7 @@
  *     the worker's daily job does; timed, none on a reused database that has them) and signs in the
  *     auditor (sees everything) and a county officer (sees its subtree). For each query: BENCH_RUNS
  *     timed requests (default 100, after 3 untimed; GET over a kept-alive connection, as a browser
- *     holds one), p50 and p95; the statements the service sent are captured and run directly with
+ *     holds one, sent by a lean client as load tools have: lib/http-client.ts), p50 and p95; the statements the service sent are captured and run directly with
  *     pg, in the waves the service sent them (together within a wave, waves one after the other),
  *     alternating with the requests run by run, so that both sides meet the same machine. "API/SQL"
  *     is the whole HTTP request (sign-in check, validation, figures, JSON) against the bare
@@ -29,12 +29,12 @@
  * BENCH_DAY (default 2026-11-17; the API's clock is the real one, so "now" figures use today).
  */
 import 'reflect-metadata';
-import http from 'node:http';
 import { availableParallelism } from 'node:os';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { StatisticsSnapshots } from '#statistics';
 import { intEnv, log, login, startBenchApi } from './lib/harness.js';
+import { HttpConnection } from './lib/http-client.js';
 import { recreateDatabase, seed } from './lib/seed.js';
 import { ms, percentile, table } from './lib/stats.js';
 
@@ -254,17 +254,9 @@ async function timePair(runs: number, a: () => Promise<void>, b: () => Promise<v
 }
 
 /** GET over one kept-alive connection (what a browser or a script would hold), with the body read. */
-function get(agent: http.Agent, baseUrl: string, path: string, token: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(`${baseUrl}${path}`, { agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      })
-      .on('error', reject);
-  });
+async function get(http: HttpConnection, path: string, token: string): Promise<{ status: number; body: string }> {
+  const reply = await http.request('GET', path, { authorization: `Bearer ${token}` });
+  return { status: reply.status, body: reply.body.toString('utf8') };
 }
 
 async function main(): Promise<void> {
@@ -300,7 +292,7 @@ async function main(): Promise<void> {
     };
   }
 
-  const { app, baseUrl } = await startBenchApi(DATABASE_URL, REDIS_URL);
+  const { app, baseUrl, port } = await startBenchApi(DATABASE_URL, REDIS_URL);
   // What the worker's maintenance job does after each month end: a snapshot of every ended month.
   const t = Date.now();
   const snapshots = await app.get(StatisticsSnapshots).catchUp();
@@ -317,7 +309,7 @@ async function main(): Promise<void> {
 
   // The raw statements run with the API's session settings (no parallel query, no JIT).
   const raw = new pg.Pool({ connectionString: DATABASE_URL, max: 4, options: '-c max_parallel_workers_per_gather=0 -c jit=off' });
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const client = new HttpConnection(port);
   try {
     const tokens = { auditor: await login(baseUrl, people.auditor), officer: await login(baseUrl, people.officer) };
     const monthAgo = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
@@ -369,7 +361,7 @@ async function main(): Promise<void> {
     for (const c of cases) {
       captured = [];
       finished = 0;
-      const res = await get(agent, baseUrl, c.path, tokens[c.user]);
+      const res = await get(client, c.path, tokens[c.user]);
       if (res.status !== 200) throw new Error(`${c.path}: ${res.status} ${res.body}`);
       const body = JSON.parse(res.body) as { figures?: { key: string; value: number }[]; rows?: unknown[]; points?: unknown[] };
       const statements = [...captured];
@@ -381,7 +373,7 @@ async function main(): Promise<void> {
       const [api, sql] = await timePair(
         RUNS,
         async () => {
-          const r = await get(agent, baseUrl, c.path, tokens[c.user]);
+          const r = await get(client, c.path, tokens[c.user]);
           if (r.status !== 200) throw new Error(`${c.path}: ${r.status} ${r.body}`);
         },
         async () => {
@@ -413,7 +405,7 @@ async function main(): Promise<void> {
     const [me, select1] = await timePair(
       RUNS,
       async () => {
-        const r = await get(agent, baseUrl, '/api/auth/me', tokens.officer);
+        const r = await get(client, '/api/auth/me', tokens.officer);
         if (r.status !== 200) throw new Error(`/api/auth/me: ${r.status} ${r.body}`);
       },
       async () => {
@@ -428,7 +420,7 @@ async function main(): Promise<void> {
         `SELECT 1 p50 ${ms(percentile(select1, 50))} ms, p95 ${ms(percentile(select1, 95))} ms`,
     );
   } finally {
-    agent.destroy();
+    client.close();
     await raw.end();
     await app.close();
   }

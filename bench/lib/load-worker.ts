@@ -1,36 +1,32 @@
-import http from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
+import { HttpConnection } from './http-client.js';
 import type { HttpListJob, LoadJob, LoadResult, SqlListJob, TransitionJob } from './load.js';
 
 /** The worker-thread side of runLoad(): one closed loop per virtual user, loopback only, bounded in time. */
 
-interface Reply {
-  status: number;
-  text: string;
-}
-
 const nowMs = (): number => Number(process.hrtime.bigint()) / 1e6;
 
-function send(
-  agent: http.Agent,
-  port: number,
+/** One request on a virtual user's own kept-alive connection; the reply's body as text. */
+async function send(
+  conn: HttpConnection,
   method: string,
   path: string,
   headers: Record<string, string>,
   body?: string,
-): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path, agent, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.setTimeout(30_000, () => req.destroy(new Error('request timed out after 30 s')));
-    req.on('error', reject);
-    req.end(body);
-  });
+): Promise<{ status: number; text: string }> {
+  const reply = await conn.request(method, path, headers, body);
+  return { status: reply.status, text: reply.body.toString('utf8') };
+}
+
+/** Runs `user` with a connection of its own (each virtual user holds one, as a browser would). */
+async function withConnection<T>(port: number, user: (conn: HttpConnection) => Promise<T>): Promise<T> {
+  const conn = new HttpConnection(port);
+  try {
+    return await user(conn);
+  } finally {
+    conn.close();
+  }
 }
 
 class Recorder {
@@ -82,25 +78,22 @@ async function virtualUsers(job: LoadJob, user: (vu: number, rec: Recorder) => P
 }
 
 async function httpList(job: HttpListJob): Promise<LoadResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: job.concurrency });
   const headers = job.tokens.map((t) => ({ authorization: `Bearer ${t}`, accept: 'application/json' }));
-  try {
-    return await virtualUsers(job, async (vu, rec) => {
+  return virtualUsers(job, (vu, rec) =>
+    withConnection(job.port, async (conn) => {
       for (let i = vu; ; i += job.concurrency) {
         const start = nowMs();
         if (start >= rec.stopAt) return;
         const r = job.requests[i % job.requests.length];
         try {
-          const reply = await send(agent, job.port, 'GET', r.path, headers[r.token]);
+          const reply = await send(conn, 'GET', r.path, headers[r.token]);
           rec.record(start, nowMs(), r.variant, String(reply.status), reply.status === 200, reply.text);
         } catch (e) {
           rec.record(start, nowMs(), r.variant, 'network', false, (e as Error).message);
         }
       }
-    });
-  } finally {
-    agent.destroy();
-  }
+    }),
+  );
 }
 
 /** Resolves when the main thread has taken its measurements and lets the worker release its resources. */
@@ -134,7 +127,6 @@ async function sqlList(job: SqlListJob): Promise<LoadResult> {
 }
 
 async function transitions(job: TransitionJob): Promise<LoadResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: job.concurrency });
   const auth = job.tokens.map((t) => `Bearer ${t}`);
   const items = job.items.map((it) => ({ ...it }));
   let seed = 0x9e3779b9;
@@ -145,8 +137,8 @@ async function transitions(job: TransitionJob): Promise<LoadResult> {
     seed ^= seed << 5;
     return (seed >>> 0) / 0x100000000;
   };
-  try {
-    return await virtualUsers(job, async (vu, rec) => {
+  return virtualUsers(job, (vu, rec) =>
+    withConnection(job.port, async (conn) => {
       const mine = items.filter((_, i) => i % job.concurrency === vu);
       if (mine.length === 0) return;
       for (let n = 0; ; n += 1) {
@@ -162,11 +154,10 @@ async function transitions(job: TransitionJob): Promise<LoadResult> {
         try {
           const payload = JSON.stringify(body);
           const reply = await send(
-            agent,
-            job.port,
+            conn,
             'POST',
             `/api/items/${item.id}/transitions`,
-            { authorization: token, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) },
+            { authorization: token, 'content-type': 'application/json' },
             payload,
           );
           const end = nowMs();
@@ -183,10 +174,8 @@ async function transitions(job: TransitionJob): Promise<LoadResult> {
           rec.record(start, nowMs(), variant, 'network', false, (e as Error).message);
         }
       }
-    });
-  } finally {
-    agent.destroy();
-  }
+    }),
+  );
 }
 
 async function main(): Promise<void> {

@@ -5,7 +5,8 @@ import { Worker } from 'node:worker_threads';
  * soon as the previous one answered, for `warmupSeconds` (not recorded) plus `seconds`.
  *
  * It runs in a worker thread so that the client's own work (building requests, reading
- * answers) does not queue behind the API on the main thread's event loop.
+ * answers) does not queue behind the API on the main thread's event loop, and each virtual user
+ * holds one connection of a lean client (http-client.ts), so that this work stays small.
  */
 export interface LoadTiming {
   concurrency: number;
