@@ -434,8 +434,9 @@ export class ItemsService {
           ${chosen})
       SELECT i.id, i.code, i.title, i.batch_id, b.name AS batch_name, b.source_type, i.state, i.type, i.domain,
              i.county_unit_id, c.name AS county_name,
-             (SELECT string_agg(o.name, '、' ORDER BY o.name) FROM item_unit iu JOIN org_unit o ON o.id = iu.unit_id
-               WHERE iu.item_id = i.id AND iu.role = 'lead') AS lead_units,
+             (SELECT string_agg(u.name, '、' ORDER BY u.name)
+                FROM (SELECT (SELECT o.name FROM org_unit o WHERE o.id = iu.unit_id) AS name FROM item_unit iu
+                       WHERE iu.item_id = i.id AND iu.role = 'lead') u) AS lead_units,
              to_char(i.current_deadline, 'YYYY-MM-DD') AS current_deadline, to_char(i.original_deadline, 'YYYY-MM-DD') AS original_deadline,
              i.deadline_version, i.version, i.updated_at ${counted ? ', n.total' : ''}
         FROM ${counted ? `counted n LEFT JOIN (${rows}) ON true` : rows}
