@@ -132,6 +132,19 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
     expect(codes(await list(t, 'sourceType=provincial_inspection&sort=deadline'))).toEqual(['A', 'B', 'C']);
   });
 
+  it('a list row names its lead units in name order, not its cooperating units', async () => {
+    const named = await f.newBatch(dispatcher, {});
+    const [yi, jia] = [await f.newUnit({ parent: city, name: '乙局' }), await f.newUnit({ parent: city, name: '甲局' })];
+    await f.newItem(dispatcher, named, { code: 'N1', leadUnitIds: [yi.id, countyA.id, jia.id], cooperating: [{ unitId: countyB.id }] });
+    await f.newItem(dispatcher, named, { code: 'N2', leadUnitIds: [] });
+    const res = await api.request('GET', `/api/items?batchId=${named.id}&sort=code`, { token: tokens.auditor });
+    const names = [yi.name, countyA.name, jia.name].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+    expect(res.body.data.map((i: { code: string; leadUnits: string | null }) => [i.code, i.leadUnits])).toEqual([
+      ['N1', names.join('、')],
+      ['N2', null],
+    ]);
+  });
+
   it("a unit's filtered lists (read from item_reader) give the same items, order, pages and totals", async () => {
     const t = tokens.officerA;
     const page = async (query: string): Promise<[string[], number]> => {
