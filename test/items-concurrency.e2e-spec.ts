@@ -186,3 +186,58 @@ describe('concurrent transitions on real PostgreSQL (e2e)', () => {
     expect((await f.history.verify(`item`)).firstBreak).toBeNull();
   });
 });
+
+/**
+ * A pool of two connections and more closings at once than it has connections: every part of a
+ * transition runs on the transaction's own connection (closing reads the working-day calendar;
+ * that check once took a second connection, so the transactions held the whole pool and each
+ * waited for another connection forever).
+ */
+describe('transitions on a pool smaller than the requests at once (e2e)', () => {
+  let api: TestApi;
+
+  beforeAll(async () => {
+    api = await TestApi.start({ env: { DATABASE_POOL_SIZE: '2' } });
+  });
+  afterAll(async () => {
+    await api.stop();
+  });
+
+  it('six items signed off at once all close, each with its working days, and nothing waits for a connection', async () => {
+    const f = api.factory;
+    const city = await f.newUnit({ kind: 'city' });
+    const bureau = await f.newUnit({ parent: city });
+    const county = await f.newUnit({ parent: city, kind: 'county' });
+    const dispatcher = Factory.actor(await f.newUser(bureau, ['dispatcher']), bureau);
+    const officerUser = await f.newUser(county, ['unit_officer']);
+    const officer = Factory.actor(officerUser, county);
+    const verifier = Factory.actor(await f.newUser(county, ['verifier']), county);
+    const batch = await f.newBatch(dispatcher, { chain: [{ level: 'county' }], noticeDays: 0 });
+    const submitted: { id: string; version: number }[] = [];
+    for (let i = 0; i < 6; i++) {
+      const item = await f.newItem(dispatcher, batch, { leadUnitIds: [county.id], countyUnitId: county.id });
+      await f.transitions.transition(dispatcher, item.id, { action: 'assign', version: 1 });
+      await f.transitions.transition(officer, item.id, { action: 'accept', version: 2 });
+      await api.ds.query(
+        `INSERT INTO evidence (item_id, unit_id, filename, content_type, size_bytes, sha256, storage_key, uploaded_by)
+         VALUES ($1, $2, 'r.pdf', 'application/pdf', 1, repeat('c', 64), 'cc/x', $3)`,
+        [item.id, county.id, officerUser.id],
+      );
+      submitted.push({
+        id: item.id,
+        version: (await f.transitions.transition(officer, item.id, { action: 'submit', version: 3 })).version,
+      });
+    }
+    // Two connections in the pool, six closings: with a second connection taken inside each
+    // transaction this never settles (the test times out).
+    const results = await Promise.all(
+      submitted.map((s) => f.transitions.transition(verifier, s.id, { action: 'pass', version: s.version })),
+    );
+    expect(results.map((r) => r.version)).toEqual(submitted.map((s) => s.version + 1));
+    const rows = await api.ds.query<{ state: string; close_working_days: number | null }[]>(
+      `SELECT state, close_working_days FROM item WHERE id = ANY($1::uuid[])`,
+      [submitted.map((s) => s.id)],
+    );
+    expect(rows).toEqual(Array.from({ length: 6 }, () => ({ state: 'signed_off', close_working_days: 0 })));
+  }, 20_000);
+});

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { HistoryService } from '#audit';
 import {
   DomainError,
@@ -49,13 +49,18 @@ export class CalendarService {
     @Inject(HistoryService) private readonly history: HistoryService,
   ) {}
 
-  async calendar(): Promise<WorkCalendar> {
-    return (await this.load()).calendar;
+  /**
+   * The working-day calendar. Inside a transaction, pass its manager: the check for changes then
+   * runs on the transaction's own connection, not on a second one from the pool (a transaction
+   * waiting for a second connection while holding its first can starve the pool).
+   */
+  async calendar(m?: EntityManager): Promise<WorkCalendar> {
+    return (await this.load(m ?? this.dataSource.manager)).calendar;
   }
 
   async days(from: string, to: string): Promise<CalendarDayView[]> {
     assertRange(from, to);
-    const { calendar, admin } = await this.load();
+    const { calendar, admin } = await this.load(this.dataSource.manager);
     const out: CalendarDayView[] = [];
     for (let d = from; d <= to; d = addDays(d, 1)) {
       const entry = admin.get(d);
@@ -149,12 +154,12 @@ export class CalendarService {
     return (await this.days(day, day))[0];
   }
 
-  private async load(): Promise<{ calendar: WorkCalendar; admin: Map<string, EntryRow> }> {
-    const [{ stamp }] = await this.dataSource.query<{ stamp: string }[]>(
+  private async load(m: EntityManager): Promise<{ calendar: WorkCalendar; admin: Map<string, EntryRow> }> {
+    const [{ stamp }] = await m.query<{ stamp: string }[]>(
       `SELECT coalesce(max(updated_at)::text, '') || ':' || count(*) AS stamp FROM calendar_entry`,
     );
     if (this.cached?.stamp === stamp) return this.cached;
-    const rows = await this.dataSource.query<EntryRow[]>(
+    const rows = await m.query<EntryRow[]>(
       `SELECT id, to_char(day, 'YYYY-MM-DD') AS day, kind, name, version, updated_at FROM calendar_entry ORDER BY day`,
     );
     const entries: CalendarEntry[] = rows.map((r) => ({ date: r.day, kind: r.kind, name: r.name }));

@@ -462,7 +462,7 @@ export class TransitionService implements OnModuleInit {
       `SELECT to_char(created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS created_on FROM item WHERE id = $1`,
       [itemId],
     );
-    const workingDays = Math.max(0, (await this.calendar.calendar()).workingDaysBetween(created_on, shanghaiDate(at)));
+    const workingDays = Math.max(0, (await this.calendar.calendar(m)).workingDaysBetween(created_on, shanghaiDate(at)));
     await m.query(
       `UPDATE item SET completed_at = $3, close_working_days = $4,
               first_signed_off_at = CASE WHEN $2 THEN coalesce(first_signed_off_at, $3) ELSE first_signed_off_at END,
