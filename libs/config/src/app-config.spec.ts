@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ConfigError, loadConfig } from './app-config.js';
 
 const valid = {
@@ -25,6 +26,9 @@ describe('loadConfig', () => {
     expect(config.auth.loginMaxFailures).toBe(5);
     expect(config.http.bodyLimitBytes).toBe(1024 * 1024);
     expect(config.env).toBe('development');
+    // Twice the cores plus one (5 on two cores); a setting replaces it.
+    expect(config.database.poolSize).toBe(2 * availableParallelism() + 1);
+    expect(loadConfig({ ...valid, DATABASE_POOL_SIZE: '12' }).database.poolSize).toBe(12);
   });
 
   it('coerces numbers and booleans from strings', () => {

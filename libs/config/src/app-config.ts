@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /**
@@ -5,6 +6,15 @@ import { z } from 'zod';
  * A missing or malformed variable stops the process with a message naming it.
  */
 const duration = z.coerce.number().int().positive();
+
+/**
+ * Connections per process: twice the cores plus one. More statements at once than the cores can
+ * run only queue inside PostgreSQL, switched in and out; with fewer connections the queue waits in
+ * the process, first come first served. Measured on two cores (100k items, lists at c=10, three
+ * alternating rounds): p99 38-41 ms with 5 or 3 connections against 49-53 ms with 10, and as many
+ * transitions per second.
+ */
+export const DEFAULT_DATABASE_POOL_SIZE = 2 * availableParallelism() + 1;
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 const schema = z.object({
@@ -14,7 +24,7 @@ const schema = z.object({
   PUBLIC_URL: z.url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(DEFAULT_DATABASE_POOL_SIZE),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }),
   QUEUE_PREFIX: z.string().min(1).default('rectify'),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),

@@ -4,7 +4,7 @@ import { ENTITIES } from './entities/index.js';
 
 export interface DatabaseOptions {
   url: string;
-  poolSize?: number;
+  poolSize: number;
   applicationName?: string;
 }
 
@@ -23,7 +23,7 @@ export function dataSourceOptions(opts: DatabaseOptions): DataSourceOptions {
     applicationName: opts.applicationName ?? 'rectify',
     // No parallel query: on a small machine one parallel scan takes every core from the other requests.
     // No JIT: compiling costs more than the short statements of a request take to run.
-    extra: { max: opts.poolSize ?? 10, options: '-c max_parallel_workers_per_gather=0 -c jit=off' },
+    extra: { max: opts.poolSize, options: '-c max_parallel_workers_per_gather=0 -c jit=off' },
   };
 }
 
