@@ -183,8 +183,9 @@ export class ProjectsService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async template(): Promise<{ template: MilestoneTemplateEntry[]; version: number }> {
-    const [row] = await this.dataSource.query<{ template: MilestoneTemplateEntry[]; version: number }[]>(
+  /** The milestone template; inside a transaction, read on its connection (`m`). */
+  async template(m: EntityManager = this.dataSource.manager): Promise<{ template: MilestoneTemplateEntry[]; version: number }> {
+    const [row] = await m.query<{ template: MilestoneTemplateEntry[]; version: number }[]>(
       `SELECT template, version FROM milestone_template WHERE id = 1`,
     );
     return row ?? { template: [...DEFAULT_MILESTONE_TEMPLATE], version: 0 };
@@ -222,7 +223,7 @@ export class ProjectsService {
     const at = this.clock.now();
     const milestones: MilestoneInput[] = input.milestones?.length
       ? input.milestones
-      : (await this.template()).template.map((t) => ({
+      : (await this.template(manager)).template.map((t) => ({
           name: t.name,
           plannedDate: dateAtShare(fields.plannedStart, fields.plannedEnd, t.share),
         }));
