@@ -13,7 +13,7 @@
  *
  * Settings: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/rectify_bench; dropped
  * and re-created), REDIS_URL (default redis://127.0.0.1:6379/14), BENCH_WARMUP_SECONDS (2),
- * BENCH_JSON (a file to write the results to), DATABASE_POOL_SIZE (the API's pool, default 10),
+ * BENCH_JSON (a file to write the results to), DATABASE_POOL_SIZE (the API's pool, default 2 × cores + 1),
  * BENCH_ONLY (which parts to run, default "list,sql,explain,transitions"), BENCH_PROFILE (a directory:
  * CPU-profile the API's thread during each HTTP run and summarise where its time went).
  */
