@@ -16,9 +16,10 @@
  *     the worker's daily job does; timed, none on a reused database that has them) and signs in the
  *     auditor (sees everything) and a county officer (sees its subtree). For each query: BENCH_RUNS
  *     timed requests (default 100, after 3 untimed; GET over a kept-alive connection, as a browser
- *     holds one, sent by a lean client as load tools have: lib/http-client.ts), p50 and p95; the statements the service sent are captured and run directly with
- *     pg, in the waves the service sent them (together within a wave, waves one after the other),
- *     alternating with the requests run by run, so that both sides meet the same machine. "API/SQL"
+ *     holds one, sent by a lean client as load tools have: lib/http-client.ts), p50 and p95;
+ *     the statements the service sent are captured and run directly with pg, in the waves the
+ *     service sent them (together within a wave, waves one after the other), alternating with the
+ *     requests run by run, so that both sides meet the same machine. "API/SQL"
  *     is the whole HTTP request (sign-in check, validation, figures, JSON) against the bare
  *     statements. Each line names the path the answer took (roll-ups of now, a month-end snapshot,
  *     counted; + corrections). Last, the part of a request that does not depend on its SQL: GET

@@ -28,7 +28,7 @@ export class HttpConnection {
 
   request(method: string, path: string, headers: Record<string, string>, body?: string): Promise<HttpReply> {
     if (this.waiting) return Promise.reject(new Error('HttpConnection sends one request at a time'));
-    const payload = body === undefined ? '' : body;
+    const payload = body ?? '';
     let head = `${method} ${path} HTTP/1.1\r\nhost: ${this.host}:${this.port}\r\n`;
     for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
     if (body !== undefined) head += `content-length: ${Buffer.byteLength(payload)}\r\n`;

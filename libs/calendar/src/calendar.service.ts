@@ -55,12 +55,12 @@ export class CalendarService {
    * waiting for a second connection while holding its first can starve the pool).
    */
   async calendar(m?: EntityManager): Promise<WorkCalendar> {
-    return (await this.load(m ?? this.dataSource.manager)).calendar;
+    return (await this.load(m ?? this.dataSource)).calendar;
   }
 
   async days(from: string, to: string): Promise<CalendarDayView[]> {
     assertRange(from, to);
-    const { calendar, admin } = await this.load(this.dataSource.manager);
+    const { calendar, admin } = await this.load(this.dataSource);
     const out: CalendarDayView[] = [];
     for (let d = from; d <= to; d = addDays(d, 1)) {
       const entry = admin.get(d);
@@ -154,12 +154,12 @@ export class CalendarService {
     return (await this.days(day, day))[0];
   }
 
-  private async load(m: EntityManager): Promise<{ calendar: WorkCalendar; admin: Map<string, EntryRow> }> {
-    const [{ stamp }] = await m.query<{ stamp: string }[]>(
+  private async load(db: DataSource | EntityManager): Promise<{ calendar: WorkCalendar; admin: Map<string, EntryRow> }> {
+    const [{ stamp }] = await db.query<{ stamp: string }[]>(
       `SELECT coalesce(max(updated_at)::text, '') || ':' || count(*) AS stamp FROM calendar_entry`,
     );
     if (this.cached?.stamp === stamp) return this.cached;
-    const rows = await m.query<EntryRow[]>(
+    const rows = await db.query<EntryRow[]>(
       `SELECT id, to_char(day, 'YYYY-MM-DD') AS day, kind, name, version, updated_at FROM calendar_entry ORDER BY day`,
     );
     const entries: CalendarEntry[] = rows.map((r) => ({ date: r.day, kind: r.kind, name: r.name }));

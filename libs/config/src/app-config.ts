@@ -14,7 +14,7 @@ const duration = z.coerce.number().int().positive();
  * alternating rounds): p99 38-41 ms with 5 or 3 connections against 49-53 ms with 10, and as many
  * transitions per second.
  */
-export const DEFAULT_DATABASE_POOL_SIZE = 2 * availableParallelism() + 1;
+const DEFAULT_DATABASE_POOL_SIZE = 2 * availableParallelism() + 1;
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 const schema = z.object({

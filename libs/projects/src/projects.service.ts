@@ -183,9 +183,9 @@ export class ProjectsService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** The milestone template; inside a transaction, read on its connection (`m`). */
-  async template(m: EntityManager = this.dataSource.manager): Promise<{ template: MilestoneTemplateEntry[]; version: number }> {
-    const [row] = await m.query<{ template: MilestoneTemplateEntry[]; version: number }[]>(
+  /** The milestone template; inside a transaction, read on its connection (pass its manager). */
+  async template(db: DataSource | EntityManager = this.dataSource): Promise<{ template: MilestoneTemplateEntry[]; version: number }> {
+    const [row] = await db.query<{ template: MilestoneTemplateEntry[]; version: number }[]>(
       `SELECT template, version FROM milestone_template WHERE id = 1`,
     );
     return row ?? { template: [...DEFAULT_MILESTONE_TEMPLATE], version: 0 };
