@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import type { OrgUnitView } from '#org';
 import { TestApi } from './support/api.js';
 
@@ -115,5 +116,42 @@ describe('bad input gets a clear 4xx and writes nothing (e2e)', () => {
     expect(given.headers['x-request-id']).toBe('trace-abc.123');
     const hostile = await api.request('GET', '/health', { headers: { 'x-request-id': 'a b <script>' } });
     expect(hostile.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('no free database connection is a 503 after a bounded wait, not a hang (e2e)', () => {
+  let api: TestApi;
+
+  beforeAll(async () => {
+    api = await TestApi.start({ env: { DATABASE_POOL_SIZE: '1', DATABASE_POOL_WAIT_MS: '300' } });
+  });
+  afterAll(async () => {
+    await api.stop();
+  });
+
+  it('a request that cannot get a connection within DATABASE_POOL_WAIT_MS gets 503 with Retry-After, and the next one succeeds', async () => {
+    const unit = await api.factory.newUnit();
+    const admin = await api.factory.newUser(unit, ['admin']);
+    const { accessToken } = await api.login(admin.email);
+    // The API's only connection, held as a long transaction would hold it.
+    const holder = api.app.get(DataSource).createQueryRunner();
+    await holder.connect();
+    try {
+      const started = Date.now();
+      const busy = await api.request('GET', `/api/org-units/${unit.id}`, { token: accessToken });
+      expect(busy.status).toBe(503);
+      expect(busy.headers['retry-after']).toBe('1');
+      expect(busy.body).toEqual({
+        code: 'DATABASE_UNAVAILABLE',
+        message: 'The database is busy or unreachable; try again shortly',
+        details: null,
+      });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    } finally {
+      await holder.release();
+    }
+    const free = await api.request('GET', `/api/org-units/${unit.id}`, { token: accessToken });
+    expect(free.status).toBe(200);
+    expect(free.body.id).toBe(unit.id);
   });
 });

@@ -29,6 +29,11 @@ describe('loadConfig', () => {
     // Twice the cores plus one (5 on two cores); a setting replaces it.
     expect(config.database.poolSize).toBe(2 * availableParallelism() + 1);
     expect(loadConfig({ ...valid, DATABASE_POOL_SIZE: '12' }).database.poolSize).toBe(12);
+    // A statement waits at most 10 s for a connection; below 100 ms is refused.
+    expect(config.database.poolWaitMs).toBe(10_000);
+    expect(problemsOf({ ...valid, DATABASE_POOL_WAIT_MS: '50' })).toEqual([
+      'DATABASE_POOL_WAIT_MS: Too small: expected number to be >=100',
+    ]);
   });
 
   it('coerces numbers and booleans from strings', () => {

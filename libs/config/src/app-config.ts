@@ -25,6 +25,7 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(DEFAULT_DATABASE_POOL_SIZE),
+  DATABASE_POOL_WAIT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }),
   QUEUE_PREFIX: z.string().min(1).default('rectify'),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
@@ -66,7 +67,8 @@ export interface AppConfig {
     apiDocs: boolean;
   };
   log: { level: Env['LOG_LEVEL'] };
-  database: { url: string; poolSize: number };
+  /** poolWaitMs: how long a statement waits for a free connection (or a new one) before failing. */
+  database: { url: string; poolSize: number; poolWaitMs: number };
   redis: { url: string; queuePrefix: string };
   storage: { evidenceDir: string };
   mail: { smtpUrl: string; from: string; locale: 'zh' | 'en' };
@@ -114,7 +116,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       apiDocs: e.API_DOCS,
     },
     log: { level: e.LOG_LEVEL },
-    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
+    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, poolWaitMs: e.DATABASE_POOL_WAIT_MS },
     redis: { url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX },
     storage: { evidenceDir: e.EVIDENCE_DIR },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, locale: e.MAIL_LOCALE },

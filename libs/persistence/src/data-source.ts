@@ -5,6 +5,8 @@ import { ENTITIES } from './entities/index.js';
 export interface DatabaseOptions {
   url: string;
   poolSize: number;
+  /** How long to wait for a free or a new connection (default 10 s); then the statement fails. */
+  poolWaitMs?: number;
   applicationName?: string;
 }
 
@@ -23,7 +25,14 @@ export function dataSourceOptions(opts: DatabaseOptions): DataSourceOptions {
     applicationName: opts.applicationName ?? 'rectify',
     // No parallel query: on a small machine one parallel scan takes every core from the other requests.
     // No JIT: compiling costs more than the short statements of a request take to run.
-    extra: { max: opts.poolSize, options: '-c max_parallel_workers_per_gather=0 -c jit=off' },
+    // A bounded wait for a connection: a request that cannot get one within poolWaitMs fails with
+    // 503 (isDatabaseUnavailable) instead of hanging, and a transaction that holds one connection
+    // while waiting for another (hold-and-wait) rolls back and frees what it held.
+    extra: {
+      max: opts.poolSize,
+      connectionTimeoutMillis: opts.poolWaitMs ?? 10_000,
+      options: '-c max_parallel_workers_per_gather=0 -c jit=off',
+    },
   };
 }
 

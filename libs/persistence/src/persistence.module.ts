@@ -8,7 +8,7 @@ import { dataSourceOptions } from './data-source.js';
     TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        ...dataSourceOptions({ url: config.database.url, poolSize: config.database.poolSize }),
+        ...dataSourceOptions({ url: config.database.url, poolSize: config.database.poolSize, poolWaitMs: config.database.poolWaitMs }),
         // Fail fast at boot instead of retrying for minutes.
         retryAttempts: 2,
         retryDelay: 500,

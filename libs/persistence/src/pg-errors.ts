@@ -18,3 +18,18 @@ export function pgConstraint(e: unknown): string | undefined {
 export function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
+
+/**
+ * PostgreSQL cannot be reached or has no connection to give: no free pooled connection within the
+ * wait (pg-pool's timeout), a refused or lost connection, the server shutting down or starting, or
+ * out of connection slots. Worth a 503 and a retry, not a 500.
+ */
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
+const UNAVAILABLE_NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
+
+export function isDatabaseUnavailable(e: unknown): boolean {
+  const code = pgErrorCode(e);
+  if (code !== undefined && (UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_NET_CODES.has(code))) return true;
+  const message = (e as { message?: unknown })?.message;
+  return message === 'timeout exceeded when trying to connect' || message === 'Connection terminated due to connection timeout';
+}

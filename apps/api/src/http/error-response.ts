@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { isDomainError, type DomainErrorKind } from '#domain';
+import { isDatabaseUnavailable } from '#persistence';
 
 /** The one JSON error shape every 4xx/5xx response has. */
 export interface ErrorBody {
@@ -91,6 +92,13 @@ export function toErrorResponse(error: unknown): ErrorResponse {
     return {
       status,
       body: { code: CODE_OF_STATUS[status] ?? `HTTP_${status}`, message: fastifyError.message ?? 'Bad request', details: null },
+    };
+  }
+  if (isDatabaseUnavailable(error)) {
+    return {
+      status: 503,
+      body: { code: 'DATABASE_UNAVAILABLE', message: 'The database is busy or unreachable; try again shortly', details: null },
+      headers: { 'retry-after': '1' },
     };
   }
   return { status: 500, body: { code: 'INTERNAL_ERROR', message: 'Internal server error', details: null } };
