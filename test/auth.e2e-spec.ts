@@ -191,15 +191,48 @@ describe('sign-in, refresh, sign-out (e2e)', () => {
     expect((await api.request('GET', '/api/auth/me', { token: session.accessToken })).status).toBe(401);
   });
 
-  it('refuses missing, malformed and tampered access tokens', async () => {
+  it('refuses missing, malformed and tampered access tokens, also after the genuine one was verified', async () => {
     const user = await newAccount();
+    const victim = await newAccount();
     const { accessToken } = await api.login(user.email);
-    const [h, p] = accessToken.split('.');
-    const cases: (string | undefined)[] = [undefined, 'garbage', `${h}.${p}.invalidsignature`];
+    // Verified once, so this process remembers the genuine string: only that very string may skip the check.
+    expect((await api.request('GET', '/api/auth/me', { token: accessToken })).status).toBe(200);
+    const [h, p, sig] = accessToken.split('.');
+    const claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const forged = Buffer.from(JSON.stringify({ ...claims, sub: victim.id })).toString('base64url');
+    const cases: (string | undefined)[] = [
+      undefined,
+      'garbage',
+      `${h}.${p}.invalidsignature`,
+      `${h}.${forged}.${sig}`,
+      `${h}.${p}.${sig}x`,
+    ];
     for (const token of cases) {
       const res = await api.request('GET', '/api/auth/me', { token });
       expect(res.status).toBe(401);
       expect(res.body.code).toBe('AUTH_REQUIRED');
     }
+  });
+});
+
+describe('an access token past its expiry (e2e)', () => {
+  let api: TestApi;
+
+  beforeAll(async () => {
+    api = await TestApi.start({ env: { ACCESS_TOKEN_TTL_SECONDS: '1' } });
+  });
+  afterAll(async () => {
+    await api.stop();
+  });
+
+  it('is refused, though it was accepted (and remembered as verified) before', async () => {
+    const user = await api.factory.newUser(await api.factory.newUnit(), ['unit_officer']);
+    const { accessToken } = await api.login(user.email);
+    expect((await api.request('GET', '/api/auth/me', { token: accessToken })).status).toBe(200);
+    // The token's exp is whole seconds after its iat: past it for certain 2 s later.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const res = await api.request('GET', '/api/auth/me', { token: accessToken });
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('AUTH_REQUIRED');
   });
 });

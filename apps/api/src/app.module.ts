@@ -18,7 +18,7 @@ import { ErrorFilter } from './http/error.filter.js';
 import { AuditController } from './items/audit.controller.js';
 import { BatchesController } from './items/batches.controller.js';
 import { ItemsController } from './items/items.controller.js';
-import { createValidationPipe } from './http/validation.pipe.js';
+import { RectifyValidationPipe } from './http/validation.pipe.js';
 import { OrgUnitsController } from './org/org-units.controller.js';
 import { ProjectsController } from './projects/projects.controller.js';
 import { OutboxController } from './notifications/outbox.controller.js';
@@ -70,7 +70,7 @@ export class AppModule {
       ],
       providers: [
         { provide: APP_FILTER, useClass: ErrorFilter },
-        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_PIPE, useFactory: () => new RectifyValidationPipe() },
       ],
     };
   }

@@ -10,6 +10,7 @@ import { AuthService } from './auth.service.js';
 import { LocalAuthGuard } from './local-auth.guard.js';
 import { LoginRateLimiter } from './login-rate-limiter.js';
 import { JwtStrategy, LocalStrategy } from './strategies.js';
+import { VerifiedTokens } from './verified-tokens.js';
 
 @Module({
   imports: [
@@ -21,6 +22,14 @@ import { JwtStrategy, LocalStrategy } from './strategies.js';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, LoginRateLimiter, LocalStrategy, JwtStrategy, LocalAuthGuard, { provide: APP_GUARD, useClass: AccessGuard }],
+  providers: [
+    AuthService,
+    LoginRateLimiter,
+    LocalStrategy,
+    JwtStrategy,
+    LocalAuthGuard,
+    { provide: VerifiedTokens, useFactory: () => new VerifiedTokens() },
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
 })
 export class AuthModule {}

@@ -7,6 +7,7 @@ import { Strategy as LocalStrategyBase } from 'passport-local';
 import { APP_CONFIG, type AppConfig } from '#config';
 import type { SessionActor } from './access.decorators.js';
 import { AuthService, type AccessTokenPayload, type SignedInUser } from './auth.service.js';
+import { VerifiedTokens } from './verified-tokens.js';
 
 @Injectable()
 export class LocalStrategy extends PassportStrategy(LocalStrategyBase, 'local') {
@@ -19,24 +20,30 @@ export class LocalStrategy extends PassportStrategy(LocalStrategyBase, 'local') 
   }
 }
 
+/** The access token of a request: `Authorization: Bearer <token>`. */
+export const bearerToken: (req: unknown) => string | null = ExtractJwt.fromAuthHeaderAsBearerToken();
+
 @Injectable()
 export class JwtStrategy extends PassportStrategy(JwtStrategyBase, 'jwt') {
   constructor(
     private readonly auth: AuthService,
+    private readonly verified: VerifiedTokens,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      jwtFromRequest: bearerToken,
       // A KeyObject: given a string, jsonwebtoken first tries it as a public key on every request.
       // (passport-jwt's types say string | Buffer; jsonwebtoken 9 takes a KeyObject.)
       secretOrKey: createSecretKey(Buffer.from(config.auth.jwtSecret)) as unknown as string,
       algorithms: ['HS256'],
       ignoreExpiration: false,
+      passReqToCallback: true,
     });
   }
 
-  /** Returning null makes passport answer 401. */
-  validate(payload: AccessTokenPayload): Promise<SessionActor | null> {
+  /** Called with a verified token's claims; returning null makes passport answer 401. */
+  validate(req: FastifyRequest, payload: AccessTokenPayload & { exp?: number }): Promise<SessionActor | null> {
+    this.verified.remember(bearerToken(req)!, payload);
     return this.auth.actorForToken(payload);
   }
 }
