@@ -1,9 +1,5 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { LoggerService } from '@nestjs/common';
 import { pino, type Logger } from 'pino';
-
-/** Request-scoped context (request id, user) carried through async calls for log lines. */
-export const logContext = new AsyncLocalStorage<Record<string, unknown>>();
 
 export function createLogger(level: string, name: string): Logger {
   return pino({
@@ -17,16 +13,11 @@ export function createLogger(level: string, name: string): Logger {
 }
 
 /**
- * Routes Nest's own logging into the structured JSON logger, adding the request id of the
- * request being served (Fastify's per-request loggers carry it already).
+ * Routes Nest's own logging (and the services' Logger) into the structured JSON logger. Lines about
+ * one request are written by Fastify's per-request logger, which carries its request id.
  */
 export class JsonLogger implements LoggerService {
-  constructor(private readonly root: Logger) {}
-
-  private get logger(): Logger {
-    const context = logContext.getStore();
-    return context ? this.root.child(context) : this.root;
-  }
+  constructor(private readonly logger: Logger) {}
 
   log(message: unknown, context?: string): void {
     this.logger.info({ context }, String(message));

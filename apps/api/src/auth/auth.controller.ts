@@ -12,10 +12,10 @@ import type { FastifyRequest } from 'fastify';
 import { PERMISSIONS, grantFor } from '#domain';
 import { Authenticated, CurrentActor, Public, type SessionActor } from './access.decorators.js';
 import { LoginDto, LoginResponseDto, MeDto, RefreshDto, TokenPairDto } from './auth.dto.js';
-import { AuthService, type SignedInUser, type TokenPair } from './auth.service.js';
+import { AuthService, type ClientInfo, type SignedInUser, type TokenPair } from './auth.service.js';
 import { LocalAuthGuard } from './local-auth.guard.js';
 
-const clientOf = (req: FastifyRequest): { ip: string; userAgent?: string } => ({ ip: req.ip, userAgent: req.headers['user-agent'] });
+const clientOf = (req: FastifyRequest): ClientInfo => ({ ip: req.ip, userAgent: req.headers['user-agent'], requestId: req.id });
 
 @ApiTags('auth')
 @Controller('auth')

@@ -34,6 +34,8 @@ export interface SignedInUser {
 export interface ClientInfo {
   ip: string;
   userAgent?: string;
+  /** The request's id, for the log lines about it. */
+  requestId?: string;
 }
 
 /** One answer for an unknown account, a wrong password and a deactivated account. */
@@ -75,7 +77,7 @@ export class AuthService {
     const ok = await this.hasher.verify(user?.active ? user.passwordHash : null, password);
     if (!user || !ok) {
       await this.limiter.recordFailure(client.ip, email);
-      this.logger.warn(`sign-in refused for ${email.trim().toLowerCase()} from ${client.ip}`);
+      this.logger.warn(`sign-in refused for ${email.trim().toLowerCase()} from ${client.ip} (request ${client.requestId ?? '-'})`);
       throw invalidCredentials();
     }
     await this.limiter.reset(client.ip, email);
@@ -103,7 +105,7 @@ export class AuthService {
             WHERE family_id = $1 AND revoked_at IS NULL`,
           [token.familyId],
         );
-        this.logger.warn(`refresh token reuse detected, session ${token.familyId} revoked`);
+        this.logger.warn(`refresh token reuse detected, session ${token.familyId} revoked (request ${client.requestId ?? '-'})`);
         revoked = token.familyId;
         return invalidRefresh();
       }

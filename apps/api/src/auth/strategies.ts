@@ -16,7 +16,7 @@ export class LocalStrategy extends PassportStrategy(LocalStrategyBase, 'local') 
   }
 
   validate(req: FastifyRequest, email: string, password: string): Promise<SignedInUser> {
-    return this.auth.validateCredentials(email, password, { ip: req.ip, userAgent: req.headers['user-agent'] });
+    return this.auth.validateCredentials(email, password, { ip: req.ip, userAgent: req.headers['user-agent'], requestId: req.id });
   }
 }
 
