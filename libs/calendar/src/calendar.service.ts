@@ -54,8 +54,8 @@ export class CalendarService {
    * runs on the transaction's own connection, not on a second one from the pool (a transaction
    * waiting for a second connection while holding its first can starve the pool).
    */
-  async calendar(m?: EntityManager): Promise<WorkCalendar> {
-    return (await this.load(m ?? this.dataSource)).calendar;
+  async calendar(db: DataSource | EntityManager = this.dataSource): Promise<WorkCalendar> {
+    return (await this.load(db)).calendar;
   }
 
   async days(from: string, to: string): Promise<CalendarDayView[]> {
