@@ -7,6 +7,7 @@ import type { AppConfig } from '#config';
 import { JsonLogger, createLogger } from '#logging';
 import { AppModule, type ApiOptions } from './app.module.js';
 import { mountApiDocs } from './http/api-docs.js';
+import { installRequestMetrics } from './metrics/request-metrics.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
@@ -44,7 +45,14 @@ export async function createApiApp(config: AppConfig, options: ApiOptions = {}):
   // storage, which counts every byte, refuses the file (a silently truncated file is never kept).
   await app.register(multipart, { limits: { fileSize: config.http.uploadLimitBytes + 1, files: 1, fields: 5, parts: 6 } });
 
-  app.setGlobalPrefix('api', { exclude: [{ path: 'health', method: RequestMethod.GET }] });
+  installRequestMetrics(app);
+
+  app.setGlobalPrefix('api', {
+    exclude: [
+      { path: 'health', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
+    ],
+  });
   app.enableShutdownHooks();
 
   if (config.http.apiDocs) mountApiDocs(app);

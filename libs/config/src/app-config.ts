@@ -51,6 +51,7 @@ const schema = z.object({
   SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).default('smtp://127.0.0.1:1025'),
   MAIL_FROM: z.string().min(3).default('整改通 Rectify <noreply@rectify.local>'),
   MAIL_LOCALE: z.enum(['zh', 'en']).default('zh'),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -72,6 +73,8 @@ export interface AppConfig {
   redis: { url: string; queuePrefix: string };
   storage: { evidenceDir: string };
   mail: { smtpUrl: string; from: string; locale: 'zh' | 'en' };
+  /** token: the bearer token GET /metrics asks for (metrics are off without one). */
+  metrics: { token?: string };
   auth: {
     jwtSecret: string;
     accessTokenTtlSeconds: number;
@@ -120,6 +123,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     redis: { url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX },
     storage: { evidenceDir: e.EVIDENCE_DIR },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, locale: e.MAIL_LOCALE },
+    metrics: { token: e.METRICS_TOKEN },
     auth: {
       jwtSecret: e.JWT_SECRET,
       accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,

@@ -1,0 +1,43 @@
+import { timingSafeEqual, createHash } from 'node:crypto';
+import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { APP_CONFIG, type AppConfig } from '#config';
+import { DomainError } from '#domain';
+import { Public } from '../auth/access.decorators.js';
+import { MetricsService } from './metrics.service.js';
+
+/** Compares digests, so neither the length nor the content of the token leaks through timing. */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+/**
+ * GET /metrics for Prometheus. Not a user's route: it takes the METRICS_TOKEN as a bearer token
+ * (Prometheus' `authorization` setting) and is absent (404) while no token is configured.
+ */
+@ApiExcludeController()
+@Controller('metrics')
+export class MetricsController {
+  constructor(
+    private readonly metrics: MetricsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  @Public()
+  async scrape(
+    @Headers('authorization') authorization: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    const token = this.config.metrics.token;
+    if (!token) throw new DomainError('not_found', 'NOT_FOUND', 'metrics are off (no METRICS_TOKEN is set)');
+    const given = /^Bearer (.+)$/.exec(authorization ?? '')?.[1];
+    if (!given || !sameSecret(given, token)) {
+      throw new DomainError('unauthenticated', 'METRICS_TOKEN_INVALID', 'metrics need the METRICS_TOKEN as a bearer token');
+    }
+    void reply.header('content-type', this.metrics.registry.contentType).header('cache-control', 'no-store');
+    return this.metrics.registry.metrics();
+  }
+}
