@@ -31,6 +31,8 @@ const libs = [
   'notifications',
   'statistics',
   'projects',
+  'office',
+  'intake',
 ];
 
 const common = {

@@ -11,6 +11,8 @@ import { ItemsModule } from '#items';
 import { NotificationsModule } from '#notifications';
 import { StatisticsModule } from '#statistics';
 import { ProjectsModule } from '#projects';
+import { IntakeModule } from '#intake';
+import { IntakeController } from './intake/intake.controller.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CalendarController } from './calendar/calendar.controller.js';
 import { HealthController } from './health/health.controller.js';
@@ -55,6 +57,7 @@ export class AppModule {
         StatisticsModule,
         ProjectsModule,
         MetricsModule,
+        IntakeModule,
       ],
       controllers: [
         HealthController,
@@ -68,6 +71,7 @@ export class AppModule {
         ReminderPolicyController,
         StatisticsController,
         ProjectsController,
+        IntakeController,
         ...extraControllers,
       ],
       providers: [

@@ -17,3 +17,5 @@ export * from './projects/projects.js';
 export * from './projects/schedule.js';
 export * from './projects/milestone.workflow.js';
 export * from './projects/project-figures.js';
+export * from './intake/chinese-dates.js';
+export * from './intake/decomposition.js';

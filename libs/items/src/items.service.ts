@@ -492,20 +492,19 @@ export class ItemsService {
   }
 
   /**
-   * The ledger (整改台账) rows for an export: the list's filters and order, every ledger column of
-   * the item, at most `limit` rows (one more is fetched so the caller can tell it was cut).
+   * The statement of the ledger (整改台账) rows for an export: the list's filters and order, every
+   * ledger column of the item; null when nothing can match. The caller reads it with a cursor.
    */
-  async ledger(actor: Actor, filter: ItemFilterFields & { sort: ItemSort }, limit: number): Promise<LedgerRow[]> {
+  async ledgerQuery(actor: Actor, filter: ItemFilterFields & { sort: ItemSort }): Promise<{ sql: string; params: unknown[] } | null> {
     const today = shanghaiDate(this.clock.now());
     const readable = await this.readable(actor, filter);
-    if (readable === null) return [];
+    if (readable === null) return null;
     const q = new SqlParams();
     const where = itemWhereSql(readable.scope, readable.f, today, q);
-    const rows = await this.dataSource.query<LedgerRow[]>(
-      `${LEDGER_SQL} ${where} ORDER BY ${SORT_SQL[filter.sort]} LIMIT ${q.add(limit + 1)}`,
-      q.values,
-    );
-    return rows.map((r) => ({ ...r, overdue: isOverdue(r.state, r.current_deadline, today) }));
+    return {
+      sql: `${LEDGER_SQL.replace('$OVERDUE', q.add(OVERDUE_STATES)).replace('$TODAY', q.add(today))} ${where} ORDER BY ${SORT_SQL[filter.sort]}`,
+      params: q.values,
+    };
   }
 
   /** The caller's read scope and the filter with its source type resolved to batch ids; null when nothing can match. */
@@ -913,13 +912,14 @@ const LEDGER_SQL = `
          i.deadline_version, i.type, i.stage_nodes,
          (SELECT string_agg(to_char(pr.reported_on, 'YYYY-MM-DD') || ' ' || pr.text, E'\n' ORDER BY pr.reported_on, pr.created_at)
             FROM item_progress pr WHERE pr.item_id = i.id) AS progress,
-         i.state,
+         i.state, (i.state = ANY($OVERDUE::text[]) AND i.current_deadline < $TODAY::date) AS overdue,
          (SELECT string_agg(l.lvl->>'label', '→' ORDER BY l.ord) FROM jsonb_array_elements(b.acceptance_chain) WITH ORDINALITY AS l(lvl, ord))
            AS acceptance_levels,
-         (SELECT string_agg(DISTINCT o.name, '、') FROM item_acceptance a JOIN org_unit o ON o.id = a.unit_id
-           WHERE a.item_id = i.id AND a.result = 'pass') AS acceptance_units,
+         (SELECT string_agg(coalesce(u.name, '—'), '→' ORDER BY l.ord) FROM jsonb_array_elements(b.acceptance_chain) WITH ORDINALITY AS l(lvl, ord)
+            LEFT JOIN org_unit u ON u.id = (item_acceptance_units(i.id))[l.ord]) AS acceptance_units,
          (SELECT to_char(max(a.signed_at) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') FROM item_acceptance a WHERE a.item_id = i.id) AS acceptance_date,
-         (SELECT a.level || CASE a.result WHEN 'pass' THEN ' 通过' ELSE ' 退回' END || coalesce('：' || a.opinion, '')
+         (SELECT coalesce((SELECT l.lvl->>'label' FROM jsonb_array_elements(b.acceptance_chain) AS l(lvl) WHERE l.lvl->>'level' = a.level LIMIT 1), a.level)
+                 || CASE a.result WHEN 'pass' THEN ' 通过' ELSE ' 退回' END || coalesce('：' || a.opinion, '')
             FROM item_acceptance a WHERE a.item_id = i.id ORDER BY a.id DESC LIMIT 1) AS acceptance_result,
          to_char(i.notice_start, 'YYYY-MM-DD') AS notice_start, to_char(i.notice_end, 'YYYY-MM-DD') AS notice_end,
          to_char(i.last_signed_off_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS signed_off_on,

@@ -3,3 +3,4 @@ export * from './users.service.js';
 export * from './password-hasher.js';
 export * from './org.module.js';
 export * from './access-changes.js';
+export * from './unit-directory.js';

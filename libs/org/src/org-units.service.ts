@@ -5,6 +5,7 @@ import { HistoryService } from '#audit';
 import { DomainError, childPath, normalizeUnitName, type Actor, type OrgUnitKind } from '#domain';
 import { OrgUnitAliasEntity, OrgUnitEntity, PG_UNIQUE_VIOLATION, escapeLike, pgConstraint, pgErrorCode } from '#persistence';
 import { AccessChanges } from './access-changes.js';
+import { UnitDirectory } from './unit-directory.js';
 
 export interface OrgUnitView {
   id: string;
@@ -89,6 +90,41 @@ export class OrgUnitsService {
     if (!unit) throw DomainError.notFound('org_unit', id);
     const [view] = await this.withAliases([unit], manager);
     return view;
+  }
+
+  /** Every active unit by name, code and alias, to resolve and suggest many names at once. */
+  async directory(manager: EntityManager = this.dataSource.manager): Promise<UnitDirectory> {
+    const rows = await manager.query<{ id: string; name: string; code: string; aliases: string[] }[]>(
+      `SELECT u.id, u.name, u.code, coalesce(array_agg(a.alias) FILTER (WHERE a.alias IS NOT NULL), '{}') AS aliases
+         FROM org_unit u LEFT JOIN org_unit_alias a ON a.unit_id = u.id WHERE u.active GROUP BY u.id ORDER BY u.path`,
+    );
+    return new UnitDirectory(rows);
+  }
+
+  /**
+   * Adds an alias to a unit inside the caller's transaction (a dispatcher mapping a name of an
+   * imported ledger), with its history row; a name that is already a unit's name or alias is left as it is.
+   */
+  async addAlias(m: EntityManager, actor: Actor, unitId: string, alias: string): Promise<boolean> {
+    const key = normalizeUnitName(alias);
+    const [taken] = await m.query<unknown[]>(
+      `SELECT 1 FROM org_unit WHERE name = $1 OR code = $1 UNION ALL SELECT 1 FROM org_unit_alias WHERE alias = $1 LIMIT 1`,
+      [key],
+    );
+    if (taken || !key) return false;
+    await m.query(`INSERT INTO org_unit_alias (alias, unit_id) VALUES ($1, $2)`, [key, unitId]);
+    await m.query(`UPDATE org_unit SET version = version + 1, updated_at = now() WHERE id = $1`, [unitId]);
+    const [unit] = await m.query<{ active: boolean }[]>(`SELECT active FROM org_unit WHERE id = $1`, [unitId]);
+    await this.history.append(m, {
+      entityType: ORG_UNIT_ENTITY,
+      entityId: unitId,
+      action: 'add_alias',
+      actorId: actor.userId,
+      fromState: unit.active ? 'active' : 'inactive',
+      toState: unit.active ? 'active' : 'inactive',
+      data: { alias: key },
+    });
+    return true;
   }
 
   /** Finds a unit by its name, code or any alias (e.g. 市应急局 and 市应急管理局). */

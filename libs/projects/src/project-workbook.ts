@@ -1,5 +1,5 @@
-import ExcelJS from 'exceljs';
 import { PROJECT_CATEGORY_LABELS, SCHEDULE_STATUS_LABELS, categoryFromLabel, isIsoDate, parseAmount, type ProjectCategory } from '#domain';
+import { DEFAULT_OFFICE_LIMITS, readFirstSheet, type OfficeLimits } from '#office';
 import type { Table } from '#statistics';
 import type { MilestoneView } from './milestones.service.js';
 import type { ProjectDetail } from './projects.service.js';
@@ -31,6 +31,9 @@ export interface ImportProblem {
   message: string;
 }
 
+/** A project table holds tens to a few thousand rows (MAX_IMPORT_ROWS is checked after reading). */
+const PROJECT_TABLE_LIMITS: OfficeLimits = { ...DEFAULT_OFFICE_LIMITS, maxRows: 5_000 };
+
 /** Header text compared loosely: no spaces, half-width brackets. */
 function key(header: string): string {
   return header.replace(/\s+/g, '').replace(/（/g, '(').replace(/）/g, ')');
@@ -60,23 +63,6 @@ function yiToWan(value: string): string {
   return rest ? `${w}.${rest}` : w;
 }
 
-function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if (typeof value === 'number') return String(Number(value.toFixed(6)));
-  if (typeof value === 'object') {
-    if ('richText' in value)
-      return value.richText
-        .map((r) => r.text)
-        .join('')
-        .trim();
-    if ('result' in value) return cellText(value.result);
-    if ('text' in value) return String(value.text).trim();
-    return '';
-  }
-  return String(value).trim();
-}
-
 /**
  * Reads the first sheet of a project table. Columns are found by their headers (the names in
  * COLUMNS, "计划总投资（万元）" or "（亿元）", "2025年计划投资（万元）", and "<milestone>（计划）" for
@@ -87,16 +73,10 @@ export async function readProjectTable(
   buffer: Buffer,
   milestoneNames: readonly string[],
 ): Promise<{ rows: ImportedRow[]; problems: ImportProblem[] }> {
-  const wb = new ExcelJS.Workbook();
-  try {
-    await wb.xlsx.load(buffer as unknown as ArrayBuffer);
-  } catch {
-    return { rows: [], problems: [{ row: 0, column: '', message: 'the file is not a readable .xlsx workbook' }] };
-  }
-  const ws = wb.worksheets[0];
-  if (!ws) return { rows: [], problems: [{ row: 0, column: '', message: 'the workbook has no sheet' }] };
+  const sheet = await readFirstSheet(buffer, PROJECT_TABLE_LIMITS);
+  const header = sheet.rows[0]?.row === 1 ? sheet.rows[0] : undefined;
   const headers = new Map<string, number>();
-  ws.getRow(1).eachCell((cell, col) => headers.set(key(cellText(cell.value)), col));
+  header?.cells.forEach((cell, col) => cell && headers.set(key(cell.text.trim()), col));
   const find = (names: readonly string[]): number | undefined => names.map((n) => headers.get(key(n))).find((c) => c !== undefined);
   const problems: ImportProblem[] = [];
   const investment = [...headers.entries()].find(([h]) => /^(计划)?总投资\((万元|亿元)\)$/.test(h));
@@ -123,10 +103,11 @@ export async function readProjectTable(
 
   const rows: ImportedRow[] = [];
   const yiInvestment = investment![0].includes('亿元');
-  ws.eachRow((wsRow, r) => {
-    if (r === 1) return;
-    const text = (col: number | undefined): string => (col === undefined ? '' : cellText(wsRow.getCell(col).value));
-    if ([...headers.values()].every((col) => text(col) === '')) return;
+  for (const sheetRow of sheet.rows) {
+    const r = sheetRow.row;
+    if (r === 1) continue;
+    const text = (col: number | undefined): string => (col === undefined ? '' : (sheetRow.cells[col]?.text.trim() ?? ''));
+    if ([...headers.values()].every((col) => text(col) === '')) continue;
     const issue = (column: string, message: string): void => void problems.push({ row: r, column, message });
     const amount = (column: string, raw: string, yi: boolean, optional = false): string => {
       if (optional && raw === '') return '0';
@@ -188,7 +169,7 @@ export async function readProjectTable(
         .map((y) => ({ year: y.year, amount: amount(`${y.year}年计划投资`, text(y.col), y.yi) })),
       milestoneDates,
     });
-  });
+  }
   if (rows.length === 0 && problems.length === 0) problems.push({ row: 2, column: '', message: 'the sheet has no project rows' });
   return { rows, problems };
 }

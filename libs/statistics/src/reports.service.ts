@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, DomainError, shanghaiDate, type Actor, type Clock } from '#domain';
-import { ItemsService, type ItemFilterFields, type ItemSort } from '#items';
 import { addBarCharts, type BarChart } from './xlsx-chart.js';
 import { StatisticsService, type AsOf, type BreakdownResult, type StatScope } from './statistics.service.js';
 import { monthEnd } from './stretches.js';
@@ -10,15 +9,12 @@ import {
   breakdownColumn,
   breakdownTable,
   figuresTable,
-  ledgerTable,
   toCsv,
   toXlsx,
   type ExportFormat,
   type Table,
 } from './workbook.js';
 
-/** Exports stop here; a bigger ledger is exported in parts (by batch, county or unit). */
-export const MAX_LEDGER_ROWS = 50_000;
 /** The bulletin lists at most this many overdue items. */
 export const MAX_BULLETIN_OVERDUE = 2_000;
 
@@ -32,22 +28,9 @@ export interface ReportFile {
 @Injectable()
 export class ReportsService {
   constructor(
-    @Inject(ItemsService) private readonly items: ItemsService,
     @Inject(StatisticsService) private readonly stats: StatisticsService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
-
-  async ledger(actor: Actor, filter: ItemFilterFields & { sort: ItemSort }, format: ExportFormat): Promise<ReportFile> {
-    const rows = await this.items.ledger(actor, filter, MAX_LEDGER_ROWS);
-    if (rows.length > MAX_LEDGER_ROWS) {
-      throw new DomainError('unprocessable', 'EXPORT_TOO_LARGE', `At most ${MAX_LEDGER_ROWS} items per export; narrow the filter`, {
-        limit: MAX_LEDGER_ROWS,
-      });
-    }
-    const table = ledgerTable(rows);
-    const day = shanghaiDate(this.clock.now());
-    return { filename: `整改台账-${day}.${format}`, format, body: format === 'csv' ? toCsv(table) : await toXlsx([table]) };
-  }
 
   /** The figures with their formulas, and (xlsx) one sheet per breakdown; CSV carries the figures only. */
   async figures(actor: Actor, scope: StatScope, asOf: AsOf, format: ExportFormat): Promise<ReportFile> {

@@ -1,6 +1,5 @@
 import ExcelJS from 'exceljs';
-import { DOMAIN_LABELS, SOURCE_LABELS, rectificationWorkflow, type FigureValue } from '#domain';
-import type { LedgerRow } from '#items';
+import type { FigureValue } from '#domain';
 import type { BreakdownResult, StatsResult } from './statistics.service.js';
 
 /** A table to write: a header row and rows of plain values. */
@@ -17,53 +16,6 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   csv: 'text/csv; charset=utf-8',
 };
-
-const TYPE_LABELS = { immediate: '立行立改', deadline: '限期整改', ongoing: '长期坚持' } as const;
-
-/** The ledger columns of domain.md, in the order units exchange them. */
-export function ledgerTable(rows: LedgerRow[]): Table {
-  const columns: [string, number, (r: LedgerRow) => string | number | null][] = [
-    ['编号', 14, (r) => r.code],
-    ['轮次/批次', 24, (r) => r.batch_name],
-    ['来源', 16, (r) => SOURCE_LABELS[r.source_type]],
-    ['问题', 30, (r) => r.title],
-    ['反馈问题原文', 50, (r) => r.feedback_text],
-    ['领域', 8, (r) => DOMAIN_LABELS[r.domain]],
-    ['行政区', 12, (r) => r.county_name],
-    ['整改目标', 30, (r) => r.goal],
-    ['整改措施', 40, (r) => r.measures],
-    ['牵头单位', 20, (r) => r.lead_units],
-    ['配合单位', 24, (r) => r.cooperating_units],
-    ['责任领导', 12, (r) => r.responsible_leader],
-    ['责任人', 12, (r) => r.responsible_person],
-    ['联系电话', 14, (r) => r.responsible_phone],
-    ['原定整改时限', 12, (r) => r.original_deadline],
-    ['整改时限', 12, (r) => r.current_deadline],
-    ['整改类型', 10, (r) => TYPE_LABELS[r.type]],
-    ['阶段节点', 30, (r) => r.stage_nodes.map((n) => `${n.due} ${n.name}`).join('\n') || null],
-    ['整改进展', 50, (r) => r.progress],
-    ['状态', 10, (r) => rectificationWorkflow.states[r.state].label],
-    ['序时状态', 10, (r) => scheduleLabel(r)],
-    ['验收层级', 20, (r) => r.acceptance_levels],
-    ['验收单位', 20, (r) => r.acceptance_units],
-    ['验收日期', 12, (r) => r.acceptance_date],
-    ['验收结论', 24, (r) => r.acceptance_result],
-    ['公示起止', 24, (r) => (r.notice_start ? `${r.notice_start} 至 ${r.notice_end}` : null)],
-    ['销号日期', 12, (r) => r.signed_off_on],
-    ['佐证材料', 30, (r) => r.evidence],
-  ];
-  return {
-    name: '整改台账',
-    columns: columns.map(([header, width]) => ({ header, width })),
-    rows: rows.map((r) => columns.map(([, , get]) => get(r))),
-  };
-}
-
-function scheduleLabel(r: LedgerRow): string {
-  if (['signed_off', 'phase_completed', 'in_acceptance', 'public_notice'].includes(r.state)) return '已完成';
-  if (['cancelled', 'merged', 'draft'].includes(r.state)) return '—';
-  return r.overdue ? '逾期' : '正常推进';
-}
 
 /** The figures as a table: each with its value, numerator, denominator and formula. */
 export function figuresTable(result: StatsResult, name = '统计口径'): Table {

@@ -9,7 +9,6 @@ import {
   BreakdownQueryDto,
   BulletinQueryDto,
   FiguresExportQueryDto,
-  LedgerExportQueryDto,
   TrendQueryDto,
   parseAsOf,
   scopeOf,
@@ -60,14 +59,5 @@ export class StatisticsController {
   @ApiOkResponse({ description: 'The monthly bulletin (月通报) as .xlsx: summary, by unit, by county, by batch, overdue items' })
   async bulletin(@CurrentActor() actor: SessionActor, @Query() q: BulletinQueryDto, @Res() reply: FastifyReply): Promise<void> {
     send(reply, await this.reports.bulletin(actor, q.month));
-  }
-
-  @Get('items/export')
-  @RequirePermission('item.read')
-  @ApiProduces(CONTENT_TYPES.xlsx, CONTENT_TYPES.csv)
-  @ApiOkResponse({ description: 'The ledger (整改台账) of the items matching the list filters, with its columns' })
-  async exportLedger(@CurrentActor() actor: SessionActor, @Query() q: LedgerExportQueryDto, @Res() reply: FastifyReply): Promise<void> {
-    const { format, sort, ...filter } = q;
-    send(reply, await this.reports.ledger(actor, { ...filter, sort }, format));
   }
 }

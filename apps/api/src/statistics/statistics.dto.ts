@@ -1,9 +1,8 @@
-import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsUUID, Matches } from 'class-validator';
 import { DOMAINS, SOURCE_TYPES, type Domain, type SourceType } from '#domain';
 import { BREAKDOWNS, EXPORT_FORMATS, TREND_INTERVALS, type AsOf, type Breakdown, type ExportFormat, type TrendInterval } from '#statistics';
 import { IsDate } from '../http/query.dto.js';
-import { ItemQueryDto } from '../items/items.dto.js';
 
 /** Which items the figures count; your own scope (your unit's subtree, or all) always applies too. */
 export class StatScopeDto {
@@ -46,10 +45,6 @@ export class TrendQueryDto extends StatScopeDto {
 }
 
 export class FiguresExportQueryDto extends AsOfQueryDto {
-  @ApiPropertyOptional({ enum: EXPORT_FORMATS, default: 'xlsx' }) @IsOptional() @IsIn(EXPORT_FORMATS) format: ExportFormat = 'xlsx';
-}
-
-export class LedgerExportQueryDto extends OmitType(ItemQueryDto, ['page', 'pageSize'] as const) {
   @ApiPropertyOptional({ enum: EXPORT_FORMATS, default: 'xlsx' }) @IsOptional() @IsIn(EXPORT_FORMATS) format: ExportFormat = 'xlsx';
 }
 

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { DomainError } from '#domain';
+import { DEFAULT_OFFICE_LIMITS, checkOfficePackage } from '#office';
 import { ACCEPTED_FORMATS, detectFileType } from './file-type.js';
 import { FileTooLargeError, type EvidenceStorage, type StagedFile } from './evidence-storage.js';
 
@@ -50,8 +51,18 @@ export async function acceptUpload(storage: EvidenceStorage, stream: Readable, n
       filename: name,
     });
   }
+  if (OFFICE_PACKAGES.includes(type.ext)) {
+    // A zip bomb named .xlsx passes the content sniff: check the package's sizes and parts before keeping it.
+    const { head: whole } = await staged.peek(staged.sizeBytes);
+    await checkOfficePackage(whole, { ...DEFAULT_OFFICE_LIMITS, maxFileBytes: limitBytes }).catch(async (e: unknown) => {
+      await staged.discard();
+      throw e;
+    });
+  }
   return { staged, mime: type.mime, filename: safeFilename(name, type.ext) };
 }
+
+const OFFICE_PACKAGES = ['docx', 'xlsx', 'pptx'];
 
 /** Keeps a readable name: no path parts or control characters, and the extension of the real type. */
 function safeFilename(name: string, ext: string): string {

@@ -1,0 +1,40 @@
+import type { FastifyRequest } from 'fastify';
+import { DomainError } from '#domain';
+
+export interface Upload {
+  buffer: Buffer;
+  filename: string;
+  /** Text fields sent before the file. */
+  fields: Record<string, string>;
+}
+
+/** One file (field `file`) read into memory within a limit, with the text fields sent before it. */
+export async function readUpload(req: FastifyRequest, limitBytes: number): Promise<Upload> {
+  if (!req.isMultipart()) {
+    throw new DomainError('unsupported_media', 'MULTIPART_REQUIRED', 'Send the file as multipart/form-data in a field named file');
+  }
+  const file = await req.file({ limits: { fileSize: limitBytes } });
+  if (!file || file.fieldname !== 'file') throw DomainError.validation('No file was sent', [{ field: 'file', messages: ['is required'] }]);
+  const buffer = await file.toBuffer().catch((e: Error & { code?: string }) => {
+    if (e.code === 'FST_REQ_FILE_TOO_LARGE') {
+      throw new DomainError('too_large', 'FILE_TOO_LARGE', `The file is larger than the limit of ${limitBytes} bytes`, { limitBytes });
+    }
+    throw e;
+  });
+  const fields: Record<string, string> = {};
+  for (const [name, field] of Object.entries(file.fields)) {
+    if (field && !Array.isArray(field) && field.type === 'field') fields[name] = String(field.value);
+  }
+  return { buffer, filename: file.filename, fields };
+}
+
+/** A JSON text field of a multipart form, or a 400 naming it. */
+export function jsonField<T>(fields: Record<string, string>, name: string, fallback: T): T {
+  const raw = fields[name];
+  if (raw === undefined || raw === '') return fallback;
+  try {
+    return JSON.parse(raw) as T;
+  } catch {
+    throw DomainError.validation(`${name} is not valid JSON`, [{ field: name, messages: ['must be JSON'] }]);
+  }
+}

@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { HistoryService } from '#audit';
+import type { Actor, Domain, ItemType } from '#domain';
+import { ITEM_ENTITY } from '#items';
+
+/** A new draft item as an import or a decomposition makes it. */
+export interface NewItem {
+  code: string;
+  title: string;
+  feedbackText: string;
+  domain: Domain;
+  countyUnitId: string | null;
+  goal: string;
+  measures: string;
+  type: ItemType;
+  responsibleLeader: string | null;
+  responsiblePerson: string | null;
+  responsiblePhone: string | null;
+  stageNodes: { name: string; due: string }[];
+  deadline: string | null;
+  leadUnitIds: string[];
+  cooperatingParts: { unitId: string; part: string | null }[];
+  /** Where it came from, recorded in its creation's history row. */
+  provenance: Record<string, unknown>;
+  sourceDocumentId?: string;
+  sourceTask?: Record<string, unknown>;
+}
+
+/**
+ * Writes many draft items in a few statements inside the caller's transaction: rows, first
+ * deadline versions, units, scopes, and each item's creation as the first row of its history
+ * chain (as ItemsService.create writes one item). Returns the new ids in order.
+ */
+export async function insertItems(
+  m: EntityManager,
+  actor: Actor,
+  target: { batchId: string; dispatcherUnitId: string; at: Date },
+  rows: NewItem[],
+): Promise<string[]> {
+  const { batchId, dispatcherUnitId, at } = target;
+  const items = rows.map((r) => ({ ...r, id: randomUUID() }));
+  await m.query(
+    `INSERT INTO item (id, batch_id, code, title, feedback_text, domain, county_unit_id, goal, measures, type, responsible_leader,
+                       responsible_person, responsible_phone, stage_nodes, dispatcher_unit_id, original_deadline, current_deadline,
+                       deadline_version, created_by, created_at, updated_at, source_document_id, source_task)
+     SELECT r.id, $2, r.code, r.title, r.feedback_text, r.domain, r.county_unit_id, r.goal, r.measures, r.type, r.responsible_leader,
+            r.responsible_person, r.responsible_phone, r.stage_nodes, $3, r.deadline, r.deadline,
+            CASE WHEN r.deadline IS NULL THEN 0 ELSE 1 END, $4, $5, $5, r.source_document_id, r.source_task
+       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, code text, title text, feedback_text text, domain text, county_unit_id uuid,
+            goal text, measures text, type text, responsible_leader text, responsible_person text, responsible_phone text,
+            stage_nodes jsonb, deadline date, source_document_id uuid, source_task jsonb)`,
+    [
+      JSON.stringify(
+        items.map((r) => ({
+          id: r.id,
+          code: r.code.trim(),
+          title: r.title.trim(),
+          feedback_text: r.feedbackText,
+          domain: r.domain,
+          county_unit_id: r.countyUnitId,
+          goal: r.goal,
+          measures: r.measures,
+          type: r.type,
+          responsible_leader: r.responsibleLeader,
+          responsible_person: r.responsiblePerson,
+          responsible_phone: r.responsiblePhone,
+          stage_nodes: r.stageNodes,
+          deadline: r.deadline,
+          source_document_id: r.sourceDocumentId ?? null,
+          source_task: r.sourceTask ?? null,
+        })),
+      ),
+      batchId,
+      dispatcherUnitId,
+      actor.userId,
+      at,
+    ],
+  );
+  await m.query(
+    `INSERT INTO item_deadline (item_id, version, deadline, kind, decided_by, created_at)
+     SELECT r.id, 1, r.deadline, 'initial', $2, $3 FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, deadline date) WHERE r.deadline IS NOT NULL`,
+    [JSON.stringify(items.map((r) => ({ id: r.id, deadline: r.deadline }))), actor.userId, at],
+  );
+  const units = items.flatMap((r) => [
+    ...r.leadUnitIds.map((u) => ({ item_id: r.id, unit_id: u, role: 'lead', part: null })),
+    ...r.cooperatingParts.map((c) => ({ item_id: r.id, unit_id: c.unitId, role: 'cooperating', part: c.part })),
+  ]);
+  await m.query(
+    `INSERT INTO item_unit (item_id, unit_id, role, part, updated_at)
+     SELECT r.item_id, r.unit_id, r.role, r.part, $2 FROM jsonb_to_recordset($1::jsonb) AS r(item_id uuid, unit_id uuid, role text, part text)
+     ON CONFLICT (item_id, unit_id) DO NOTHING`,
+    [JSON.stringify(units), at],
+  );
+  await m.query(`SELECT item_refresh_scope(id) FROM unnest($1::uuid[]) AS id`, [items.map((r) => r.id)]);
+  const history = items.map((r) =>
+    HistoryService.chained(null, {
+      entityType: ITEM_ENTITY,
+      entityId: r.id,
+      action: 'create',
+      actorId: actor.userId,
+      toState: 'draft',
+      at,
+      data: {
+        code: r.code,
+        title: r.title,
+        batchId,
+        deadline: r.deadline,
+        deadlineRule: null,
+        leadUnitIds: r.leadUnitIds,
+        ...r.provenance,
+      },
+    }),
+  );
+  await m.query(
+    `INSERT INTO history (entity_type, entity_id, seq, action, from_state, to_state, actor_id, at, reason, data, prev_hash, hash)
+     SELECT h.entity_type, h.entity_id, h.seq, h.action, h.from_state, h.to_state, h.actor_id, $2, h.reason, h.data, h.prev_hash, h.hash
+       FROM jsonb_to_recordset($1::jsonb) AS h(entity_type text, entity_id uuid, seq int, action text, from_state text, to_state text,
+            actor_id uuid, reason text, data jsonb, prev_hash text, hash text)`,
+    [
+      JSON.stringify(
+        history.map((h) => ({
+          entity_type: h.entityType,
+          entity_id: h.entityId,
+          seq: h.seq,
+          action: h.action,
+          from_state: h.fromState,
+          to_state: h.toState,
+          actor_id: h.actorId,
+          reason: h.reason,
+          data: h.data,
+          prev_hash: h.prevHash,
+          hash: h.hash,
+        })),
+      ),
+      at,
+    ],
+  );
+  return items.map((r) => r.id);
+}

@@ -1,0 +1,158 @@
+import { once } from 'node:events';
+import { PassThrough, type Readable } from 'node:stream';
+import { Inject, Injectable } from '@nestjs/common';
+import ExcelJS from 'exceljs';
+import { DataSource } from 'typeorm';
+import { CLOCK, DOMAIN_LABELS, SOURCE_LABELS, rectificationWorkflow, shanghaiDate, type Actor, type Clock } from '#domain';
+import { ItemsService, type ItemFilterFields, type ItemSort, type LedgerRow } from '#items';
+import { FIELD_HEADER, TYPE_LABELS } from './ledger-columns.js';
+
+export type LedgerFormat = 'xlsx' | 'csv';
+
+/** The ledger's columns in the order units exchange them; the importable ones under the headers an import reads. */
+const COLUMNS: [string, number, (r: LedgerRow) => string | null][] = [
+  [FIELD_HEADER.code, 14, (r) => r.code],
+  ['轮次/批次', 24, (r) => r.batch_name],
+  ['来源', 16, (r) => SOURCE_LABELS[r.source_type]],
+  [FIELD_HEADER.title, 30, (r) => r.title],
+  [FIELD_HEADER.feedbackText, 50, (r) => r.feedback_text],
+  [FIELD_HEADER.domain, 8, (r) => DOMAIN_LABELS[r.domain]],
+  [FIELD_HEADER.county, 12, (r) => r.county_name],
+  [FIELD_HEADER.goal, 30, (r) => r.goal],
+  [FIELD_HEADER.measures, 40, (r) => r.measures],
+  [FIELD_HEADER.lead, 20, (r) => r.lead_units],
+  [FIELD_HEADER.cooperating, 24, (r) => r.cooperating_units],
+  [FIELD_HEADER.responsibleLeader, 12, (r) => r.responsible_leader],
+  [FIELD_HEADER.responsiblePerson, 12, (r) => r.responsible_person],
+  [FIELD_HEADER.responsiblePhone, 14, (r) => r.responsible_phone],
+  ['原定整改时限', 12, (r) => r.original_deadline],
+  [FIELD_HEADER.deadline, 12, (r) => r.current_deadline],
+  [FIELD_HEADER.type, 10, (r) => TYPE_LABELS[r.type]],
+  [FIELD_HEADER.stageNodes, 30, (r) => r.stage_nodes.map((n) => `${n.due} ${n.name}`).join('\n') || null],
+  ['整改进展', 50, (r) => r.progress],
+  ['状态', 10, (r) => rectificationWorkflow.states[r.state].label],
+  ['序时状态', 10, (r) => scheduleLabel(r)],
+  ['验收层级', 20, (r) => r.acceptance_levels],
+  ['验收单位', 30, (r) => r.acceptance_units],
+  ['验收日期', 12, (r) => r.acceptance_date],
+  ['验收结论', 24, (r) => r.acceptance_result],
+  ['公示起止', 24, (r) => (r.notice_start ? `${r.notice_start} 至 ${r.notice_end}` : null)],
+  ['销号日期', 12, (r) => r.signed_off_on],
+  ['佐证材料', 30, (r) => r.evidence],
+];
+
+export const LEDGER_HEADERS = COLUMNS.map(([h]) => h);
+
+function scheduleLabel(r: LedgerRow): string {
+  if (['signed_off', 'phase_completed', 'in_acceptance', 'public_notice'].includes(r.state)) return '已完成';
+  if (['cancelled', 'merged', 'draft'].includes(r.state)) return '—';
+  return r.overdue ? '逾期' : '正常推进';
+}
+
+const FETCH = 1000;
+
+function csvCell(value: string | null): string {
+  if (value === null) return '';
+  let s = value;
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * The ledger export (整改台账): the items a list's filters select, in its order, written as they
+ * are read from a cursor (1,000 rows at a time) through exceljs's streaming writer, so memory
+ * stays bounded however many rows. The importable columns read back unchanged.
+ */
+@Injectable()
+export class LedgerExportService {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(ItemsService) private readonly items: ItemsService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async export(
+    actor: Actor,
+    filter: ItemFilterFields & { sort: ItemSort },
+    format: LedgerFormat,
+  ): Promise<{ filename: string; stream: Readable }> {
+    const query = await this.items.ledgerQuery(actor, filter);
+    const out = new PassThrough();
+    const filename = `整改台账-${shanghaiDate(this.clock.now())}.${format}`;
+    void this.write(query, format, out).catch((e: unknown) => out.destroy(e as Error));
+    return { filename, stream: out };
+  }
+
+  private async write(query: { sql: string; params: unknown[] } | null, format: LedgerFormat, out: PassThrough): Promise<void> {
+    const sink = format === 'xlsx' ? new XlsxSink(out) : new CsvSink(out);
+    sink.header(COLUMNS.map(([h, w]) => ({ header: h, width: w })));
+    if (query) {
+      const runner = this.dataSource.createQueryRunner('slave');
+      await runner.connect();
+      try {
+        await runner.query('BEGIN READ ONLY');
+        await runner.query(`DECLARE ledger NO SCROLL CURSOR FOR ${query.sql}`, query.params);
+        for (;;) {
+          const rows = (await runner.query(`FETCH ${FETCH} FROM ledger`)) as LedgerRow[];
+          for (const r of rows) sink.row(COLUMNS.map(([, , get]) => get(r)));
+          // Wait for the response to take what was written before reading more.
+          if (out.writableNeedDrain) await once(out, 'drain');
+          if (rows.length < FETCH) break;
+        }
+        await runner.query('COMMIT');
+      } catch (e) {
+        await runner.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        await runner.release();
+      }
+    }
+    await sink.end();
+  }
+}
+
+interface Sink {
+  header(columns: { header: string; width: number }[]): void;
+  row(values: (string | null)[]): void;
+  end(): Promise<void>;
+}
+
+class XlsxSink implements Sink {
+  private readonly wb: ExcelJS.stream.xlsx.WorkbookWriter;
+  private readonly ws: ExcelJS.Worksheet;
+  constructor(out: PassThrough) {
+    this.wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
+    this.wb.creator = 'Rectify 整改通';
+    this.ws = this.wb.addWorksheet('整改台账', { views: [{ state: 'frozen', ySplit: 1 }] });
+  }
+  header(columns: { header: string; width: number }[]): void {
+    this.ws.columns = columns.map((c) => ({ header: c.header, width: c.width }));
+    this.ws.getRow(1).font = { bold: true };
+    this.ws.getRow(1).commit();
+  }
+  row(values: (string | null)[]): void {
+    const row = this.ws.addRow(values);
+    row.alignment = { vertical: 'top', wrapText: true };
+    row.commit();
+  }
+  async end(): Promise<void> {
+    this.ws.commit();
+    await this.wb.commit();
+  }
+}
+
+class CsvSink implements Sink {
+  constructor(private readonly out: PassThrough) {
+    out.write(Buffer.from([0xef, 0xbb, 0xbf]));
+  }
+  header(columns: { header: string; width: number }[]): void {
+    this.out.write(columns.map((c) => csvCell(c.header)).join(',') + '\r\n');
+  }
+  row(values: (string | null)[]): void {
+    this.out.write(values.map(csvCell).join(',') + '\r\n');
+  }
+  async end(): Promise<void> {
+    this.out.end();
+    await Promise.resolve();
+  }
+}
