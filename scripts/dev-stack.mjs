@@ -42,10 +42,13 @@ async function startMailCatcher(port) {
     else if (pending.length > 1) process.stdout.write(`[mail] ${pending.length} messages saved in ${path.relative(ROOT, dir)}/\n`);
     pending = [];
   };
+  let firstAt = 0;
   const report = (line) => {
+    if (pending.length === 0) firstAt = Date.now();
     pending.push(line);
     if (timer) clearTimeout(timer);
-    timer = setTimeout(flush, 1000);
+    // A long burst still shows progress: a line at least every 10 s.
+    timer = setTimeout(flush, Date.now() - firstAt > 10_000 ? 0 : 1000);
   };
   const server = new SMTPServer({
     authOptional: true,
