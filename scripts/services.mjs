@@ -6,7 +6,8 @@ import path from 'node:path';
 import pg from 'pg';
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-export const DATA_DIR = path.join(ROOT, '.data');
+// Where `npm start` keeps its PostgreSQL cluster, mail, evidence and JWT secret (RECTIFY_DATA_DIR, else .data).
+export const DATA_DIR = process.env.RECTIFY_DATA_DIR ? path.resolve(process.env.RECTIFY_DATA_DIR) : path.join(ROOT, '.data');
 
 const say = (msg) => process.stdout.write(`[rectify] ${msg}\n`);
 
@@ -83,7 +84,14 @@ export async function startRedis({ port }) {
   for (let i = 0; i < 50; i++) {
     if (await redisAnswers('127.0.0.1', port)) {
       say(`redis-server listening on 127.0.0.1:${port}`);
-      return { url: `redis://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
+      // stop() signals at once and resolves when redis-server has exited.
+      const stop = () =>
+        new Promise((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', resolve);
+          child.kill('SIGTERM');
+        });
+      return { url: `redis://127.0.0.1:${port}`, stop };
     }
     await new Promise((r) => setTimeout(r, 100));
   }
