@@ -105,10 +105,13 @@ export function sheetXmlBomb(rows = 100_000, declaredSize?: number): Promise<Buf
       name: 'xl/worksheets/sheet1.xml',
       declaredSize,
       data: function* () {
-        yield Buffer.from('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>');
+        yield Buffer.from(
+          '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>',
+        );
         for (let r = 1; r <= rows; r += 1000) {
           let block = '';
-          for (let i = r; i < Math.min(r + 1000, rows + 1); i++) block += `<row r="${i}"><c r="A${i}" t="inlineStr"><is><t>${filler}</t></is></c></row>`;
+          for (let i = r; i < Math.min(r + 1000, rows + 1); i++)
+            block += `<row r="${i}"><c r="A${i}" t="inlineStr"><is><t>${filler}</t></is></c></row>`;
           yield Buffer.from(block);
         }
         yield Buffer.from('</sheetData></worksheet>');

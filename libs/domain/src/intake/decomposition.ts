@@ -103,7 +103,7 @@ function unitBracket(text: string): { inner: string; start: number; end: number 
 
 const splitNames = (s: string): string[] =>
   s
-    .split(/[、，,和及与]/)
+    .split(/[、，,]/)
     .map((n) =>
       n
         .trim()

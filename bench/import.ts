@@ -1,0 +1,203 @@
+/**
+ * `npm run bench:import`: ledger import, ledger export and plan decomposition against their targets.
+ *
+ *  - preview + confirm of a 10,000-row ledger (.xlsx) into a batch, through HTTP (target < 5 s);
+ *  - export of 100,000 items as .xlsx, streamed through HTTP (target < 10 s), with the process's
+ *    peak RSS growth while it runs (target < 200 MB); the items are loaded by further imports;
+ *  - decomposition of a generated 100-page plan (~150,000 characters): the parser alone and
+ *    POST /api/decompositions (target < 1 s).
+ *
+ * Settings: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/rectify_bench_import;
+ * dropped and re-created), REDIS_URL (default redis://127.0.0.1:6379/14), BENCH_EXPORT_ITEMS (100,000).
+ */
+import ExcelJS from 'exceljs';
+import { decomposePlan } from '#domain';
+import { OrgUnitsService, UsersService } from '#org';
+import { BENCH_PASSWORD, recreateDatabase } from './lib/seed.js';
+import { intEnv, log, startBenchApi } from './lib/harness.js';
+
+const env = process.env;
+const DATABASE_URL = env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/rectify_bench_import';
+const REDIS_URL = env.REDIS_URL ?? 'redis://127.0.0.1:6379/14';
+const EXPORT_ITEMS = intEnv('BENCH_EXPORT_ITEMS', 100_000);
+const LEDGER_ROWS = 10_000;
+const MiB = 1024 * 1024;
+
+const DOMAINS = ['大气', '水', '土壤', '固废', '生态'];
+
+async function ledger(rows: number, units: string[], counties: string[], prefix: string): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('整改台账');
+  ws.addRow([
+    '编号',
+    '问题',
+    '反馈问题原文',
+    '领域',
+    '行政区',
+    '整改目标',
+    '整改措施',
+    '牵头单位',
+    '配合单位',
+    '责任人',
+    '整改时限',
+    '整改类型',
+  ]);
+  for (let i = 1; i <= rows; i++) {
+    ws.addRow([
+      `${prefix}-${String(i).padStart(5, '0')}`,
+      `第${i}个反馈问题：工业园区污水管网错接混接`,
+      `督察发现，第${i}号点位存在污水管网错接、混接、漏接问题，雨季溢流污染河道，群众反映强烈。`,
+      DOMAINS[i % DOMAINS.length],
+      counties[i % counties.length],
+      '管网错接混接问题全部整改到位',
+      '全面排查园区污水管网，建立问题清单，逐一整改销号。',
+      `${units[i % units.length]}、${units[(i + 3) % units.length]}`,
+      units[(i + 7) % units.length],
+      `责任人${i % 50}`,
+      ['2026-06-30', '2026/9/30', '2026年12月31日', '2026年10月底', '长期坚持'][i % 5],
+      i % 5 === 4 ? '长期坚持' : '限期整改',
+    ]);
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+function plan(pages: number): string {
+  const lines: string[] = ['某市人民政府办公室关于印发某市2026年生态环境保护重点任务分工方案的通知', '某政办发〔2026〕9号', ''];
+  let task = 0;
+  for (let section = 1; lines.join('\n').length < pages * 1500; section++) {
+    lines.push(`${'一二三四五六七八九十'[(section - 1) % 10]}、重点任务第${section}部分`);
+    for (let sub = 1; sub <= 4; sub++) {
+      lines.push(`（${'一二三四'[sub - 1]}）工作方向${sub}`);
+      for (let k = 0; k < 5; k++) {
+        task++;
+        lines.push(
+          `${task}. 推进第${task}项重点工作。全面排查问题清单，2026 年 ${1 + (task % 12)} 月底前完成排查，12 月底前完成整治，` +
+            `确保问题整改到位、长效机制健全、群众满意度明显提升。（市生态环境局牵头，市工信局、市住建局等部门按职责分工负责）`,
+        );
+        if (task % 8 === 0) lines.push(`- ${Math.ceil(task / 8)} -`);
+      }
+    }
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  log(`bench:import — database ${new URL(DATABASE_URL).pathname.slice(1)}`);
+  await recreateDatabase(DATABASE_URL);
+  const { app, baseUrl } = await startBenchApi(DATABASE_URL, REDIS_URL);
+  try {
+    const orgs = app.get(OrgUnitsService);
+    const users = app.get(UsersService);
+    const city = await orgs.create(null, { code: 'BENCH', name: '基准市', kind: 'city' });
+    const bureau = await orgs.create(null, { code: 'BENCH-DISP', name: '基准市督察办', kind: 'department', parentId: city.id });
+    const units: string[] = [];
+    for (let i = 0; i < 30; i++)
+      units.push((await orgs.create(null, { code: `BU${i}`, name: `基准部门${i}`, kind: 'department', parentId: city.id })).name);
+    const counties: string[] = [];
+    for (let i = 0; i < 11; i++)
+      counties.push((await orgs.create(null, { code: `BC${i}`, name: `基准县${i}`, kind: 'county', parentId: city.id })).name);
+    await users.create(null, {
+      name: '调度员',
+      email: 'dispatcher@bench.rectify.cn',
+      unitId: bureau.id,
+      roles: ['dispatcher'],
+      password: BENCH_PASSWORD,
+    });
+    const login = await fetch(`${baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'dispatcher@bench.rectify.cn', password: BENCH_PASSWORD }),
+    });
+    const token = ((await login.json()) as { accessToken: string }).accessToken;
+    const auth = { authorization: `Bearer ${token}` };
+    const newBatch = async (i: number): Promise<string> => {
+      const res = await fetch(`${baseUrl}/api/batches`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ code: `BB${i}`, name: `基准批次${i}`, sourceType: 'provincial_inspection' }),
+      });
+      return ((await res.json()) as { id: string }).id;
+    };
+    const post = async (
+      url: string,
+      file: Buffer,
+      fields: Record<string, string> = {},
+    ): Promise<{ status: number; body: Record<string, unknown> }> => {
+      const form = new FormData();
+      for (const [k, v] of Object.entries(fields)) form.append(k, v);
+      form.append('file', new Blob([file]), 'ledger.xlsx');
+      const res = await fetch(`${baseUrl}${url}`, { method: 'POST', headers: auth, body: form });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+
+    // 1. preview + confirm of 10,000 rows
+    const file = await ledger(LEDGER_ROWS, units, counties, 'L0');
+    const batchId = await newBatch(0);
+    let t0 = performance.now();
+    const preview = await post(`/api/batches/${batchId}/ledger-import/preview`, file);
+    const previewMs = performance.now() - t0;
+    if (preview.status !== 200 || !preview.body.confirmable)
+      throw new Error(`preview failed: ${preview.status} ${JSON.stringify(preview.body).slice(0, 500)}`);
+    t0 = performance.now();
+    const confirm = await post(`/api/batches/${batchId}/ledger-import`, file, { previewId: String(preview.body.previewId) });
+    const confirmMs = performance.now() - t0;
+    if (confirm.status !== 201) throw new Error(`confirm failed: ${confirm.status} ${JSON.stringify(confirm.body)}`);
+    const importS = (previewMs + confirmMs) / 1000;
+    log(
+      `ledger import, ${LEDGER_ROWS} rows (${(file.length / MiB).toFixed(1)} MiB): preview ${(previewMs / 1000).toFixed(2)} s + confirm ${(confirmMs / 1000).toFixed(2)} s = ${importS.toFixed(2)} s (target < 5 s) ${importS < 5 ? 'MET' : 'NOT MET'}`,
+    );
+
+    // 2. export of EXPORT_ITEMS items
+    for (let b = 1; b * LEDGER_ROWS < EXPORT_ITEMS; b++) {
+      const id = await newBatch(b);
+      const f = await ledger(Math.min(LEDGER_ROWS, EXPORT_ITEMS - b * LEDGER_ROWS), units, counties, `L${b}`);
+      const p = await post(`/api/batches/${id}/ledger-import/preview`, f);
+      const c = await post(`/api/batches/${id}/ledger-import`, f, { previewId: String(p.body.previewId) });
+      if (c.status !== 201) throw new Error(`load failed: ${c.status}`);
+    }
+    global.gc?.();
+    const rssBefore = process.memoryUsage().rss;
+    let peak = rssBefore;
+    const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+    t0 = performance.now();
+    const res = await fetch(`${baseUrl}/api/items/export?sort=code`, { headers: auth });
+    let bytes = 0;
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.length;
+    const exportMs = performance.now() - t0;
+    clearInterval(timer);
+    const growth = (peak - rssBefore) / MiB;
+    const exportS = exportMs / 1000;
+    log(
+      `ledger export, ${EXPORT_ITEMS} items (${(bytes / MiB).toFixed(1)} MiB .xlsx): ${exportS.toFixed(2)} s (target < 10 s) ${exportS < 10 ? 'MET' : 'NOT MET'}; ` +
+        `peak RSS growth ${growth.toFixed(0)} MB (target < 200 MB) ${growth < 200 ? 'MET' : 'NOT MET'} (the api and this client share the process)`,
+    );
+
+    // 3. decomposition of a 100-page plan
+    const text = plan(100);
+    decomposePlan(text);
+    t0 = performance.now();
+    const parsed = decomposePlan(text);
+    const parseMs = performance.now() - t0;
+    const form = new FormData();
+    form.append('file', new Blob([Buffer.from(text)]), 'plan.txt');
+    t0 = performance.now();
+    const dres = await fetch(`${baseUrl}/api/decompositions`, { method: 'POST', headers: auth, body: form });
+    const dbody = (await dres.json()) as { tasks: unknown[] };
+    const httpMs = performance.now() - t0;
+    if (dres.status !== 200) throw new Error(`decomposition failed: ${dres.status}`);
+    log(
+      `decomposition, ~100 pages (${text.length} characters, ${parsed.tasks.length} tasks): parser ${parseMs.toFixed(0)} ms, ` +
+        `POST /api/decompositions ${httpMs.toFixed(0)} ms with ${dbody.tasks.length} tasks (target < 1 s) ${httpMs < 1000 ? 'MET' : 'NOT MET'}`,
+    );
+  } finally {
+    await app.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
