@@ -14,6 +14,7 @@ import { ProjectsModule } from '#projects';
 import { AuthModule } from './auth/auth.module.js';
 import { CalendarController } from './calendar/calendar.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { ApiIndexController } from './http/api-index.controller.js';
 import { ErrorFilter } from './http/error.filter.js';
 import { AuditController } from './items/audit.controller.js';
 import { BatchesController } from './items/batches.controller.js';
@@ -56,6 +57,7 @@ export class AppModule {
       ],
       controllers: [
         HealthController,
+        ApiIndexController,
         OrgUnitsController,
         UsersController,
         BatchesController,

@@ -264,6 +264,7 @@ export class UserDto {
   @ApiProperty({ enum: ROLES, isArray: true }) roles: string[];
   @ApiProperty() active: boolean;
   @ApiProperty() digestOnly: boolean;
+  @ApiProperty({ description: 'Set by an administrator’s reset until the user chooses a new password' }) mustChangePassword: boolean;
   @ApiProperty({ nullable: true, type: Date }) lastLoginAt: Date | null;
   @ApiProperty() version: number;
   @ApiProperty() createdAt: Date;
@@ -287,4 +288,11 @@ export class HistoryRowDto {
   @ApiProperty({ nullable: true, type: String }) reason: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) data: Record<string, unknown>;
   @ApiProperty() hash: string;
+}
+
+export class ResetPasswordDto {
+  @ApiProperty({ description: 'Given to the user out of band; must meet the password policy' })
+  @IsString()
+  @Length(1, 256)
+  temporaryPassword: string;
 }

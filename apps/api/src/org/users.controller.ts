@@ -1,9 +1,19 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HistoryService } from '#audit';
 import { USER_ENTITY, UsersService, type Page, type UserView } from '#org';
 import { Authenticated, CurrentActor, RequirePermission, type SessionActor } from '../auth/access.decorators.js';
-import { CreateUserDto, HistoryRowDto, PreferencesDto, UpdateUserDto, UserDto, UserPageDto, UserQueryDto } from './org.dto.js';
+import { ApiAnswers } from '../http/api-answers.js';
+import {
+  CreateUserDto,
+  HistoryRowDto,
+  PreferencesDto,
+  ResetPasswordDto,
+  UpdateUserDto,
+  UserDto,
+  UserPageDto,
+  UserQueryDto,
+} from './org.dto.js';
 
 /** Users are visible within the caller's unit subtree (everyone for admins and auditors). */
 @ApiTags('users')
@@ -49,6 +59,19 @@ export class UsersController {
   @ApiCreatedResponse({ type: UserDto })
   create(@CurrentActor() actor: SessionActor, @Body() body: CreateUserDto): Promise<UserView> {
     return this.users.create(actor, body);
+  }
+
+  @Post(':id/reset-password')
+  @RequirePermission('user.manage')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Set a temporary password the user must change at the next sign-in (their sessions end)' })
+  @ApiAnswers(null, { 422: 'The temporary password breaks the password policy' })
+  async resetPassword(
+    @CurrentActor() actor: SessionActor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: ResetPasswordDto,
+  ): Promise<void> {
+    await this.users.resetPassword(actor, id, body.temporaryPassword);
   }
 
   @Patch(':id')
