@@ -15,6 +15,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { CalendarController } from './calendar/calendar.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { ApiIndexController } from './http/api-index.controller.js';
+import { MeController } from './me/me.controller.js';
 import { ErrorFilter } from './http/error.filter.js';
 import { AuditController } from './items/audit.controller.js';
 import { BatchesController } from './items/batches.controller.js';
@@ -58,6 +59,7 @@ export class AppModule {
       controllers: [
         HealthController,
         ApiIndexController,
+        MeController,
         OrgUnitsController,
         UsersController,
         BatchesController,

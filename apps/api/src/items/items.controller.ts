@@ -1,10 +1,12 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAnswers } from '../http/api-answers.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HistoryService } from '#audit';
 import { APP_CONFIG, type AppConfig } from '#config';
 import { DomainError } from '#domain';
 import {
+  BulkTransitionsService,
   EvidenceService,
   ITEM_ENTITY,
   ItemNotesService,
@@ -20,7 +22,16 @@ import {
 import { CurrentActor, RequirePermission, type SessionActor } from '../auth/access.decorators.js';
 import { sendEvidence } from '../http/send-file.js';
 import { HistoryRowDto } from '../org/org.dto.js';
-import { CommentDto, CreateItemDto, ItemQueryDto, TransitionDto, UpdateItemDto } from './items.dto.js';
+import { toErrorResponse } from '../http/error-response.js';
+import {
+  BulkTransitionDto,
+  BulkTransitionResultDto,
+  CommentDto,
+  CreateItemDto,
+  ItemQueryDto,
+  TransitionDto,
+  UpdateItemDto,
+} from './items.dto.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -35,8 +46,28 @@ export class ItemsController {
     private readonly evidence: EvidenceService,
     private readonly notes: ItemNotesService,
     private readonly history: HistoryService,
+    private readonly bulk: BulkTransitionsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  @Post('bulk-transitions')
+  @RequirePermission('item.read')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Assign or urge many items at once',
+    description: 'Each item goes through the one transition function on its own; the answer says per item what was done or why not.',
+  })
+  @ApiAnswers(BulkTransitionResultDto)
+  async bulkTransition(@CurrentActor() actor: SessionActor, @Body() body: BulkTransitionDto): Promise<BulkTransitionResultDto> {
+    const outcomes = await this.bulk.run(actor, body.action, body.items, body.comment);
+    return {
+      results: outcomes.map((o) => {
+        if (o.ok) return o;
+        const { status, body: error } = toErrorResponse(o.error);
+        return { id: o.id, ok: false, status, code: error.code, message: error.message };
+      }),
+    };
+  }
 
   @Get()
   @RequirePermission('item.read')

@@ -278,12 +278,21 @@ export class UserPageDto {
   @ApiProperty() pageSize: number;
 }
 
+/** A person named in a record, with their unit. */
+export class PersonRefDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ format: 'uuid' }) unitId: string;
+  @ApiProperty() unitName: string;
+}
+
 export class HistoryRowDto {
   @ApiProperty() seq: number;
   @ApiProperty() action: string;
   @ApiProperty({ nullable: true, type: String }) fromState: string | null;
   @ApiProperty({ nullable: true, type: String }) toState: string | null;
   @ApiProperty({ nullable: true, type: String }) actorId: string | null;
+  @ApiProperty({ type: PersonRefDto, nullable: true, description: 'Who acted; null for the system' }) actor: PersonRefDto | null;
   @ApiProperty() at: Date;
   @ApiProperty({ nullable: true, type: String }) reason: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) data: Record<string, unknown>;
