@@ -35,8 +35,13 @@ export function ApiAnswers(answer: Answer, errors: Partial<Record<ErrorStatus, s
       : isSchema(answer)
         ? ApiResponse({ status: status ?? 200, description: 'OK', schema: answer })
         : ApiResponse({ status: status ?? 200, description: 'OK', type: answer });
-  const errorResponses = Object.entries(errors).map(([code, description]) =>
+  return applyDecorators(success, ApiErrors(errors));
+}
+
+/** Documents the error answers specific to an operation, in the one error shape. */
+export function ApiErrors(errors: Partial<Record<ErrorStatus, string>>): MethodDecorator {
+  const responses = Object.entries(errors).map(([code, description]) =>
     ApiResponse({ status: Number(code), description, schema: { $ref: getSchemaPath(ErrorBodyDto) } }),
   );
-  return applyDecorators(ApiExtraModels(ErrorBodyDto), success, ...errorResponses);
+  return applyDecorators(ApiExtraModels(ErrorBodyDto), ...responses);
 }

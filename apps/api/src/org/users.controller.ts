@@ -26,6 +26,7 @@ export class UsersController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'Users in your scope' })
   @RequirePermission('user.read')
   @ApiOkResponse({ type: UserPageDto })
   list(@CurrentActor() actor: SessionActor, @Query() query: UserQueryDto): Promise<Page<UserView>> {
@@ -33,6 +34,7 @@ export class UsersController {
   }
 
   @Put('me/preferences')
+  @ApiOperation({ summary: 'Set your mail preference (digest only)' })
   @Authenticated()
   @ApiOkResponse({ type: UserDto, description: 'Your mail preference: digestOnly = non-urgent mail only in the weekly digest' })
   preferences(@CurrentActor() actor: SessionActor, @Body() body: PreferencesDto): Promise<UserView> {
@@ -40,6 +42,7 @@ export class UsersController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One user' })
   @RequirePermission('user.read')
   @ApiOkResponse({ type: UserDto })
   get(@CurrentActor() actor: SessionActor, @Param('id', ParseUUIDPipe) id: string): Promise<UserView> {
@@ -47,6 +50,7 @@ export class UsersController {
   }
 
   @Get(':id/history')
+  @ApiOperation({ summary: "The user's history" })
   @RequirePermission('user.manage')
   @ApiOkResponse({ type: [HistoryRowDto] })
   async historyOf(@CurrentActor() actor: SessionActor, @Param('id', ParseUUIDPipe) id: string): Promise<HistoryRowDto[]> {
@@ -55,6 +59,7 @@ export class UsersController {
   }
 
   @Post()
+  @ApiOperation({ summary: 'Create a user' })
   @RequirePermission('user.manage')
   @ApiCreatedResponse({ type: UserDto })
   create(@CurrentActor() actor: SessionActor, @Body() body: CreateUserDto): Promise<UserView> {
@@ -75,6 +80,7 @@ export class UsersController {
   }
 
   @Patch(':id')
+  @ApiOperation({ summary: 'Edit a user (name, unit, roles, active, password)' })
   @RequirePermission('user.manage')
   @ApiOkResponse({ type: UserDto })
   update(@CurrentActor() actor: SessionActor, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateUserDto): Promise<UserView> {
