@@ -203,7 +203,7 @@ describe('the web application: cookie sessions, pages, headers, password (e2e)',
       expect(await api.ds.query(`SELECT actor_id FROM history WHERE entity_id = $1 AND action = 'change_password'`, [user.id])).toEqual([
         { actor_id: user.id },
       ]);
-    });
+    }, 120_000);
 
     it('an administrator’s reset ends the sessions and forces a change before anything else', async () => {
       const admin = await newUser(['admin']);
@@ -244,7 +244,7 @@ describe('the web application: cookie sessions, pages, headers, password (e2e)',
         { action: 'reset_password', actor_id: admin.id },
         { action: 'change_password', actor_id: user.id },
       ]);
-    });
+    }, 120_000);
 
     it('only an administrator may reset a password', async () => {
       const officer = await newUser();
@@ -256,7 +256,7 @@ describe('the web application: cookie sessions, pages, headers, password (e2e)',
       });
       expect(res.status).toBe(403);
       expect((await api.request('POST', '/api/auth/login', { body: { email: target.email, password: TEST_PASSWORD } })).status).toBe(200);
-    });
+    }, 120_000);
   });
 
   describe('pages', () => {

@@ -246,6 +246,7 @@ export class UsersService {
       .where('u.id = :id AND u.active', { id: actor.userId })
       .getOne();
     if (!user) throw DomainError.notFound('user', actor.userId);
+    assertPasswordPolicy(newPassword, user.email, 'newPassword');
     if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
       throw new DomainError('unprocessable', 'PASSWORD_CURRENT_WRONG', 'The current password is wrong', {
         fields: [{ field: 'currentPassword', messages: ['is wrong'] }],
@@ -256,7 +257,6 @@ export class UsersService {
         fields: [{ field: 'newPassword', messages: ['must differ from the current password'] }],
       });
     }
-    assertPasswordPolicy(newPassword, user.email, 'newPassword');
     const hash = await this.hasher.hash(newPassword);
     await this.dataSource.transaction(async (m) => {
       await m.query(
