@@ -41,6 +41,7 @@ const common = {
   moduleNameMapper: {
     ...Object.fromEntries(libs.map((l) => [`^#${l}$`, `<rootDir>/libs/${l}/src/index.ts`])),
     '^#migrations$': '<rootDir>/migrations/index.ts',
+    '^content-disposition$': '<rootDir>/test/support/content-disposition.cjs',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',

@@ -11,6 +11,7 @@ import { CachedFunctionPlans1764900000000 } from './1764900000000-cached-functio
 import { ItemReaders1765000000000 } from './1765000000000-item-readers.js';
 import { ItemReaderStateIndex1765100000000 } from './1765100000000-item-reader-state-index.js';
 import { OutboxMetricsIndexes1765300000000 } from './1765300000000-outbox-metrics-indexes.js';
+import { WebApp1765400000000 } from './1765400000000-web-app.js';
 import { SourceDocuments1765600000000 } from './1765600000000-source-documents.js';
 
 /** Every migration, in order. Listed explicitly so tsc, swc, Jest and the CLI see one set. */
@@ -28,5 +29,6 @@ export const MIGRATIONS = [
   ItemReaders1765000000000,
   ItemReaderStateIndex1765100000000,
   OutboxMetricsIndexes1765300000000,
+  WebApp1765400000000,
   SourceDocuments1765600000000,
 ];

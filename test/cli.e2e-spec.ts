@@ -38,7 +38,7 @@ describe('CLI: first administrator (e2e)', () => {
     await expect(
       createAdmin(api.ds, api.factory.units, api.factory.users, { email, name: '弱', unitCode: 'WEAK', password: 'short' }),
     ).rejects.toMatchObject({
-      code: 'VALIDATION_FAILED',
+      code: 'PASSWORD_POLICY',
     });
     expect(await api.ds.query(`SELECT 1 FROM app_user WHERE email = $1`, [email])).toHaveLength(0);
     expect(await api.ds.query(`SELECT 1 FROM org_unit WHERE code = 'WEAK'`)).toHaveLength(0);

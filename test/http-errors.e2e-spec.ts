@@ -87,7 +87,8 @@ describe('bad input gets a clear 4xx and writes nothing (e2e)', () => {
       token,
       body: { name: '弱口令', email: 'weak@test.rectify.cn', unitId: unit.id, roles: ['unit_officer'], password: 'abc' },
     });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe('PASSWORD_POLICY');
     expect(res.body.details.fields[0].field).toBe('password');
     expect(await countUsers()).toBe(before);
   });

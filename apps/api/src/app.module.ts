@@ -17,6 +17,8 @@ import { AuthModule } from './auth/auth.module.js';
 import { CalendarController } from './calendar/calendar.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { ApiIndexController } from './http/api-index.controller.js';
+import { MeController } from './me/me.controller.js';
 import { ErrorFilter } from './http/error.filter.js';
 import { AuditController } from './items/audit.controller.js';
 import { BatchesController } from './items/batches.controller.js';
@@ -61,6 +63,8 @@ export class AppModule {
       ],
       controllers: [
         HealthController,
+        ApiIndexController,
+        MeController,
         OrgUnitsController,
         UsersController,
         BatchesController,

@@ -8,6 +8,7 @@ import { JsonLogger, createLogger } from '#logging';
 import { AppModule, type ApiOptions } from './app.module.js';
 import { mountApiDocs } from './http/api-docs.js';
 import { installRequestMetrics } from './metrics/request-metrics.js';
+import { serveWebApp } from './web/web-app.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
@@ -56,6 +57,7 @@ export async function createApiApp(config: AppConfig, options: ApiOptions = {}):
   app.enableShutdownHooks();
 
   if (config.http.apiDocs) mountApiDocs(app);
+  await serveWebApp(app, config.http.webDistDir);
   await app.init();
   await fastify.ready();
   return app;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { chainHash, verifyEntityChain, type ChainBreak } from '#domain';
-import { HistoryEntity } from '#persistence';
+import { HistoryEntity, type PersonRef } from '#persistence';
 
 /** The newest row of an entity's chain. */
 export interface ChainTip {
@@ -20,6 +20,9 @@ export interface HistoryEntry {
   data?: Record<string, unknown>;
   at?: Date;
 }
+
+/** A history row with the person who acted (name and unit), null for the system. */
+export type HistoryView = HistoryEntity & { actor: PersonRef | null };
 
 /**
  * Appends to the audit trail inside the caller's transaction. The per-entity sequence is
@@ -99,11 +102,23 @@ export class HistoryService {
     };
   }
 
-  async list(entityType: string, entityId: string): Promise<HistoryEntity[]> {
-    return this.dataSource.getRepository(HistoryEntity).find({
+  /** An entity's history, oldest first, each row naming its actor. */
+  async list(entityType: string, entityId: string): Promise<HistoryView[]> {
+    const rows = await this.dataSource.getRepository(HistoryEntity).find({
       where: { entityType, entityId },
       order: { seq: 'ASC' },
     });
+    const ids = [...new Set(rows.map((r) => r.actorId).filter((a): a is string => a !== null))];
+    const people =
+      ids.length === 0
+        ? []
+        : await this.dataSource.query<PersonRef[]>(
+            `SELECT u.id, u.name, u.unit_id AS "unitId", o.name AS "unitName"
+               FROM app_user u JOIN org_unit o ON o.id = u.unit_id WHERE u.id = ANY($1::uuid[])`,
+            [ids],
+          );
+    const byId = new Map(people.map((p) => [p.id, p]));
+    return rows.map((r) => Object.assign(r, { actor: (r.actorId && byId.get(r.actorId)) || null }));
   }
 
   /** Verifies every chain (or one entity type's), streaming in entity order; returns the first break. */

@@ -48,6 +48,7 @@ const schema = z.object({
   TRUST_PROXY: bool.default(false),
   API_DOCS: bool.default(true),
   EVIDENCE_DIR: z.string().min(1).default('.data/evidence'),
+  WEB_DIST_DIR: z.string().min(1).default('dist/web'),
   SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).default('smtp://127.0.0.1:1025'),
   MAIL_FROM: z.string().min(3).default('整改通 Rectify <noreply@rectify.local>'),
   MAIL_LOCALE: z.enum(['zh', 'en']).default('zh'),
@@ -66,6 +67,8 @@ export interface AppConfig {
     uploadLimitBytes: number;
     trustProxy: boolean;
     apiDocs: boolean;
+    /** The built web application (index.html and assets/), served at /. */
+    webDistDir: string;
   };
   log: { level: Env['LOG_LEVEL'] };
   /** poolWaitMs: how long a statement waits for a free connection (or a new one) before failing. */
@@ -117,6 +120,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       uploadLimitBytes: e.UPLOAD_LIMIT_BYTES,
       trustProxy: e.TRUST_PROXY,
       apiDocs: e.API_DOCS,
+      webDistDir: e.WEB_DIST_DIR,
     },
     log: { level: e.LOG_LEVEL },
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, poolWaitMs: e.DATABASE_POOL_WAIT_MS },

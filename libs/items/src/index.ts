@@ -8,4 +8,7 @@ export * from './evidence/evidence.service.js';
 export * from './evidence/evidence-storage.js';
 export * from './evidence/file-type.js';
 export * from './evidence/accept-upload.js';
+export * from './saved-filters.service.js';
+export * from './dashboard.service.js';
+export * from './bulk-transitions.service.js';
 export * from './items.module.js';

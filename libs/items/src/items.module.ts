@@ -2,10 +2,13 @@ import path from 'node:path';
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '#config';
 import { BatchesService } from './batches.service.js';
+import { BulkTransitionsService } from './bulk-transitions.service.js';
+import { DashboardService } from './dashboard.service.js';
 import { EVIDENCE_STORAGE, LocalDiskStorage } from './evidence/evidence-storage.js';
 import { EvidenceService } from './evidence/evidence.service.js';
 import { ItemNotesService } from './item-notes.service.js';
 import { ItemsService } from './items.service.js';
+import { SavedFiltersService } from './saved-filters.service.js';
 import { TransitionService } from './transition.service.js';
 
 @Module({
@@ -15,12 +18,25 @@ import { TransitionService } from './transition.service.js';
     TransitionService,
     EvidenceService,
     ItemNotesService,
+    SavedFiltersService,
+    DashboardService,
+    BulkTransitionsService,
     {
       provide: EVIDENCE_STORAGE,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => new LocalDiskStorage(path.resolve(config.storage.evidenceDir)),
     },
   ],
-  exports: [BatchesService, ItemsService, TransitionService, EvidenceService, ItemNotesService, EVIDENCE_STORAGE],
+  exports: [
+    BatchesService,
+    ItemsService,
+    TransitionService,
+    EvidenceService,
+    ItemNotesService,
+    SavedFiltersService,
+    DashboardService,
+    BulkTransitionsService,
+    EVIDENCE_STORAGE,
+  ],
 })
 export class ItemsModule {}

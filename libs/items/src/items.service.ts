@@ -21,7 +21,15 @@ import {
   type SourceType,
 } from '#domain';
 import { CalendarService } from '#calendar';
-import { PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, SqlParams, escapeLike, pgErrorCode } from '#persistence';
+import {
+  PG_FOREIGN_KEY_VIOLATION,
+  PG_UNIQUE_VIOLATION,
+  SqlParams,
+  escapeLike,
+  personRefSql,
+  pgErrorCode,
+  type PersonRef,
+} from '#persistence';
 import { ITEM_ENTITY, loadSnapshot } from './item-snapshot.js';
 import { TransitionService, type AvailableAction } from './transition.service.js';
 
@@ -84,6 +92,20 @@ export interface ItemFilterFields {
   overdue?: boolean;
   dueWithinDays?: number;
   q?: string;
+  /** Same as countyUnitId (the name the web app uses). */
+  countyId?: string;
+  /** Open items due from today to N working days ahead (on the work calendar). */
+  dueWithinWorkingDays?: number;
+  /** Items in acceptance whose current level the caller (a verifier) may pass or return. */
+  awaitingMyAcceptance?: boolean;
+  /** In progress after an acceptance level returned them (the latest acceptance record is a return). */
+  returned?: boolean;
+  /** With cooperatingUnitId: only items whose part of that unit is not done yet, while the item is open. */
+  cooperatingPartOpen?: boolean;
+  /** Items with an extension request waiting for a decision. */
+  extensionPending?: boolean;
+  /** Items dispatched by this unit or a unit below it. */
+  dispatcherUnitId?: string;
 }
 
 export interface ItemFilter extends ItemFilterFields {
@@ -511,13 +533,23 @@ export class ItemsService {
   private async readable(actor: Actor, filter: ItemFilterFields): Promise<{ scope: ListScope; f: ResolvedFilter } | null> {
     const scope = listScope(actor, 'item.read');
     if (scope.kind === 'none') return null;
-    if (!filter.sourceType) return { scope, f: filter };
+    const f: ResolvedFilter = { ...filter, countyUnitId: filter.countyUnitId ?? filter.countyId };
+    if (filter.awaitingMyAcceptance) {
+      // Acceptance is taken by verifiers, at a level whose unit is theirs or below it.
+      if (!actor.roles.includes('verifier')) return null;
+      f.acceptingPath = actor.unitPath;
+    }
+    if (filter.dueWithinWorkingDays !== undefined) {
+      const today = shanghaiDate(this.clock.now());
+      f.dueBy = (await this.calendar.compute({ kind: 'working_days', from: today, days: filter.dueWithinWorkingDays })).deadline;
+    }
+    if (!filter.sourceType) return { scope, f };
     // Resolved to batch ids first: a join would make the planner expect matches that may not exist.
     const [{ ids }] = await this.dataSource.query<{ ids: string[] }[]>(
       `SELECT coalesce(array_agg(id), '{}') AS ids FROM batch WHERE source_type = $1`,
       [filter.sourceType],
     );
-    return ids.length === 0 ? null : { scope, f: { ...filter, sourceBatchIds: ids } };
+    return ids.length === 0 ? null : { scope, f: { ...f, sourceBatchIds: ids } };
   }
 
   /** Replaces the lead and cooperating units and recomputes the item's scope sets. */
@@ -644,7 +676,15 @@ export interface ItemDetail extends Omit<ItemSummary, 'leadUnits'> {
     status: string;
     progress: string | null;
   }[];
-  deadlines: { version: number; deadline: string; kind: string; reason: string | null; decidedBy: string | null; createdAt: Date }[];
+  deadlines: {
+    version: number;
+    deadline: string;
+    kind: string;
+    reason: string | null;
+    decidedBy: string | null;
+    decider: PersonRef | null;
+    createdAt: Date;
+  }[];
   extensions: {
     id: string;
     status: string;
@@ -652,8 +692,10 @@ export interface ItemDetail extends Omit<ItemSummary, 'leadUnits'> {
     proposedDeadline: string;
     reason: string;
     requestedBy: string;
+    requester: PersonRef | null;
     requestedAt: Date;
     decidedBy: string | null;
+    decider: PersonRef | null;
     decidedAt: Date | null;
     decisionReason: string | null;
   }[];
@@ -667,6 +709,7 @@ export interface ItemDetail extends Omit<ItemSummary, 'leadUnits'> {
     result: string;
     opinion: string | null;
     signedBy: string;
+    signer: PersonRef | null;
     signedAt: Date;
   }[];
   noticeStart: string | null;
@@ -717,18 +760,21 @@ const DETAIL_SQL = `
                     ORDER BY iu.role DESC, o.name)
                      FROM item_unit iu JOIN org_unit o ON o.id = iu.unit_id WHERE iu.item_id = i.id), '[]') AS units,
          coalesce((SELECT json_agg(json_build_object('version', dl.version, 'deadline', to_char(dl.deadline, 'YYYY-MM-DD'), 'kind', dl.kind,
-                    'reason', dl.reason, 'decidedBy', dl.decided_by, 'createdAt', dl.created_at) ORDER BY dl.version)
+                    'reason', dl.reason, 'decidedBy', dl.decided_by, 'decider', ${personRefSql('dl.decided_by')},
+                    'createdAt', dl.created_at) ORDER BY dl.version)
                      FROM item_deadline dl WHERE dl.item_id = i.id), '[]') AS deadlines,
          coalesce((SELECT json_agg(json_build_object('id', e.id, 'status', e.status, 'fromDeadline', to_char(e.from_deadline, 'YYYY-MM-DD'),
                     'proposedDeadline', to_char(e.proposed_deadline, 'YYYY-MM-DD'), 'reason', e.reason, 'requestedBy', e.requested_by,
-                    'requestedAt', e.requested_at, 'decidedBy', e.decided_by, 'decidedAt', e.decided_at, 'decisionReason', e.decision_reason)
+                    'requester', ${personRefSql('e.requested_by')}, 'requestedAt', e.requested_at, 'decidedBy', e.decided_by,
+                    'decider', ${personRefSql('e.decided_by')}, 'decidedAt', e.decided_at, 'decisionReason', e.decision_reason)
                     ORDER BY e.requested_at)
                      FROM item_extension e WHERE e.item_id = i.id), '[]') AS extensions,
          (SELECT json_agg(json_build_object('level', l.lvl->>'level', 'label', l.lvl->>'label', 'unitId', u.id, 'unitName', u.name) ORDER BY l.ord)
             FROM jsonb_array_elements(b.acceptance_chain) WITH ORDINALITY AS l(lvl, ord)
             LEFT JOIN org_unit u ON u.id = (item_acceptance_units(i.id))[l.ord]) AS chain,
          coalesce((SELECT json_agg(json_build_object('submissionRound', a.submission_round, 'level', a.level, 'unitName', o.name,
-                    'result', a.result, 'opinion', a.opinion, 'signedBy', a.signed_by, 'signedAt', a.signed_at) ORDER BY a.id)
+                    'result', a.result, 'opinion', a.opinion, 'signedBy', a.signed_by, 'signer', ${personRefSql('a.signed_by')},
+                    'signedAt', a.signed_at) ORDER BY a.id)
                      FROM item_acceptance a JOIN org_unit o ON o.id = a.unit_id WHERE a.item_id = i.id), '[]') AS acceptances,
          (SELECT count(*)::int FROM evidence e WHERE e.item_id = i.id) AS evidence_count
     FROM item i JOIN batch b ON b.id = i.batch_id
@@ -779,7 +825,7 @@ export function readScopeSql(actor: Actor, q: SqlParams): string | null {
 }
 
 type UnitScope = Extract<ListScope, { kind: 'units' }>;
-type ResolvedFilter = ItemFilterFields & { sourceBatchIds?: string[] };
+type ResolvedFilter = ItemFilterFields & { sourceBatchIds?: string[]; dueBy?: string; acceptingPath?: string };
 
 /** The condition on item i for what a scope may read; null when it reads everything. */
 function itemScopeSql(scope: ListScope, q: SqlParams): string | null {
@@ -799,7 +845,8 @@ function readerScopeSql(scope: UnitScope, q: SqlParams): string {
 }
 
 /** Whether a filter tests something only the item row has (text, lead or cooperating unit), not its reader rows. */
-const hasItemOnlyFilter = (f: ResolvedFilter): boolean => Boolean(f.q || f.leadUnitId || f.cooperatingUnitId);
+const hasItemOnlyFilter = (f: ResolvedFilter): boolean =>
+  Boolean(f.q || f.leadUnitId || f.cooperatingUnitId || f.acceptingPath || f.returned || f.extensionPending || f.dispatcherUnitId);
 
 /** What a condition is for: testing rows walked in an order (a page), or finding a set (a count, the matches). */
 type Tested = 'rows' | 'set';
@@ -827,13 +874,32 @@ function filterSql(f: ResolvedFilter, today: string, q: SqlParams, a: 'i' | 'r',
       `(${a}.state = ANY(${q.add(OVERDUE_STATES)}::text[]) AND ${a}.current_deadline BETWEEN ${q.add(today)} AND ${q.add(addDays(today, f.dueWithinDays))})`,
     );
   }
+  if (f.dueBy !== undefined) {
+    where.push(
+      `(${a}.state = ANY(${q.add(OVERDUE_STATES)}::text[]) AND ${a}.current_deadline BETWEEN ${q.add(today)} AND ${q.add(f.dueBy)})`,
+    );
+  }
   if (a === 'r' && hasItemOnlyFilter(f)) throw new Error('item_reader holds no lead units, cooperating units or text');
   if (f.leadUnitId) where.push(`i.lead_scope @> ${q.add([f.leadUnitId])}::uuid[]`);
   if (f.cooperatingUnitId) {
+    const open = f.cooperatingPartOpen ? ` AND cu.status <> 'done' AND i.state = ANY(${q.add(OVERDUE_STATES)}::text[])` : '';
     where.push(
-      `EXISTS (SELECT 1 FROM item_unit cu WHERE cu.item_id = i.id AND cu.role = 'cooperating' AND cu.unit_id = ${q.add(f.cooperatingUnitId)})`,
+      `EXISTS (SELECT 1 FROM item_unit cu WHERE cu.item_id = i.id AND cu.role = 'cooperating' AND cu.unit_id = ${q.add(f.cooperatingUnitId)}${open})`,
     );
   }
+  if (f.acceptingPath) {
+    where.push(
+      `(i.state = 'in_acceptance' AND EXISTS (SELECT 1 FROM org_unit lu WHERE lu.id = (item_acceptance_units(i.id))[i.acceptance_level + 1]
+                                                 AND lu.path LIKE ${q.add(`${escapeLike(f.acceptingPath)}%`)}))`,
+    );
+  }
+  if (f.returned) {
+    where.push(
+      `(i.state = 'in_progress' AND (SELECT a.result FROM item_acceptance a WHERE a.item_id = i.id ORDER BY a.id DESC LIMIT 1) = 'return')`,
+    );
+  }
+  if (f.extensionPending) where.push(`EXISTS (SELECT 1 FROM item_extension x WHERE x.item_id = i.id AND x.status = 'pending')`);
+  if (f.dispatcherUnitId) where.push(`i.dispatcher_scope @> ${q.add([f.dispatcherUnitId])}::uuid[]`);
   if (f.q) {
     const text = `(i.code || ' ' || i.title || ' ' || i.feedback_text)`;
     // Two-character words (common in Chinese: 污水, 扬尘) are found through the bigram index, which

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import argon2 from 'argon2';
-import { DomainError } from '#domain';
 
 /** argon2id with the library's defaults (m=64 MiB, t=3, p=4). */
 @Injectable()
@@ -24,22 +23,4 @@ export class PasswordHasher {
       return false;
     }
   }
-}
-
-export const PASSWORD_MIN_LENGTH = 10;
-
-/** A short, explainable rule: long enough, and not only one kind of character. */
-export function passwordProblems(password: string): string[] {
-  const problems: string[] = [];
-  if (password.length < PASSWORD_MIN_LENGTH) problems.push(`must be at least ${PASSWORD_MIN_LENGTH} characters`);
-  if (password.length > 256) problems.push('must be at most 256 characters');
-  const kinds = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(password)).length;
-  if (kinds < 2) problems.push('must mix at least two of: lower case, upper case, digits, symbols');
-  return problems;
-}
-
-/** Throws a field-level validation error if the password is too weak. */
-export function assertStrongPassword(password: string): void {
-  const problems = passwordProblems(password);
-  if (problems.length > 0) throw DomainError.validation('The password is too weak', [{ field: 'password', messages: problems }]);
 }

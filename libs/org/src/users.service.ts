@@ -4,7 +4,8 @@ import { HistoryService } from '#audit';
 import { DomainError, assertAllowed, listScope, scopeOfPaths, type Actor, type Role } from '#domain';
 import { OrgUnitEntity, PG_UNIQUE_VIOLATION, UserEntity, escapeLike, pgErrorCode } from '#persistence';
 import { AccessChanges } from './access-changes.js';
-import { PasswordHasher, assertStrongPassword } from './password-hasher.js';
+import { PasswordHasher } from './password-hasher.js';
+import { assertPasswordPolicy } from './password-policy.js';
 
 export interface UserView {
   id: string;
@@ -16,6 +17,8 @@ export interface UserView {
   roles: Role[];
   active: boolean;
   digestOnly: boolean;
+  /** Set by an administrator's reset until the user chooses a new password. */
+  mustChangePassword: boolean;
   lastLoginAt: Date | null;
   version: number;
   createdAt: Date;
@@ -114,7 +117,7 @@ export class UsersService {
   }
 
   async create(actor: Actor | null, input: CreateUser): Promise<UserView> {
-    if (input.password !== undefined) assertStrongPassword(input.password);
+    if (input.password !== undefined) assertPasswordPolicy(input.password, input.email);
     const passwordHash = input.password !== undefined ? await this.hasher.hash(input.password) : null;
     return this.dataSource.transaction(async (m) => {
       await this.requireUnit(m, input.unitId);
@@ -142,8 +145,7 @@ export class UsersService {
   }
 
   async update(actor: Actor, id: string, input: UpdateUser): Promise<UserView> {
-    if (input.password !== undefined) assertStrongPassword(input.password);
-    const passwordHash = input.password !== undefined ? await this.hasher.hash(input.password) : undefined;
+    const passwordHash = input.password !== undefined ? await this.checkedHash(id, input.password) : undefined;
     const view = await this.dataSource.transaction(async (m) => {
       const user = await m.findOne(UserEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!user) throw DomainError.notFound('user', id);
@@ -189,7 +191,7 @@ export class UsersService {
           active: user.active,
           roles: user.roles,
           version: user.version,
-          ...(passwordHash !== undefined ? { passwordHash } : {}),
+          ...(passwordHash !== undefined ? { passwordHash, passwordChangedAt: new Date() } : {}),
         },
       );
       if (wasActive && !user.active) {
@@ -235,6 +237,88 @@ export class UsersService {
     });
   }
 
+  /** Changes the signed-in user's own password; the user's other sessions end (this one stays). */
+  async changeOwnPassword(actor: Actor & { sessionId?: string }, currentPassword: string, newPassword: string): Promise<void> {
+    const user = await this.dataSource
+      .getRepository(UserEntity)
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.id = :id AND u.active', { id: actor.userId })
+      .getOne();
+    if (!user) throw DomainError.notFound('user', actor.userId);
+    assertPasswordPolicy(newPassword, user.email, 'newPassword');
+    if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
+      throw new DomainError('unprocessable', 'PASSWORD_CURRENT_WRONG', 'The current password is wrong', {
+        fields: [{ field: 'currentPassword', messages: ['is wrong'] }],
+      });
+    }
+    if (currentPassword === newPassword) {
+      throw new DomainError('unprocessable', 'PASSWORD_POLICY', 'The new password must differ from the current one', {
+        fields: [{ field: 'newPassword', messages: ['must differ from the current password'] }],
+      });
+    }
+    const hash = await this.hasher.hash(newPassword);
+    await this.dataSource.transaction(async (m) => {
+      await m.query(
+        `UPDATE app_user SET password_hash = $2, must_change_password = false, password_changed_at = now(), version = version + 1, updated_at = now()
+          WHERE id = $1`,
+        [actor.userId, hash],
+      );
+      await m.query(
+        `UPDATE auth_refresh_token SET revoked_at = now(), revoked_reason = 'password_changed'
+          WHERE user_id = $1 AND revoked_at IS NULL AND family_id IS DISTINCT FROM $2`,
+        [actor.userId, actor.sessionId ?? null],
+      );
+      await this.history.append(m, {
+        entityType: USER_ENTITY,
+        entityId: actor.userId,
+        action: 'change_password',
+        actorId: actor.userId,
+        data: { mustChangePassword: { from: user.mustChangePassword, to: false } },
+      });
+    });
+    this.access.userChanged(actor.userId);
+  }
+
+  /**
+   * An administrator sets a temporary password: the user's sessions end, and the user must choose
+   * a new password at the next sign-in before doing anything else.
+   */
+  async resetPassword(actor: Actor, id: string, temporaryPassword: string): Promise<void> {
+    const row = await this.findRow(this.dataSource.manager, id);
+    if (!row) throw DomainError.notFound('user', id);
+    assertAllowed(actor, 'user.manage', { ownerScope: scopeOfPaths([row.unitPath]) }, 'user', id);
+    assertPasswordPolicy(temporaryPassword, row.email, 'temporaryPassword');
+    const hash = await this.hasher.hash(temporaryPassword);
+    await this.dataSource.transaction(async (m) => {
+      await m.query(
+        `UPDATE app_user SET password_hash = $2, must_change_password = true, password_changed_at = now(), version = version + 1, updated_at = now()
+          WHERE id = $1`,
+        [id, hash],
+      );
+      await m.query(
+        `UPDATE auth_refresh_token SET revoked_at = now(), revoked_reason = 'password_reset' WHERE user_id = $1 AND revoked_at IS NULL`,
+        [id],
+      );
+      await this.history.append(m, {
+        entityType: USER_ENTITY,
+        entityId: id,
+        action: 'reset_password',
+        actorId: actor.userId,
+        data: { mustChangePassword: { from: row.mustChangePassword, to: true } },
+      });
+    });
+    this.access.userChanged(id);
+  }
+
+  /** A new password for user `id` checked against the policy (with the user's e-mail), hashed. */
+  private async checkedHash(id: string, password: string): Promise<string> {
+    const [row] = await this.dataSource.query<{ email: string }[]>(`SELECT email FROM app_user WHERE id = $1`, [id]);
+    if (!row) throw DomainError.notFound('user', id);
+    assertPasswordPolicy(password, row.email);
+    return this.hasher.hash(password);
+  }
+
   private async requireUnit(m: EntityManager, unitId: string): Promise<void> {
     const exists = await m.exists(OrgUnitEntity, { where: { id: unitId } });
     if (!exists) throw new DomainError('unprocessable', 'ORG_UNIT_NOT_FOUND', 'The unit does not exist', { unitId });
@@ -275,6 +359,7 @@ function toView(u: UserRow): UserView {
     roles: u.roles,
     active: u.active,
     digestOnly: u.digestOnly,
+    mustChangePassword: u.mustChangePassword,
     lastLoginAt: u.lastLoginAt,
     version: u.version,
     createdAt: u.createdAt,

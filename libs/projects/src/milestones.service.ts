@@ -22,6 +22,7 @@ import {
   type ResourceScope,
 } from '#domain';
 import { EVIDENCE_STORAGE, acceptUpload, recordChange, type EvidenceStorage, type StoredFileView } from '#items';
+import { personRefSql } from '#persistence';
 import {
   PROJECT_ENTITY,
   ProjectsService,
@@ -100,7 +101,8 @@ const SELECT_MILESTONE = `
 
 const SELECT_EVIDENCE = `
   SELECT id, milestone_id AS "milestoneId", unit_id AS "unitId", filename, content_type AS "contentType", size_bytes::int AS "sizeBytes",
-         sha256, uploaded_by AS "uploadedBy", uploaded_at AS "uploadedAt", storage_key AS "storageKey"
+         sha256, uploaded_by AS "uploadedById", ${personRefSql('uploaded_by')} AS "uploadedBy", uploaded_at AS "uploadedAt",
+         storage_key AS "storageKey"
     FROM milestone_evidence`;
 
 /**

@@ -17,6 +17,11 @@ export const Authenticated = (): MethodDecorator & ClassDecorator =>
 export const RequirePermission = (permission: Permission): MethodDecorator & ClassDecorator =>
   SetMetadata(ACCESS_RULE, { kind: 'permission', permission } satisfies AccessRule);
 
+export const PASSWORD_CHANGE_EXEMPT = 'rectify:password-change-exempt';
+
+/** Open to a user who must change a password set by an administrator (everything else waits for the change). */
+export const AllowedBeforePasswordChange = (): MethodDecorator => SetMetadata(PASSWORD_CHANGE_EXEMPT, true);
+
 export interface AuthenticatedRequest {
   user: SessionActor;
 }
@@ -24,6 +29,8 @@ export interface AuthenticatedRequest {
 /** The signed-in actor plus the sign-in session the access token belongs to. */
 export interface SessionActor extends Actor {
   sessionId: string;
+  /** The password was reset by an administrator and not yet changed. */
+  mustChangePassword?: boolean;
 }
 
 export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): SessionActor => {

@@ -2,7 +2,7 @@ import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { DomainError, hasPermission } from '#domain';
-import { ACCESS_RULE, type AccessRule, type AuthenticatedRequest } from './access.decorators.js';
+import { ACCESS_RULE, PASSWORD_CHANGE_EXEMPT, type AccessRule, type AuthenticatedRequest } from './access.decorators.js';
 import { AuthService } from './auth.service.js';
 import { bearerToken } from './strategies.js';
 import { VerifiedTokens } from './verified-tokens.js';
@@ -33,8 +33,15 @@ export class AccessGuard extends AuthGuard('jwt') {
     if (rule?.kind === 'public') return true;
     await this.authenticate(context);
     if (!rule) throw DomainError.forbidden('This route has no access rule and is closed');
+    const { user } = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (user.mustChangePassword && !this.reflector.get<boolean | undefined>(PASSWORD_CHANGE_EXEMPT, context.getHandler())) {
+      throw new DomainError(
+        'forbidden',
+        'PASSWORD_CHANGE_REQUIRED',
+        'Your password was reset: choose a new one first (POST /api/auth/password)',
+      );
+    }
     if (rule.kind === 'permission') {
-      const { user } = context.switchToHttp().getRequest<AuthenticatedRequest>();
       if (!hasPermission(user, rule.permission)) {
         throw DomainError.forbidden(`Your roles do not grant ${rule.permission}`, { permission: rule.permission });
       }

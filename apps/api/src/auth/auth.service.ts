@@ -29,6 +29,18 @@ export interface SignedInUser {
   email: string;
   unitId: string;
   roles: Role[];
+  mustChangePassword: boolean;
+}
+
+/** The signed-in user as the web app shows it. */
+export interface Me {
+  id: string;
+  email: string;
+  name: string;
+  locale: 'zh' | 'en';
+  roles: Role[];
+  unit: { id: string; name: string; code: string; kind: string };
+  mustChangePassword: boolean;
 }
 
 export interface ClientInfo {
@@ -82,7 +94,14 @@ export class AuthService {
     }
     await this.limiter.reset(client.ip, email);
     await this.users.recordSignIn(user.id);
-    return { id: user.id, name: user.name, email: user.email, unitId: user.unitId, roles: user.roles };
+    return {
+      id: user.id,
+      name: user.name,
+      email: user.email,
+      unitId: user.unitId,
+      roles: user.roles,
+      mustChangePassword: user.mustChangePassword,
+    };
   }
 
   async startSession(userId: string, client: ClientInfo): Promise<TokenPair> {
@@ -119,6 +138,48 @@ export class AuthService {
     return result;
   }
 
+  /** The session a valid refresh token belongs to (rotated or not), or null. */
+  async sessionOfRefreshToken(refreshToken: string): Promise<string | null> {
+    const [id, secret] = refreshToken.split('.');
+    if (!id || !secret || !/^[0-9a-f-]{36}$/.test(id)) return null;
+    const [row] = await this.dataSource.query<{ family_id: string; secret_hash: string }[]>(
+      `SELECT family_id, secret_hash FROM auth_refresh_token WHERE id = $1`,
+      [id],
+    );
+    return row && safeEqual(row.secret_hash, sha256(secret)) ? row.family_id : null;
+  }
+
+  /** The session of a valid access token (signature and expiry checked), or null. */
+  async sessionOfAccessToken(accessToken: string): Promise<string | null> {
+    try {
+      const payload = await this.jwt.verifyAsync<AccessTokenPayload>(accessToken, { algorithms: ['HS256'] });
+      return typeof payload.sid === 'string' ? payload.sid : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async me(actor: SessionActor): Promise<Me> {
+    const [row] = await this.dataSource.query<
+      { id: string; email: string; name: string; roles: Role[]; must_change_password: boolean; unit: Me['unit'] }[]
+    >(
+      `SELECT u.id, u.email, u.name, u.roles, u.must_change_password,
+              json_build_object('id', o.id, 'name', o.name, 'code', o.code, 'kind', o.kind) AS unit
+         FROM app_user u JOIN org_unit o ON o.id = u.unit_id WHERE u.id = $1`,
+      [actor.userId],
+    );
+    if (!row) throw DomainError.notFound('user', actor.userId);
+    return {
+      id: row.id,
+      email: row.email,
+      name: row.name,
+      locale: this.config.mail.locale,
+      roles: row.roles,
+      unit: row.unit,
+      mustChangePassword: row.must_change_password,
+    };
+  }
+
   /** Revokes every token of the session; its access tokens stop working at once. */
   async endSession(sessionId: string): Promise<void> {
     await this.dataSource.query(
@@ -133,9 +194,9 @@ export class AuthService {
     const known = this.sessions.get(payload.sid, payload.sub);
     if (known) return known;
     const mark = this.sessions.mark();
-    const rows = await preparedQuery<{ id: string; unit_id: string; path: string; roles: Role[] }>(
+    const rows = await preparedQuery<{ id: string; unit_id: string; path: string; roles: Role[]; must_change_password: boolean }>(
       this.dataSource.manager,
-      `SELECT u.id, u.unit_id, o.path, u.roles
+      `SELECT u.id, u.unit_id, o.path, u.roles, u.must_change_password
          FROM app_user u JOIN org_unit o ON o.id = u.unit_id
         WHERE u.id = $1 AND u.active
           AND EXISTS (SELECT 1 FROM auth_refresh_token t
@@ -144,7 +205,14 @@ export class AuthService {
     );
     const row = rows[0];
     if (!row) return null;
-    const actor: SessionActor = { userId: row.id, unitId: row.unit_id, unitPath: row.path, roles: row.roles, sessionId: payload.sid };
+    const actor: SessionActor = {
+      userId: row.id,
+      unitId: row.unit_id,
+      unitPath: row.path,
+      roles: row.roles,
+      sessionId: payload.sid,
+      mustChangePassword: row.must_change_password,
+    };
     this.sessions.keep(actor, mark);
     return actor;
   }

@@ -14,6 +14,10 @@ export class LocalAuthGuard extends AuthGuard('local') {
       if (typeof value !== 'string' || value.length === 0) fields.push({ field, messages: [`${field} must be a non-empty string`] });
       else if (value.length > 320) fields.push({ field, messages: [`${field} is too long`] });
     }
+    const refreshIn = body?.refreshIn;
+    if (refreshIn !== undefined && refreshIn !== 'body' && refreshIn !== 'cookie') {
+      fields.push({ field: 'refreshIn', messages: ["refreshIn must be 'body' or 'cookie'"] });
+    }
     if (fields.length > 0) throw DomainError.validation('E-mail and password are required', fields);
     return super.canActivate(context) as Promise<boolean>;
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Param, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { CalendarService, type CalendarDayView } from '#calendar';
@@ -77,29 +77,42 @@ export class CalendarController {
   constructor(private readonly calendar: CalendarService) {}
 
   @Get('days')
+  @ApiOperation({ summary: 'Working days, holidays and make-up days in a date range' })
   @RequirePermission('calendar.read')
-  @ApiOkResponse({ description: 'Each day in the range: working or not, why, and where the rule comes from' })
+  @ApiOkResponse({
+    description: 'Each day in the range: working or not, why, and where the rule comes from',
+    schema: { type: 'array', items: { type: 'object', additionalProperties: true } },
+  })
   days(@Query() q: DayRangeQuery): Promise<CalendarDayView[]> {
     return this.calendar.days(q.from, q.to);
   }
 
   @Get('deadline')
+  @ApiOperation({ summary: 'Compute a deadline as N working or calendar days from a date, with how it was computed' })
   @RequirePermission('calendar.read')
-  @ApiOkResponse({ description: 'The deadline N working or calendar days after a date, and how it was computed' })
+  @ApiOkResponse({
+    description: 'The deadline N working or calendar days after a date, and how it was computed',
+    schema: { type: 'object', additionalProperties: true },
+  })
   deadline(@Query() q: DeadlineQuery): Promise<ComputedDeadline> {
     return this.calendar.compute({ kind: q.kind, from: q.from, days: q.days, event: q.event });
   }
 
   @Put('days/:day')
+  @ApiOperation({ summary: 'Set a day as a holiday or a make-up working day (administrators)' })
   @RequirePermission('calendar.manage')
-  @ApiOkResponse({ description: 'The day with its new rule (versioned, recorded in the history)' })
+  @ApiOkResponse({
+    description: 'The day with its new rule (versioned, recorded in the history)',
+    schema: { type: 'object', additionalProperties: true },
+  })
   set(@CurrentActor() actor: SessionActor, @Param('day') day: string, @Body() body: CalendarEntryDto): Promise<CalendarDayView> {
     return this.calendar.upsert(actor, day, body);
   }
 
   @Delete('days/:day')
+  @ApiOperation({ summary: "Remove an administrator's entry for a day" })
   @RequirePermission('calendar.manage')
-  @ApiOkResponse({ description: 'The day with the shipped rule restored' })
+  @ApiOkResponse({ description: 'The day with the shipped rule restored', schema: { type: 'object', additionalProperties: true } })
   remove(@CurrentActor() actor: SessionActor, @Param('day') day: string, @Query() q: VersionQuery): Promise<CalendarDayView> {
     return this.calendar.remove(actor, day, q.version);
   }

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { BatchesService, type BatchView } from '#items';
 import { CurrentActor, RequirePermission, type SessionActor } from '../auth/access.decorators.js';
+import { BatchDto } from './item-views.dto.js';
 import { CreateBatchDto } from './items.dto.js';
 
 @ApiTags('batches')
@@ -11,22 +12,25 @@ export class BatchesController {
   constructor(private readonly batches: BatchesService) {}
 
   @Get()
+  @ApiOperation({ summary: 'Batches (督察批次) in your scope' })
   @RequirePermission('item.read')
-  @ApiOkResponse({ description: 'Every batch with its acceptance chain and item count' })
+  @ApiOkResponse({ type: [BatchDto], description: 'Every batch with its acceptance chain and item count' })
   list(@CurrentActor() actor: SessionActor): Promise<BatchView[]> {
     return this.batches.list(actor);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One batch with its acceptance chain' })
   @RequirePermission('item.read')
-  @ApiOkResponse({ description: 'One batch' })
+  @ApiOkResponse({ type: BatchDto, description: 'One batch' })
   get(@CurrentActor() actor: SessionActor, @Param('id', ParseUUIDPipe) id: string): Promise<BatchView> {
     return this.batches.get(actor, id);
   }
 
   @Post()
+  @ApiOperation({ summary: 'Create a batch with its source type and acceptance chain' })
   @RequirePermission('item.create')
-  @ApiCreatedResponse({ description: 'The batch; the acceptance chain defaults by source type' })
+  @ApiCreatedResponse({ type: BatchDto, description: 'The batch; the acceptance chain defaults by source type' })
   create(@CurrentActor() actor: SessionActor, @Body() body: CreateBatchDto): Promise<BatchView> {
     return this.batches.create(actor, body);
   }

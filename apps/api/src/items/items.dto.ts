@@ -29,7 +29,7 @@ import {
   type RectificationState,
   type SourceType,
 } from '#domain';
-import { ITEM_SORTS, type ItemSort } from '#items';
+import { BULK_ACTIONS, BULK_MAX_ITEMS, ITEM_SORTS, type BulkAction, type ItemSort } from '#items';
 import { IsDate, PageQueryDto, toBool, toList } from '../http/query.dto.js';
 
 export class AcceptanceLevelDto {
@@ -283,6 +283,7 @@ export class ItemQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Led by this unit or a unit below it' }) @IsOptional() @IsUUID() leadUnitId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() cooperatingUnitId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() countyUnitId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Same as countyUnitId' }) @IsOptional() @IsUUID() countyId?: string;
   @ApiPropertyOptional({ enum: DOMAINS }) @IsOptional() @IsIn(DOMAINS) domain?: Domain;
 
   @ApiPropertyOptional({ description: 'Deadline passed while the units still owe the work' })
@@ -298,6 +299,43 @@ export class ItemQueryDto extends PageQueryDto {
   @Min(0)
   @Max(3650)
   dueWithinDays?: number;
+
+  @ApiPropertyOptional({ description: 'Open items due from today to N working days ahead (work calendar)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(250)
+  dueWithinWorkingDays?: number;
+
+  @ApiPropertyOptional({ description: 'Items in acceptance whose current level you (a verifier) may pass or return' })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  awaitingMyAcceptance?: boolean;
+
+  @ApiPropertyOptional({ description: 'In progress again after an acceptance level returned them' })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  returned?: boolean;
+
+  @ApiPropertyOptional({ description: 'With cooperatingUnitId: only open items whose part of that unit is not done' })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  cooperatingPartOpen?: boolean;
+
+  @ApiPropertyOptional({ description: 'Items with an extension request waiting for a decision' })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  extensionPending?: boolean;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Dispatched by this unit or a unit below it' })
+  @IsOptional()
+  @IsUUID()
+  dispatcherUnitId?: string;
 
   @ApiPropertyOptional({ description: 'Text in the code, title or feedback text' })
   @IsOptional()
@@ -364,4 +402,48 @@ export class CommentDto {
   @IsString()
   @Length(1, 5000)
   text: string;
+}
+
+export class BulkItemDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  id: string;
+
+  @ApiProperty({ description: 'The version you read' })
+  @IsInt()
+  @Min(1)
+  version: number;
+}
+
+export class BulkTransitionDto {
+  @ApiProperty({ enum: BULK_ACTIONS })
+  @IsIn(BULK_ACTIONS)
+  action: BulkAction;
+
+  @ApiProperty({ type: [BulkItemDto], maxItems: BULK_MAX_ITEMS })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(BULK_MAX_ITEMS)
+  @ValidateNested({ each: true })
+  @Type(() => BulkItemDto)
+  items: BulkItemDto[];
+
+  @ApiPropertyOptional({ description: 'The reason or comment sent with each transition (an urge’s message)' })
+  @IsOptional()
+  @IsString()
+  @Length(0, 5000)
+  comment?: string;
+}
+
+export class BulkResultDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() ok: boolean;
+  @ApiPropertyOptional({ description: 'The new version (when ok)' }) version?: number;
+  @ApiPropertyOptional({ description: 'The HTTP status this item alone would have had (when refused)' }) status?: number;
+  @ApiPropertyOptional({ description: 'The error code (when refused)' }) code?: string;
+  @ApiPropertyOptional({ description: 'Why it was refused' }) message?: string;
+}
+
+export class BulkTransitionResultDto {
+  @ApiProperty({ type: [BulkResultDto] }) results: BulkResultDto[];
 }

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { DomainError } from '#domain';
 import { OutboxService } from '#notifications';
 import { RequirePermission } from '../auth/access.decorators.js';
@@ -12,8 +12,12 @@ export class OutboxController {
   constructor(private readonly outbox: OutboxService) {}
 
   @Get('failed')
+  @ApiOperation({ summary: 'E-mails that failed for good, with the reason' })
   @RequirePermission('notifications.manage')
-  @ApiOkResponse({ description: 'Failed e-mails, newest first, with recipient, attempts and the last error' })
+  @ApiOkResponse({
+    description: 'Failed e-mails, newest first, with recipient, attempts and the last error',
+    schema: { type: 'array', items: { type: 'object', additionalProperties: true } },
+  })
   async failed() {
     const rows = await this.outbox.listFailed();
     return rows.map((r) => ({
@@ -27,6 +31,7 @@ export class OutboxController {
   }
 
   @Post(':id/retry')
+  @ApiOperation({ summary: 'Put a failed e-mail back in line' })
   @RequirePermission('notifications.manage')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Queued again (relayed within seconds)' })

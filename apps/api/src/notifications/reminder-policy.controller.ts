@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, Max, Min } from 'class-validator';
 import { DomainError, SOURCE_TYPES, type ReminderPolicy, type SourceType } from '#domain';
 import { ReminderSweepService } from '#notifications';
@@ -42,15 +42,23 @@ export class ReminderPolicyController {
   constructor(private readonly reminders: ReminderSweepService) {}
 
   @Get()
+  @ApiOperation({ summary: 'Reminder policies (default and per source type)' })
   @RequirePermission('notifications.manage')
-  @ApiOkResponse({ description: 'The policies in force, by scope ("default" or a source type)' })
+  @ApiOkResponse({
+    description: 'The policies in force, by scope ("default" or a source type)',
+    schema: { type: 'object', additionalProperties: true },
+  })
   async list(): Promise<Record<string, ReminderPolicy>> {
     return Object.fromEntries(await this.reminders.policies());
   }
 
   @Put(':scope')
+  @ApiOperation({ summary: 'Set the reminder policy of a scope' })
   @RequirePermission('notifications.manage')
-  @ApiOkResponse({ description: 'The new policy, versioned and recorded in the history' })
+  @ApiOkResponse({
+    description: 'The new policy, versioned and recorded in the history',
+    schema: { type: 'object', additionalProperties: true },
+  })
   set(@CurrentActor() actor: SessionActor, @Param('scope') scope: string, @Body() body: ReminderPolicyDto) {
     if (scope !== 'default' && !(SOURCE_TYPES as readonly string[]).includes(scope)) {
       throw DomainError.validation('Unknown scope', [

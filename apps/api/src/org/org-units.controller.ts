@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { HistoryService } from '#audit';
 import { DomainError } from '#domain';
 import { ORG_UNIT_ENTITY, OrgUnitsService, type OrgUnitTreeNode, type OrgUnitView } from '#org';
@@ -25,6 +25,7 @@ export class OrgUnitsController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'Org units in your scope' })
   @RequirePermission('org.read')
   @ApiOkResponse({ type: [OrgUnitDto] })
   list(@Query() query: OrgUnitQueryDto): Promise<OrgUnitView[]> {
@@ -32,6 +33,7 @@ export class OrgUnitsController {
   }
 
   @Get('tree')
+  @ApiOperation({ summary: 'The org unit tree' })
   @RequirePermission('org.read')
   @ApiOkResponse({ type: [OrgUnitTreeDto] })
   tree(): Promise<OrgUnitTreeNode[]> {
@@ -39,6 +41,7 @@ export class OrgUnitsController {
   }
 
   @Get('resolve')
+  @ApiOperation({ summary: 'Find a unit by its name or an alias' })
   @RequirePermission('org.read')
   @ApiOkResponse({ type: OrgUnitDto, description: 'The unit with this name, code or alias' })
   async resolve(@Query() query: ResolveUnitQueryDto): Promise<OrgUnitView> {
@@ -48,6 +51,7 @@ export class OrgUnitsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One org unit with its aliases' })
   @RequirePermission('org.read')
   @ApiOkResponse({ type: OrgUnitDto })
   get(@Param('id', ParseUUIDPipe) id: string): Promise<OrgUnitView> {
@@ -55,6 +59,7 @@ export class OrgUnitsController {
   }
 
   @Get(':id/history')
+  @ApiOperation({ summary: "The unit's history" })
   @RequirePermission('org.manage')
   @ApiOkResponse({ type: [HistoryRowDto] })
   async historyOf(@Param('id', ParseUUIDPipe) id: string): Promise<HistoryRowDto[]> {
@@ -63,6 +68,7 @@ export class OrgUnitsController {
   }
 
   @Post()
+  @ApiOperation({ summary: 'Create an org unit' })
   @RequirePermission('org.manage')
   @ApiCreatedResponse({ type: OrgUnitDto })
   create(@CurrentActor() actor: SessionActor, @Body() body: CreateOrgUnitDto): Promise<OrgUnitView> {
@@ -70,6 +76,7 @@ export class OrgUnitsController {
   }
 
   @Patch(':id')
+  @ApiOperation({ summary: 'Edit or move an org unit' })
   @RequirePermission('org.manage')
   @ApiOkResponse({ type: OrgUnitDto })
   update(

@@ -264,6 +264,7 @@ export class UserDto {
   @ApiProperty({ enum: ROLES, isArray: true }) roles: string[];
   @ApiProperty() active: boolean;
   @ApiProperty() digestOnly: boolean;
+  @ApiProperty({ description: 'Set by an administrator’s reset until the user chooses a new password' }) mustChangePassword: boolean;
   @ApiProperty({ nullable: true, type: Date }) lastLoginAt: Date | null;
   @ApiProperty() version: number;
   @ApiProperty() createdAt: Date;
@@ -277,14 +278,30 @@ export class UserPageDto {
   @ApiProperty() pageSize: number;
 }
 
+/** A person named in a record, with their unit. */
+export class PersonRefDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ format: 'uuid' }) unitId: string;
+  @ApiProperty() unitName: string;
+}
+
 export class HistoryRowDto {
   @ApiProperty() seq: number;
   @ApiProperty() action: string;
   @ApiProperty({ nullable: true, type: String }) fromState: string | null;
   @ApiProperty({ nullable: true, type: String }) toState: string | null;
   @ApiProperty({ nullable: true, type: String }) actorId: string | null;
+  @ApiProperty({ type: PersonRefDto, nullable: true, description: 'Who acted; null for the system' }) actor: PersonRefDto | null;
   @ApiProperty() at: Date;
   @ApiProperty({ nullable: true, type: String }) reason: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) data: Record<string, unknown>;
   @ApiProperty() hash: string;
+}
+
+export class ResetPasswordDto {
+  @ApiProperty({ description: 'Given to the user out of band; must meet the password policy' })
+  @IsString()
+  @Length(1, 256)
+  temporaryPassword: string;
 }

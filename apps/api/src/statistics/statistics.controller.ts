@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags, ApiOperation } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CONTENT_TYPES, ReportsService, StatisticsService, type BreakdownResult, type StatsResult, type TrendPoint } from '#statistics';
 import { CurrentActor, RequirePermission, type SessionActor } from '../auth/access.decorators.js';
@@ -25,38 +25,58 @@ export class StatisticsController {
   ) {}
 
   @Get('statistics/summary')
+  @ApiOperation({ summary: 'Closure figures (销号率, 完成率, overdue…) with their formulas, now or as of a date' })
   @RequirePermission('item.read')
-  @ApiOkResponse({ description: '{asOf, statDate, scope, byState, figures[{key,label,kind,value,display,numerator,denominator,formula}]}' })
+  @ApiOkResponse({
+    description: '{asOf, statDate, scope, byState, figures[{key,label,kind,value,display,numerator,denominator,formula}]}',
+    schema: { type: 'object', additionalProperties: true },
+  })
   summary(@CurrentActor() actor: SessionActor, @Query() q: AsOfQueryDto): Promise<StatsResult> {
     return this.stats.summary(actor, scopeOf(q), parseAsOf(q.asOf));
   }
 
   @Get('statistics/breakdown')
+  @ApiOperation({ summary: 'Closure figures by lead unit, county, domain, source type, batch or deadline month' })
   @RequirePermission('item.read')
-  @ApiOkResponse({ description: 'The same figures per lead unit, county, domain, source type, batch or deadline month' })
+  @ApiOkResponse({
+    description: 'The same figures per lead unit, county, domain, source type, batch or deadline month',
+    schema: { type: 'object', additionalProperties: true },
+  })
   breakdown(@CurrentActor() actor: SessionActor, @Query() q: BreakdownQueryDto): Promise<BreakdownResult> {
     return this.stats.breakdown(actor, q.by, scopeOf(q), parseAsOf(q.asOf));
   }
 
   @Get('statistics/trend')
+  @ApiOperation({ summary: 'Closure figures per week or month' })
   @RequirePermission('item.read')
-  @ApiOkResponse({ description: 'The figures as of the end of each week (Sunday) or month in the range, and of its last day' })
+  @ApiOkResponse({
+    description: 'The figures as of the end of each week (Sunday) or month in the range, and of its last day',
+    schema: { type: 'object', additionalProperties: true },
+  })
   async trend(@CurrentActor() actor: SessionActor, @Query() q: TrendQueryDto): Promise<{ interval: string; points: TrendPoint[] }> {
     return { interval: q.interval, points: await this.stats.trend(actor, scopeOf(q), q.interval, q.from, q.to) };
   }
 
   @Get('statistics/export')
+  @ApiOperation({ summary: 'Export the figures (.xlsx or .csv)' })
   @RequirePermission('item.read')
   @ApiProduces(CONTENT_TYPES.xlsx, CONTENT_TYPES.csv)
-  @ApiOkResponse({ description: 'The figures with their formulas (.csv), plus every breakdown as a sheet (.xlsx)' })
+  @ApiOkResponse({
+    description: 'The figures with their formulas (.csv), plus every breakdown as a sheet (.xlsx)',
+    schema: { type: 'string', format: 'binary' },
+  })
   async exportFigures(@CurrentActor() actor: SessionActor, @Query() q: FiguresExportQueryDto, @Res() reply: FastifyReply): Promise<void> {
     send(reply, await this.reports.figures(actor, scopeOf(q), parseAsOf(q.asOf), q.format));
   }
 
   @Get('statistics/bulletin')
+  @ApiOperation({ summary: 'The monthly bulletin (月通报) as .xlsx' })
   @RequirePermission('item.read')
   @ApiProduces(CONTENT_TYPES.xlsx)
-  @ApiOkResponse({ description: 'The monthly bulletin (月通报) as .xlsx: summary, by unit, by county, by batch, overdue items' })
+  @ApiOkResponse({
+    description: 'The monthly bulletin (月通报) as .xlsx: summary, by unit, by county, by batch, overdue items',
+    schema: { type: 'string', format: 'binary' },
+  })
   async bulletin(@CurrentActor() actor: SessionActor, @Query() q: BulletinQueryDto, @Res() reply: FastifyReply): Promise<void> {
     send(reply, await this.reports.bulletin(actor, q.month));
   }

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { DomainError } from '#domain';
 import { DEFAULT_OFFICE_LIMITS, checkOfficePackage } from '#office';
+import type { PersonRef } from '#persistence';
 import { ACCEPTED_FORMATS, detectFileType } from './file-type.js';
 import { FileTooLargeError, type EvidenceStorage, type StagedFile } from './evidence-storage.js';
 
@@ -12,7 +13,9 @@ export interface StoredFileView {
   contentType: string;
   sizeBytes: number;
   sha256: string;
-  uploadedBy: string;
+  uploadedById: string;
+  /** Who uploaded it, with their unit. */
+  uploadedBy: PersonRef | null;
   uploadedAt: Date;
 }
 

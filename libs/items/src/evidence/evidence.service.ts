@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { HistoryService } from '#audit';
+import { personRefSql } from '#persistence';
 import { CLOCK, DomainError, decide, type Actor, type Clock, type RectificationState } from '#domain';
 import { ITEM_ENTITY } from '../item-snapshot.js';
 import { TransitionService } from '../transition.service.js';
@@ -30,7 +31,8 @@ const UPLOAD_STATES: readonly RectificationState[] = ['assigned', 'in_progress',
 const SELECT_EVIDENCE = `
   SELECT e.id, e.item_id AS "itemId", e.unit_id AS "unitId", o.name AS "unitName", e.part_unit_id AS "partUnitId",
          e.acceptance_level AS "acceptanceLevel", e.progress_id AS "progressId", e.filename, e.content_type AS "contentType", e.size_bytes::int AS "sizeBytes",
-         e.sha256, e.uploaded_by AS "uploadedBy", e.uploaded_at AS "uploadedAt", e.storage_key AS "storageKey"
+         e.sha256, e.uploaded_by AS "uploadedById",
+         ${personRefSql('e.uploaded_by')} AS "uploadedBy", e.uploaded_at AS "uploadedAt", e.storage_key AS "storageKey"
     FROM evidence e JOIN org_unit o ON o.id = e.unit_id`;
 
 /** 佐证材料: uploads checked by content, stored content-addressed with their SHA-256, read within scope. */

@@ -31,6 +31,13 @@ export class UserEntity {
   @Column('boolean', { name: 'digest_only', default: false })
   digestOnly: boolean;
 
+  /** Set by an administrator's password reset: the user must choose a new password before anything else. */
+  @Column('boolean', { name: 'must_change_password', default: false })
+  mustChangePassword: boolean;
+
+  @Column('timestamptz', { name: 'password_changed_at', nullable: true })
+  passwordChangedAt: Date | null;
+
   @Column('timestamptz', { name: 'last_login_at', nullable: true })
   lastLoginAt: Date | null;
 
