@@ -9,6 +9,7 @@ import { AppModule, type ApiOptions } from './app.module.js';
 import { mountApiDocs } from './http/api-docs.js';
 import { installRequestMetrics } from './metrics/request-metrics.js';
 import { serveWebApp } from './web/web-app.js';
+import { installInputGuard } from './http/input-guard.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
@@ -33,6 +34,7 @@ export async function createApiApp(config: AppConfig, options: ApiOptions = {}):
   const fastify = app.getHttpAdapter().getInstance();
   // The API speaks JSON only: other bodies get 415 instead of reaching handlers as strings.
   fastify.removeContentTypeParser('text/plain');
+  installInputGuard(app, config.http.bodyLimitBytes);
   // The request id goes back to the client, and on every log line about the request (Fastify's
   // per-request logger, the error filter, the sign-in warnings). Not carried through async calls
   // by an AsyncLocalStorage: on Node 20 one in use hooks every promise of the process, measured

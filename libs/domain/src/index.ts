@@ -6,6 +6,7 @@ export * from './audit/chain.js';
 export * from './workflow/engine.js';
 export * from './workflow/rectification.workflow.js';
 export * from './time/clock.js';
+export * from './time/date-range.js';
 export * from './items/sources.js';
 export * from './items/overdue.js';
 export * from './calendar/statutory-days.js';

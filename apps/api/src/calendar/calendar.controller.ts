@@ -1,22 +1,19 @@
 import { Body, Controller, Delete, Get, Param, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { CalendarService, type CalendarDayView } from '#calendar';
 import type { ComputedDeadline } from '#domain';
 import { CurrentActor, RequirePermission, type SessionActor } from '../auth/access.decorators.js';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+import { IsDate } from '../http/query.dto.js';
 
 class DayRangeQuery {
   @ApiProperty({ example: '2025-01-20' })
-  @Matches(DATE, { message: 'from must be a date (YYYY-MM-DD)' })
-  @IsISO8601({ strict: true }, { message: 'from must be a real date' })
+  @IsDate()
   from: string;
 
   @ApiProperty({ example: '2025-02-10' })
-  @Matches(DATE, { message: 'to must be a date (YYYY-MM-DD)' })
-  @IsISO8601({ strict: true }, { message: 'to must be a real date' })
+  @IsDate()
   to: string;
 }
 
@@ -26,8 +23,7 @@ class DeadlineQuery {
   kind: 'working_days' | 'calendar_days';
 
   @ApiProperty({ example: '2025-01-20', description: 'The day of the event the period runs from' })
-  @Matches(DATE, { message: 'from must be a date (YYYY-MM-DD)' })
-  @IsISO8601({ strict: true }, { message: 'from must be a real date' })
+  @IsDate()
   from: string;
 
   @ApiProperty({ example: 10 })
@@ -59,6 +55,12 @@ class CalendarEntryDto {
   @IsInt()
   @Min(1)
   version?: number;
+}
+
+class DayParam {
+  @ApiProperty({ example: '2027-02-06' })
+  @IsDate()
+  day: string;
 }
 
 class VersionQuery {
@@ -105,15 +107,15 @@ export class CalendarController {
     description: 'The day with its new rule (versioned, recorded in the history)',
     schema: { type: 'object', additionalProperties: true },
   })
-  set(@CurrentActor() actor: SessionActor, @Param('day') day: string, @Body() body: CalendarEntryDto): Promise<CalendarDayView> {
-    return this.calendar.upsert(actor, day, body);
+  set(@CurrentActor() actor: SessionActor, @Param() p: DayParam, @Body() body: CalendarEntryDto): Promise<CalendarDayView> {
+    return this.calendar.upsert(actor, p.day, body);
   }
 
   @Delete('days/:day')
   @ApiOperation({ summary: "Remove an administrator's entry for a day" })
   @RequirePermission('calendar.manage')
   @ApiOkResponse({ description: 'The day with the shipped rule restored', schema: { type: 'object', additionalProperties: true } })
-  remove(@CurrentActor() actor: SessionActor, @Param('day') day: string, @Query() q: VersionQuery): Promise<CalendarDayView> {
-    return this.calendar.remove(actor, day, q.version);
+  remove(@CurrentActor() actor: SessionActor, @Param() p: DayParam, @Query() q: VersionQuery): Promise<CalendarDayView> {
+    return this.calendar.remove(actor, p.day, q.version);
   }
 }

@@ -30,7 +30,7 @@ import {
 } from '#domain';
 import { PROJECT_BREAKDOWNS, type ProjectBreakdown } from '#projects';
 import { EXPORT_FORMATS, type ExportFormat } from '#statistics';
-import { IsDate, PageQueryDto, toList } from '../http/query.dto.js';
+import { IsDate, IsMonth, PageQueryDto, toList } from '../http/query.dto.js';
 
 /** An amount in 万元: a non-negative number with at most two decimals, as a number or a decimal string. */
 const IsAmount = (options?: ValidationOptions): PropertyDecorator =>
@@ -47,8 +47,6 @@ const IsAmount = (options?: ValidationOptions): PropertyDecorator =>
     },
     options,
   );
-
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 export class YearPlanDto {
   @ApiProperty({ example: 2025 })
@@ -247,7 +245,7 @@ export class MilestoneTransitionDto {
 
 export class InvestmentReportDto {
   @ApiProperty({ example: '2026-10' })
-  @Matches(MONTH, { message: 'month must be a month (YYYY-MM)' })
+  @IsMonth()
   month: string;
 
   @ApiProperty({ example: '320.5', description: '本月完成投资, 万元' })
@@ -275,7 +273,7 @@ export class InvestmentReportDto {
 
 export class InvestmentQueryDto {
   @ApiProperty({ example: '2026-10' })
-  @Matches(MONTH, { message: 'month must be a month (YYYY-MM)' })
+  @IsMonth()
   month: string;
 
   @ApiPropertyOptional({ description: 'As of the end of this day (China); default now' })
@@ -299,7 +297,7 @@ export class ProjectStatsQueryDto {
 
   @ApiPropertyOptional({ description: 'Report month for investment; default the month before asOf’s' })
   @IsOptional()
-  @Matches(MONTH, { message: 'month must be a month (YYYY-MM)' })
+  @IsMonth()
   month?: string;
 
   @ApiPropertyOptional({ enum: PROJECT_CATEGORIES }) @IsOptional() @IsIn(PROJECT_CATEGORIES) category?: ProjectCategory;

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { DOMAINS, SOURCE_TYPES, type Domain, type SourceType } from '#domain';
 import { BREAKDOWNS, EXPORT_FORMATS, TREND_INTERVALS, type AsOf, type Breakdown, type ExportFormat, type TrendInterval } from '#statistics';
-import { IsDate } from '../http/query.dto.js';
+import { IsDate, IsDateOrInstant, IsMonth } from '../http/query.dto.js';
 
 /** Which items the figures count; your own scope (your unit's subtree, or all) always applies too. */
 export class StatScopeDto {
@@ -27,10 +27,7 @@ export class AsOfQueryDto extends StatScopeDto {
     description: 'Figures as of the end of this day (Asia/Shanghai), or as of an exact instant (ISO 8601 with offset); now when absent',
   })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'asOf must be a date (YYYY-MM-DD) or an ISO 8601 instant' })
-  @Matches(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$/, {
-    message: 'asOf must be a date (YYYY-MM-DD) or an instant with its offset (2026-05-31T18:00:00+08:00)',
-  })
+  @IsDateOrInstant()
   asOf?: string;
 }
 
@@ -50,7 +47,7 @@ export class FiguresExportQueryDto extends AsOfQueryDto {
 
 export class BulletinQueryDto {
   @ApiProperty({ example: '2026-10', description: 'The month (YYYY-MM); figures as of the end of its last day' })
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must be YYYY-MM' })
+  @IsMonth()
   month: string;
 }
 

@@ -21,7 +21,7 @@ export function computeDeadline(rule: DeadlineRule, calendar: WorkCalendar): Com
   const event = rule.event ? `${rule.event} ` : '';
   if (rule.kind === 'working_days') {
     const deadline = calendar.addWorkingDays(rule.from, rule.days);
-    const holidays = calendar.daysOffBetween(rule.from, deadline).filter((d) => d.reason === 'holiday');
+    const holidays = calendar.holidaysBetween(rule.from, deadline);
     const names = [...new Set(holidays.map((d) => d.name))].join('、');
     return {
       deadline,
@@ -33,9 +33,9 @@ export function computeDeadline(rule: DeadlineRule, calendar: WorkCalendar): Com
       holidays: holidays.map((d) => ({ date: d.date, name: d.name ?? '' })),
     };
   }
-  const nominal = addDays(rule.from, rule.days);
   const deadline = calendar.addCalendarDays(rule.from, rule.days);
-  const holidays = calendar.daysOffBetween(addDays(nominal, -1), addDays(deadline, -1)).filter((d) => d.reason === 'holiday');
+  const nominal = addDays(rule.from, rule.days);
+  const holidays = calendar.holidaysBetween(addDays(nominal, -1), addDays(deadline, -1));
   return {
     deadline,
     rule,

@@ -1,3 +1,5 @@
+import { dateOfDay, dayNumber } from './date-range.js';
+
 /** A source of the current instant; tests substitute a controllable one. */
 export interface Clock {
   now(): Date;
@@ -23,11 +25,9 @@ export function shanghaiDate(instant: Date): string {
   return dayFormat.format(instant);
 }
 
-/** Adds calendar days to a YYYY-MM-DD date. */
+/** Adds calendar days to a YYYY-MM-DD date, on day numbers (a result beyond year 9999 is a 400, never "+010000-…"). */
 export function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
+  return dateOfDay(dayNumber(date) + days);
 }
 
 /** Whole calendar days from a to b (b − a). */

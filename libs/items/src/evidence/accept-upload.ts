@@ -67,12 +67,17 @@ export async function acceptUpload(storage: EvidenceStorage, stream: Readable, n
 
 const OFFICE_PACKAGES = ['docx', 'xlsx', 'pptx'];
 
-/** Keeps a readable name: no path parts or control characters, and the extension of the real type. */
+/**
+ * Keeps a readable name: NFC, no path parts, no control or format characters (a right-to-left
+ * override would display a false extension), at most 120 characters, and the extension of the real type.
+ */
 function safeFilename(name: string, ext: string): string {
-  const base = (name.split(/[\\/]/).pop() ?? 'file')
-    .replace(/\p{Cc}/gu, '')
-    .trim()
-    .slice(0, 200);
+  const cleaned = (name.split(/[\\/]/).pop() ?? '')
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '')
+    .normalize('NFC')
+    .replace(/[\p{Cc}\p{Cf}\p{Co}\p{Cn}]/gu, '')
+    .trim();
+  const base = [...cleaned].slice(0, 120).join('');
   const stem = base.includes('.') ? base.slice(0, base.lastIndexOf('.')) : base;
-  return `${stem || 'evidence'}.${ext}`;
+  return `${stem.trim() || 'evidence'}.${ext}`;
 }
