@@ -140,4 +140,15 @@ describe('GET /metrics (Prometheus; real app, PostgreSQL, Redis)', () => {
     const after = await scrape();
     expect(after.get('nodejs_eventloop_lag_max_seconds')).toBeGreaterThanOrEqual(0.25);
   });
+
+  // Last: stopping a second app in this process closes Redis connections the first one still uses.
+  it('is off (404) while no METRICS_TOKEN is set', async () => {
+    const off = await TestApi.start({ env: { DATABASE_URL: separateDatabaseUrl('metrics'), METRICS_TOKEN: '' } });
+    try {
+      const res = await off.request('GET', '/metrics', { token: TOKEN });
+      expect([res.status, res.raw.includes('rectify_')]).toEqual([404, false]);
+    } finally {
+      await off.stop();
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '#config';
 import { DomainError } from '#domain';
@@ -17,7 +17,7 @@ function sameSecret(given: string, expected: string): boolean {
  * GET /metrics for Prometheus. Not a user's route: it takes the METRICS_TOKEN as a bearer token
  * (Prometheus' `authorization` setting) and is absent (404) while no token is configured.
  */
-@ApiExcludeController()
+@ApiTags('metrics')
 @Controller('metrics')
 export class MetricsController {
   constructor(
@@ -27,6 +27,11 @@ export class MetricsController {
 
   @Get()
   @Public()
+  @ApiBearerAuth()
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'Prometheus text format (version 0.0.4)' })
+  @ApiUnauthorizedResponse({ description: 'No bearer token, or not the METRICS_TOKEN' })
+  @ApiNotFoundResponse({ description: 'Metrics are off: no METRICS_TOKEN is set' })
   async scrape(
     @Headers('authorization') authorization: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
