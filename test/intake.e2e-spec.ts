@@ -208,6 +208,14 @@ describe('intake: ledger import and export, decomposition, hostile files (e2e)',
         await runner.rollbackTransaction();
         await runner.release();
       }
+      // The statistics timeline knows each item's lead units.
+      const timeline = await api.ds.query(
+        `SELECT count(*)::int AS n FROM item_timeline t JOIN item i ON i.id = t.item_id
+          WHERE i.batch_id = $1 AND t.valid_to IS NULL
+            AND t.lead_unit_ids = (SELECT array_agg(u.unit_id ORDER BY u.unit_id) FROM item_unit u WHERE u.item_id = i.id AND u.role = 'lead')`,
+        [batch.id],
+      );
+      expect(timeline).toEqual([{ n: 8 }]);
       const alias = await api.ds.query(`SELECT unit_id FROM org_unit_alias WHERE alias = $1`, [`市住建局${tag}`]);
       expect(alias).toEqual([{ unit_id: housing.id }]);
       const chain = await api.request('GET', `/api/audit/verify?entityType=item`, { token: t.dispatcher });

@@ -28,8 +28,8 @@ export interface NewItem {
 }
 
 /**
- * Writes many draft items in a few statements inside the caller's transaction: rows with their
- * scope sets, first deadline versions, units, and each item's creation as the first row of its history
+ * Writes many draft items in a few statements inside the caller's transaction: rows, first
+ * deadline versions, units, scopes, and each item's creation as the first row of its history
  * chain (as ItemsService.create writes one item). Returns the new ids in order.
  */
 export async function insertItems(
@@ -40,29 +40,16 @@ export async function insertItems(
 ): Promise<string[]> {
   const { batchId, dispatcherUnitId, at } = target;
   const items = rows.map((r) => ({ ...r, id: randomUUID() }));
-  // The scope sets are computed here as item_refresh_scope() computes them, so each row is
-  // written once (an UPDATE per item after the fact fires the item triggers a second time).
   await m.query(
     `INSERT INTO item (id, batch_id, code, title, feedback_text, domain, county_unit_id, goal, measures, type, responsible_leader,
                        responsible_person, responsible_phone, stage_nodes, dispatcher_unit_id, original_deadline, current_deadline,
-                       deadline_version, created_by, created_at, updated_at, source_document_id, source_task,
-                       owner_scope, lead_scope, dispatcher_scope, acceptance_scope)
+                       deadline_version, created_by, created_at, updated_at, source_document_id, source_task)
      SELECT r.id, $2, r.code, r.title, r.feedback_text, r.domain, r.county_unit_id, r.goal, r.measures, r.type, r.responsible_leader,
             r.responsible_person, r.responsible_phone, r.stage_nodes, $3, r.deadline, r.deadline,
-            CASE WHEN r.deadline IS NULL THEN 0 ELSE 1 END, $4, $5, $5, r.source_document_id, r.source_task,
-            coalesce((SELECT array_agg(DISTINCT a) FROM org_unit o CROSS JOIN LATERAL unnest(path_ids(o.path)) a
-                       WHERE o.id = ANY (r.lead_ids || r.cooperating_ids)), '{}'),
-            coalesce((SELECT array_agg(DISTINCT a) FROM org_unit o CROSS JOIN LATERAL unnest(path_ids(o.path)) a
-                       WHERE o.id = ANY (r.lead_ids)), '{}'),
-            coalesce((SELECT path_ids(o.path) FROM org_unit o WHERE o.id = $3), '{}'),
-            coalesce((SELECT array_agg(DISTINCT a) FROM jsonb_array_elements(b.acceptance_chain) AS c(lvl)
-                        JOIN org_unit o ON o.id = coalesce((c.lvl->>'unitId')::uuid, r.county_unit_id,
-                                                           (SELECT x FROM unnest(r.lead_ids) x ORDER BY x LIMIT 1))
-                        CROSS JOIN LATERAL unnest(path_ids(o.path)) a), '{}')
+            CASE WHEN r.deadline IS NULL THEN 0 ELSE 1 END, $4, $5, $5, r.source_document_id, r.source_task
        FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, code text, title text, feedback_text text, domain text, county_unit_id uuid,
             goal text, measures text, type text, responsible_leader text, responsible_person text, responsible_phone text,
-            stage_nodes jsonb, deadline date, source_document_id uuid, source_task jsonb, lead_ids uuid[], cooperating_ids uuid[])
-       CROSS JOIN (SELECT acceptance_chain FROM batch WHERE id = $2) b`,
+            stage_nodes jsonb, deadline date, source_document_id uuid, source_task jsonb)`,
     [
       JSON.stringify(
         items.map((r) => ({
@@ -82,8 +69,6 @@ export async function insertItems(
           deadline: r.deadline,
           source_document_id: r.sourceDocumentId ?? null,
           source_task: r.sourceTask ?? null,
-          lead_ids: [...new Set(r.leadUnitIds)],
-          cooperating_ids: r.cooperatingParts.map((c) => c.unitId),
         })),
       ),
       batchId,
@@ -107,6 +92,9 @@ export async function insertItems(
      ON CONFLICT (item_id, unit_id) DO NOTHING`,
     [JSON.stringify(units), at],
   );
+  // As ItemsService.create: the scope refresh is the update after the units exist, so the
+  // statistics timeline and roll-ups see the lead units (its trigger reads item_unit).
+  await m.query(`SELECT item_refresh_scope(id) FROM unnest($1::uuid[]) AS id`, [items.map((r) => r.id)]);
   const history = items.map((r) =>
     HistoryService.chained(null, {
       entityType: ITEM_ENTITY,
