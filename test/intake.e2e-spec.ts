@@ -190,6 +190,32 @@ describe('intake: ledger import and export, decomposition, hostile files (e2e)',
       expect(items[6].type).toBe('ongoing');
       expect(items[7].lead).toEqual([water.id]);
       expect(items.every((i: { created: number }) => i.created === 1)).toBe(true);
+      // The scope sets and reader rows written with the rows are those item_refresh_scope() computes.
+      const runner = api.ds.createQueryRunner();
+      await runner.startTransaction();
+      try {
+        const state = (): Promise<unknown[]> =>
+          runner.query(
+            `SELECT i.id, i.owner_scope, i.lead_scope, i.dispatcher_scope, i.acceptance_scope,
+                    (SELECT array_agg(r.unit_id::text || ':' || r.via ORDER BY r.unit_id, r.via) FROM item_reader r WHERE r.item_id = i.id) AS readers
+               FROM item i WHERE i.batch_id = $1 ORDER BY i.id`,
+            [batch.id],
+          );
+        const written = await state();
+        await runner.query(`SELECT item_refresh_scope(id) FROM item WHERE batch_id = $1`, [batch.id]);
+        expect(await state()).toEqual(written);
+      } finally {
+        await runner.rollbackTransaction();
+        await runner.release();
+      }
+      // The statistics timeline knows each item's lead units.
+      const timeline = await api.ds.query(
+        `SELECT count(*)::int AS n FROM item_timeline t JOIN item i ON i.id = t.item_id
+          WHERE i.batch_id = $1 AND t.valid_to IS NULL
+            AND t.lead_unit_ids = (SELECT array_agg(u.unit_id ORDER BY u.unit_id) FROM item_unit u WHERE u.item_id = i.id AND u.role = 'lead')`,
+        [batch.id],
+      );
+      expect(timeline).toEqual([{ n: 8 }]);
       const alias = await api.ds.query(`SELECT unit_id FROM org_unit_alias WHERE alias = $1`, [`市住建局${tag}`]);
       expect(alias).toEqual([{ unit_id: housing.id }]);
       const chain = await api.request('GET', `/api/audit/verify?entityType=item`, { token: t.dispatcher });

@@ -92,6 +92,8 @@ export async function insertItems(
      ON CONFLICT (item_id, unit_id) DO NOTHING`,
     [JSON.stringify(units), at],
   );
+  // As ItemsService.create: the scope refresh is the update after the units exist, so the
+  // statistics timeline and roll-ups see the lead units (its trigger reads item_unit).
   await m.query(`SELECT item_refresh_scope(id) FROM unnest($1::uuid[]) AS id`, [items.map((r) => r.id)]);
   const history = items.map((r) =>
     HistoryService.chained(null, {
