@@ -51,6 +51,8 @@ const schema = z.object({
   SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).default('smtp://127.0.0.1:1025'),
   MAIL_FROM: z.string().min(3).default('整改通 Rectify <noreply@rectify.local>'),
   MAIL_LOCALE: z.enum(['zh', 'en']).default('zh'),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  EVENT_LOOP_STALL_EXIT_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -72,6 +74,8 @@ export interface AppConfig {
   redis: { url: string; queuePrefix: string };
   storage: { evidenceDir: string };
   mail: { smtpUrl: string; from: string; locale: 'zh' | 'en' };
+  /** shutdownGraceMs: the longest a stopping process takes after SIGTERM; eventLoopStallExitMs: a loop blocked this long ends the process (0: never). */
+  process: { shutdownGraceMs: number; eventLoopStallExitMs: number };
   auth: {
     jwtSecret: string;
     accessTokenTtlSeconds: number;
@@ -120,6 +124,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     redis: { url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX },
     storage: { evidenceDir: e.EVIDENCE_DIR },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, locale: e.MAIL_LOCALE },
+    process: { shutdownGraceMs: e.SHUTDOWN_GRACE_MS, eventLoopStallExitMs: e.EVENT_LOOP_STALL_EXIT_MS },
     auth: {
       jwtSecret: e.JWT_SECRET,
       accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
