@@ -1,6 +1,6 @@
 // A process with the api's watchdog that gets stuck on purpose (test/process-bounds.e2e-spec.ts):
 // `loop` blocks its event loop for ever, `hang` never finishes its SIGTERM shutdown.
-import { startProcessWatchdog } from '../../libs/logging/src/process-watchdog.js';
+import { startProcessWatchdog } from '#logging';
 
 const mode = process.argv[2];
 startProcessWatchdog({
