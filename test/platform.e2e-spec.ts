@@ -31,6 +31,7 @@ describe('health and API documentation (e2e)', () => {
     expect(res.body).toEqual({
       status: 'ok',
       checks: { database: expect.objectContaining({ status: 'up' }), redis: expect.objectContaining({ status: 'up' }) },
+      eventLoop: { meanMs: expect.any(Number), p99Ms: expect.any(Number), maxMs: expect.any(Number) },
     });
   });
 

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig, type AppConfig } from '#config';
+import { startProcessWatchdog } from '#logging';
 import { createApiApp } from './bootstrap.js';
 
 function configOrExit(): AppConfig {
@@ -15,5 +16,6 @@ function configOrExit(): AppConfig {
 }
 
 const config = configOrExit();
+startProcessWatchdog({ ...config.process, name: 'api' });
 const app = await createApiApp(config);
 await app.listen({ port: config.http.port, host: config.http.host });

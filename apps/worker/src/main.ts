@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig, type AppConfig } from '#config';
+import { startProcessWatchdog } from '#logging';
 import { createWorker } from './bootstrap.js';
 
 function configOrExit(): AppConfig {
@@ -12,4 +13,6 @@ function configOrExit(): AppConfig {
   }
 }
 
-await createWorker(configOrExit());
+const config = configOrExit();
+startProcessWatchdog({ ...config.process, name: 'worker' });
+await createWorker(config);

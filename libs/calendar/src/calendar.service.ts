@@ -4,9 +4,11 @@ import { HistoryService } from '#audit';
 import {
   DomainError,
   WorkCalendar,
-  addDays,
   computeDeadline,
-  isIsoDate,
+  dateOfDay,
+  dateOutOfRangeIssue,
+  dayNumber,
+  isSupportedDate,
   statutoryEntries,
   type Actor,
   type CalendarDayKind,
@@ -62,7 +64,8 @@ export class CalendarService {
     assertRange(from, to);
     const { calendar, admin } = await this.load(this.dataSource);
     const out: CalendarDayView[] = [];
-    for (let d = from; d <= to; d = addDays(d, 1)) {
+    for (let day = dayNumber(from), last = dayNumber(to); day <= last; day++) {
+      const d = dateOfDay(day);
       const entry = admin.get(d);
       out.push({
         ...calendar.info(d),
@@ -80,7 +83,7 @@ export class CalendarService {
 
   /** Sets a day's rule (a holiday or a make-up working day); `version` must match an existing entry's. */
   async upsert(actor: Actor, day: string, input: { kind: CalendarDayKind; name: string; version?: number }): Promise<CalendarDayView> {
-    if (!isIsoDate(day)) throw DomainError.validation('Invalid day', [{ field: 'day', messages: ['must be a real date (YYYY-MM-DD)'] }]);
+    if (!isSupportedDate(day)) throw DomainError.validation('Invalid day', [dateOutOfRangeIssue('day')]);
     await this.dataSource.transaction(async (m) => {
       const [existing] = await m.query<EntryRow[]>(
         `SELECT id, to_char(day, 'YYYY-MM-DD') AS day, kind, name, version FROM calendar_entry WHERE day = $1 FOR UPDATE`,
@@ -127,6 +130,7 @@ export class CalendarService {
 
   /** Removes an administrator's entry: the shipped rule for the day applies again. */
   async remove(actor: Actor, day: string, version: number): Promise<CalendarDayView> {
+    if (!isSupportedDate(day)) throw DomainError.validation('Invalid day', [dateOutOfRangeIssue('day')]);
     await this.dataSource.transaction(async (m) => {
       const [existing] = await m.query<EntryRow[]>(`SELECT id, kind, name, version FROM calendar_entry WHERE day = $1 FOR UPDATE`, [day]);
       if (!existing) throw DomainError.notFound('calendar_entry', day);
@@ -169,13 +173,12 @@ export class CalendarService {
 }
 
 function assertRange(from: string, to: string): void {
-  const fields = [
-    !isIsoDate(from) && { field: 'from', messages: ['must be a real date (YYYY-MM-DD)'] },
-    !isIsoDate(to) && { field: 'to', messages: ['must be a real date (YYYY-MM-DD)'] },
-  ].filter((f): f is { field: string; messages: string[] } => !!f);
+  const fields = [!isSupportedDate(from) && dateOutOfRangeIssue('from'), !isSupportedDate(to) && dateOutOfRangeIssue('to')].filter(
+    (f): f is { field: string; messages: string[] } => !!f,
+  );
   if (fields.length) throw DomainError.validation('Invalid date range', fields);
   if (to < from) throw DomainError.validation('Invalid date range', [{ field: 'to', messages: ['must not be before from'] }]);
-  if (Date.parse(to) - Date.parse(from) > 400 * 86_400_000) {
+  if (dayNumber(to) - dayNumber(from) > 400) {
     throw DomainError.validation('Invalid date range', [{ field: 'to', messages: ['the range may cover at most 400 days'] }]);
   }
 }

@@ -53,6 +53,8 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3).default('整改通 Rectify <noreply@rectify.local>'),
   MAIL_LOCALE: z.enum(['zh', 'en']).default('zh'),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  EVENT_LOOP_STALL_EXIT_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -78,6 +80,8 @@ export interface AppConfig {
   mail: { smtpUrl: string; from: string; locale: 'zh' | 'en' };
   /** token: the bearer token GET /metrics asks for (metrics are off without one). */
   metrics: { token?: string };
+  /** shutdownGraceMs: the longest a stopping process takes after SIGTERM; eventLoopStallExitMs: a loop blocked this long ends the process (0: never). */
+  process: { shutdownGraceMs: number; eventLoopStallExitMs: number };
   auth: {
     jwtSecret: string;
     accessTokenTtlSeconds: number;
@@ -128,6 +132,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     storage: { evidenceDir: e.EVIDENCE_DIR },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, locale: e.MAIL_LOCALE },
     metrics: { token: e.METRICS_TOKEN },
+    process: { shutdownGraceMs: e.SHUTDOWN_GRACE_MS, eventLoopStallExitMs: e.EVENT_LOOP_STALL_EXIT_MS },
     auth: {
       jwtSecret: e.JWT_SECRET,
       accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,

@@ -9,7 +9,8 @@ import {
   assertValidWorkflow,
   checkMilestoneAction,
   decide,
-  isIsoDate,
+  isSupportedDate,
+  dateOutOfRangeIssue,
   milestoneActionsFrom,
   milestoneGuards,
   milestoneWorkflow,
@@ -190,8 +191,8 @@ export class MilestonesService implements OnModuleInit {
     }
     for (const field of ['actualDate', 'plannedDate'] as const) {
       const value = input[field];
-      if (value !== undefined && !isIsoDate(value))
-        throw DomainError.validation(`${field} must be a date`, [{ field, messages: ['must be a date (YYYY-MM-DD)'] }]);
+      if (value !== undefined && !isSupportedDate(value))
+        throw DomainError.validation(`${field} must be a date`, [dateOutOfRangeIssue(field)]);
     }
     const at = this.clock.now();
     const check = checkMilestoneAction(input.action, row.state, {

@@ -1,4 +1,12 @@
-import { PROJECT_CATEGORY_LABELS, SCHEDULE_STATUS_LABELS, categoryFromLabel, isIsoDate, parseAmount, type ProjectCategory } from '#domain';
+import {
+  PROJECT_CATEGORY_LABELS,
+  SCHEDULE_STATUS_LABELS,
+  categoryFromLabel,
+  DATE_RANGE,
+  isSupportedDate,
+  parseAmount,
+  type ProjectCategory,
+} from '#domain';
 import { DEFAULT_OFFICE_LIMITS, readFirstSheet, type OfficeLimits } from '#office';
 import type { Table } from '#statistics';
 import type { MilestoneView } from './milestones.service.js';
@@ -141,7 +149,7 @@ export async function readProjectTable(
     if (!Number.isInteger(endYear) || endYear < startYear || endYear > 2100) issue('完工年份', 'is not a year on or after 开工年份');
     const date = (column: string, raw: string): string | undefined => {
       if (!raw) return undefined;
-      if (!isIsoDate(raw)) issue(column, `${raw} is not a date (YYYY-MM-DD)`);
+      if (!isSupportedDate(raw)) issue(column, `${raw} is not a date (YYYY-MM-DD) between ${DATE_RANGE.from} and ${DATE_RANGE.to}`);
       return raw;
     };
     const milestoneDates: Record<string, string> = {};

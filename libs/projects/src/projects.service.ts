@@ -11,7 +11,8 @@ import {
   decide,
   elapsedDays,
   grantFor,
-  isIsoDate,
+  isSupportedDate,
+  dateOutOfRangeIssue,
   listScope,
   parseAmount,
   previousMonth,
@@ -529,10 +530,10 @@ export class ProjectsService {
     }
     const plannedStart = input.plannedStart ?? `${input.startYear}-01-01`;
     const plannedEnd = input.plannedEnd ?? `${input.endYear}-12-31`;
-    if (!isIsoDate(plannedStart) || plannedStart.slice(0, 4) !== String(input.startYear)) {
+    if (!isSupportedDate(plannedStart) || plannedStart.slice(0, 4) !== String(input.startYear)) {
       issues.push({ field: 'plannedStart', messages: ['plannedStart must be a date in startYear'] });
     }
-    if (!isIsoDate(plannedEnd) || plannedEnd.slice(0, 4) !== String(input.endYear)) {
+    if (!isSupportedDate(plannedEnd) || plannedEnd.slice(0, 4) !== String(input.endYear)) {
       issues.push({ field: 'plannedEnd', messages: ['plannedEnd must be a date in endYear'] });
     } else if (plannedEnd < plannedStart) {
       issues.push({ field: 'plannedEnd', messages: ['plannedEnd must not be before plannedStart'] });
@@ -615,7 +616,7 @@ export function checkMilestones(milestones: MilestoneInput[]): void {
     if (!name || name.length > 100) issues.push({ field: `milestones.${i}.name`, messages: ['name must be 1–100 characters'] });
     else if (names.has(name)) issues.push({ field: `milestones.${i}.name`, messages: [`${name} appears twice`] });
     else names.add(name);
-    if (!isIsoDate(ms.plannedDate ?? '')) issues.push({ field: `milestones.${i}.plannedDate`, messages: ['must be a date (YYYY-MM-DD)'] });
+    if (!isSupportedDate(ms.plannedDate ?? '')) issues.push(dateOutOfRangeIssue(`milestones.${i}.plannedDate`));
   }
   if (milestones.length > 30) issues.push({ field: 'milestones', messages: ['at most 30 milestones'] });
   if (issues.length) throw DomainError.validation('The milestones are not valid', issues);

@@ -65,7 +65,8 @@ function requestTextIssues(req: FastifyRequest): FieldIssue[] {
 /**
  * The edge every request passes before Nest sees it: JSON bodies nested deeper than
  * MAX_JSON_DEPTH are refused before they are parsed, and no string of the query, the path or the
- * body may carry NUL or an unpaired surrogate (text PostgreSQL and JSON cannot hold). Uploaded
+ * body may carry NUL or an unpaired surrogate (text PostgreSQL and JSON cannot hold), and a
+ * multipart body must declare its boundary. Uploaded
  * file names are normalised where the file is accepted (`acceptUpload`).
  */
 export function installInputGuard(app: NestFastifyApplication, bodyLimit: number): void {
@@ -85,6 +86,11 @@ export function installInputGuard(app: NestFastifyApplication, bodyLimit: number
     void parseJson(req, text, done);
   });
   fastify.addHook('preValidation', (req, _reply, done) => {
+    const type = req.headers['content-type'] ?? '';
+    if (/^multipart\/form-data/i.test(type) && !/;\s*boundary=[^;\s]+/i.test(type)) {
+      done(new DomainError('validation', 'MULTIPART_BOUNDARY_MISSING', 'A multipart/form-data body must declare its boundary'));
+      return;
+    }
     const issues = requestTextIssues(req);
     if (issues.length > 0) done(DomainError.validation('The request has text that cannot be stored', issues));
     else done();

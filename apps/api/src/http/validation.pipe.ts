@@ -1,5 +1,6 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { DomainError, type FieldIssue } from '#domain';
+import { bodyShapeIssues } from './body-shape.js';
 
 function flatten(errors: ValidationError[], prefix = ''): FieldIssue[] {
   return errors.flatMap((e) => {
@@ -42,6 +43,10 @@ export class RectifyValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body') {
+      const issues = bodyShapeIssues(value, metadata.metatype);
+      if (issues.length > 0) throw DomainError.validation('The request has invalid fields', issues);
+    }
     if (metadata.type !== 'query' || !metadata.metatype) return super.transform(value, metadata);
     const key = `${metadata.metatype.name}?${JSON.stringify(value)}`;
     if (key.length > this.maxQueryLength) return super.transform(value, metadata);

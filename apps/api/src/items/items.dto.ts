@@ -201,6 +201,7 @@ class ItemFieldsDto {
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'One or more lead units (牵头单位)' })
   @IsOptional()
   @IsArray()
+  @ArrayMinSize(1, { message: 'leadUnitIds must name at least one lead unit' })
   @ArrayMaxSize(20)
   @ArrayUnique()
   @IsUUID('all', { each: true })

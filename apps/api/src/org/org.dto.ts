@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayMinSize,
   ArrayUnique,
   IsArray,
   IsBoolean,
@@ -173,6 +174,7 @@ export class CreateUserDto {
 
   @ApiProperty({ enum: ROLES, isArray: true })
   @IsArray()
+  @ArrayMinSize(1, { message: 'roles must name at least one role' })
   @ArrayUnique()
   @ArrayMaxSize(ROLES.length)
   @IsIn(ROLES, { each: true })
@@ -209,6 +211,7 @@ export class UpdateUserDto {
   @ApiPropertyOptional({ enum: ROLES, isArray: true })
   @IsOptional()
   @IsArray()
+  @ArrayMinSize(1, { message: 'roles must name at least one role' })
   @ArrayUnique()
   @IsIn(ROLES, { each: true })
   roles?: Role[];

@@ -41,12 +41,12 @@ export function isSupportedDay(day: number): boolean {
 }
 
 /** A real YYYY-MM-DD date inside DATE_RANGE. */
-export function isSupportedDate(value: unknown): value is string {
+export function isSupportedDate(value: unknown): boolean {
   return typeof value === 'string' && isSupportedDay(dayNumber(value));
 }
 
 /** A YYYY-MM month inside DATE_RANGE. */
-export function isSupportedMonth(value: unknown): value is string {
+export function isSupportedMonth(value: unknown): boolean {
   return typeof value === 'string' && /^\d{4}-\d{2}$/.test(value) && isSupportedDate(`${value}-01`);
 }
 
