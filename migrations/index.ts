@@ -10,6 +10,7 @@ import { RecentChanges1764800000000 } from './1764800000000-recent-changes.js';
 import { CachedFunctionPlans1764900000000 } from './1764900000000-cached-function-plans.js';
 import { ItemReaders1765000000000 } from './1765000000000-item-readers.js';
 import { ItemReaderStateIndex1765100000000 } from './1765100000000-item-reader-state-index.js';
+import { ReworkPaths1765700000000 } from './1765700000000-rework-paths.js';
 
 /** Every migration, in order. Listed explicitly so tsc, swc, Jest and the CLI see one set. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   CachedFunctionPlans1764900000000,
   ItemReaders1765000000000,
   ItemReaderStateIndex1765100000000,
+  ReworkPaths1765700000000,
 ];

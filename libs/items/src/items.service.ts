@@ -657,6 +657,8 @@ export interface ItemDetail extends Omit<ItemSummary, 'leadUnits'> {
     decidedBy: string | null;
     decidedAt: Date | null;
     decisionReason: string | null;
+    /** Requested after the deadline had passed. */
+    late: boolean;
   }[];
   acceptanceChain: { level: string; label: string; unitId: string | null; unitName: string | null }[];
   acceptanceLevel: number | null;
@@ -669,7 +671,12 @@ export interface ItemDetail extends Omit<ItemSummary, 'leadUnits'> {
     opinion: string | null;
     signedBy: string;
     signedAt: Date;
+    /** A return: 'unit', 'recheck' or 'level', and the level it resumes at or was sent to. */
+    returnTo: string | null;
+    returnLevel: string | null;
   }[];
+  /** The level a resubmission starts at, after a return to the unit. */
+  resumeLevel: number | null;
   noticeStart: string | null;
   noticeEnd: string | null;
   firstSignedOffAt: Date | null;
@@ -699,6 +706,7 @@ type DetailRow = SummaryRow & {
   acceptance_level: number | null;
   submission_round: number;
   acceptances: ItemDetail['acceptances'];
+  resume_level: number | null;
   notice_start: string | null;
   notice_end: string | null;
   first_signed_off_at: Date | null;
@@ -722,14 +730,15 @@ const DETAIL_SQL = `
                      FROM item_deadline dl WHERE dl.item_id = i.id), '[]') AS deadlines,
          coalesce((SELECT json_agg(json_build_object('id', e.id, 'status', e.status, 'fromDeadline', to_char(e.from_deadline, 'YYYY-MM-DD'),
                     'proposedDeadline', to_char(e.proposed_deadline, 'YYYY-MM-DD'), 'reason', e.reason, 'requestedBy', e.requested_by,
-                    'requestedAt', e.requested_at, 'decidedBy', e.decided_by, 'decidedAt', e.decided_at, 'decisionReason', e.decision_reason)
+                    'requestedAt', e.requested_at, 'decidedBy', e.decided_by, 'decidedAt', e.decided_at, 'decisionReason', e.decision_reason, 'late', e.late)
                     ORDER BY e.requested_at)
                      FROM item_extension e WHERE e.item_id = i.id), '[]') AS extensions,
          (SELECT json_agg(json_build_object('level', l.lvl->>'level', 'label', l.lvl->>'label', 'unitId', u.id, 'unitName', u.name) ORDER BY l.ord)
             FROM jsonb_array_elements(b.acceptance_chain) WITH ORDINALITY AS l(lvl, ord)
             LEFT JOIN org_unit u ON u.id = (item_acceptance_units(i.id))[l.ord]) AS chain,
          coalesce((SELECT json_agg(json_build_object('submissionRound', a.submission_round, 'level', a.level, 'unitName', o.name,
-                    'result', a.result, 'opinion', a.opinion, 'signedBy', a.signed_by, 'signedAt', a.signed_at) ORDER BY a.id)
+                    'result', a.result, 'opinion', a.opinion, 'signedBy', a.signed_by, 'signedAt', a.signed_at,
+                    'returnTo', a.return_to, 'returnLevel', b.acceptance_chain -> a.return_level_index ->> 'level') ORDER BY a.id)
                      FROM item_acceptance a JOIN org_unit o ON o.id = a.unit_id WHERE a.item_id = i.id), '[]') AS acceptances,
          (SELECT count(*)::int FROM evidence e WHERE e.item_id = i.id) AS evidence_count
     FROM item i JOIN batch b ON b.id = i.batch_id
@@ -759,6 +768,7 @@ function toDetail(r: DetailRow, version: number, today: string, actions: Availab
     acceptanceLevel: r.acceptance_level,
     submissionRound: r.submission_round,
     acceptances: r.acceptances,
+    resumeLevel: r.resume_level,
     noticeStart: r.notice_start,
     noticeEnd: r.notice_end,
     firstSignedOffAt: r.first_signed_off_at,
