@@ -346,8 +346,8 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
     expect(res.status).toBe(422);
     expect(res.body).toEqual({
       code: 'GUARD_FAILED',
-      message: 'Cannot assign yet: missing a lead unit (牵头单位), a deadline (整改时限), a goal (整改目标)',
-      details: { missing: ['missing a lead unit (牵头单位), a deadline (整改时限), a goal (整改目标)'] },
+      message: 'Cannot assign yet: missing a lead unit (牵头单位); missing a deadline (整改时限); missing a goal (整改目标)',
+      details: { missing: ['missing a lead unit (牵头单位)', 'missing a deadline (整改时限)', 'missing a goal (整改目标)'] },
     });
   });
 

@@ -5,6 +5,7 @@ import type { Queue } from 'bullmq';
 import { loadConfig } from '#config';
 import type { ItemDetail } from '#items';
 import type { OrgUnitView, UserView } from '#org';
+import { ReminderSweepService } from '#notifications';
 import { JOBS, QUEUES } from '#queue';
 import { createWorker } from '../apps/worker/src/bootstrap.js';
 import { TestApi, type Reply } from './support/api.js';
@@ -13,6 +14,7 @@ import { separateDatabaseUrl } from './support/database.js';
 import { Factory } from './support/factories.js';
 import { SmtpSink, waitFor, type CapturedMail } from './support/smtp-sink.js';
 
+const nextDay = (d: string): string => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 
 /**
@@ -339,4 +341,56 @@ describe('returns, new deadlines and everyone told (e2e, real SMTP)', () => {
     expect(count('housingOfficer')).toBe(housing0);
     expect(sink.to(outsider.email)).toHaveLength(0);
   });
+
+  it('overdue never goes silent: the ladder to the root, then a weekly 督办 to the lead unit and the dispatcher', async () => {
+    const f = api.factory;
+    const root = await f.newUnit({ kind: 'city', name: `朔州市-${Factory.tag()}` });
+    const countyB = await f.newUnit({ parent: root, kind: 'county', name: '山阴县' });
+    const section = await f.newUnit({ parent: countyB, kind: 'section', name: '山阴县生态环境分局' });
+    const office = await f.newUnit({ parent: root, name: '市督察整改办' });
+    u.sectionOfficer = await f.newUser(section, ['unit_officer']);
+    u.countyHead = await f.newUser(countyB, ['dispatcher']);
+    u.cityHead = await f.newUser(root, ['unit_officer']);
+    u.office = await f.newUser(office, ['dispatcher']);
+    const dispatcher = Factory.actor(u.office, office);
+    const batch = await f.newBatch(dispatcher, { sourceType: 'self_found' });
+    const item = await f.newItem(dispatcher, batch, {
+      code: 'DB-10W',
+      title: '砖厂扬尘治理',
+      leadUnitIds: [section.id],
+      deadline: '2026-10-30',
+    });
+    await f.transitions.transition(dispatcher, item.id, { action: 'assign', version: item.version });
+    await settle();
+    const sweep = worker.get(ReminderSweepService);
+    for (let day = '2026-11-02'; day <= '2026-12-31'; day = nextDay(day)) await sweep.sweep(day);
+    await settle();
+    // (delivery order is not guaranteed: compared sorted)
+    const about = (who: string): string[] =>
+      sink
+        .to(u[who].email)
+        .map((m) => m.subject)
+        .filter((s) => s.includes('DB-10W') && !s.includes('新分派'))
+        .sort();
+    // Working days overdue after Fri 2026-10-30 (no holidays in Nov–Dec 2026): Mon 11/2 is the 1st,
+    // 11/6 the 5th (escalation 1), 11/13 the 10th (escalation 2, the top), then every 5: 15th (11/20),
+    // 20th (11/27), 25th (12/4), 30th (12/11), 35th (12/18), 40th (12/25); 12/31 is the 44th.
+    const recurring = [15, 20, 25, 30, 35, 40].map((n) => `【持续督办】DB-10W 已逾期${n}个工作日（时限 2026-10-30）`);
+    const overdue = '【逾期】DB-10W 已超过整改时限（2026-10-30）';
+    expect(about('sectionOfficer')).toEqual([overdue, ...recurring].sort());
+    expect(about('office')).toEqual([overdue, ...recurring].sort());
+    expect(about('countyHead')).toEqual(['【逾期升级督办】DB-10W 逾期未完成（时限 2026-10-30）']);
+    expect(about('cityHead')).toEqual(['【逾期升级督办】DB-10W 逾期未完成（时限 2026-10-30）']);
+    // sweeping again writes nothing new; a new deadline stops it
+    const again = await sweep.sweep('2026-12-31');
+    expect(again.written.recurring).toBe(0);
+    const current = await f.items.get(dispatcher, item.id);
+    await f.transitions.transition(dispatcher, item.id, {
+      action: 'reset_deadline',
+      version: current.version,
+      reason: '重新明确整改时限',
+      newDeadline: '2027-03-31',
+    });
+    expect((await sweep.sweep('2027-01-08')).written.recurring).toBe(0);
+  }, 180_000);
 });
