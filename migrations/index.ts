@@ -11,6 +11,7 @@ import { CachedFunctionPlans1764900000000 } from './1764900000000-cached-functio
 import { ItemReaders1765000000000 } from './1765000000000-item-readers.js';
 import { ItemReaderStateIndex1765100000000 } from './1765100000000-item-reader-state-index.js';
 import { ReworkPaths1765700000000 } from './1765700000000-rework-paths.js';
+import { CalendarYears1765700000001 } from './1765700000001-calendar-years.js';
 
 /** Every migration, in order. Listed explicitly so tsc, swc, Jest and the CLI see one set. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   ItemReaders1765000000000,
   ItemReaderStateIndex1765100000000,
   ReworkPaths1765700000000,
+  CalendarYears1765700000001,
 ];

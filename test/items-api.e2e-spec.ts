@@ -678,7 +678,7 @@ describe('deadlines given as working days on the work calendar (e2e)', () => {
     });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ currentDeadline: '2025-02-08', originalDeadline: '2025-02-08' });
-    expect(res.body.deadlineRule.explanation).toContain('10 working days after 督察组交办 2025-01-20 → 2025-02-08');
+    expect(res.body.deadlineRule.explanation).toContain('自督察组交办（2025-01-20）起10个工作日，截止2025-02-08');
     expect(res.body.deadlineRule.holidays).toHaveLength(8);
 
     const both = await api.request('PATCH', `/api/items/${res.body.id}`, {

@@ -17,3 +17,4 @@ export * from './projects/projects.js';
 export * from './projects/schedule.js';
 export * from './projects/milestone.workflow.js';
 export * from './projects/project-figures.js';
+export * from './calendar/holiday-notice.js';

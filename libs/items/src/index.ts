@@ -9,3 +9,4 @@ export * from './evidence/evidence-storage.js';
 export * from './evidence/file-type.js';
 export * from './evidence/accept-upload.js';
 export * from './items.module.js';
+export * from './deadline-recompute.service.js';

@@ -4,6 +4,7 @@ import { APP_CONFIG, type AppConfig } from '#config';
 import { BatchesService } from './batches.service.js';
 import { EVIDENCE_STORAGE, LocalDiskStorage } from './evidence/evidence-storage.js';
 import { EvidenceService } from './evidence/evidence.service.js';
+import { DeadlineRecomputeService } from './deadline-recompute.service.js';
 import { ItemNotesService } from './item-notes.service.js';
 import { ItemsService } from './items.service.js';
 import { TransitionService } from './transition.service.js';
@@ -15,12 +16,13 @@ import { TransitionService } from './transition.service.js';
     TransitionService,
     EvidenceService,
     ItemNotesService,
+    DeadlineRecomputeService,
     {
       provide: EVIDENCE_STORAGE,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => new LocalDiskStorage(path.resolve(config.storage.evidenceDir)),
     },
   ],
-  exports: [BatchesService, ItemsService, TransitionService, EvidenceService, ItemNotesService, EVIDENCE_STORAGE],
+  exports: [BatchesService, ItemsService, TransitionService, EvidenceService, ItemNotesService, DeadlineRecomputeService, EVIDENCE_STORAGE],
 })
 export class ItemsModule {}

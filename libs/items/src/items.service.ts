@@ -60,6 +60,9 @@ export interface StoredDeadlineRule {
   rule: NonNullable<ItemFields['deadlineRule']>;
   explanation: string;
   holidays: { date: string; name: string }[];
+  /** Computed across a year whose holiday schedule was not published yet (recomputed when it is). */
+  provisional?: boolean;
+  unpublishedYears?: number[];
 }
 
 export interface CreateItem extends ItemFields {
@@ -187,7 +190,13 @@ export class ItemsService {
       const computed = await this.calendar.compute(input.deadlineRule);
       return {
         deadline: computed.deadline,
-        rule: { rule: input.deadlineRule, explanation: computed.explanation, holidays: computed.holidays },
+        rule: {
+          rule: input.deadlineRule,
+          explanation: computed.explanation,
+          holidays: computed.holidays,
+          provisional: computed.provisional,
+          unpublishedYears: computed.unpublishedYears,
+        },
       };
     }
     return input.deadline === undefined ? {} : { deadline: input.deadline, rule: null };

@@ -23,8 +23,6 @@ export interface MailData {
   late?: boolean;
   /** A resubmission that resumes at a later level. */
   resumed?: boolean;
-  /** Provisional deadlines and their explanation. */
-  note?: string | null;
   /** Digests and bulletins: titled lists of items or figures. */
   sections?: { title: string; lines: string[] }[];
   period?: string | null;
@@ -119,11 +117,11 @@ export const TEMPLATES: Record<string, Texts> = {
   'item.deadline_recomputed': {
     zh: (d) => ({
       subject: `【整改时限更新】${d.itemCode} 按新公布的节假日安排，整改时限调整为 ${d.deadline ?? ''}`,
-      lines: [d.itemTitle, d.note ?? '', `新的整改时限为 ${d.deadline ?? ''}。`],
+      lines: [d.itemTitle, `新的整改时限为 ${d.deadline ?? ''}。`, ...why(d, true)],
     }),
     en: (d) => ({
       subject: `[Deadline recomputed] ${d.itemCode} now due ${d.deadline ?? ''}`,
-      lines: [d.itemTitle, d.note ?? '', `The item is now due ${d.deadline ?? ''} under the published holiday schedule.`],
+      lines: [d.itemTitle, `The item is now due ${d.deadline ?? ''} under the published holiday schedule.`, ...why(d, false)],
     }),
   },
   'item.mention': {
