@@ -249,6 +249,17 @@ describe('returns, new deadlines and everyone told (e2e, real SMTP)', () => {
       '3:city:pass',
       '3:province:pass',
     ]);
+    // the notice ended on 3/8 with no objection: the dispatchers are reminded each working day until it is closed
+    const sweep = worker.get(ReminderSweepService);
+    for (const day of ['2026-03-06', '2026-03-09', '2026-03-09', '2026-03-10']) await sweep.sweep(day);
+    await settle();
+    const noticeOver = (who: string): string[] =>
+      sink
+        .to(u[who].email)
+        .filter((m) => m.subject.startsWith('【公示期满】ZY3-07'))
+        .map((m) => m.subject);
+    expect(noticeOver('dispatcher')).toEqual(Array(2).fill('【公示期满】ZY3-07 公示已于 2026-03-08 期满，请办理销号'));
+    expect(noticeOver('deputy')).toHaveLength(2);
     clock.setDate('2026-03-20');
     await settle();
     const deputy0 = count('deputy');

@@ -134,6 +134,16 @@ export const TEMPLATES: Record<string, Texts> = {
       lines: [d.itemTitle, `${d.actorName ?? ''} wrote: ${d.reason ?? ''}`],
     }),
   },
+  'reminder.notice_over': {
+    zh: (d) => ({
+      subject: `【公示期满】${d.itemCode} 公示已于 ${d.period ?? ''} 期满，请办理销号`,
+      lines: [d.itemTitle, `该事项公示期已于 ${d.period ?? ''} 届满。如无成立的异议，请办理“公示期满”销号；如有异议成立，请退回整改。`],
+    }),
+    en: (d) => ({
+      subject: `[Notice over] ${d.itemCode}: the public notice ended ${d.period ?? ''}; please sign it off`,
+      lines: [d.itemTitle, 'The public notice period is over. Close it (sign-off) or uphold an objection.'],
+    }),
+  },
   'reminder.recurring': {
     zh: (d) => ({
       subject: `【持续督办】${d.itemCode} 已逾期${d.days ?? ''}个工作日（时限 ${d.deadline}）`,
