@@ -355,9 +355,18 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
     const a = (await api.request('GET', `/api/items/${ids.a}`, { token: tokens.dispatcher })).body;
     const edit = await api.request('PATCH', `/api/items/${ids.a}`, {
       token: tokens.dispatcher,
-      body: { version: a.version, deadline: '2026-07-31', measures: '分批淘汰' },
+      body: { version: a.version, deadline: '2026-07-31', measures: '分批淘汰', title: a.title },
     });
     expect(edit.status).toBe(200);
+    // the history row has each changed field before and after; the title, given unchanged, is left out
+    const [row] = await api.ds.query<{ data: Record<string, unknown> }[]>(
+      `SELECT data FROM history WHERE entity_type = 'item' AND entity_id = $1 ORDER BY seq DESC LIMIT 1`,
+      [ids.a],
+    );
+    expect(row.data).toEqual({
+      measures: { from: a.measures, to: '分批淘汰' },
+      deadline: { from: '2026-05-31', to: '2026-07-31', version: 2 },
+    });
     expect(edit.body).toMatchObject({
       originalDeadline: '2026-05-31',
       currentDeadline: '2026-07-31',

@@ -315,6 +315,21 @@ export class ItemsService {
       const changes: Record<string, unknown> = Object.fromEntries(
         Object.entries(input).filter(([k, v]) => k !== 'version' && v !== undefined && k !== 'deadline' && k !== 'deadlineRule'),
       );
+      // The history row records each changed field as { from, to }; fields given unchanged are left out.
+      const given = plain.filter(([field]) => input[field] !== undefined);
+      if (given.length > 0 || input.stageNodes !== undefined) {
+        const [before] = await m.query<Record<string, unknown>[]>(
+          `SELECT ${[...given.map(([, column]) => column), 'stage_nodes'].join(', ')} FROM item WHERE id = $1`,
+          [id],
+        );
+        const fields: [string, unknown, unknown][] = given.map(([field, column]) => [field, before[column], input[field]]);
+        if (input.stageNodes !== undefined) fields.push(['stageNodes', before.stage_nodes, input.stageNodes]);
+        for (const [field, from, to] of fields) {
+          if (JSON.stringify(from ?? null) === JSON.stringify(to ?? null)) delete changes[field];
+          else changes[field] = { from: from ?? null, to: to ?? null };
+        }
+      }
+      if (input.leadUnitIds !== undefined) changes.leadUnitIds = { from: item.leadUnitIds, to: input.leadUnitIds };
       const newDeadline = resolved.deadline;
       if (resolved.rule !== undefined) {
         columns.deadline_rule = resolved.rule ? JSON.stringify(resolved.rule) : null;
