@@ -13,6 +13,8 @@ import { ItemReaderStateIndex1765100000000 } from './1765100000000-item-reader-s
 import { OutboxMetricsIndexes1765300000000 } from './1765300000000-outbox-metrics-indexes.js';
 import { WebApp1765400000000 } from './1765400000000-web-app.js';
 import { SourceDocuments1765600000000 } from './1765600000000-source-documents.js';
+import { ReworkPaths1765700000000 } from './1765700000000-rework-paths.js';
+import { CalendarYears1765700000001 } from './1765700000001-calendar-years.js';
 
 /** Every migration, in order. Listed explicitly so tsc, swc, Jest and the CLI see one set. */
 export const MIGRATIONS = [
@@ -31,4 +33,6 @@ export const MIGRATIONS = [
   OutboxMetricsIndexes1765300000000,
   WebApp1765400000000,
   SourceDocuments1765600000000,
+  ReworkPaths1765700000000,
+  CalendarYears1765700000001,
 ];

@@ -40,7 +40,10 @@ describe('work calendar API (e2e)', () => {
     );
     expect(res.status).toBe(200);
     expect(res.body.deadline).toBe('2025-02-08');
-    expect(res.body.explanation).toContain('10 working days after 转办 2025-01-20 → 2025-02-08');
+    expect(res.body.explanation).toContain('自转办（2025-01-20）起10个工作日，截止2025-02-08；期间春节放假8天');
+    expect(res.body.explanationEn).toContain('10 working days after 转办 2025-01-20 → 2025-02-08');
+    const en = await api.request('GET', `/api/calendar/deadline?kind=working_days&from=2025-01-20&days=10&lang=en`, { token: officer });
+    expect(en.body.explanation).toContain('10 working days after 2025-01-20 → 2025-02-08');
   });
 
   it('an administrator adds next year’s holidays; versioned, audited, and in force at once', async () => {

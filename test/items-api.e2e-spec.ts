@@ -346,8 +346,8 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
     expect(res.status).toBe(422);
     expect(res.body).toEqual({
       code: 'GUARD_FAILED',
-      message: 'Cannot assign yet: missing a lead unit (牵头单位), a deadline (整改时限), a goal (整改目标)',
-      details: { missing: ['missing a lead unit (牵头单位), a deadline (整改时限), a goal (整改目标)'] },
+      message: 'Cannot assign yet: missing a lead unit (牵头单位); missing a deadline (整改时限); missing a goal (整改目标)',
+      details: { missing: ['missing a lead unit (牵头单位)', 'missing a deadline (整改时限)', 'missing a goal (整改目标)'] },
     });
   });
 
@@ -355,9 +355,18 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
     const a = (await api.request('GET', `/api/items/${ids.a}`, { token: tokens.dispatcher })).body;
     const edit = await api.request('PATCH', `/api/items/${ids.a}`, {
       token: tokens.dispatcher,
-      body: { version: a.version, deadline: '2026-07-31', measures: '分批淘汰' },
+      body: { version: a.version, deadline: '2026-07-31', measures: '分批淘汰', title: a.title },
     });
     expect(edit.status).toBe(200);
+    // the history row has each changed field before and after; the title, given unchanged, is left out
+    const [row] = await api.ds.query<{ data: Record<string, unknown> }[]>(
+      `SELECT data FROM history WHERE entity_type = 'item' AND entity_id = $1 ORDER BY seq DESC LIMIT 1`,
+      [ids.a],
+    );
+    expect(row.data).toEqual({
+      measures: { from: a.measures, to: '分批淘汰' },
+      deadline: { from: '2026-05-31', to: '2026-07-31', version: 2 },
+    });
     expect(edit.body).toMatchObject({
       originalDeadline: '2026-05-31',
       currentDeadline: '2026-07-31',
@@ -678,7 +687,7 @@ describe('deadlines given as working days on the work calendar (e2e)', () => {
     });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ currentDeadline: '2025-02-08', originalDeadline: '2025-02-08' });
-    expect(res.body.deadlineRule.explanation).toContain('10 working days after 督察组交办 2025-01-20 → 2025-02-08');
+    expect(res.body.deadlineRule.explanation).toContain('自督察组交办（2025-01-20）起10个工作日，截止2025-02-08');
     expect(res.body.deadlineRule.holidays).toHaveLength(8);
 
     const both = await api.request('PATCH', `/api/items/${res.body.id}`, {

@@ -204,7 +204,7 @@ describe('rectification item: a full life (e2e)', () => {
     await expectState('in_acceptance');
   });
 
-  it('acceptance level by level, each by its own verifier; a return sends it back with reasons', async () => {
+  it('acceptance level by level, each by its own verifier; a return sends it back with reasons, and the resubmission resumes at the returning level', async () => {
     // the city verifier cannot act at the county level
     expect((await act('cityVerifier', 'pass')).status).toBe(403);
     expect((await act('countyVerifier', 'pass')).status).toBe(200);
@@ -215,7 +215,8 @@ describe('rectification item: a full life (e2e)', () => {
     await expectState('in_progress');
     expect((await upload('countyOfficer', Buffer.concat([PDF, Buffer.from('monitoring')]), '水质监测报告.pdf')).status).toBe(201);
     expect((await act('countyOfficer', 'submit')).status).toBe(200);
-    expect((await act('countyVerifier', 'pass')).status).toBe(200);
+    // the county's pass stands: the city examines it again
+    expect((await act('countyVerifier', 'pass')).status).toBe(403);
     expect((await act('cityVerifier', 'pass')).status).toBe(200);
     expect((await act('provinceVerifier', 'pass')).status).toBe(200);
     await expectState('public_notice');
@@ -225,7 +226,7 @@ describe('rectification item: a full life (e2e)', () => {
       item.body.acceptances.map(
         (a: { submissionRound: number; level: string; result: string }) => `${a.submissionRound}:${a.level}:${a.result}`,
       ),
-    ).toEqual(['1:county:pass', '1:city:return', '2:county:pass', '2:city:pass', '2:province:pass']);
+    ).toEqual(['1:county:pass', '1:city:return', '2:city:pass', '2:province:pass']);
   });
 
   it('the notice cannot close early; after it, the item is signed off', async () => {
@@ -270,7 +271,6 @@ describe('rectification item: a full life (e2e)', () => {
       'add_evidence:in_progress>in_progress',
       'submit:in_progress>in_acceptance',
       'pass:in_acceptance>in_acceptance',
-      'pass:in_acceptance>in_acceptance',
       'pass:in_acceptance>public_notice',
       'close_notice:public_notice>signed_off',
       'spot_check:signed_off>signed_off',
@@ -286,7 +286,7 @@ describe('rectification item: a full life (e2e)', () => {
     expect(verify.body.firstBreak).toBeNull();
     const outbox = await api.ds.query(`SELECT kind FROM outbox WHERE payload->>'itemId' = $1 ORDER BY id`, [itemId]);
     expect(outbox.map((o: { kind: string }) => o.kind)).toContain('item.reopen');
-    expect(outbox).toHaveLength(21); // every transition: not the creation, not the uploads
+    expect(outbox).toHaveLength(20); // every transition: not the creation, not the uploads
   });
 
   it('evidence downloads within scope only, byte for byte', async () => {

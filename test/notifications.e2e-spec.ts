@@ -156,10 +156,39 @@ describe('notifications by e-mail (real Redis, PostgreSQL and SMTP)', () => {
     expect(set.status).toBe(200);
     expect(set.body).toMatchObject({ beforeDays: [10, 5, 2], version: 1 });
     const all = await api.request('GET', '/api/admin/reminder-policies', { token });
-    expect(all.body.default).toEqual({ beforeDays: [5, 3, 1], escalateEveryDays: 5, escalateMaxLevels: 2, acceptancePendingDays: 5 });
+    expect(all.body.default).toEqual({
+      beforeDays: [5, 3, 1],
+      escalateEveryDays: 5,
+      escalateMaxLevels: 2,
+      acceptancePendingDays: 5,
+      recurEveryDays: 5,
+      escalateToRoot: false,
+    });
     expect(all.body.warning_film.escalateEveryDays).toBe(3);
     const [h] = await api.ds.query(`SELECT action, data FROM history WHERE entity_type = 'reminder_policy' ORDER BY id DESC LIMIT 1`);
     expect(h).toMatchObject({ action: 'create', data: { scope: 'warning_film' } });
+    // PUT names the version it replaces; a stale one is refused
+    const stale = await api.request('PUT', '/api/admin/reminder-policies/warning_film', {
+      token,
+      body: { beforeDays: [4], escalateEveryDays: 3, escalateMaxLevels: 1, acceptancePendingDays: 3, version: 0 },
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.body.details).toEqual({ currentVersion: 1 });
+    const weekly = await api.request('PUT', '/api/admin/reminder-policies/warning_film', {
+      token,
+      body: { beforeDays: [4], escalateEveryDays: 3, escalateMaxLevels: 1, acceptancePendingDays: 3, recurEveryDays: 10, version: 1 },
+    });
+    expect(weekly.body).toMatchObject({ beforeDays: [4], recurEveryDays: 10, escalateToRoot: false, version: 2 });
+    // reset: the source type follows the default again, and the history keeps what it was
+    const reset = await api.request('DELETE', '/api/admin/reminder-policies/warning_film?version=2', { token });
+    expect(reset.status).toBe(200);
+    expect(reset.body).toEqual({ ...all.body.default, version: 0 });
+    expect((await api.request('GET', '/api/admin/reminder-policies', { token })).body.warning_film).toBeUndefined();
+    const [r] = await api.ds.query(`SELECT action, data FROM history WHERE entity_type = 'reminder_policy' ORDER BY id DESC LIMIT 1`);
+    expect(r).toMatchObject({
+      action: 'reset',
+      data: { scope: 'warning_film', version: 2, before: { beforeDays: [4], recurEveryDays: 10 } },
+    });
 
     const officer = await f.newUser(county, ['unit_officer']);
     const officerToken = (await api.login(officer.email)).accessToken;

@@ -442,6 +442,16 @@ describe('statistics (e2e)', () => {
       expect(await zip.file('xl/worksheets/sheet2.xml')!.async('string')).toMatch(/<drawing [^>]*r:id="rIdChart1"\/>/);
       const cover = wb.getWorksheet('概况')!;
       expect(cover.getRow(1).getCell(1).text).toContain('2026年5月');
+      // counts and rates are numbers with a number format, so a spreadsheet can sum and chart them
+      const row = (label: string): ExcelJS.Row =>
+        Array.from({ length: cover.rowCount }, (_, i) => cover.getRow(i + 1)).find((r) => r.getCell(1).text === label)!;
+      expect(typeof row('事项总数').getCell(2).value).toBe('number');
+      expect(row('事项总数').getCell(2).numFmt).toBe('0');
+      expect(typeof row('销号率').getCell(2).value).toBe('number');
+      expect(row('销号率').getCell(2).numFmt).toBe('0.00%');
+      const byUnitSheet = wb.getWorksheet('按牵头单位')!;
+      expect(typeof byUnitSheet.getRow(2).getCell(2).value).toBe('number');
+      expect(byUnitSheet.getRow(2).getCell(7).numFmt).toBe('0.00%');
       // Officer B sees X3 and X8 only: as of 5/31, X3 is overdue.
       const overdue = wb.getWorksheet('逾期未完成事项')!;
       expect(overdue.rowCount).toBe(2);

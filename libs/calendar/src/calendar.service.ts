@@ -16,6 +16,8 @@ import {
   type ComputedDeadline,
   type DayInfo,
   type DeadlineRule,
+  type PublishedYears,
+  SHIPPED_YEARS,
 } from '#domain';
 
 export const CALENDAR_ENTITY = 'calendar_entry';
@@ -43,7 +45,7 @@ interface EntryRow {
  */
 @Injectable()
 export class CalendarService {
-  private cached: { stamp: string; calendar: WorkCalendar; admin: Map<string, EntryRow> } | null = null;
+  private cached: { stamp: string; calendar: WorkCalendar; admin: Map<string, EntryRow>; entered: Set<number> } | null = null;
   private readonly statutory = new Map(statutoryEntries().map((e) => [e.date, e]));
 
   constructor(
@@ -77,8 +79,14 @@ export class CalendarService {
     return out;
   }
 
-  async compute(rule: DeadlineRule): Promise<ComputedDeadline> {
-    return computeDeadline(rule, await this.calendar());
+  async compute(rule: DeadlineRule, db: DataSource | EntityManager = this.dataSource): Promise<ComputedDeadline> {
+    const { calendar, entered } = await this.load(db);
+    return computeDeadline(rule, calendar, publishedIn(entered));
+  }
+
+  /** The years whose schedule is known (shipped, or entered from a notice). */
+  async publishedYears(db: DataSource | EntityManager = this.dataSource): Promise<PublishedYears> {
+    return publishedIn((await this.load(db)).entered);
   }
 
   /** Sets a day's rule (a holiday or a make-up working day); `version` must match an existing entry's. */
@@ -158,18 +166,36 @@ export class CalendarService {
     return (await this.days(day, day))[0];
   }
 
-  private async load(db: DataSource | EntityManager): Promise<{ calendar: WorkCalendar; admin: Map<string, EntryRow> }> {
+  /** Forgets the cached calendar (after entries were written in a transaction of another service). */
+  invalidate(): void {
+    this.cached = null;
+  }
+
+  private async load(
+    db: DataSource | EntityManager,
+  ): Promise<{ calendar: WorkCalendar; admin: Map<string, EntryRow>; entered: Set<number> }> {
     const [{ stamp }] = await db.query<{ stamp: string }[]>(
-      `SELECT coalesce(max(updated_at)::text, '') || ':' || count(*) AS stamp FROM calendar_entry`,
+      `SELECT coalesce(max(updated_at)::text, '') || ':' || count(*) || ':' ||
+              (SELECT coalesce(max(confirmed_at)::text, '') || count(*) FROM calendar_year) AS stamp FROM calendar_entry`,
     );
     if (this.cached?.stamp === stamp) return this.cached;
     const rows = await db.query<EntryRow[]>(
       `SELECT id, to_char(day, 'YYYY-MM-DD') AS day, kind, name, version, updated_at FROM calendar_entry ORDER BY day`,
     );
+    const years = await db.query<{ year: number }[]>(`SELECT DISTINCT year FROM calendar_year`);
     const entries: CalendarEntry[] = rows.map((r) => ({ date: r.day, kind: r.kind, name: r.name }));
-    this.cached = { stamp, calendar: WorkCalendar.statutory(entries), admin: new Map(rows.map((r) => [r.day, r])) };
+    this.cached = {
+      stamp,
+      calendar: WorkCalendar.statutory(entries),
+      admin: new Map(rows.map((r) => [r.day, r])),
+      entered: new Set(years.map((y) => y.year)),
+    };
     return this.cached;
   }
+}
+
+function publishedIn(entered: Set<number>): PublishedYears {
+  return (y) => SHIPPED_YEARS(y) || entered.has(y);
 }
 
 function assertRange(from: string, to: string): void {

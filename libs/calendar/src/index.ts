@@ -1,2 +1,3 @@
 export * from './calendar.service.js';
 export * from './calendar.module.js';
+export * from './holiday-notice.service.js';

@@ -20,3 +20,4 @@ export * from './projects/milestone.workflow.js';
 export * from './projects/project-figures.js';
 export * from './intake/chinese-dates.js';
 export * from './intake/decomposition.js';
+export * from './calendar/holiday-notice.js';

@@ -6,6 +6,7 @@ import {
   DEFAULT_ACCEPTANCE,
   DomainError,
   assertAllowed,
+  levelLabel,
   listScope,
   scopeOfPaths,
   type AcceptanceLevel,
@@ -145,8 +146,10 @@ export class BatchesService {
   }
 
   /**
-   * Fills in units: the county level may stay empty (the item's county accepts), the city
-   * level defaults to the dispatching unit; any other level must name its unit.
+   * Fills in units: the county level may stay empty (the item's county accepts), the city level
+   * defaults to the dispatching unit or the nearest unit above it that has verifiers (a level
+   * nobody can accept at would stall every item; with none anywhere, the dispatching unit); any
+   * other level must name its unit, and the error lists the units with verifiers that could serve.
    */
   private async resolveChain(
     m: DataSource['manager'],
@@ -157,20 +160,31 @@ export class BatchesService {
       throw DomainError.validation('The acceptance chain needs at least one level', [
         { field: 'acceptanceChain', messages: ['must not be empty'] },
       ]);
+    const [nearest] = await m.query<{ id: string }[]>(
+      `SELECT a.id FROM org_unit o CROSS JOIN LATERAL unnest(path_ids(o.path)) WITH ORDINALITY AS a(id, ord)
+        WHERE o.id = $1 AND EXISTS (SELECT 1 FROM app_user u WHERE u.unit_id = a.id AND u.active AND 'verifier' = ANY(u.roles))
+        ORDER BY a.ord DESC LIMIT 1`,
+      [dispatcherUnitId],
+    );
     const chain = levels.map((l) => ({
       level: l.level,
-      label: l.label ?? l.level,
-      unitId: l.unitId ?? (l.level === 'city' ? dispatcherUnitId : null),
+      label: l.label ?? levelLabel({ level: l.level }),
+      unitId: l.unitId ?? (l.level === 'city' ? (nearest?.id ?? dispatcherUnitId) : null),
     }));
-    const missing = chain.filter((l) => l.unitId === null && l.level !== 'county').map((l) => l.level);
+    const missing = chain.filter((l) => l.unitId === null && l.level !== 'county');
     if (missing.length > 0) {
+      const candidates = await m.query<{ id: string; name: string }[]>(
+        `SELECT o.id, o.name FROM org_unit o WHERE o.active
+            AND EXISTS (SELECT 1 FROM app_user u WHERE u.unit_id = o.id AND u.active AND 'verifier' = ANY(u.roles))
+          ORDER BY o.path LIMIT 20`,
+      );
+      const names = missing.map((l) => `${l.label} (${l.level})`).join(', ');
       throw new DomainError(
         'unprocessable',
         'ACCEPTANCE_UNIT_REQUIRED',
-        `The acceptance level(s) ${missing.join(', ')} need a unit (acceptanceChain[].unitId)`,
-        {
-          levels: missing,
-        },
+        `The acceptance level(s) ${names} need a unit with verifiers (acceptanceChain[].unitId)` +
+          (candidates.length ? `; units with verifiers: ${candidates.map((c) => c.name).join('、')}` : '; no unit has verifiers yet'),
+        { levels: missing.map((l) => l.level), candidates },
       );
     }
     const ids = chain.map((l) => l.unitId).filter((x): x is string => !!x);

@@ -12,3 +12,4 @@ export * from './saved-filters.service.js';
 export * from './dashboard.service.js';
 export * from './bulk-transitions.service.js';
 export * from './items.module.js';
+export * from './deadline-recompute.service.js';

@@ -21,6 +21,11 @@ export interface ItemSnapshot {
   pendingExtensionId: string | null;
   submissionRound: number;
   acceptanceLevel: number | null;
+  /** The level a resubmission starts at (set by a return to the unit; null: the first). */
+  resumeLevel: number | null;
+  reopenCount: number;
+  /** Reopened (回头看) after its current deadline was set. */
+  reopenedSinceDeadline: boolean;
   noticeEnd: string | null;
   noticeDays: number;
   chain: AcceptanceLevel[];
@@ -50,6 +55,9 @@ interface Row {
   pending_extension_id: string | null;
   submission_round: number;
   acceptance_level: number | null;
+  resume_level: number | null;
+  reopen_count: number;
+  reopened_since_deadline: boolean;
   notice_end: string | null;
   notice_days: number;
   acceptance_chain: AcceptanceLevel[];
@@ -71,7 +79,11 @@ export async function loadSnapshot(m: EntityManager, id: string, lock = false): 
     `SELECT i.id, i.batch_id, i.code, i.state, i.version, i.type, (i.goal <> '') AS has_goal,
             to_char(i.current_deadline, 'YYYY-MM-DD') AS current_deadline,
             to_char(i.original_deadline, 'YYYY-MM-DD') AS original_deadline,
-            i.deadline_version, i.pending_extension_id, i.submission_round, i.acceptance_level,
+            i.deadline_version, i.pending_extension_id, i.submission_round, i.acceptance_level, i.resume_level, i.reopen_count,
+            CASE WHEN i.reopen_count > 0 THEN NOT EXISTS (
+              SELECT 1 FROM item_deadline d WHERE d.item_id = i.id AND d.created_at >= (
+                SELECT max(h.at) FROM history h WHERE h.entity_type = '${ITEM_ENTITY}' AND h.entity_id = i.id AND h.action = 'reopen'))
+            ELSE false END AS reopened_since_deadline,
             to_char(i.notice_end, 'YYYY-MM-DD') AS notice_end, b.notice_days, b.acceptance_chain,
             item_acceptance_units(i.id) AS acceptance_units,
             coalesce((SELECT array_agg(iu.unit_id ORDER BY iu.unit_id) FROM item_unit iu WHERE iu.item_id = i.id AND iu.role = 'lead'), '{}') AS lead_unit_ids,
@@ -100,6 +112,9 @@ export async function loadSnapshot(m: EntityManager, id: string, lock = false): 
     pendingExtensionId: r.pending_extension_id,
     submissionRound: r.submission_round,
     acceptanceLevel: r.acceptance_level,
+    resumeLevel: r.resume_level,
+    reopenCount: r.reopen_count,
+    reopenedSinceDeadline: r.reopened_since_deadline,
     noticeEnd: r.notice_end,
     noticeDays: r.notice_days,
     chain: r.acceptance_chain,

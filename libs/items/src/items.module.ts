@@ -6,6 +6,7 @@ import { BulkTransitionsService } from './bulk-transitions.service.js';
 import { DashboardService } from './dashboard.service.js';
 import { EVIDENCE_STORAGE, LocalDiskStorage } from './evidence/evidence-storage.js';
 import { EvidenceService } from './evidence/evidence.service.js';
+import { DeadlineRecomputeService } from './deadline-recompute.service.js';
 import { ItemNotesService } from './item-notes.service.js';
 import { ItemsService } from './items.service.js';
 import { SavedFiltersService } from './saved-filters.service.js';
@@ -21,6 +22,7 @@ import { TransitionService } from './transition.service.js';
     SavedFiltersService,
     DashboardService,
     BulkTransitionsService,
+    DeadlineRecomputeService,
     {
       provide: EVIDENCE_STORAGE,
       inject: [APP_CONFIG],
@@ -36,6 +38,7 @@ import { TransitionService } from './transition.service.js';
     SavedFiltersService,
     DashboardService,
     BulkTransitionsService,
+    DeadlineRecomputeService,
     EVIDENCE_STORAGE,
   ],
 })

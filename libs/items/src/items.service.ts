@@ -68,6 +68,9 @@ export interface StoredDeadlineRule {
   rule: NonNullable<ItemFields['deadlineRule']>;
   explanation: string;
   holidays: { date: string; name: string }[];
+  /** Computed across a year whose holiday schedule was not published yet (recomputed when it is). */
+  provisional?: boolean;
+  unpublishedYears?: number[];
 }
 
 export interface CreateItem extends ItemFields {
@@ -209,7 +212,13 @@ export class ItemsService {
       const computed = await this.calendar.compute(input.deadlineRule);
       return {
         deadline: computed.deadline,
-        rule: { rule: input.deadlineRule, explanation: computed.explanation, holidays: computed.holidays },
+        rule: {
+          rule: input.deadlineRule,
+          explanation: computed.explanation,
+          holidays: computed.holidays,
+          provisional: computed.provisional,
+          unpublishedYears: computed.unpublishedYears,
+        },
       };
     }
     return input.deadline === undefined ? {} : { deadline: input.deadline, rule: null };
@@ -328,6 +337,21 @@ export class ItemsService {
       const changes: Record<string, unknown> = Object.fromEntries(
         Object.entries(input).filter(([k, v]) => k !== 'version' && v !== undefined && k !== 'deadline' && k !== 'deadlineRule'),
       );
+      // The history row records each changed field as { from, to }; fields given unchanged are left out.
+      const given = plain.filter(([field]) => input[field] !== undefined);
+      if (given.length > 0 || input.stageNodes !== undefined) {
+        const [before] = await m.query<Record<string, unknown>[]>(
+          `SELECT ${[...given.map(([, column]) => column), 'stage_nodes'].join(', ')} FROM item WHERE id = $1`,
+          [id],
+        );
+        const fields: [string, unknown, unknown][] = given.map(([field, column]) => [field, before[column], input[field]]);
+        if (input.stageNodes !== undefined) fields.push(['stageNodes', before.stage_nodes, input.stageNodes]);
+        for (const [field, from, to] of fields) {
+          if (JSON.stringify(from ?? null) === JSON.stringify(to ?? null)) delete changes[field];
+          else changes[field] = { from: from ?? null, to: to ?? null };
+        }
+      }
+      if (input.leadUnitIds !== undefined) changes.leadUnitIds = { from: item.leadUnitIds, to: input.leadUnitIds };
       const newDeadline = resolved.deadline;
       if (resolved.rule !== undefined) {
         columns.deadline_rule = resolved.rule ? JSON.stringify(resolved.rule) : null;
@@ -698,6 +722,8 @@ export interface ItemDetail extends Omit<ItemSummary, 'leadUnits'> {
     decider: PersonRef | null;
     decidedAt: Date | null;
     decisionReason: string | null;
+    /** Requested after the deadline had passed. */
+    late: boolean;
   }[];
   acceptanceChain: { level: string; label: string; unitId: string | null; unitName: string | null }[];
   acceptanceLevel: number | null;
@@ -711,7 +737,12 @@ export interface ItemDetail extends Omit<ItemSummary, 'leadUnits'> {
     signedBy: string;
     signer: PersonRef | null;
     signedAt: Date;
+    /** A return: 'unit', 'recheck' or 'level', and the level it resumes at or was sent to. */
+    returnTo: string | null;
+    returnLevel: string | null;
   }[];
+  /** The level a resubmission starts at, after a return to the unit. */
+  resumeLevel: number | null;
   noticeStart: string | null;
   noticeEnd: string | null;
   firstSignedOffAt: Date | null;
@@ -741,6 +772,7 @@ type DetailRow = SummaryRow & {
   acceptance_level: number | null;
   submission_round: number;
   acceptances: ItemDetail['acceptances'];
+  resume_level: number | null;
   notice_start: string | null;
   notice_end: string | null;
   first_signed_off_at: Date | null;
@@ -766,7 +798,7 @@ const DETAIL_SQL = `
          coalesce((SELECT json_agg(json_build_object('id', e.id, 'status', e.status, 'fromDeadline', to_char(e.from_deadline, 'YYYY-MM-DD'),
                     'proposedDeadline', to_char(e.proposed_deadline, 'YYYY-MM-DD'), 'reason', e.reason, 'requestedBy', e.requested_by,
                     'requester', ${personRefSql('e.requested_by')}, 'requestedAt', e.requested_at, 'decidedBy', e.decided_by,
-                    'decider', ${personRefSql('e.decided_by')}, 'decidedAt', e.decided_at, 'decisionReason', e.decision_reason)
+                    'decider', ${personRefSql('e.decided_by')}, 'decidedAt', e.decided_at, 'decisionReason', e.decision_reason, 'late', e.late)
                     ORDER BY e.requested_at)
                      FROM item_extension e WHERE e.item_id = i.id), '[]') AS extensions,
          (SELECT json_agg(json_build_object('level', l.lvl->>'level', 'label', l.lvl->>'label', 'unitId', u.id, 'unitName', u.name) ORDER BY l.ord)
@@ -774,7 +806,7 @@ const DETAIL_SQL = `
             LEFT JOIN org_unit u ON u.id = (item_acceptance_units(i.id))[l.ord]) AS chain,
          coalesce((SELECT json_agg(json_build_object('submissionRound', a.submission_round, 'level', a.level, 'unitName', o.name,
                     'result', a.result, 'opinion', a.opinion, 'signedBy', a.signed_by, 'signer', ${personRefSql('a.signed_by')},
-                    'signedAt', a.signed_at) ORDER BY a.id)
+                    'signedAt', a.signed_at, 'returnTo', a.return_to, 'returnLevel', b.acceptance_chain -> a.return_level_index ->> 'level') ORDER BY a.id)
                      FROM item_acceptance a JOIN org_unit o ON o.id = a.unit_id WHERE a.item_id = i.id), '[]') AS acceptances,
          (SELECT count(*)::int FROM evidence e WHERE e.item_id = i.id) AS evidence_count
     FROM item i JOIN batch b ON b.id = i.batch_id
@@ -804,6 +836,7 @@ function toDetail(r: DetailRow, version: number, today: string, actions: Availab
     acceptanceLevel: r.acceptance_level,
     submissionRound: r.submission_round,
     acceptances: r.acceptances,
+    resumeLevel: r.resume_level,
     noticeStart: r.notice_start,
     noticeEnd: r.notice_end,
     firstSignedOffAt: r.first_signed_off_at,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { HistoryService, type ChainTip, type HistoryEntry } from '#audit';
@@ -26,6 +25,7 @@ import {
 import { preparedQuery } from '#persistence';
 import { ITEM_ENTITY, loadSnapshot, type ItemSnapshot } from './item-snapshot.js';
 import { isChainMoved, recordChange, writeAndRecord, type OutboxMessage } from './outbox.js';
+import { nextAcceptanceLevel, transitionEffects } from './transition-effects.js';
 
 export interface TransitionInput {
   action: RectificationAction;
@@ -38,6 +38,10 @@ export interface TransitionInput {
   partUnitId?: string;
   mergeIntoId?: string;
   spotCheckResult?: 'holds' | 'rebound';
+  /** return: 'unit' (default: rework, resubmission resumes at this level), 'recheck' (from the first level), or a lower level's code. */
+  returnTo?: string;
+  /** reset_deadline: the new deadline (重新明确整改时限). */
+  newDeadline?: string;
 }
 
 export interface AvailableAction {
@@ -57,9 +61,6 @@ export interface TransitionResult {
   version: number;
   historySeq: number;
 }
-
-/** Writes of an action beyond the state, in the transition's transaction; they return what its history row records. */
-type Effects = (m: EntityManager) => Promise<Record<string, unknown>>;
 
 /**
  * The one function that changes an item's state. It loads the item, checks role, unit scope,
@@ -109,18 +110,12 @@ export class TransitionService implements OnModuleInit {
       throw DomainError.forbidden(`Your unit may not ${input.action} this item`, { action: input.action, actorScope: def.actorScope });
     }
     const at = this.clock.now();
-    const check = checkRectificationAction(input.action, item.state, this.context(item, shanghaiDate(at), input));
+    const ctx = this.context(item, shanghaiDate(at), input);
+    const check = checkRectificationAction(input.action, item.state, ctx);
     if (!check.ok) throw actionRefused(check, input.action, 'item', item.state);
     const to = check.to;
     // The acceptance level moves with the state, in the same statement (a CHECK ties them together).
-    const nextLevel =
-      to !== 'in_acceptance'
-        ? null
-        : input.action === 'submit'
-          ? 0
-          : input.action === 'pass'
-            ? item.acceptanceLevel! + 1
-            : item.acceptanceLevel;
+    const nextLevel = nextAcceptanceLevel(item, input, to, ctx);
     const write = {
       sql: `UPDATE item SET state = $3, acceptance_level = $4, version = version + 1, updated_at = $5,
                 acceptance_since = CASE WHEN $4::int IS NULL THEN NULL WHEN $4::int IS DISTINCT FROM acceptance_level THEN $5 ELSE acceptance_since END
@@ -151,7 +146,7 @@ export class TransitionService implements OnModuleInit {
       version,
       historySeq,
     });
-    const effects = this.effects(actor, item, input, to, at, part);
+    const effects = transitionEffects({ actor, item, input, to, at, part, ctx, calendar: this.calendar });
 
     // An action that writes nothing but the state is one statement: the UPDATE guarded by the
     // version, and the history row chained to the tip read with the item, written only if the
@@ -217,6 +212,7 @@ export class TransitionService implements OnModuleInit {
         partStatus: 'done',
         mergeIntoId: 'x',
         spotCheckResult: 'holds',
+        newDeadline: today,
       };
       const check = checkRectificationAction(action, item.state, this.context(item, today, placeholder));
       result.push({
@@ -244,6 +240,8 @@ export class TransitionService implements OnModuleInit {
         chainLength: item.chain.length,
         noticeDays: item.noticeDays,
         noticeEnd: item.noticeEnd,
+        chainLevels: item.chain.map((l) => l.level),
+        reopenedSinceDeadline: item.reopenedSinceDeadline,
       },
       today,
       input,
@@ -284,192 +282,6 @@ export class TransitionService implements OnModuleInit {
     const part = this.partOfOrNull(actor, item, partUnitId);
     if (!part) throw DomainError.forbidden('Your unit has no cooperating part in this item', { partUnitId: partUnitId ?? null });
     return part;
-  }
-
-  /**
-   * The writes that come with each action, beyond the state, to run in the transition's transaction
-   * (null: the action writes nothing else). Every timestamp is the clock's instant `at`, the same
-   * one the history row carries. They return what the history row records.
-   */
-  private effects(
-    actor: Actor,
-    item: ItemSnapshot,
-    input: TransitionInput,
-    to: RectificationState,
-    at: Date,
-    part: ItemSnapshot['cooperating'][number] | null,
-  ): Effects | null {
-    const reason = input.reason?.trim() || null;
-    const today = shanghaiDate(at);
-    switch (input.action) {
-      case 'report_progress':
-        return async (m) => {
-          const [{ id }] = await m.query<{ id: string }[]>(
-            `INSERT INTO item_progress (item_id, unit_id, author_id, reported_on, text, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-            [item.id, actor.unitId, actor.userId, today, input.text!.trim(), at],
-          );
-          return { progressId: id, text: input.text!.trim() };
-        };
-      case 'report_part':
-        return async (m) => {
-          await m.query(
-            `UPDATE item_unit SET status = $3, progress = coalesce($4, progress), updated_at = $5 WHERE item_id = $1 AND unit_id = $2`,
-            [item.id, part!.unitId, input.partStatus, input.text?.trim() || null, at],
-          );
-          return { partUnitId: part!.unitId, status: { from: part!.status, to: input.partStatus }, text: input.text?.trim() || null };
-        };
-      case 'request_extension':
-        return async (m) => {
-          const id = randomUUID();
-          await m.query(
-            `INSERT INTO item_extension (id, item_id, requested_by, requested_at, from_deadline, proposed_deadline, reason)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-            [id, item.id, actor.userId, at, item.currentDeadline, input.proposedDeadline, reason],
-          );
-          await m.query(`UPDATE item SET pending_extension_id = $2 WHERE id = $1`, [item.id, id]);
-          return { extensionId: id, fromDeadline: item.currentDeadline, proposedDeadline: input.proposedDeadline };
-        };
-      case 'approve_extension':
-        return async (m) => {
-          const [[ext]] = await m.query<[{ proposed_deadline: string; reason: string }[], number]>(
-            `UPDATE item_extension SET status = 'approved', decided_by = $2, decided_at = $3, decision_reason = $4
-            WHERE id = $1 RETURNING to_char(proposed_deadline, 'YYYY-MM-DD') AS proposed_deadline, reason`,
-            [item.pendingExtensionId, actor.userId, at, reason],
-          );
-          const version = item.deadlineVersion + 1;
-          await m.query(
-            `INSERT INTO item_deadline (item_id, version, deadline, kind, reason, decided_by, created_at) VALUES ($1, $2, $3, 'extension', $4, $5, $6)`,
-            [item.id, version, ext.proposed_deadline, ext.reason, actor.userId, at],
-          );
-          await m.query(
-            `UPDATE item SET current_deadline = $2, deadline_version = $3, extension_count = extension_count + 1, pending_extension_id = NULL
-            WHERE id = $1`,
-            [item.id, ext.proposed_deadline, version],
-          );
-          return {
-            extensionId: item.pendingExtensionId,
-            deadline: { from: item.currentDeadline, to: ext.proposed_deadline },
-            deadlineVersion: version,
-          };
-        };
-      case 'reject_extension':
-        return async (m) => {
-          await m.query(
-            `UPDATE item_extension SET status = 'rejected', decided_by = $2, decided_at = $3, decision_reason = $4 WHERE id = $1`,
-            [item.pendingExtensionId, actor.userId, at, reason],
-          );
-          await m.query(`UPDATE item SET pending_extension_id = NULL WHERE id = $1`, [item.id]);
-          return { extensionId: item.pendingExtensionId };
-        };
-      case 'submit':
-        return async (m) => {
-          await m.query(`UPDATE item SET submission_round = submission_round + 1 WHERE id = $1`, [item.id]);
-          return { submissionRound: item.submissionRound + 1, level: item.chain[0].level };
-        };
-      case 'pass':
-      case 'return':
-        return async (m) => {
-          const level = item.acceptanceLevel!;
-          const unitId = item.acceptanceUnits[level];
-          await m.query(
-            `INSERT INTO item_acceptance (item_id, submission_round, level_index, level, unit_id, result, opinion, signed_by, signed_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-            [item.id, item.submissionRound, level, item.chain[level].level, unitId, input.action, reason, actor.userId, at],
-          );
-          const data = {
-            level: item.chain[level].level,
-            levelIndex: level,
-            acceptanceUnitId: unitId,
-            submissionRound: item.submissionRound,
-          };
-          if (to === 'in_acceptance') return { ...data, nextLevel: item.chain[level + 1].level };
-          if (to === 'public_notice') {
-            const noticeEnd = addDays(today, item.noticeDays - 1);
-            await m.query(`UPDATE item SET notice_start = $2, notice_end = $3 WHERE id = $1`, [item.id, today, noticeEnd]);
-            return { ...data, noticeStart: today, noticeEnd };
-          }
-          if (to === 'signed_off' || to === 'phase_completed') await this.close(m, item.id, to, at);
-          return data;
-        };
-      case 'uphold_objection':
-        return async (m) => {
-          await m.query(`UPDATE item SET notice_start = NULL, notice_end = NULL WHERE id = $1`, [item.id]);
-          return {};
-        };
-      case 'close_notice':
-      case 'sign_off':
-        return async (m) => {
-          await this.close(m, item.id, to, at);
-          return {};
-        };
-      case 'reopen':
-        return async (m) => {
-          // The earlier closure stays on record: first/last sign-off dates, acceptance rows, evidence.
-          const [[row]] = await m.query<[{ reopen_count: number }[], number]>(
-            `UPDATE item SET reopen_count = reopen_count + 1, completed_at = NULL, close_working_days = NULL, notice_start = NULL, notice_end = NULL WHERE id = $1 RETURNING reopen_count`,
-            [item.id],
-          );
-          return { reopenCount: row.reopen_count };
-        };
-      case 'spot_check':
-        return async (m) => {
-          const [{ id }] = await m.query<{ id: string }[]>(
-            `INSERT INTO item_spot_check (item_id, auditor_id, result, note, checked_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-            [item.id, actor.userId, input.spotCheckResult, reason, at],
-          );
-          return { spotCheckId: id, result: input.spotCheckResult };
-        };
-      case 'merge':
-        return async (m) => {
-          if (input.mergeIntoId === item.id)
-            throw new DomainError('unprocessable', 'MERGE_INTO_SELF', 'An item cannot be merged into itself');
-          const target = await loadSnapshot(m, input.mergeIntoId!);
-          if (!target || !decide(actor, 'item.read', target.scope).allowed) {
-            throw new DomainError('unprocessable', 'MERGE_TARGET_NOT_FOUND', 'The item to merge into does not exist', {
-              mergeIntoId: input.mergeIntoId,
-            });
-          }
-          if (target.state === 'cancelled' || target.state === 'merged') {
-            throw new DomainError(
-              'unprocessable',
-              'MERGE_TARGET_CLOSED',
-              `The item to merge into is ${target.state}; merge into a live item`,
-              {
-                mergeIntoId: target.id,
-                state: target.state,
-              },
-            );
-          }
-          await m.query(`UPDATE item SET merged_into_id = $2 WHERE id = $1`, [item.id, target.id]);
-          return { mergedIntoId: target.id, mergedIntoCode: target.code };
-        };
-      case 'assign':
-      case 'withdraw':
-      case 'decline':
-      case 'accept':
-      case 'urge':
-      case 'cancel':
-        return null;
-    }
-  }
-
-  /**
-   * Closing keeps the first sign-off date (for re-checks), records the latest, and fixes how many
-   * working days the item took from its creation (for the statistics' average and median).
-   */
-  private async close(m: EntityManager, itemId: string, to: RectificationState, at: Date): Promise<void> {
-    const [{ created_on }] = await m.query<{ created_on: string }[]>(
-      `SELECT to_char(created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS created_on FROM item WHERE id = $1`,
-      [itemId],
-    );
-    const workingDays = Math.max(0, (await this.calendar.calendar(m)).workingDaysBetween(created_on, shanghaiDate(at)));
-    await m.query(
-      `UPDATE item SET completed_at = $3, close_working_days = $4,
-              first_signed_off_at = CASE WHEN $2 THEN coalesce(first_signed_off_at, $3) ELSE first_signed_off_at END,
-              last_signed_off_at = CASE WHEN $2 THEN $3 ELSE last_signed_off_at END
-        WHERE id = $1`,
-      [itemId, to === 'signed_off', at, workingDays],
-    );
   }
 }
 

@@ -5,26 +5,11 @@ import { APP_CONFIG, type AppConfig } from '#config';
 import { DomainError, type Actor, type Role } from '#domain';
 import { CONTENT_TYPES, ReportsService } from '#statistics';
 import { render, type MailData } from './templates.js';
+import { ITEM_EVENT_AUDIENCES, itemMails, usersIn } from './item-mail.js';
 import { MAILER, SendFailure, type MailAttachment, type Mailer } from './mailer.js';
 
 /** An e-mail handed to the queue this long ago and not sent is handed over again (same job id). */
 export const STALE_AFTER_SECONDS = 10;
-
-/** Which users an item event is mailed to. */
-type Audience = 'lead_officers' | 'dispatchers' | 'current_level_verifiers' | 'next_level_or_lead';
-
-const EVENT_AUDIENCE: Record<string, Audience> = {
-  'item.assign': 'lead_officers',
-  'item.urge': 'lead_officers',
-  'item.submit': 'current_level_verifiers',
-  'item.pass': 'next_level_or_lead',
-  'item.return': 'lead_officers',
-  'item.request_extension': 'dispatchers',
-  'item.approve_extension': 'lead_officers',
-  'item.reject_extension': 'lead_officers',
-  'item.reopen': 'lead_officers',
-  'item.uphold_objection': 'lead_officers',
-};
 
 /** Which users a milestone event is mailed to: the managing dispatchers, or the milestone's unit. */
 const MILESTONE_AUDIENCE: Record<string, 'dispatchers' | 'responsible_officers'> = {
@@ -54,12 +39,6 @@ export interface OutboxRow {
   last_error: string | null;
 }
 
-interface Recipient {
-  id: string;
-  name: string;
-  email: string;
-}
-
 /**
  * The outbox pipeline. Changes write rows in their own transaction; here, committed item events
  * become one e-mail row per recipient (unique key per event and recipient), e-mail rows become
@@ -86,8 +65,7 @@ export class OutboxService {
         [limit],
       );
       for (const event of events) {
-        const audience = EVENT_AUDIENCE[event.kind];
-        if (audience) await this.mailEvent(m, event, audience);
+        if (ITEM_EVENT_AUDIENCES[event.kind]) await this.mailEvent(m, event);
         const milestoneAudience = MILESTONE_AUDIENCE[event.kind];
         if (milestoneAudience) await this.mailMilestoneEvent(m, event, milestoneAudience);
         await m.query(`UPDATE outbox SET status = 'sent', sent_at = now() WHERE id = $1`, [event.id]);
@@ -192,78 +170,15 @@ export class OutboxService {
     if (count === 0) throw DomainError.notFound('failed_email', outboxId);
   }
 
-  private async mailEvent(m: EntityManager, event: OutboxRow, audience: Audience): Promise<void> {
-    const p = event.payload as { itemId: string; historySeq: number; actorId: string; to: string };
-    const [item] = await m.query<
-      {
-        code: string;
-        title: string;
-        deadline: string | null;
-        dispatcher_unit_id: string;
-        lead: string[];
-        acceptance_units: (string | null)[];
-      }[]
-    >(
-      `SELECT i.code, i.title, to_char(i.current_deadline, 'YYYY-MM-DD') AS deadline, i.dispatcher_unit_id,
-              coalesce((SELECT array_agg(iu.unit_id) FROM item_unit iu WHERE iu.item_id = i.id AND iu.role = 'lead'), '{}') AS lead,
-              item_acceptance_units(i.id) AS acceptance_units
-         FROM item i WHERE i.id = $1`,
-      [p.itemId],
-    );
-    if (!item) return;
-    const [history] = await m.query<
-      { to_state: string; reason: string | null; data: Record<string, unknown>; actor_name: string | null }[]
-    >(
-      `SELECT h.to_state, h.reason, h.data, u.name AS actor_name FROM history h LEFT JOIN app_user u ON u.id = h.actor_id
-        WHERE h.entity_type = 'item' AND h.entity_id = $1 AND h.seq = $2`,
-      [p.itemId, p.historySeq],
-    );
-    const levelIndex = typeof history?.data.levelIndex === 'number' ? history.data.levelIndex : 0;
-    let template = event.kind;
-    let recipients: Recipient[];
-    let level: string | null = (history?.data.level as string | undefined) ?? null;
-    switch (audience) {
-      case 'lead_officers':
-        recipients = await this.usersIn(m, item.lead, 'unit_officer');
-        break;
-      case 'dispatchers':
-        recipients = await this.usersIn(m, [item.dispatcher_unit_id], 'dispatcher');
-        break;
-      case 'current_level_verifiers':
-        recipients = await this.usersIn(
-          m,
-          [item.acceptance_units[0]].filter((u): u is string => !!u),
-          'verifier',
-        );
-        break;
-      case 'next_level_or_lead': {
-        const next = item.acceptance_units[levelIndex + 1];
-        if (history?.to_state === 'in_acceptance' && next) {
-          recipients = await this.usersIn(m, [next], 'verifier');
-          template = 'item.submit'; // the next level is asked to accept
-          level = (history.data.nextLevel as string | undefined) ?? null;
-        } else {
-          recipients = await this.usersIn(m, item.lead, 'unit_officer');
-        }
-        break;
-      }
-    }
+  private async mailEvent(m: EntityManager, event: OutboxRow): Promise<void> {
+    const p = event.payload as Parameters<typeof itemMails>[2];
     const link = `${this.config.http.publicUrl}/items/${p.itemId}`;
-    for (const r of recipients) {
+    for (const mail of await itemMails(m, event.kind, p, link)) {
       const payload: EmailPayload = {
-        template,
-        userId: r.id,
-        to: r.email,
-        data: {
-          recipientName: r.name,
-          itemCode: item.code,
-          itemTitle: item.title,
-          deadline: item.deadline,
-          link,
-          actorName: history?.actor_name ?? null,
-          reason: history?.reason ?? null,
-          level,
-        },
+        template: mail.template,
+        userId: mail.recipient.id,
+        to: mail.recipient.email,
+        data: { recipientName: mail.recipient.name, ...mail.data },
       };
       await insertEmail(m, event, payload);
     }
@@ -294,8 +209,8 @@ export class OutboxService {
     if (!ms) return;
     const recipients =
       audience === 'dispatchers'
-        ? await this.usersIn(m, [ms.dispatcher_unit_id], 'dispatcher')
-        : await this.usersIn(m, [ms.unit_id], 'unit_officer');
+        ? await usersIn(m, [ms.dispatcher_unit_id], ['dispatcher'])
+        : await usersIn(m, [ms.unit_id], ['unit_officer']);
     for (const r of recipients) {
       const payload: EmailPayload = {
         template: event.kind,
@@ -313,14 +228,6 @@ export class OutboxService {
       };
       await insertEmail(m, event, payload);
     }
-  }
-
-  private usersIn(m: EntityManager, unitIds: string[], role: string): Promise<Recipient[]> {
-    if (unitIds.length === 0) return Promise.resolve([]);
-    return m.query<Recipient[]>(
-      `SELECT id, name, email FROM app_user WHERE active AND $2 = ANY(roles) AND unit_id = ANY($1::uuid[]) ORDER BY name`,
-      [unitIds, role],
-    );
   }
 }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { HistoryService } from '#audit';
 import { CalendarService } from '#calendar';
 import {
@@ -9,6 +9,7 @@ import {
   SOURCE_TYPES,
   REPORT_DUE_WORKING_DAY,
   deadlineWindows,
+  ladderLevels,
   monthEnd,
   overdueSteps,
   policyProblems,
@@ -19,6 +20,7 @@ import {
   type ReminderPolicy,
   type SourceType,
   type WorkCalendar,
+  workingDaysBack,
 } from '#domain';
 import { APP_CONFIG, type AppConfig } from '#config';
 
@@ -31,6 +33,9 @@ export interface SweepResult {
 }
 
 export const REMINDER_POLICY_ENTITY = 'reminder_policy';
+
+/** How far back overdue working days are counted for the recurring 督办 (about ten years). */
+const RECUR_HORIZON = 2600;
 
 /** jsonb of the e-mail payload, built in SQL for set-based inserts (u = recipient, i = item). */
 const PAYLOAD = (template: string, extra = `'days', NULL`) => `jsonb_build_object(
@@ -64,8 +69,16 @@ export class ReminderSweepService {
     return map;
   }
 
-  /** Sets the policy of one source type (or the default); versioned, with a history row. */
-  async setPolicy(actor: Actor, scope: 'default' | SourceType, policy: ReminderPolicy): Promise<ReminderPolicy & { version: number }> {
+  /**
+   * Sets the policy of one source type (or the default); versioned, with a history row. `version`,
+   * when given, is the version being replaced (0: none yet); a stale one is a 409.
+   */
+  async setPolicy(
+    actor: Actor,
+    scope: 'default' | SourceType,
+    input: ReminderPolicy & { version?: number },
+  ): Promise<ReminderPolicy & { version: number }> {
+    const { version: expected, ...policy } = input;
     const problems = policyProblems(policy);
     if (problems.length) {
       throw DomainError.validation(
@@ -74,9 +87,7 @@ export class ReminderSweepService {
       );
     }
     return this.dataSource.transaction(async (m) => {
-      const [before] = await m.query<{ policy: ReminderPolicy }[]>(`SELECT policy FROM reminder_policy WHERE scope = $1 FOR UPDATE`, [
-        scope,
-      ]);
+      const before = await this.lockPolicy(m, scope, expected);
       const [row] = await m.query<{ id: string; version: number }[]>(
         `INSERT INTO reminder_policy (scope, policy, updated_by) VALUES ($1, $2, $3)
          ON CONFLICT (scope) DO UPDATE SET policy = EXCLUDED.policy, updated_by = EXCLUDED.updated_by,
@@ -92,8 +103,49 @@ export class ReminderSweepService {
         data: { scope, policy: { ...policy }, before: before?.policy ?? null, version: row.version },
         at: this.clock.now(),
       });
-      return { ...policy, version: row.version };
+      return { ...DEFAULT_REMINDER_POLICY, ...policy, version: row.version };
     });
+  }
+
+  /**
+   * Back to the shipped default: the scope's own policy is removed (a source type then follows the
+   * default policy), with a history row keeping what it was.
+   */
+  async resetPolicy(actor: Actor, scope: 'default' | SourceType, expected?: number): Promise<ReminderPolicy & { version: 0 }> {
+    return this.dataSource.transaction(async (m) => {
+      const before = await this.lockPolicy(m, scope, expected);
+      if (before) {
+        await m.query(`DELETE FROM reminder_policy WHERE scope = $1`, [scope]);
+        await this.history.append(m, {
+          entityType: REMINDER_POLICY_ENTITY,
+          entityId: before.id,
+          action: 'reset',
+          actorId: actor.userId,
+          data: { scope, before: before.policy, version: before.version },
+          at: this.clock.now(),
+        });
+      }
+      const fallback = scope === 'default' ? DEFAULT_REMINDER_POLICY : ((await this.policies()).get('default') ?? DEFAULT_REMINDER_POLICY);
+      return { ...fallback, version: 0 };
+    });
+  }
+
+  private async lockPolicy(
+    m: EntityManager,
+    scope: string,
+    expected: number | undefined,
+  ): Promise<{ id: string; policy: ReminderPolicy; version: number } | undefined> {
+    const [before] = await m.query<{ id: string; policy: ReminderPolicy; version: number }[]>(
+      `SELECT id, policy, version FROM reminder_policy WHERE scope = $1 FOR UPDATE`,
+      [scope],
+    );
+    const current = before?.version ?? 0;
+    if (expected !== undefined && expected !== current) {
+      throw DomainError.conflict('VERSION_CONFLICT', `The policy was changed by someone else (current version ${current})`, {
+        currentVersion: current,
+      });
+    }
+    return before;
   }
 
   async sweep(day: string = shanghaiDate(this.clock.now())): Promise<SweepResult> {
@@ -171,6 +223,7 @@ export class ReminderSweepService {
           ),
         );
       }
+      count('recurring', await this.recurring(calendar, day, policy, types));
       // Acceptance waiting at one level longer than the policy allows: that level's verifiers. The
       // level's unit is worked out once per item (a county level without a unit is the item's county,
       // else its first lead unit, as item_acceptance_units() does), and the date test can use an index.
@@ -196,6 +249,18 @@ export class ReminderSweepService {
         ),
       );
     }
+    // A public notice (公示) whose period ended: the dispatchers are reminded daily to close it
+    // (close_notice) or uphold an objection, so no item sits in 公示中 for months.
+    count(
+      'notice_over',
+      await this.insert(
+        `SELECT 'email', 'reminder:' || i.id || ':' || u.id || ':notice_over:' || $2::text,
+                ${PAYLOAD('reminder.notice_over', `'days', NULL, 'period', to_char(i.notice_end, 'YYYY-MM-DD')`)}
+           FROM item i JOIN app_user u ON u.unit_id = i.dispatcher_unit_id AND u.active AND 'dispatcher' = ANY(u.roles)
+          WHERE i.state = 'public_notice' AND i.notice_end < $2::date`,
+        [link, day],
+      ),
+    );
     await this.sweepProjects(calendar, day, policies.get('default') ?? DEFAULT_REMINDER_POLICY, count);
     const ms = Math.round(performance.now() - started);
     this.logger.log(`reminder sweep for ${day}: ${JSON.stringify(written)} in ${ms} ms`);
@@ -266,6 +331,39 @@ export class ReminderSweepService {
           WHERE ${missing}`,
         [link, kind === 'report_missing'],
       ),
+    );
+  }
+
+  /**
+   * After the ladder's top (the policy's levels, or the root when the lead unit's tree is shallower),
+   * a 督办 reminder every recurEveryDays working days to the lead unit's officers and the dispatching
+   * unit's dispatchers, for as long as the item stays overdue. Each period k goes out once (the key),
+   * a missed sweep is caught up within the period. Working days overdue come from width_bucket over
+   * the last RECUR_HORIZON working days (beyond that, the count stops growing).
+   */
+  private async recurring(calendar: WorkCalendar, day: string, policy: ReminderPolicy, types: readonly string[]): Promise<number> {
+    const every = policy.recurEveryDays ?? DEFAULT_REMINDER_POLICY.recurEveryDays;
+    if (every <= 0) return 0;
+    const days = workingDaysBack(calendar, day, RECUR_HORIZON);
+    const step = policy.escalateEveryDays;
+    const cutoff = days[days.length - step];
+    return this.insert(
+      `SELECT DISTINCT ON (i.id, u.id) 'email', 'reminder:' || i.id || ':' || u.id || ':recurring_' || r.k || ':' || i.deadline_version,
+              ${PAYLOAD('reminder.recurring', `'days', d.overdue`)}
+         FROM item i JOIN batch b ON b.id = i.batch_id
+         CROSS JOIN LATERAL (
+           SELECT $4::int - width_bucket(i.current_deadline, $5::date[]) AS overdue,
+                  least($6::int, (SELECT max(array_length(path_ids(o.path), 1)) FROM item_unit iu JOIN org_unit o ON o.id = iu.unit_id
+                                   WHERE iu.item_id = i.id AND iu.role = 'lead') - 1) AS top) d
+         CROSS JOIN LATERAL (SELECT (d.overdue - (d.top + 1) * $7::int) / $8::int AS k) r
+         CROSS JOIN LATERAL (
+           SELECT u.* FROM item_unit iu JOIN app_user u ON u.unit_id = iu.unit_id AND 'unit_officer' = ANY(u.roles)
+            WHERE iu.item_id = i.id AND iu.role = 'lead'
+           UNION ALL
+           SELECT u.* FROM app_user u WHERE u.unit_id = i.dispatcher_unit_id AND 'dispatcher' = ANY(u.roles)) u
+        WHERE u.active AND i.state IN ('assigned', 'in_progress') AND i.current_deadline < $2 AND b.source_type = ANY($3::text[])
+          AND d.overdue >= (d.top + 1) * $7::int`,
+      [this.config.http.publicUrl, cutoff, types, days.length, days, ladderLevels(policy), step, every],
     );
   }
 

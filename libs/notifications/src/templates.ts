@@ -15,6 +15,14 @@ export interface MailData {
   level?: string | number | null;
   days?: number | null;
   partDeadline?: string | null;
+  /** A cooperating unit's part of the item. */
+  part?: string | null;
+  /** Where a return sent the item, in words. */
+  returnNote?: string | null;
+  /** An extension requested after the deadline. */
+  late?: boolean;
+  /** A resubmission that resumes at a later level. */
+  resumed?: boolean;
   /** Digests and bulletins: titled lists of items or figures. */
   sections?: { title: string; lines: string[] }[];
   period?: string | null;
@@ -42,6 +50,110 @@ export const TEMPLATES: Record<string, Texts> = {
       lines: [d.itemTitle, `Your unit leads this item. Please accept it${by(d, false)}.`],
     }),
   },
+  'item.assign_part': {
+    zh: (d) => ({
+      subject: `【配合整改】${d.itemCode} 请贵单位配合完成${d.partDeadline ? `（配合时限 ${d.partDeadline}）` : ''}`,
+      lines: [
+        d.itemTitle,
+        `贵单位为该事项的配合单位，承担：${d.part ?? '配合牵头单位整改'}。`,
+        d.partDeadline
+          ? `请于 ${d.partDeadline} 前完成并报送配合事项${by(d, true)}。`
+          : `请按牵头单位安排完成并报送配合事项${by(d, true)}。`,
+      ],
+    }),
+    en: (d) => ({
+      subject: `[Cooperation] ${d.itemCode}: your unit's part${d.partDeadline ? ` is due ${d.partDeadline}` : ''}`,
+      lines: [
+        d.itemTitle,
+        `Your unit cooperates on this item: ${d.part ?? 'support the lead unit'}.`,
+        `Please report your part done${d.partDeadline ? ` by ${d.partDeadline}` : ''}.`,
+      ],
+    }),
+  },
+  'item.submitted': {
+    zh: (d) => ({
+      subject: `【已申请验收】${d.itemCode} 已提请${d.level ?? ''}`,
+      lines: [d.itemTitle, `责任单位已申请验收，现由${d.level ?? ''}审核。`],
+    }),
+    en: (d) => ({
+      subject: `[Submitted] ${d.itemCode} awaits ${d.level ?? ''}`,
+      lines: [d.itemTitle, `The lead unit applied for acceptance; ${d.level ?? ''} reviews it now.`],
+    }),
+  },
+  'item.returned_to_level': {
+    zh: (d) => ({
+      subject: `【退回重审】${d.itemCode} 退回${d.level ?? ''}重新审核`,
+      lines: [d.itemTitle, d.returnNote ?? '上级验收退回，请重新审核。', ...why(d, true)],
+    }),
+    en: (d) => ({
+      subject: `[Review again] ${d.itemCode} was returned to your level`,
+      lines: [d.itemTitle, 'A higher level returned the item to your level for another review.', ...why(d, false)],
+    }),
+  },
+  'item.signed_off': {
+    zh: (d) => ({ subject: `【已销号】${d.itemCode} 整改完成并销号`, lines: [d.itemTitle, '该事项已通过全部验收，予以销号。'] }),
+    en: (d) => ({ subject: `[Signed off] ${d.itemCode}`, lines: [d.itemTitle, 'The item passed every level and is signed off.'] }),
+  },
+  'item.phase_completed': {
+    zh: (d) => ({
+      subject: `【阶段性完成】${d.itemCode} 已通过验收，转入长期坚持`,
+      lines: [d.itemTitle, '该事项已通过验收，认定为阶段性完成，请持续巩固整改成效。'],
+    }),
+    en: (d) => ({
+      subject: `[Phase completed] ${d.itemCode}`,
+      lines: [d.itemTitle, 'The item passed acceptance as phase completed; keep it up.'],
+    }),
+  },
+  'item.reset_deadline': {
+    zh: (d) => ({
+      subject: `【重新明确整改时限】${d.itemCode} 新整改时限 ${d.deadline ?? ''}`,
+      lines: [d.itemTitle, `督办部门重新明确了整改时限，新的整改时限为 ${d.deadline ?? ''}，请按期完成。`, ...why(d, true)],
+    }),
+    en: (d) => ({
+      subject: `[New deadline] ${d.itemCode} now due ${d.deadline ?? ''}`,
+      lines: [d.itemTitle, `The dispatcher set a new deadline: ${d.deadline ?? ''}.`, ...why(d, false)],
+    }),
+  },
+  'item.deadline_recomputed': {
+    zh: (d) => ({
+      subject: `【整改时限更新】${d.itemCode} 按新公布的节假日安排，整改时限调整为 ${d.deadline ?? ''}`,
+      lines: [d.itemTitle, `新的整改时限为 ${d.deadline ?? ''}。`, ...why(d, true)],
+    }),
+    en: (d) => ({
+      subject: `[Deadline recomputed] ${d.itemCode} now due ${d.deadline ?? ''}`,
+      lines: [d.itemTitle, `The item is now due ${d.deadline ?? ''} under the published holiday schedule.`, ...why(d, false)],
+    }),
+  },
+  'item.mention': {
+    zh: (d) => ({
+      subject: `【留言提及】${d.actorName ?? ''}在 ${d.itemCode} 中提到了您`,
+      lines: [d.itemTitle, `${d.actorName ?? ''}留言：${d.reason ?? ''}`],
+    }),
+    en: (d) => ({
+      subject: `[Mentioned] ${d.actorName ?? ''} mentioned you on ${d.itemCode}`,
+      lines: [d.itemTitle, `${d.actorName ?? ''} wrote: ${d.reason ?? ''}`],
+    }),
+  },
+  'reminder.notice_over': {
+    zh: (d) => ({
+      subject: `【公示期满】${d.itemCode} 公示已于 ${d.period ?? ''} 期满，请办理销号`,
+      lines: [d.itemTitle, `该事项公示期已于 ${d.period ?? ''} 届满。如无成立的异议，请办理“公示期满”销号；如有异议成立，请退回整改。`],
+    }),
+    en: (d) => ({
+      subject: `[Notice over] ${d.itemCode}: the public notice ended ${d.period ?? ''}; please sign it off`,
+      lines: [d.itemTitle, 'The public notice period is over. Close it (sign-off) or uphold an objection.'],
+    }),
+  },
+  'reminder.recurring': {
+    zh: (d) => ({
+      subject: `【持续督办】${d.itemCode} 已逾期${d.days ?? ''}个工作日（时限 ${d.deadline}）`,
+      lines: [d.itemTitle, `该事项自 ${d.deadline} 逾期至今仍未完成，请立即整改并报送进展；逾期期间将持续督办。`],
+    }),
+    en: (d) => ({
+      subject: `[Still overdue] ${d.itemCode}: ${d.days ?? ''} working days past ${d.deadline}`,
+      lines: [d.itemTitle, `This item has been overdue since ${d.deadline}. Reminders continue until it moves.`],
+    }),
+  },
   'item.urge': {
     zh: (d) => ({
       subject: `【催办】${d.itemCode} ${d.itemTitle}${by(d, true)}`,
@@ -54,8 +166,13 @@ export const TEMPLATES: Record<string, Texts> = {
   },
   'item.submit': {
     zh: (d) => ({
-      subject: `【待验收】${d.itemCode} 申请${d.level ?? ''}验收`,
-      lines: [d.itemTitle, '责任单位已申请验收，请审核佐证材料并作出验收结论。'],
+      subject: `【待验收】${d.itemCode} 申请${d.level ?? ''}`,
+      lines: [
+        d.itemTitle,
+        d.resumed
+          ? '责任单位已按退回意见完成整改并重新申请验收（此前各级验收结论保留），请审核佐证材料并作出验收结论。'
+          : '责任单位已申请验收，请审核佐证材料并作出验收结论。',
+      ],
     }),
     en: (d) => ({
       subject: `[Acceptance] ${d.itemCode} awaits ${d.level ?? ''} acceptance`,
@@ -63,7 +180,7 @@ export const TEMPLATES: Record<string, Texts> = {
     }),
   },
   'item.pass': {
-    zh: (d) => ({ subject: `【验收通过】${d.itemCode} ${d.level ?? ''}验收通过`, lines: [d.itemTitle, `${d.level ?? ''}验收已通过。`] }),
+    zh: (d) => ({ subject: `【验收通过】${d.itemCode} ${d.level ?? ''}通过`, lines: [d.itemTitle, `${d.level ?? ''}已通过。`] }),
     en: (d) => ({
       subject: `[Accepted] ${d.itemCode} passed ${d.level ?? ''} acceptance`,
       lines: [d.itemTitle, `Acceptance at ${d.level ?? 'this'} level passed.`],
@@ -72,7 +189,7 @@ export const TEMPLATES: Record<string, Texts> = {
   'item.return': {
     zh: (d) => ({
       subject: `【验收退回】${d.itemCode} 请补充整改${by(d, true)}`,
-      lines: [d.itemTitle, `${d.level ?? ''}验收未通过，已退回整改。`, ...why(d, true)],
+      lines: [d.itemTitle, `${d.level ?? ''}未通过。`, ...(d.returnNote ? [d.returnNote] : ['已退回整改。']), ...why(d, true)],
     }),
     en: (d) => ({
       subject: `[Returned] ${d.itemCode} returned by ${d.level ?? ''} acceptance${by(d, false)}`,
@@ -80,7 +197,14 @@ export const TEMPLATES: Record<string, Texts> = {
     }),
   },
   'item.request_extension': {
-    zh: (d) => ({ subject: `【延期申请】${d.itemCode} 申请延期`, lines: [d.itemTitle, '责任单位申请延期，请审批。', ...why(d, true)] }),
+    zh: (d) => ({
+      subject: `【延期申请${d.late ? '（逾期后申请）' : ''}】${d.itemCode} 申请延期`,
+      lines: [
+        d.itemTitle,
+        d.late ? '责任单位在整改时限届满后申请延期（计为逾期申请），请审批。' : '责任单位申请延期，请审批。',
+        ...why(d, true),
+      ],
+    }),
     en: (d) => ({
       subject: `[Extension request] ${d.itemCode}`,
       lines: [d.itemTitle, 'The lead unit asks for an extension. Please decide.', ...why(d, false)],

@@ -37,9 +37,9 @@ export class ReportsService {
     const summary = await this.stats.summary(actor, scope, asOf);
     const filename = `整改统计-${summary.statDate}.${format}`;
     if (format === 'csv') return { filename, format, body: toCsv(figuresTable(summary)) };
-    const tables: Table[] = [figuresTable(summary)];
+    const tables: Table[] = [figuresTable(summary, '统计口径', true)];
     for (const [by, name, header] of GROUPINGS) {
-      tables.push(breakdownTable(await this.stats.breakdown(actor, by, scope, asOf), name, header));
+      tables.push(breakdownTable(await this.stats.breakdown(actor, by, scope, asOf), name, header, true));
     }
     return { filename, format, body: await toXlsx(tables) };
   }
@@ -66,7 +66,7 @@ export class ReportsService {
     const overdue = await this.stats.overdueItems(actor, scope, asOf, MAX_BULLETIN_OVERDUE);
 
     const body = await toXlsx([], (wb) => {
-      const cover = addSheet(wb, figuresTable(summary, '概况'));
+      const cover = addSheet(wb, figuresTable(summary, '概况', true));
       cover.insertRow(1, [title]);
       cover.insertRow(2, [`统计时点：截至 ${summary.statDate}；数据来源：整改通（按当时状态计算，可复现）`]);
       cover.getRow(1).font = { bold: true, size: 16 };

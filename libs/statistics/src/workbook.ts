@@ -5,9 +5,14 @@ import type { BreakdownResult, StatsResult } from './statistics.service.js';
 /** A table to write: a header row and rows of plain values. */
 export interface Table {
   name: string;
-  columns: { header: string; width?: number }[];
+  columns: { header: string; width?: number; /** Excel number format of the column's cells */ numFmt?: string }[];
   rows: (string | number | null)[][];
+  /** Number formats of single cells, by 0-based row (without the header) and column. */
+  cellFormats?: { row: number; col: number; numFmt: string }[];
 }
+
+/** How a figure's value is written as a number in a workbook. */
+export const FIGURE_FORMATS: Record<string, string> = { count: '0', rate: '0.00%', working_days: '0.0" 个工作日"' };
 
 export const EXPORT_FORMATS = ['xlsx', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -17,9 +22,16 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
 };
 
-/** The figures as a table: each with its value, numerator, denominator and formula. */
-export function figuresTable(result: StatsResult, name = '统计口径'): Table {
+/**
+ * The figures as a table: each with its value, numerator, denominator and formula. In a workbook
+ * (`numeric`) values are numbers with a number format (counts, rates as fractions shown as %),
+ * so a spreadsheet can sum and chart them; in CSV they are written as displayed.
+ */
+export function figuresTable(result: StatsResult, name = '统计口径', numeric = false): Table {
   return {
+    cellFormats: numeric
+      ? result.figures.map((f, row) => ({ row, col: 1, numFmt: FIGURE_FORMATS[f.kind] ?? '0' })).filter((c) => c.numFmt)
+      : undefined,
     name,
     columns: [
       { header: '指标', width: 30 },
@@ -29,7 +41,13 @@ export function figuresTable(result: StatsResult, name = '统计口径'): Table 
       { header: '计算口径', width: 90 },
     ],
     rows: [
-      ...result.figures.map((f) => [f.label, f.display, f.numerator?.value ?? null, f.denominator?.value ?? null, f.formula]),
+      ...result.figures.map((f) => [
+        f.label,
+        numeric ? f.value : f.display,
+        f.numerator?.value ?? null,
+        f.denominator?.value ?? null,
+        f.formula,
+      ]),
       [],
       ['统计时点', result.asOf, null, null, `截至 ${result.statDate}（北京时间）当日结束；时限早于该日视为已到期`],
     ],
@@ -52,7 +70,14 @@ export function breakdownTable(result: BreakdownResult, name: string, groupHeade
   const headers = BREAKDOWN_FIGURES.map((k) => result.figures.find((f) => f.key === k)?.label ?? k);
   return {
     name,
-    columns: [{ header: groupHeader, width: 24 }, ...headers.map((header) => ({ header, width: 14 }))],
+    columns: [
+      { header: groupHeader, width: 24 },
+      ...headers.map((header, i) => ({
+        header,
+        width: 14,
+        numFmt: numericRates ? (BREAKDOWN_FIGURES[i].endsWith('Rate') ? '0.00%' : '0') : undefined,
+      })),
+    ],
     rows: result.rows.map((r) => [
       r.label,
       ...BREAKDOWN_FIGURES.map((k) =>
@@ -106,6 +131,11 @@ export function addSheet(wb: ExcelJS.Workbook, table: Table): ExcelJS.Worksheet 
   ws.columns = table.columns.map((c) => ({ header: c.header, width: c.width ?? 14 }));
   ws.getRow(1).font = { bold: true };
   for (const row of table.rows) ws.addRow(row);
+  table.columns.forEach((c, i) => {
+    if (!c.numFmt) return;
+    for (let r = 2; r <= table.rows.length + 1; r++) ws.getRow(r).getCell(i + 1).numFmt = c.numFmt;
+  });
+  for (const f of table.cellFormats ?? []) ws.getRow(f.row + 2).getCell(f.col + 1).numFmt = f.numFmt;
   ws.eachRow((row, n) => {
     if (n > 1) row.alignment = { vertical: 'top', wrapText: true };
   });

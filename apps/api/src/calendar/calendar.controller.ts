@@ -1,9 +1,10 @@
-import { Body, Controller, Delete, Get, Param, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
-import { CalendarService, type CalendarDayView } from '#calendar';
-import type { ComputedDeadline } from '#domain';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { CalendarService, HolidayNoticeService, type CalendarDayView, type CalendarStatus, type NoticePreview } from '#calendar';
+import type { ComputedDeadline, NoticeDay } from '#domain';
+import { DeadlineRecomputeService, type Recomputed } from '#items';
 import { CurrentActor, RequirePermission, type SessionActor } from '../auth/access.decorators.js';
 import { IsDate } from '../http/query.dto.js';
 
@@ -38,6 +39,25 @@ class DeadlineQuery {
   @IsString()
   @Length(1, 50)
   event?: string;
+
+  @ApiPropertyOptional({ enum: ['zh', 'en'], description: 'The language of `explanation` (Chinese by default)' })
+  @IsOptional()
+  @IsIn(['zh', 'en'])
+  lang?: 'zh' | 'en';
+}
+
+class HolidayNoticeDto {
+  @ApiProperty({ description: 'The text of 国务院办公厅关于20XX年部分节假日安排的通知 (一、元旦：…放假… 二、春节：…上班…)' })
+  @IsString()
+  @Length(10, 20000)
+  text: string;
+
+  @ApiPropertyOptional({ example: 2027, description: 'The year, when the pasted text does not name it' })
+  @IsOptional()
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  year?: number;
 }
 
 class CalendarEntryDto {
@@ -76,7 +96,37 @@ class VersionQuery {
 @ApiBearerAuth()
 @Controller('calendar')
 export class CalendarController {
-  constructor(private readonly calendar: CalendarService) {}
+  constructor(
+    private readonly calendar: CalendarService,
+    private readonly notices: HolidayNoticeService,
+    private readonly recompute: DeadlineRecomputeService,
+  ) {}
+
+  @Get('status')
+  @RequirePermission('calendar.read')
+  @ApiOkResponse({ description: 'Which years are published, and from November a warning while next year is missing' })
+  status(): Promise<CalendarStatus> {
+    return this.notices.status();
+  }
+
+  @Post('notices/preview')
+  @HttpCode(200)
+  @RequirePermission('calendar.manage')
+  @ApiOkResponse({ description: 'The days the notice gives, against the rules in force, and what does not add up (nothing is stored)' })
+  preview(@Body() body: HolidayNoticeDto): Promise<NoticePreview> {
+    return this.notices.preview(body.text, body.year);
+  }
+
+  @Post('notices')
+  @RequirePermission('calendar.manage')
+  @ApiOkResponse({ description: 'The year stored as a new version; provisional deadlines recomputed (those that moved are listed)' })
+  async confirm(
+    @CurrentActor() actor: SessionActor,
+    @Body() body: HolidayNoticeDto,
+  ): Promise<{ year: number; version: number; days: NoticeDay[]; recomputed: Recomputed[] }> {
+    const stored = await this.notices.confirm(actor, body.text, body.year);
+    return { ...stored, recomputed: await this.recompute.recomputeProvisional(actor, stored.year) };
+  }
 
   @Get('days')
   @ApiOperation({ summary: 'Working days, holidays and make-up days in a date range' })
@@ -96,8 +146,9 @@ export class CalendarController {
     description: 'The deadline N working or calendar days after a date, and how it was computed',
     schema: { type: 'object', additionalProperties: true },
   })
-  deadline(@Query() q: DeadlineQuery): Promise<ComputedDeadline> {
-    return this.calendar.compute({ kind: q.kind, from: q.from, days: q.days, event: q.event });
+  async deadline(@Query() q: DeadlineQuery): Promise<ComputedDeadline> {
+    const computed = await this.calendar.compute({ kind: q.kind, from: q.from, days: q.days, event: q.event });
+    return q.lang === 'en' ? { ...computed, explanation: computed.explanationEn } : computed;
   }
 
   @Put('days/:day')

@@ -396,6 +396,22 @@ export class TransitionDto {
   @IsOptional()
   @IsIn(['holds', 'rebound'])
   spotCheckResult?: 'holds' | 'rebound';
+
+  @ApiPropertyOptional({
+    example: 'unit',
+    description:
+      "return: 'unit' (default: back to the unit; resubmission resumes at the returning level, lower levels' passes stand), " +
+      "'recheck' (back to the unit; resubmission starts again at the first level), or a lower level's code (e.g. 'city') to examine it again",
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 50)
+  returnTo?: string;
+
+  @ApiPropertyOptional({ example: '2027-03-31', description: 'reset_deadline (重新明确整改时限), with a reason: the new deadline' })
+  @IsOptional()
+  @IsDate()
+  newDeadline?: string;
 }
 
 export class CommentDto {

@@ -1,6 +1,7 @@
-import { Body, Controller, Get, Param, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags, ApiOperation } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, Max, Min } from 'class-validator';
+import { Body, Controller, Delete, Get, Param, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags, ApiOperation } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { DomainError, SOURCE_TYPES, type ReminderPolicy, type SourceType } from '#domain';
 import { ReminderSweepService } from '#notifications';
 import { CurrentActor, RequirePermission, type SessionActor } from '../auth/access.decorators.js';
@@ -32,6 +33,36 @@ class ReminderPolicyDto implements ReminderPolicy {
   @Min(1)
   @Max(60)
   acceptancePendingDays: number;
+
+  @ApiPropertyOptional({
+    example: 5,
+    description: 'After the top of the ladder, a 督办 reminder every this many working days (5: weekly; 0: none)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(60)
+  recurEveryDays?: number;
+
+  @ApiPropertyOptional({ example: false, description: 'Escalate up the org tree to the root (escalateMaxLevels is then ignored)' })
+  @IsOptional()
+  @IsBoolean()
+  escalateToRoot?: boolean;
+
+  @ApiPropertyOptional({ example: 1, description: 'The version this replaces (0: the scope has none yet); a stale one is a 409' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  version?: number;
+}
+
+class ResetQueryDto {
+  @ApiPropertyOptional({ description: 'The version being reset; a stale one is a 409' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  version?: number;
 }
 
 /** When reminders and escalations go out: a default, and optionally one per source type. */
@@ -60,11 +91,22 @@ export class ReminderPolicyController {
     schema: { type: 'object', additionalProperties: true },
   })
   set(@CurrentActor() actor: SessionActor, @Param('scope') scope: string, @Body() body: ReminderPolicyDto) {
-    if (scope !== 'default' && !(SOURCE_TYPES as readonly string[]).includes(scope)) {
-      throw DomainError.validation('Unknown scope', [
-        { field: 'scope', messages: [`must be "default" or one of ${SOURCE_TYPES.join(', ')}`] },
-      ]);
-    }
-    return this.reminders.setPolicy(actor, scope as 'default' | SourceType, body);
+    return this.reminders.setPolicy(actor, checkScope(scope), body);
   }
+
+  @Delete(':scope')
+  @RequirePermission('notifications.manage')
+  @ApiOkResponse({ description: 'Back to the default (a source type follows the default policy; the default, the shipped one)' })
+  reset(@CurrentActor() actor: SessionActor, @Param('scope') scope: string, @Query() query: ResetQueryDto) {
+    return this.reminders.resetPolicy(actor, checkScope(scope), query.version);
+  }
+}
+
+function checkScope(scope: string): 'default' | SourceType {
+  if (scope !== 'default' && !(SOURCE_TYPES as readonly string[]).includes(scope)) {
+    throw DomainError.validation('Unknown scope', [
+      { field: 'scope', messages: [`must be "default" or one of ${SOURCE_TYPES.join(', ')}`] },
+    ]);
+  }
+  return scope as 'default' | SourceType;
 }

@@ -595,7 +595,10 @@ class ItemRun {
     }
   }
 
-  /** Level by level from the submission; a return (at city level, or the only level) sends it back once. */
+  /**
+   * Level by level from the submission; a return (at city level, or the only level) sends it back
+   * once, asking for a full re-check from the first level (the demo's dated history is scripted so).
+   */
   private async acceptance(submitted: string, returned: string | undefined): Promise<string> {
     const { spec, r, batch } = this;
     const returnAt = batch.chain.length > 1 ? 1 : 0;
@@ -604,7 +607,7 @@ class ItemRun {
       day = addDays(day, r.int(...GAP[level]));
       const verifier = this.s.dir.verifier(level, spec.county);
       if (returned && index === returnAt) {
-        await this.act(day, verifier, 'return', { reason: returned });
+        await this.act(day, verifier, 'return', { reason: returned, returnTo: 'recheck' });
         const reworked = addDays(day, r.int(12, 25));
         await this.runSteps([
           {

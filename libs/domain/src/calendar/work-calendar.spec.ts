@@ -62,13 +62,23 @@ describe('work calendar: the State Council schedules', () => {
     const working = computeDeadline({ kind: 'working_days', from: '2025-01-20', days: 10, event: 'transfer' }, cal);
     expect(working.deadline).toBe('2025-02-08');
     expect(working.holidays).toHaveLength(8);
-    expect(working.explanation).toBe(
-      '10 working days after transfer 2025-01-20 → 2025-02-08; 8 holiday day(s) not counted (春节); weekends not counted unless made working days (调休)',
+    expect(working.explanationEn).toBe(
+      '10 working days after transfer 2025-01-20 → 2025-02-08; 8 holiday day(s) not counted (春节); 2 make-up working day(s) counted (春节); weekends not counted unless made working days (调休)',
     );
+    // counted: 1/21–1/24, Sun 1/26 (调休), 1/27, 2/5–2/7, Sat 2/8 (调休) = 10
+    expect(working.explanation).toBe(
+      '自transfer（2025-01-20）起10个工作日，截止2025-02-08；期间春节放假8天（01-28、01-29、01-30、01-31、02-01、02-02、02-03、02-04）不计入；春节调休上班2天（01-26、02-08）计入工作日；周六、周日不计入（调休上班日除外）',
+    );
+    expect(working).toMatchObject({ provisional: false, unpublishedYears: [] });
+    const across = computeDeadline({ kind: 'working_days', from: '2026-12-21', days: 30 }, cal);
+    expect(across).toMatchObject({ provisional: true, unpublishedYears: [2027] });
+    expect(across.explanation).toContain('注意：2027年节假日安排尚未公布，暂按周一至周五为工作日计算，此为临时时限，公布后将重新计算');
+    expect(computeDeadline({ kind: 'working_days', from: '2026-12-21', days: 30 }, cal, (y) => y <= 2027).provisional).toBe(false);
     const calendar = computeDeadline({ kind: 'calendar_days', from: '2025-09-24', days: 7 }, cal);
     expect(calendar).toMatchObject({
       deadline: '2025-10-09',
-      explanation: '7 calendar days after 2025-09-24 → 2025-10-01, not a working day, so it ends on the next working day 2025-10-09',
+      explanationEn: '7 calendar days after 2025-09-24 → 2025-10-01, not a working day, so it ends on the next working day 2025-10-09',
+      explanation: '自2025-09-24起7个自然日，届满日为2025-10-01，该日不是工作日（国庆节放假），顺延至下一个工作日2025-10-09',
     });
     expect(calendar.holidays.map((h) => h.date)).toEqual([
       '2025-10-01',
@@ -80,7 +90,7 @@ describe('work calendar: the State Council schedules', () => {
       '2025-10-07',
       '2025-10-08',
     ]);
-    expect(computeDeadline({ kind: 'date', date: '2026-06-30' }, cal).explanation).toBe('fixed date 2026-06-30');
+    expect(computeDeadline({ kind: 'date', date: '2026-06-30' }, cal).explanation).toBe('指定日期 2026-06-30');
   });
 
   it('administrator entries override the shipped data', () => {

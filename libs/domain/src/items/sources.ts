@@ -44,6 +44,8 @@ export interface AcceptanceLevel {
   unitId: string | null;
 }
 
+export const LEVEL_LABELS: Record<string, string> = { county: '县级自验', city: '市级验收', province: '省级验收' };
+
 export const DEFAULT_ACCEPTANCE: Record<SourceType, { levels: { level: string; label: string }[]; noticeDays: number }> = {
   central_inspection: { levels: levels('county', 'city', 'province'), noticeDays: 7 },
   central_lookback: { levels: levels('county', 'city', 'province'), noticeDays: 7 },
@@ -57,6 +59,11 @@ export const DEFAULT_ACCEPTANCE: Record<SourceType, { levels: { level: string; l
 };
 
 function levels(...names: ('county' | 'city' | 'province')[]): { level: string; label: string }[] {
-  const labels = { county: '县级自验', city: '市级验收', province: '省级验收' };
-  return names.map((level) => ({ level, label: labels[level] }));
+  return names.map((level) => ({ level, label: LEVEL_LABELS[level] }));
+}
+
+/** How people read a level: its label (县级自验 / 市级验收 / 省级验收), never a code such as `province`. */
+export function levelLabel(level: { level: string; label?: string | null }): string {
+  if (level.label && level.label !== level.level) return level.label;
+  return LEVEL_LABELS[level.level] ?? level.label ?? level.level;
 }

@@ -14,14 +14,31 @@ export interface ReminderPolicy {
   escalateMaxLevels: number;
   /** An acceptance pending at one level longer than this many working days reminds its verifiers. */
   acceptancePendingDays: number;
+  /**
+   * After the ladder's top, a recurring 督办 reminder to the lead unit and the dispatcher every this
+   * many working days until the item moves (5: weekly; 0: none).
+   */
+  recurEveryDays?: number;
+  /** Escalate up the org tree all the way to the root (escalateMaxLevels is then ignored). */
+  escalateToRoot?: boolean;
 }
 
-export const DEFAULT_REMINDER_POLICY: ReminderPolicy = {
+/** The highest escalation level: the root of a deep tree is reached within it. */
+export const MAX_ESCALATION_LEVELS = 10;
+
+export const DEFAULT_REMINDER_POLICY: Required<ReminderPolicy> = {
   beforeDays: [5, 3, 1],
   escalateEveryDays: 5,
   escalateMaxLevels: 2,
   acceptancePendingDays: 5,
+  recurEveryDays: 5,
+  escalateToRoot: false,
 };
+
+/** How many levels the ladder climbs at most (to the root: as far as a tree can be deep). */
+export function ladderLevels(p: ReminderPolicy): number {
+  return p.escalateToRoot ? MAX_ESCALATION_LEVELS : p.escalateMaxLevels;
+}
 
 export function policyProblems(p: ReminderPolicy): string[] {
   const problems: string[] = [];
@@ -33,6 +50,8 @@ export function policyProblems(p: ReminderPolicy): string[] {
   if (!Number.isInteger(p.escalateMaxLevels) || p.escalateMaxLevels < 0 || p.escalateMaxLevels > 10)
     problems.push('escalateMaxLevels must be 0–10');
   if (!Number.isInteger(p.acceptancePendingDays) || p.acceptancePendingDays < 1) problems.push('acceptancePendingDays must be at least 1');
+  if (p.recurEveryDays !== undefined && (!Number.isInteger(p.recurEveryDays) || p.recurEveryDays < 0 || p.recurEveryDays > 60))
+    problems.push('recurEveryDays must be 0 (none) to 60 working days');
   return problems;
 }
 
@@ -67,7 +86,7 @@ export function deadlineWindows(calendar: WorkCalendar, today: string, beforeDay
 export function escalationLevel(calendar: WorkCalendar, deadline: string, today: string, policy: ReminderPolicy): number {
   const overdue = calendar.workingDaysBetween(deadline, today);
   if (overdue <= 0) return 0;
-  return Math.min(Math.floor(overdue / policy.escalateEveryDays), policy.escalateMaxLevels);
+  return Math.min(Math.floor(overdue / policy.escalateEveryDays), ladderLevels(policy));
 }
 
 /**
@@ -90,8 +109,23 @@ export interface OverdueStep {
 export function overdueSteps(calendar: WorkCalendar, today: string, policy: ReminderPolicy): OverdueStep[] {
   const n = policy.escalateEveryDays;
   const steps: OverdueStep[] = [{ kind: 'overdue', level: 0, ...overdueWindow(calendar, today, 1, n) }];
-  for (let level = 1; level <= policy.escalateMaxLevels; level++) {
+  for (let level = 1; level <= ladderLevels(policy); level++) {
     steps.push({ kind: `escalation_${level}`, level, ...overdueWindow(calendar, today, level * n, (level + 1) * n) });
   }
   return steps;
+}
+
+/**
+ * The working days up to `today`, oldest first, `count` of them (today last if it is one): with
+ * width_bucket(deadline, days) in SQL, the working days an item is overdue is
+ * count − width_bucket (the days after its deadline), in one binary search per item.
+ */
+export function workingDaysBack(calendar: WorkCalendar, today: string, count: number): string[] {
+  const days: string[] = [];
+  let day = calendar.isWorkingDay(today) ? today : calendar.subtractWorkingDays(today, 1);
+  for (let i = 0; i < count; i++) {
+    days.push(day);
+    day = calendar.subtractWorkingDays(day, 1);
+  }
+  return days.reverse();
 }

@@ -41,8 +41,8 @@ export interface WorkflowDefinition<S extends string = string, A extends string 
   actions: Record<A, ActionDefinition<S>>;
 }
 
-/** A guard returns null when satisfied, or what is missing, in words the user can act on. */
-export type Guard<C> = (ctx: C) => string | null;
+/** A guard returns null when satisfied, or what is missing (one thing or several), in words the user can act on. */
+export type Guard<C> = (ctx: C) => string | string[] | null;
 
 export function targetsOf<S extends string>(action: ActionDefinition<S>): S[] {
   if (action.to === 'same') return [];
@@ -124,7 +124,7 @@ export function checkAction<S extends string, A extends string, C extends { inpu
   const a = def.actions[action];
   if (!a.from.includes(state)) return { ok: false, problem: 'wrong_state' };
   if (a.requiresReason && !ctx.input.reason?.trim()) return { ok: false, problem: 'reason_required' };
-  const missing = (a.guards ?? []).map((g) => guards[g](ctx)).filter((m): m is string => m !== null);
+  const missing = (a.guards ?? []).flatMap((g) => guards[g](ctx) ?? []);
   if (missing.length > 0) return { ok: false, problem: 'guard', missing };
   return { ok: true, to: resolveTo() };
 }

@@ -27,6 +27,7 @@ const SPEC: Record<RectificationAction, { from: RectificationState[]; roles: Rol
   request_extension: { from: ['in_progress'], roles: ['unit_officer'] },
   approve_extension: { from: ['in_progress'], roles: ['dispatcher'] },
   reject_extension: { from: ['in_progress'], roles: ['dispatcher'] },
+  reset_deadline: { from: ['assigned', 'in_progress'], roles: ['dispatcher'] },
   submit: { from: ['in_progress'], roles: ['unit_officer'] },
   pass: { from: ['in_acceptance'], roles: ['verifier'] },
   return: { from: ['in_acceptance'], roles: ['verifier'] },
@@ -55,10 +56,20 @@ function readyContext(overrides: Partial<RectificationContext['item']> = {}): Re
       chainLength: 3,
       noticeDays: 7,
       noticeEnd: '2026-11-01',
+      chainLevels: ['county', 'city', 'province'],
+      reopenedSinceDeadline: false,
       ...overrides,
     },
     today: '2026-11-23',
-    input: { reason: '理由', text: '进展', proposedDeadline: '2027-03-31', partStatus: 'done', mergeIntoId: 'x', spotCheckResult: 'holds' },
+    input: {
+      reason: '理由',
+      text: '进展',
+      proposedDeadline: '2027-03-31',
+      partStatus: 'done',
+      mergeIntoId: 'x',
+      spotCheckResult: 'holds',
+      newDeadline: '2027-03-31',
+    },
   };
 }
 
@@ -66,7 +77,7 @@ type Outcome = 'allowed' | 'wrong_state' | 'role_refused';
 
 function outcome(state: RectificationState, action: RectificationAction, role: Role): Outcome {
   const pendingFor = action === 'approve_extension' || action === 'reject_extension';
-  const check = checkRectificationAction(action, state, readyContext({ pendingExtension: pendingFor }));
+  const check = checkRectificationAction(action, state, readyContext({ pendingExtension: pendingFor, reopenedSinceDeadline: true }));
   if (!check.ok && check.problem === 'wrong_state') return 'wrong_state';
   if (!rolesMayTake(action, [role])) return 'role_refused';
   if (!check.ok) throw new Error(`${action} from ${state} failed a guard in a ready context: ${JSON.stringify(check)}`);
@@ -83,8 +94,8 @@ describe('rectification workflow: every (state, action, role)', () => {
         cases.push([state, action, role, expected]);
       }
 
-  it('covers 9 states × 20 actions × 5 roles', () => {
-    expect(cases).toHaveLength(9 * 20 * 5);
+  it('covers 9 states × 21 actions × 5 roles', () => {
+    expect(cases).toHaveLength(9 * 21 * 5);
   });
 
   it.each(cases)('%s + %s by %s → %s', (state, action, role, expected) => {
@@ -119,7 +130,7 @@ describe('rectification workflow: targets and guards', () => {
     });
   });
 
-  it('an extension must be asked before the deadline, for a later date, one at a time', () => {
+  it('an extension is asked for a later date, one at a time; one asked after the deadline is allowed (and marked late by the effect)', () => {
     const ask = (item: Partial<RectificationContext['item']>, proposedDeadline?: string, today = '2026-11-23') => {
       const ctx = readyContext(item);
       return checkRectificationAction('request_extension', 'in_progress', {
@@ -129,8 +140,9 @@ describe('rectification workflow: targets and guards', () => {
       });
     };
     expect(ask({}, '2027-03-31')).toEqual({ ok: true, to: 'in_progress' });
-    expect(ask({ deadline: '2026-11-20' }, '2027-03-31')).toMatchObject({
-      missing: ['the deadline 2026-11-20 has passed; an extension must be requested before it'],
+    expect(ask({ deadline: '2026-11-20' }, '2027-03-31')).toEqual({ ok: true, to: 'in_progress' });
+    expect(ask({ deadline: '2026-11-20' }, '2026-11-22')).toMatchObject({
+      missing: ['the proposed deadline must not be in the past (today is 2026-11-23)'],
     });
     expect(ask({}, '2026-12-01')).toMatchObject({ missing: ['the proposed deadline must be after the current one (2026-12-31)'] });
     expect(ask({}, undefined)).toMatchObject({ missing: ['proposedDeadline (YYYY-MM-DD) is required'] });
@@ -145,8 +157,42 @@ describe('rectification workflow: targets and guards', () => {
     expect(checkRectificationAction('assign', 'draft', readyContext({ leadUnitCount: 0, deadline: null, hasGoal: false }))).toEqual({
       ok: false,
       problem: 'guard',
-      missing: ['missing a lead unit (牵头单位), a deadline (整改时限), a goal (整改目标)'],
+      missing: ['missing a lead unit (牵头单位)', 'missing a deadline (整改时限)', 'missing a goal (整改目标)'],
     });
+  });
+
+  it('a return goes to the unit (resuming at its level), to a full re-check, or to a named lower level', () => {
+    const ret = (returnTo: string | undefined, acceptanceLevel = 2) =>
+      checkRectificationAction('return', 'in_acceptance', {
+        ...readyContext({ acceptanceLevel }),
+        input: { reason: '佐证材料不足', returnTo },
+      });
+    expect(ret(undefined)).toEqual({ ok: true, to: 'in_progress' });
+    expect(ret('unit')).toEqual({ ok: true, to: 'in_progress' });
+    expect(ret('recheck')).toEqual({ ok: true, to: 'in_progress' });
+    expect(ret('city')).toEqual({ ok: true, to: 'in_acceptance' });
+    expect(ret('county')).toEqual({ ok: true, to: 'in_acceptance' });
+    expect(ret('province')).toMatchObject({ missing: ['returnTo province is not a level below the current one (province)'] });
+    expect(ret('county', 0)).toMatchObject({ missing: ['returnTo county is not a level below the current one (county)'] });
+    expect(ret('town')).toMatchObject({ missing: ['returnTo must be unit, recheck or a level of the chain (county, city, province)'] });
+  });
+
+  it('a new deadline (重新明确整改时限) is set only for an overdue or reopened item, not in the past', () => {
+    const reset = (item: Partial<RectificationContext['item']>, newDeadline?: string) =>
+      checkRectificationAction('reset_deadline', 'in_progress', {
+        ...readyContext(item),
+        input: { reason: '重新明确整改时限', newDeadline },
+      });
+    expect(reset({ deadline: '2026-11-20' }, '2027-03-31')).toEqual({ ok: true, to: 'in_progress' });
+    expect(reset({ deadline: '2021-12-31', reopenedSinceDeadline: true }, '2027-03-31')).toEqual({ ok: true, to: 'in_progress' });
+    expect(reset({ deadline: '2026-12-31', reopenedSinceDeadline: true }, '2027-03-31')).toEqual({ ok: true, to: 'in_progress' });
+    expect(reset({ deadline: '2026-12-31' }, '2027-03-31')).toMatchObject({
+      missing: ['a new deadline is set only for an overdue or reopened item (the deadline 2026-12-31 has not passed)'],
+    });
+    expect(reset({ deadline: '2026-11-20' }, '2026-11-22')).toMatchObject({
+      missing: ['the new deadline must not be in the past (today is 2026-11-23)'],
+    });
+    expect(reset({ deadline: '2026-11-20' })).toMatchObject({ missing: ['newDeadline (YYYY-MM-DD) is required'] });
   });
 
   it('actions that need a reason refuse an empty one', () => {
@@ -237,6 +283,8 @@ describe('property: random action sequences', () => {
               chainLength,
               noticeDays: 5,
               noticeEnd: s.noticeOver ? '2026-11-01' : '2026-12-01',
+              chainLevels: Array.from({ length: chainLength }, (_, i) => `level${i}`),
+              reopenedSinceDeadline: false,
             },
             today: '2026-11-23',
             input: {
@@ -246,6 +294,7 @@ describe('property: random action sequences', () => {
               partStatus: 'done',
               mergeIntoId: 'x',
               spotCheckResult: 'holds',
+              newDeadline: '2027-01-31',
             },
           };
           const check = checkRectificationAction(s.action, m.state, ctx);

@@ -24,6 +24,7 @@ export const RECTIFICATION_ACTIONS = [
   'request_extension',
   'approve_extension',
   'reject_extension',
+  'reset_deadline',
   'submit',
   'pass',
   'return',
@@ -115,7 +116,7 @@ export const rectificationWorkflow: WorkflowDefinition<RectificationState, Recti
       roles: ['unit_officer'],
       permission: 'item.act',
       actorScope: 'lead',
-      guards: ['noPendingExtension', 'deadlineNotPassed', 'proposedDeadlineLater'],
+      guards: ['noPendingExtension', 'proposedDeadlineLater'],
       requiresReason: true,
     },
     approve_extension: {
@@ -137,6 +138,17 @@ export const rectificationWorkflow: WorkflowDefinition<RectificationState, Recti
       guards: ['hasPendingExtension'],
       requiresReason: true,
     },
+    // 重新明确整改时限: a new deadline version for an overdue or reopened item, set by the dispatcher.
+    reset_deadline: {
+      label: '重新明确整改时限',
+      from: ['assigned', 'in_progress'],
+      to: 'same',
+      roles: ['dispatcher'],
+      permission: 'item.act',
+      actorScope: 'dispatcher',
+      guards: ['overdueOrReopened', 'noPendingExtension', 'newDeadlineValid'],
+      requiresReason: true,
+    },
     submit: {
       label: '申请验收',
       from: ['in_progress'],
@@ -154,13 +166,16 @@ export const rectificationWorkflow: WorkflowDefinition<RectificationState, Recti
       permission: 'item.verify',
       actorScope: 'acceptance',
     },
+    // Back to the unit (resubmission resumes at this level, or at the first with a full re-check),
+    // or back to a named lower level, which examines it again.
     return: {
       label: '验收退回',
       from: ['in_acceptance'],
-      to: 'in_progress',
+      to: ['in_progress', 'in_acceptance'],
       roles: ['verifier'],
       permission: 'item.verify',
       actorScope: 'acceptance',
+      guards: ['returnTargetValid'],
       requiresReason: true,
     },
     uphold_objection: {
@@ -252,6 +267,10 @@ export interface RectificationContext {
     chainLength: number;
     noticeDays: number;
     noticeEnd: string | null; // YYYY-MM-DD, last day of the public notice
+    /** The level codes of the acceptance chain, in order. */
+    chainLevels: string[];
+    /** Reopened (回头看) since its current deadline was set. */
+    reopenedSinceDeadline: boolean;
   };
   today: string; // YYYY-MM-DD in Asia/Shanghai
   input: {
@@ -261,7 +280,27 @@ export interface RectificationContext {
     partStatus?: string;
     mergeIntoId?: string;
     spotCheckResult?: string;
+    /** return: 'unit' (default), 'recheck', or the level code of a lower level. */
+    returnTo?: string;
+    /** reset_deadline: the new deadline. */
+    newDeadline?: string;
   };
+}
+
+/** Where a return sends the item: to the unit (resuming at `resumeLevel`), or to a lower level. */
+export type ReturnTarget =
+  { kind: 'unit'; resumeLevel: number } | { kind: 'recheck'; resumeLevel: 0 } | { kind: 'level'; levelIndex: number };
+
+/** The return target the input names, or why it cannot be. */
+export function returnTarget(ctx: RectificationContext): ReturnTarget | string {
+  const current = ctx.item.acceptanceLevel ?? 0;
+  const to = ctx.input.returnTo ?? 'unit';
+  if (to === 'unit') return { kind: 'unit', resumeLevel: current };
+  if (to === 'recheck') return { kind: 'recheck', resumeLevel: 0 };
+  const index = ctx.item.chainLevels.indexOf(to);
+  if (index < 0) return `returnTo must be unit, recheck or a level of the chain (${ctx.item.chainLevels.join(', ')})`;
+  if (index >= current) return `returnTo ${to} is not a level below the current one (${ctx.item.chainLevels[current]})`;
+  return { kind: 'level', levelIndex: index };
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -269,24 +308,36 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 export const rectificationGuards: Record<string, Guard<RectificationContext>> = {
   requiredFields: ({ item }) => {
     const missing = [
-      item.leadUnitCount === 0 && 'a lead unit (牵头单位)',
-      !item.deadline && 'a deadline (整改时限)',
-      !item.hasGoal && 'a goal (整改目标)',
-    ].filter(Boolean);
-    return missing.length ? `missing ${missing.join(', ')}` : null;
+      item.leadUnitCount === 0 && 'missing a lead unit (牵头单位)',
+      !item.deadline && 'missing a deadline (整改时限)',
+      !item.hasGoal && 'missing a goal (整改目标)',
+    ].filter((m): m is string => !!m);
+    return missing.length ? missing : null;
   },
   progressText: ({ input }) => (input.text?.trim() ? null : 'the progress text (进展情况) is empty'),
   partStatusGiven: ({ input }) =>
     input.partStatus === 'in_progress' || input.partStatus === 'done' ? null : 'partStatus must be in_progress or done',
   noPendingExtension: ({ item }) => (item.pendingExtension ? 'an extension request is still waiting for a decision' : null),
   hasPendingExtension: ({ item }) => (item.pendingExtension ? null : 'there is no extension request waiting for a decision'),
-  deadlineNotPassed: ({ item, today }) =>
-    item.deadline && today > item.deadline ? `the deadline ${item.deadline} has passed; an extension must be requested before it` : null,
-  proposedDeadlineLater: ({ item, input }) => {
+  // A request filed after the deadline is allowed, marked late (and counted as such).
+  proposedDeadlineLater: ({ item, input, today }) => {
     if (!input.proposedDeadline || !ISO_DATE.test(input.proposedDeadline)) return 'proposedDeadline (YYYY-MM-DD) is required';
     if (item.deadline && input.proposedDeadline <= item.deadline)
       return `the proposed deadline must be after the current one (${item.deadline})`;
+    if (input.proposedDeadline < today) return `the proposed deadline must not be in the past (today is ${today})`;
     return null;
+  },
+  overdueOrReopened: ({ item, today }) =>
+    (item.deadline && today > item.deadline) || item.reopenedSinceDeadline
+      ? null
+      : `a new deadline is set only for an overdue or reopened item (the deadline ${item.deadline ?? '—'} has not passed)`,
+  newDeadlineValid: ({ input, today }) => {
+    if (!input.newDeadline || !ISO_DATE.test(input.newDeadline)) return 'newDeadline (YYYY-MM-DD) is required';
+    return input.newDeadline < today ? `the new deadline must not be in the past (today is ${today})` : null;
+  },
+  returnTargetValid: (ctx) => {
+    const target = returnTarget(ctx);
+    return typeof target === 'string' ? target : null;
   },
   hasEvidence: ({ item }) => (item.evidenceCount > 0 ? null : 'evidence (佐证材料) must be uploaded before applying for acceptance'),
   partsDone: ({ item }) => (item.openParts.length === 0 ? null : `cooperating parts not yet reported done: ${item.openParts.join(', ')}`),
@@ -312,6 +363,10 @@ export function resolveRectificationTarget(
     }
     case 'close_notice':
       return closed;
+    case 'return': {
+      const target = returnTarget(ctx);
+      return typeof target !== 'string' && target.kind === 'level' ? 'in_acceptance' : 'in_progress';
+    }
     default:
       return singleTarget(rectificationWorkflow, action, state);
   }

@@ -1,0 +1,237 @@
+import type { EntityManager } from 'typeorm';
+import { levelLabel, type AcceptanceLevel } from '#domain';
+import type { MailData } from './templates.js';
+
+/** Who hears of an item event. One event may reach several audiences, each with its own text. */
+type Audience =
+  | 'lead_officers'
+  | 'cooperating_officers'
+  | 'dispatchers'
+  | 'batch_dispatchers'
+  | 'level_verifiers'
+  | 'next_level_or_lead'
+  | 'returned_to'
+  | 'mentioned';
+
+export const ITEM_EVENT_AUDIENCES: Record<string, Audience[]> = {
+  'item.assign': ['lead_officers', 'cooperating_officers'],
+  'item.urge': ['lead_officers'],
+  'item.submit': ['level_verifiers', 'batch_dispatchers'],
+  'item.pass': ['next_level_or_lead', 'batch_dispatchers'],
+  'item.return': ['returned_to', 'batch_dispatchers'],
+  'item.request_extension': ['dispatchers'],
+  'item.approve_extension': ['lead_officers'],
+  'item.reject_extension': ['lead_officers'],
+  'item.reset_deadline': ['lead_officers'],
+  'item.reopen': ['lead_officers'],
+  'item.uphold_objection': ['lead_officers'],
+  'item.close_notice': ['lead_officers', 'batch_dispatchers'],
+  'item.sign_off': ['lead_officers', 'batch_dispatchers'],
+  'item.comment': ['mentioned'],
+  'item.deadline_recomputed': ['lead_officers'],
+};
+
+export interface Recipient {
+  id: string;
+  name: string;
+  email: string;
+}
+
+export interface ItemMail {
+  template: string;
+  recipient: Recipient;
+  data: Omit<MailData, 'recipientName'>;
+}
+
+interface ItemRow {
+  code: string;
+  title: string;
+  deadline: string | null;
+  dispatcher_unit_id: string;
+  batch_dispatcher_unit_id: string;
+  chain: AcceptanceLevel[];
+  lead: string[];
+  cooperating: { unitId: string; part: string | null; subDeadline: string | null }[];
+  acceptance_units: (string | null)[];
+}
+
+interface HistoryRow {
+  actor_id: string | null;
+  to_state: string;
+  reason: string | null;
+  data: Record<string, unknown>;
+  actor_name: string | null;
+}
+
+/**
+ * The e-mails one item event causes: for each audience the recipients and the template, in the
+ * order of ITEM_EVENT_AUDIENCES (a person in two audiences is mailed once, with the first).
+ * Acceptance levels are named by their labels (县级自验…), never by their codes.
+ */
+export async function itemMails(
+  m: EntityManager,
+  kind: string,
+  payload: {
+    itemId: string;
+    historySeq?: number;
+    mentionedUserIds?: string[];
+    mentionedUnitIds?: string[];
+    commentText?: string;
+    actorId?: string;
+    reason?: string;
+  },
+  link: string,
+): Promise<ItemMail[]> {
+  const audiences = ITEM_EVENT_AUDIENCES[kind];
+  if (!audiences) return [];
+  const [item] = await m.query<ItemRow[]>(
+    `SELECT i.code, i.title, to_char(i.current_deadline, 'YYYY-MM-DD') AS deadline, i.dispatcher_unit_id,
+            b.dispatcher_unit_id AS batch_dispatcher_unit_id, b.acceptance_chain AS chain,
+            coalesce((SELECT array_agg(iu.unit_id) FROM item_unit iu WHERE iu.item_id = i.id AND iu.role = 'lead'), '{}') AS lead,
+            coalesce((SELECT json_agg(json_build_object('unitId', iu.unit_id, 'part', iu.part, 'subDeadline', to_char(iu.sub_deadline, 'YYYY-MM-DD')))
+                        FROM item_unit iu WHERE iu.item_id = i.id AND iu.role = 'cooperating'), '[]') AS cooperating,
+            item_acceptance_units(i.id) AS acceptance_units
+       FROM item i JOIN batch b ON b.id = i.batch_id WHERE i.id = $1`,
+    [payload.itemId],
+  );
+  if (!item) return [];
+  const [history] =
+    payload.historySeq === undefined
+      ? [undefined]
+      : await m.query<HistoryRow[]>(
+          `SELECT h.actor_id, h.to_state, h.reason, h.data, u.name AS actor_name FROM history h LEFT JOIN app_user u ON u.id = h.actor_id
+            WHERE h.entity_type = 'item' AND h.entity_id = $1 AND h.seq = $2`,
+          [payload.itemId, payload.historySeq],
+        );
+  const data = history?.data ?? {};
+  const label = (index: unknown): string | null => (typeof index === 'number' && item.chain[index] ? levelLabel(item.chain[index]) : null);
+  const actorId = history?.actor_id ?? payload.actorId ?? null;
+  const base: Omit<MailData, 'recipientName'> = {
+    itemCode: item.code,
+    itemTitle: item.title,
+    deadline: item.deadline,
+    link,
+    actorName: history?.actor_name ?? null,
+    reason: history?.reason ?? payload.reason ?? null,
+    level: label(data.levelIndex),
+  };
+  const closed = history?.to_state === 'signed_off' || history?.to_state === 'phase_completed';
+  const mails: ItemMail[] = [];
+  const seen = new Set<string>();
+  const add = (template: string, recipients: Recipient[], extra: Partial<MailData> = {}): void => {
+    for (const recipient of recipients) {
+      if (seen.has(recipient.id)) continue;
+      seen.add(recipient.id);
+      mails.push({ template, recipient, data: { ...base, ...extra } });
+    }
+  };
+  for (const audience of audiences) {
+    switch (audience) {
+      case 'lead_officers':
+        add(
+          closed || kind === 'item.close_notice' || kind === 'item.sign_off' ? closedTemplate(history) : kind,
+          await usersIn(m, item.lead, ['unit_officer']),
+        );
+        break;
+      case 'cooperating_officers':
+        for (const part of item.cooperating) {
+          add('item.assign_part', await usersIn(m, [part.unitId], ['unit_officer']), { part: part.part, partDeadline: part.subDeadline });
+        }
+        break;
+      case 'dispatchers':
+        add(kind, await usersIn(m, [item.dispatcher_unit_id], ['dispatcher']), { late: data.late === true });
+        break;
+      case 'batch_dispatchers': {
+        // The dispatcher who owns the batch follows every step; not about their own action.
+        const owners = (await usersIn(m, [item.batch_dispatcher_unit_id], ['dispatcher'])).filter((u) => u.id !== actorId);
+        if (kind === 'item.submit') add('item.submitted', owners);
+        else if (kind === 'item.return') add('item.return', owners, { returnNote: returnNote(item.chain, data) });
+        else if (closed || kind === 'item.close_notice' || kind === 'item.sign_off') add(closedTemplate(history), owners);
+        else add(kind, owners);
+        break;
+      }
+      case 'level_verifiers': {
+        const index = typeof data.levelIndex === 'number' ? data.levelIndex : 0;
+        add('item.submit', await levelVerifiers(m, item.acceptance_units[index]), { resumed: data.resumed === true });
+        break;
+      }
+      case 'next_level_or_lead': {
+        const next = typeof data.nextLevelIndex === 'number' ? data.nextLevelIndex : null;
+        if (history?.to_state === 'in_acceptance' && next !== null) {
+          add('item.submit', await levelVerifiers(m, item.acceptance_units[next]), { level: label(next) });
+        } else if (closed) {
+          add(closedTemplate(history), await usersIn(m, item.lead, ['unit_officer']));
+        } else {
+          add('item.pass', await usersIn(m, item.lead, ['unit_officer']));
+        }
+        break;
+      }
+      case 'returned_to': {
+        // A return to a lower level asks that level again; otherwise the unit reworks.
+        if (data.returnTo === 'level' && typeof data.nextLevelIndex === 'number') {
+          add('item.returned_to_level', await levelVerifiers(m, item.acceptance_units[data.nextLevelIndex]), {
+            level: label(data.nextLevelIndex),
+            returnNote: returnNote(item.chain, data),
+          });
+        } else {
+          add('item.return', await usersIn(m, item.lead, ['unit_officer']), { returnNote: returnNote(item.chain, data) });
+        }
+        break;
+      }
+      case 'mentioned': {
+        const users = await m.query<Recipient[]>(
+          `SELECT id, name, email FROM app_user WHERE active AND (id = ANY($1::uuid[]) OR unit_id = ANY($2::uuid[])) AND id IS DISTINCT FROM $3 ORDER BY name`,
+          [payload.mentionedUserIds ?? [], payload.mentionedUnitIds ?? [], actorId],
+        );
+        const [author] = actorId ? await m.query<{ name: string }[]>(`SELECT name FROM app_user WHERE id = $1`, [actorId]) : [];
+        add('item.mention', users, { actorName: author?.name ?? null, reason: payload.commentText ?? null });
+        break;
+      }
+    }
+  }
+  return mails;
+}
+
+function closedTemplate(history: HistoryRow | undefined): string {
+  return history?.to_state === 'phase_completed' ? 'item.phase_completed' : 'item.signed_off';
+}
+
+/** Where a return sent the item, in words: 退回责任单位整改，重新报送后由省级验收继续 / 退回市级验收重新审核. */
+function returnNote(chain: AcceptanceLevel[], data: Record<string, unknown>): string | null {
+  const name = (i: unknown): string => (typeof i === 'number' && chain[i] ? levelLabel(chain[i]) : '');
+  switch (data.returnTo) {
+    case 'unit':
+      return `退回责任单位整改，整改完成重新申请验收后从${name(data.resumeLevelIndex)}继续，此前各级验收结论保留。`;
+    case 'recheck':
+      return `退回责任单位整改，重新申请验收后从${name(0)}起逐级重新验收。`;
+    case 'level':
+      return `退回${name(data.nextLevelIndex)}重新审核。`;
+    default:
+      return null;
+  }
+}
+
+export function usersIn(m: EntityManager, unitIds: (string | null)[], roles: string[]): Promise<Recipient[]> {
+  const ids = unitIds.filter((u): u is string => !!u);
+  if (ids.length === 0) return Promise.resolve([]);
+  return m.query<Recipient[]>(
+    `SELECT id, name, email FROM app_user WHERE active AND roles && $2::text[] AND unit_id = ANY($1::uuid[]) ORDER BY name`,
+    [ids, roles],
+  );
+}
+
+/**
+ * The verifiers of an acceptance level: those of its unit, or, when it has none, of the nearest
+ * unit above it that has some (verifiers above a unit may accept for it), so a level is never silent.
+ */
+export async function levelVerifiers(m: EntityManager, unitId: string | null | undefined): Promise<Recipient[]> {
+  if (!unitId) return [];
+  return m.query<Recipient[]>(
+    `WITH anc AS (SELECT a.id, a.ord FROM org_unit o CROSS JOIN LATERAL unnest(path_ids(o.path)) WITH ORDINALITY AS a(id, ord) WHERE o.id = $1),
+          nearest AS (SELECT anc.id FROM anc WHERE EXISTS (SELECT 1 FROM app_user u WHERE u.unit_id = anc.id AND u.active AND 'verifier' = ANY(u.roles))
+                       ORDER BY anc.ord DESC LIMIT 1)
+     SELECT u.id, u.name, u.email FROM app_user u JOIN nearest ON u.unit_id = nearest.id
+      WHERE u.active AND 'verifier' = ANY(u.roles) ORDER BY u.name`,
+    [unitId],
+  );
+}
