@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { CalendarService, HolidayNoticeService, type CalendarDayView, type CalendarStatus, type NoticePreview } from '#calendar';
 import type { ComputedDeadline, NoticeDay } from '#domain';
 import { DeadlineRecomputeService, type Recomputed } from '#items';
