@@ -18,7 +18,7 @@ export interface Session {
 const SessionContext = createContext<Session | null>(null);
 
 async function loadMe(): Promise<Me> {
-  return (await unwrap(api.GET('/api/auth/me')));
+  return await unwrap(api.GET('/api/auth/me'));
 }
 
 export function SessionProvider({ children }: { children: ReactNode }) {
@@ -45,7 +45,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const signIn = useCallback(async (email: string, password: string) => {
     const res = await pending.login(email, password);
     setAccessToken(res.accessToken);
-    setState({ status: 'signed-in', me: await loadMe() });
+    const me = await loadMe();
+    setState({ status: 'signed-in', me: { ...me, name: me.name ?? res.user.name, email: me.email ?? res.user.email } });
   }, []);
 
   const signOut = useCallback(async () => {
