@@ -5,7 +5,9 @@ const UNIT = '7fd39e0a-c79f-4f0c-8a7d-c49260115b55';
 describe('item list filters and the address', () => {
   it('reads every filter from the query string', () => {
     const q = queryFromParams(
-      new URLSearchParams(`state=assigned,in_progress&leadUnitId=${UNIT}&domain=air&overdue=true&dueWithinDays=7&q=扬尘&sort=-code&page=3&pageSize=100`),
+      new URLSearchParams(
+        `state=assigned,in_progress&leadUnitId=${UNIT}&domain=air&overdue=true&dueWithinDays=7&q=扬尘&sort=-code&page=3&pageSize=100`,
+      ),
     );
     expect(q).toEqual({
       state: ['assigned', 'in_progress'],
@@ -21,7 +23,9 @@ describe('item list filters and the address', () => {
   });
 
   it('drops what the api would refuse instead of failing the page', () => {
-    const q = queryFromParams(new URLSearchParams('state=bogus,signed_off&leadUnitId=not-a-uuid&sort=drop&page=-1&pageSize=5000&overdue=yes&dueWithinDays=x'));
+    const q = queryFromParams(
+      new URLSearchParams('state=bogus,signed_off&leadUnitId=not-a-uuid&sort=drop&page=-1&pageSize=5000&overdue=yes&dueWithinDays=x'),
+    );
     expect(q).toEqual({ state: ['signed_off'] });
   });
 

@@ -3,7 +3,17 @@ import type { QueryOf } from '../api/types';
 /** The item list's query (GET /api/items) as the generated client types it. */
 export type ItemQuery = QueryOf<'/api/items', 'get'>;
 
-export const ITEM_STATES = ['draft', 'assigned', 'in_progress', 'in_acceptance', 'public_notice', 'phase_completed', 'signed_off', 'cancelled', 'merged'];
+export const ITEM_STATES = [
+  'draft',
+  'assigned',
+  'in_progress',
+  'in_acceptance',
+  'public_notice',
+  'phase_completed',
+  'signed_off',
+  'cancelled',
+  'merged',
+];
 export const ITEM_SORTS = ['deadline', '-deadline', 'createdAt', '-createdAt', 'updatedAt', '-updatedAt', 'code', '-code'] as const;
 const TEXT_KEYS = ['batchId', 'sourceType', 'leadUnitId', 'cooperatingUnitId', 'countyUnitId', 'domain', 'q'] as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

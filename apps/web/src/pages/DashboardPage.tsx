@@ -24,7 +24,12 @@ function tilesFor(me: Me, en: boolean, dueDays: number | undefined): Tile[] {
   const add = (t: Tile) => !tiles.some((x) => x.key === t.key) && tiles.push(t);
   if (roles.has('unit_officer') || roles.has('admin')) {
     add({ key: 'overdue', title: en ? 'Overdue' : '已逾期', query: { overdue: true }, danger: true });
-    if (dueDays !== undefined) add({ key: 'due5', title: en ? 'Due within 5 working days' : '5个工作日内到期', query: { dueWithinDays: dueDays, state: ['assigned', 'in_progress'] } });
+    if (dueDays !== undefined)
+      add({
+        key: 'due5',
+        title: en ? 'Due within 5 working days' : '5个工作日内到期',
+        query: { dueWithinDays: dueDays, state: ['assigned', 'in_progress'] },
+      });
     add({ key: 'toAccept', title: en ? 'Waiting for me to accept' : '待签收', query: { state: ['assigned'] } });
     add({ key: 'inProgress', title: en ? 'In progress' : '整改中', query: { state: ['in_progress'] } });
   }
@@ -66,11 +71,14 @@ function ClosureFigures() {
   const summary = useQuery({ queryKey: ['statistics', 'summary', {}], queryFn: () => unwrap(api.GET('/api/statistics/summary', {})) });
   if (summary.isError) return <ErrorView error={summary.error} retry={() => void summary.refetch()} />;
   if (!summary.data) return <Skeleton active paragraph={{ rows: 2 }} />;
-  const figures = (summary.data.figures as { key: string; label: string; kind: string; value: number | null; display: string; formula: string }[]).filter((f) =>
-    ['total', 'signedOff', 'completed', 'overdueOpen', 'signOffRate', 'completionRate'].includes(f.key),
-  );
+  const figures = (
+    summary.data.figures as { key: string; label: string; kind: string; value: number | null; display: string; formula: string }[]
+  ).filter((f) => ['total', 'signedOff', 'completed', 'overdueOpen', 'signOffRate', 'completionRate'].includes(f.key));
   return (
-    <Card size="small" title={`${locale === 'en' ? 'Closure figures' : '整改完成情况'}（${t('common.asOf')} ${formatDate(summary.data.statDate, locale)}）`}>
+    <Card
+      size="small"
+      title={`${locale === 'en' ? 'Closure figures' : '整改完成情况'}（${t('common.asOf')} ${formatDate(summary.data.statDate, locale)}）`}
+    >
       <Row gutter={[12, 12]}>
         {figures.map((f) => (
           <Col key={f.key} xs={12} sm={8} lg={4}>
@@ -117,11 +125,20 @@ export default function DashboardPage() {
         </div>
       )}
       {first && (
-        <Card size="small" title={first.title} extra={<Link to={`/items?${paramsFromQuery(first.query).toString()}`}>{en ? 'All' : '全部'}</Link>}>
+        <Card
+          size="small"
+          title={first.title}
+          extra={<Link to={`/items?${paramsFromQuery(first.query).toString()}`}>{en ? 'All' : '全部'}</Link>}
+        >
           {urgent.isError ? (
             <ErrorView error={urgent.error} retry={() => void urgent.refetch()} />
           ) : (
-            <ItemTable dataSource={urgent.data?.data ?? []} loading={urgent.isPending} pagination={false} locale={{ emptyText: t('common.none') }} />
+            <ItemTable
+              dataSource={urgent.data?.data ?? []}
+              loading={urgent.isPending}
+              pagination={false}
+              locale={{ emptyText: t('common.none') }}
+            />
           )}
         </Card>
       )}
