@@ -66,3 +66,24 @@ export function saveBlob(blob: Blob, name: string): void {
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
+
+/**
+ * A multipart upload with progress (fetch cannot report upload progress): XHR with the bearer token,
+ * refreshing once on 401.
+ */
+export async function uploadWithProgress(url: string, form: FormData, onProgress: (percent: number) => void): Promise<unknown> {
+  const send = () =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', url);
+      if (accessToken) xhr.setRequestHeader('authorization', `Bearer ${accessToken}`);
+      xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(Math.round((e.loaded / e.total) * 100));
+      xhr.onload = () => resolve({ status: xhr.status, body: xhr.responseText });
+      xhr.onerror = () => reject(new TypeError('network'));
+      xhr.send(form);
+    });
+  let res = await send();
+  if (res.status === 401 && (await refresh())) res = await send();
+  if (res.status >= 200 && res.status < 300) return res.body ? JSON.parse(res.body) : undefined;
+  throw await errorFrom(new Response(res.body, { status: res.status }));
+}

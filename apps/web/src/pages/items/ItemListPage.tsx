@@ -78,7 +78,7 @@ export default function ItemListPage() {
   const columnsChooser = (
     <Checkbox.Group
       value={columnKeys}
-      onChange={(v) => setColumnKeys(v.length ? (v) : DEFAULT_COLUMNS)}
+      onChange={(v) => setColumnKeys(v.length ? v : DEFAULT_COLUMNS)}
       style={{ display: 'flex', flexDirection: 'column', gap: 4 }}
       options={allColumns.map((c) => ({ value: String(c.key), label: c.title as string }))}
     />
