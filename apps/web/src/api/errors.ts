@@ -11,9 +11,10 @@ export class ApiError extends Error {
 
   /** Field errors of a 400/422 (`details.fields`), by field name. */
   get fields(): Record<string, string> {
-    const d = this.details as { fields?: Record<string, string | string[]> } | null;
+    const d = this.details as { fields?: { field: string; messages: string[] }[] | Record<string, string | string[]> } | null;
     const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(d?.fields ?? {})) out[k] = Array.isArray(v) ? v.join('；') : String(v);
+    if (Array.isArray(d?.fields)) for (const f of d.fields) out[f.field] = f.messages.join('；');
+    else for (const [k, v] of Object.entries(d?.fields ?? {})) out[k] = Array.isArray(v) ? v.join('；') : String(v);
     return out;
   }
 }
