@@ -23,6 +23,23 @@ import { useUnitNames } from '../lib/units';
 
 const { Header, Sider, Content } = Layout;
 
+// Text colours dark enough for WCAG AA contrast (antd's defaults for placeholders and status tags are not).
+const THEME = {
+  token: {
+    colorPrimary: '#1454c8',
+    colorLink: '#1454c8',
+    colorInfo: '#1454c8',
+    colorSuccess: '#237804',
+    colorError: '#c41d1f',
+    colorWarning: '#ad5b00',
+    colorTextPlaceholder: '#6e6e6e',
+    colorTextDescription: '#595959',
+    colorTextQuaternary: '#6e6e6e',
+    borderRadius: 4,
+    fontSize: 14,
+  },
+};
+
 function useMenu(): MenuProps['items'] {
   const me = useMe();
   const { t } = useI18n();
@@ -68,7 +85,7 @@ function UserBox() {
   };
   return (
     <Dropdown menu={menu} trigger={['click']}>
-      <Button type="text" style={{ color: '#fff' }} aria-label={t('auth.signOut')} data-testid="user-menu">
+      <Button type="text" style={{ color: '#fff' }} data-testid="user-menu">
         <UserOutlined />
         <span>{me.name ?? me.email ?? ''}</span>
         <span className="hide-narrow" style={{ opacity: 0.85 }}>
@@ -117,7 +134,7 @@ export default function AppLayout() {
     <ConfigProvider
       locale={locale === 'en' ? enUS : zhCN}
       componentSize="small"
-      theme={{ token: { colorPrimary: '#1454c8', borderRadius: 4, fontSize: 14 } }}
+      theme={THEME}
     >
       <AntApp>
         <Layout style={{ minHeight: '100vh' }}>
@@ -154,11 +171,9 @@ export default function AppLayout() {
               </Sider>
             )}
             <Content>
-              <main>
-                <Suspense fallback={<div className="page">{t('common.loading')}</div>}>
-                  <Outlet />
-                </Suspense>
-              </main>
+              <Suspense fallback={<div className="page">{t('common.loading')}</div>}>
+                <Outlet />
+              </Suspense>
             </Content>
           </Layout>
         </Layout>
