@@ -183,7 +183,7 @@ describe('web: pages by role', () => {
       await open(w.users.dispatcher, '/', '[data-testid=tile-open]');
       await page.getByRole('button', { name: 'English' }).click();
       await page.waitForSelector('text=My work');
-      expect(await page.evaluate(() => localStorage.getItem('rectify.locale'))).toBe('en');
+      expect(await page.evaluate("localStorage.getItem('rectify.locale')")).toBe('en');
       await screenshot(page, '15-dashboard-english');
     },
     T,
