@@ -16,6 +16,7 @@ export default defineConfig({
     target: 'es2022',
     chunkSizeWarningLimit: 1200,
     modulePreload: { polyfill: false },
+    manifest: true,
   },
   server: {
     port: 5173,
