@@ -1,0 +1,79 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { api, unwrap } from '../api/client';
+import * as pending from '../api/pending';
+import { onSignedOut, refresh, setAccessToken } from './token';
+
+/** The signed-in user as GET /api/auth/me answers, with the unit's name when the api gives it. */
+export type Me = pending.Me;
+
+type State = { status: 'loading' } | { status: 'signed-out' } | { status: 'signed-in'; me: Me };
+
+export interface Session {
+  state: State;
+  signIn: (email: string, password: string) => Promise<void>;
+  signOut: () => Promise<void>;
+}
+
+const SessionContext = createContext<Session | null>(null);
+
+async function loadMe(): Promise<Me> {
+  return await unwrap(api.GET('/api/auth/me'));
+}
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [state, setState] = useState<State>({ status: 'loading' });
+  const queryClient = useQueryClient();
+
+  useEffect(() => {
+    // A reload: the refresh cookie (if any) gives a new access token.
+    let cancelled = false;
+    void refresh()
+      .then(async (ok) => (ok ? { status: 'signed-in' as const, me: await loadMe() } : { status: 'signed-out' as const }))
+      .catch(() => ({ status: 'signed-out' as const }))
+      .then((next) => !cancelled && setState(next));
+    const off = onSignedOut(() => {
+      queryClient.clear();
+      setState({ status: 'signed-out' });
+    });
+    return () => {
+      cancelled = true;
+      off();
+    };
+  }, [queryClient]);
+
+  const signIn = useCallback(async (email: string, password: string) => {
+    const res = await pending.login(email, password);
+    setAccessToken(res.accessToken);
+    const me = await loadMe();
+    setState({ status: 'signed-in', me: { ...me, name: me.name ?? res.user.name, email: me.email ?? res.user.email } });
+  }, []);
+
+  const signOut = useCallback(async () => {
+    await pending.logout();
+    setAccessToken(null);
+    queryClient.clear();
+    setState({ status: 'signed-out' });
+  }, [queryClient]);
+
+  const value = useMemo(() => ({ state, signIn, signOut }), [state, signIn, signOut]);
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): Session {
+  const ctx = useContext(SessionContext);
+  if (!ctx) throw new Error('useSession outside SessionProvider');
+  return ctx;
+}
+
+/** The signed-in user (inside the signed-in layout only). */
+export function useMe(): Me {
+  const { state } = useSession();
+  if (state.status !== 'signed-in') throw new Error('useMe while signed out');
+  return state.me;
+}
+
+/** Whether the roles grant a permission (any scope): `item.act`, `org.manage`… */
+export function can(me: Me, permission: string): boolean {
+  return me.permissions.some((p) => p === permission || p.startsWith(`${permission}:`));
+}

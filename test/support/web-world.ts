@@ -1,0 +1,59 @@
+import type { Browser } from 'playwright-core';
+import { Factory, TEST_PASSWORD } from './factories.js';
+import { TestApi } from './api.js';
+import { launchChromium, startWebServer } from './web.js';
+import type { OrgUnitView, UserView } from '#org';
+import type { BatchView } from '#items';
+
+/** The api, the built web app in front of it, Chromium, and a small org with a user per role. */
+export interface WebWorld {
+  api: TestApi;
+  web: { url: string; stop: () => Promise<void> };
+  browser: Browser;
+  units: { city: OrgUnitView; office: OrgUnitView; bureau: OrgUnitView; county: OrgUnitView; otherCounty: OrgUnitView };
+  users: Record<'dispatcher' | 'officer' | 'otherOfficer' | 'countyVerifier' | 'cityVerifier' | 'auditor' | 'admin', UserView>;
+  batch: BatchView;
+  password: string;
+  token: (user: UserView) => Promise<string>;
+  stop: () => Promise<void>;
+}
+
+export async function startWebWorld(): Promise<WebWorld> {
+  const api = await TestApi.start();
+  const f = api.factory;
+  const city = await f.newUnit({ kind: 'city', name: `大同市-${Factory.tag()}` });
+  const office = await f.newUnit({ parent: city, name: '督察整改办公室' });
+  const bureau = await f.newUnit({ parent: city, name: '市生态环境局' });
+  const county = await f.newUnit({ parent: city, kind: 'county', name: '天镇县' });
+  const otherCounty = await f.newUnit({ parent: city, kind: 'county', name: '阳高县' });
+  const users = {
+    dispatcher: await f.newUser(office, ['dispatcher']),
+    officer: await f.newUser(county, ['unit_officer']),
+    otherOfficer: await f.newUser(otherCounty, ['unit_officer']),
+    countyVerifier: await f.newUser(county, ['verifier']),
+    cityVerifier: await f.newUser(bureau, ['verifier']),
+    auditor: await f.newUser(city, ['auditor']),
+    admin: await f.newUser(city, ['admin']),
+  };
+  const batch = await f.newBatch(Factory.actor(users.dispatcher, office), {
+    chain: [{ level: 'county' }, { level: 'city', unitId: bureau.id }],
+    noticeDays: 0,
+  });
+  const web = await startWebServer(api.baseUrl);
+  const browser = await launchChromium();
+  return {
+    api,
+    web,
+    browser,
+    units: { city, office, bureau, county, otherCounty },
+    users,
+    batch,
+    password: TEST_PASSWORD,
+    token: async (user) => (await api.login(user.email)).accessToken,
+    stop: async () => {
+      await browser.close();
+      await web.stop();
+      await api.stop();
+    },
+  };
+}
