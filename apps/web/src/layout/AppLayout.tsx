@@ -131,11 +131,7 @@ export default function AppLayout() {
       .join('/');
 
   return (
-    <ConfigProvider
-      locale={locale === 'en' ? enUS : zhCN}
-      componentSize="small"
-      theme={THEME}
-    >
+    <ConfigProvider locale={locale === 'en' ? enUS : zhCN} componentSize="small" theme={THEME}>
       <AntApp>
         <Layout style={{ minHeight: '100vh' }}>
           <Header
