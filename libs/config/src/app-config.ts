@@ -32,7 +32,9 @@ const schema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: duration.default(900),
   REFRESH_TOKEN_TTL_SECONDS: duration.default(30 * 24 * 3600),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
-  LOGIN_MAX_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(30),
+  LOGIN_MAX_USER_FAILURES: z.coerce.number().int().min(1).default(20),
+  LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
+  LOGIN_MAX_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(1000),
   LOGIN_WINDOW_SECONDS: duration.default(900),
   SESSION_CHECK_CACHE_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
   BODY_LIMIT_BYTES: z.coerce
@@ -87,6 +89,8 @@ export interface AppConfig {
     accessTokenTtlSeconds: number;
     refreshTokenTtlSeconds: number;
     loginMaxFailures: number;
+    loginMaxAccountFailures: number;
+    loginMaxFailuresPerIp: number;
     loginMaxAttemptsPerIp: number;
     loginWindowSeconds: number;
     /** How long a checked session's actor is reused by this process (0: every request checks). */
@@ -138,6 +142,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
       loginMaxFailures: e.LOGIN_MAX_FAILURES,
+      loginMaxAccountFailures: e.LOGIN_MAX_USER_FAILURES,
+      loginMaxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
       loginMaxAttemptsPerIp: e.LOGIN_MAX_ATTEMPTS_PER_IP,
       loginWindowSeconds: e.LOGIN_WINDOW_SECONDS,
       sessionCheckCacheMs: e.SESSION_CHECK_CACHE_MS,

@@ -6,8 +6,9 @@ import { computeDeadline } from './deadline-rule.js';
 import { WorkCalendar } from './work-calendar.js';
 
 const cal = WorkCalendar.statutory();
-// Every call is a few binary searches (microseconds); 50 ms is a bound with room for a busy machine, not a target.
-const BOUND_MS = 50;
+// Every call is a few binary searches (microseconds); 500 ms is a bound that holds on a loaded shared machine
+// (a runaway loop never returns), not a target.
+const BOUND_MS = 500;
 
 const hostile = fc.constantFrom(
   '9999-12-31',
