@@ -2,13 +2,13 @@ import createClient from 'openapi-fetch';
 import { authFetch } from '../auth/token';
 import { ApiError } from './errors';
 import type { paths } from './schema';
-import type { Undocumented } from './types';
+import type { Described, Undocumented } from './types';
 
 /** The typed client: paths, parameters and bodies checked against the api's OpenAPI document. */
 export const api = createClient<paths>({ baseUrl: '', fetch: authFetch });
 
 type Answer<D> = { data?: D; error?: unknown; response: Response };
-type DataOf<D> = [D] extends [undefined] ? Undocumented : [D] extends [never] ? Undocumented : D;
+type DataOf<D> = [D] extends [undefined] ? Undocumented : [D] extends [never] ? Undocumented : Described<D>;
 
 /** The body of a 2xx answer, or an ApiError with the api's code and message. */
 export async function unwrap<D>(call: Promise<Answer<D>>): Promise<DataOf<D>> {
