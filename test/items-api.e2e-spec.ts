@@ -301,7 +301,7 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
     const fields = res.body.details.fields.map((x: { field: string }) => x.field);
     expect(fields).toEqual(expect.arrayContaining(['title', 'domain', 'type', 'deadline', 'leadUnitIds']));
     expect(res.body.details.fields.find((x: { field: string }) => x.field === 'deadline').messages).toContain(
-      'deadline must be a real date (YYYY-MM-DD)',
+      'deadline must be a real date (YYYY-MM-DD) between 1949-10-01 and 2100-12-31',
     );
     expect((await api.ds.query(`SELECT count(*)::int AS n FROM item WHERE batch_id = $1`, [batch.id]))[0].n).toBe(before);
   });

@@ -71,7 +71,7 @@ describe('GET /metrics (Prometheus; real app, PostgreSQL, Redis)', () => {
     for (const id of [unit.id, other.id, unit.id])
       expect((await api.request('GET', `/api/org-units/${id}`, { token: accessToken })).status).toBe(200);
     expect((await api.request('GET', `/api/org-units/${unit.id}`)).status).toBe(401);
-    expect((await api.request('GET', '/no/such/route')).status).toBe(404);
+    expect((await api.request('GET', '/api/no/such/route')).status).toBe(404);
 
     const after = await scrape();
     expect((after.get(key(200)) ?? 0) - (before.get(key(200)) ?? 0)).toBe(3);

@@ -580,7 +580,7 @@ describe('key projects (e2e)', () => {
           { row: 3, column: '计划总投资(亿元)', message: '-1: must not be negative' },
           { row: 3, column: '责任单位', message: `unknown unit 不存在的局-${tag}` },
           { row: 4, column: '建设年限', message: '二〇二五 is not a period of years such as 2021-2025' },
-          { row: 4, column: '开工（计划）', message: '2025-02-30 is not a date (YYYY-MM-DD)' },
+          { row: 4, column: '开工（计划）', message: '2025-02-30 is not a date (YYYY-MM-DD) between 1949-10-01 and 2100-12-31' },
           { row: 4, column: '项目编号', message: `IM-${tag}-1 also on row 2` },
         ]),
       );

@@ -103,23 +103,35 @@ export class CalendarController {
   ) {}
 
   @Get('status')
+  @ApiOperation({ summary: 'Which years have a published holiday schedule, with a warning while next year is missing' })
   @RequirePermission('calendar.read')
-  @ApiOkResponse({ description: 'Which years are published, and from November a warning while next year is missing' })
+  @ApiOkResponse({
+    description: 'Which years are published, and from November a warning while next year is missing',
+    schema: { type: 'object', additionalProperties: true },
+  })
   status(): Promise<CalendarStatus> {
     return this.notices.status();
   }
 
   @Post('notices/preview')
   @HttpCode(200)
+  @ApiOperation({ summary: "Parse the State Council's holiday notice into holidays and make-up days for review (stores nothing)" })
   @RequirePermission('calendar.manage')
-  @ApiOkResponse({ description: 'The days the notice gives, against the rules in force, and what does not add up (nothing is stored)' })
+  @ApiOkResponse({
+    description: 'The days the notice gives, against the rules in force, and what does not add up (nothing is stored)',
+    schema: { type: 'object', additionalProperties: true },
+  })
   preview(@Body() body: HolidayNoticeDto): Promise<NoticePreview> {
     return this.notices.preview(body.text, body.year);
   }
 
   @Post('notices')
+  @ApiOperation({ summary: "Store a year's holiday schedule from the notice and recompute provisional deadlines" })
   @RequirePermission('calendar.manage')
-  @ApiOkResponse({ description: 'The year stored as a new version; provisional deadlines recomputed (those that moved are listed)' })
+  @ApiOkResponse({
+    description: 'The year stored as a new version; provisional deadlines recomputed (those that moved are listed)',
+    schema: { type: 'object', additionalProperties: true },
+  })
   async confirm(
     @CurrentActor() actor: SessionActor,
     @Body() body: HolidayNoticeDto,

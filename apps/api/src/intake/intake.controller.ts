@@ -42,19 +42,20 @@ export class IntakeController {
     @Inject(DecompositionService) private readonly decompositions: DecompositionService,
   ) {}
 
-  @Post('batches/:batchId/ledger-import/preview')
+  @Post('batches/:id/ledger-import/preview')
   @HttpCode(200)
   @RequirePermission('item.create')
   @ApiOperation({ summary: 'Preview a ledger import (.xlsx): creations, field changes, row problems, unmatched units; writes nothing' })
   @ApiConsumes('multipart/form-data')
   @ApiBody(FILE_FORM({ mapping: { type: 'string', description: 'JSON {name: unitId}' }, saveAliases: { type: 'boolean' } }))
   @ApiOkResponse({
+    schema: { type: 'object', additionalProperties: true },
     description:
       '{previewId, summary, rows[{row, code, action, changes, kept}], errors[{row, column, value, message}], unmatchedUnits[{name, suggestions}]}',
   })
   async preview(
     @CurrentActor() actor: SessionActor,
-    @Param('batchId', ParseUUIDPipe) batchId: string,
+    @Param('id', ParseUUIDPipe) batchId: string,
     @Req() req: FastifyRequest,
   ): Promise<LedgerPreview> {
     const upload = await readUpload(req, LEDGER_IMPORT_LIMITS.maxFileBytes);
@@ -66,17 +67,18 @@ export class IntakeController {
     });
   }
 
-  @Post('batches/:batchId/ledger-import')
+  @Post('batches/:id/ledger-import')
   @RequirePermission('item.create')
   @ApiOperation({ summary: 'Confirm a previewed ledger import: the same file, mapping and previewId, all or nothing' })
   @ApiConsumes('multipart/form-data')
   @ApiBody(FILE_FORM({ previewId: { type: 'string' }, mapping: { type: 'string' }, saveAliases: { type: 'boolean' } }))
   @ApiCreatedResponse({
+    schema: { type: 'object', additionalProperties: true },
     description: '{created, updated, unchanged, aliasesSaved}; 409 PREVIEW_OUTDATED when anything differs from the preview',
   })
   async confirm(
     @CurrentActor() actor: SessionActor,
-    @Param('batchId', ParseUUIDPipe) batchId: string,
+    @Param('id', ParseUUIDPipe) batchId: string,
     @Req() req: FastifyRequest,
   ): Promise<LedgerImportResult> {
     const upload = await readUpload(req, LEDGER_IMPORT_LIMITS.maxFileBytes);
@@ -99,6 +101,7 @@ export class IntakeController {
   @RequirePermission('item.read')
   @ApiOperation({ summary: 'The ledger (整改台账) of the items matching the list filters, streamed; its columns import back' })
   @ApiProduces(CONTENT_TYPES.xlsx, CONTENT_TYPES.csv)
+  @ApiOkResponse({ description: 'The ledger as .xlsx or .csv', schema: { type: 'string', format: 'binary' } })
   async exportLedger(@CurrentActor() actor: SessionActor, @Query() q: LedgerExportQueryDto, @Res() reply: FastifyReply): Promise<void> {
     const { format, sort, ...filter } = q;
     const file = await this.exports.export(actor, { ...filter, sort }, format);
@@ -116,6 +119,7 @@ export class IntakeController {
   @ApiConsumes('multipart/form-data')
   @ApiBody(FILE_FORM({}))
   @ApiOkResponse({
+    schema: { type: 'object', additionalProperties: true },
     description: '{documentYear, tasks[{no, title, text, lead, cooperating, implementing, leadExplicit, stages, deadline, type, span}]}',
   })
   async decompose(@Req() req: FastifyRequest): Promise<DecompositionResult> {
@@ -123,17 +127,20 @@ export class IntakeController {
     return this.decompositions.decompose(upload);
   }
 
-  @Post('batches/:batchId/decomposition')
+  @Post('batches/:id/decomposition')
   @RequirePermission('item.create')
   @ApiOperation({ summary: 'Create reviewed drafts as items of the batch in one step; the document is kept as its source' })
   @ApiConsumes('multipart/form-data')
   @ApiBody(
     FILE_FORM({ drafts: { type: 'string', description: 'JSON [{no, title, leadUnitIds, cooperatingUnitIds, deadline, type, span}]' } }),
   )
-  @ApiCreatedResponse({ description: '{sourceDocumentId, itemIds}' })
+  @ApiCreatedResponse({
+    schema: { type: 'object', additionalProperties: true },
+    description: '{sourceDocumentId, itemIds}',
+  })
   async createFromDocument(
     @CurrentActor() actor: SessionActor,
-    @Param('batchId', ParseUUIDPipe) batchId: string,
+    @Param('id', ParseUUIDPipe) batchId: string,
     @Req() req: FastifyRequest,
   ): Promise<{ sourceDocumentId: string; itemIds: string[] }> {
     const upload = await readUpload(req, DOCUMENT_LIMIT_BYTES);

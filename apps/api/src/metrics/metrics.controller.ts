@@ -1,6 +1,14 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '#config';
 import { DomainError } from '#domain';
@@ -29,7 +37,8 @@ export class MetricsController {
   @Public()
   @ApiBearerAuth()
   @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Prometheus text format (version 0.0.4)' })
+  @ApiOperation({ summary: 'Prometheus metrics of this api process (bearer METRICS_TOKEN)' })
+  @ApiOkResponse({ description: 'Prometheus text format (version 0.0.4)', schema: { type: 'string' } })
   @ApiUnauthorizedResponse({ description: 'No bearer token, or not the METRICS_TOKEN' })
   @ApiNotFoundResponse({ description: 'Metrics are off: no METRICS_TOKEN is set' })
   async scrape(

@@ -95,8 +95,12 @@ export class ReminderPolicyController {
   }
 
   @Delete(':scope')
+  @ApiOperation({ summary: 'Reset the reminder policy of a scope to the default' })
   @RequirePermission('notifications.manage')
-  @ApiOkResponse({ description: 'Back to the default (a source type follows the default policy; the default, the shipped one)' })
+  @ApiOkResponse({
+    description: 'Back to the default (a source type follows the default policy; the default, the shipped one)',
+    schema: { type: 'object', additionalProperties: true },
+  })
   reset(@CurrentActor() actor: SessionActor, @Param('scope') scope: string, @Query() query: ResetQueryDto) {
     return this.reminders.resetPolicy(actor, checkScope(scope), query.version);
   }

@@ -80,6 +80,7 @@ export interface paths {
         /** Set the reminder policy of a scope */
         put: operations["reminderPolicy_set"];
         post?: never;
+        /** Reset the reminder policy of a scope to the default */
         delete: operations["reminderPolicy_reset"];
         options?: never;
         head?: never;
@@ -215,7 +216,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/batches/{batchId}/decomposition": {
+    "/api/batches/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One batch with its acceptance chain */
+        get: operations["batches_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/batches/{id}/decomposition": {
         parameters: {
             query?: never;
             header?: never;
@@ -232,7 +250,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/batches/{batchId}/ledger-import": {
+    "/api/batches/{id}/ledger-import": {
         parameters: {
             query?: never;
             header?: never;
@@ -249,7 +267,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/batches/{batchId}/ledger-import/preview": {
+    "/api/batches/{id}/ledger-import/preview": {
         parameters: {
             query?: never;
             header?: never;
@@ -260,23 +278,6 @@ export interface paths {
         put?: never;
         /** Preview a ledger import (.xlsx): creations, field changes, row problems, unmatched units; writes nothing */
         post: operations["intake_preview"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/batches/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** One batch with its acceptance chain */
-        get: operations["batches_get"];
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -344,6 +345,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Store a year's holiday schedule from the notice and recompute provisional deadlines */
         post: operations["calendar_confirm"];
         delete?: never;
         options?: never;
@@ -360,6 +362,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Parse the State Council's holiday notice into holidays and make-up days for review (stores nothing) */
         post: operations["calendar_preview"];
         delete?: never;
         options?: never;
@@ -374,6 +377,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Which years have a published holiday schedule, with a warning while next year is missing */
         get: operations["calendar_status"];
         put?: never;
         post?: never;
@@ -1296,6 +1300,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Prometheus metrics of this api process (bearer METRICS_TOKEN) */
         get: operations["metrics_scrape"];
         put?: never;
         post?: never;
@@ -2705,7 +2710,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
             };
             /** @description Invalid request: details.fields names each problem */
             400: {
@@ -3218,12 +3227,79 @@ export interface operations {
             };
         };
     };
+    batches_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One batch */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchDto"];
+                };
+            };
+            /** @description Invalid request: details.fields names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found, or outside what you may read */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database is busy or unreachable; Retry-After says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
     intake_createFromDocument: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                batchId: string;
+                id: string;
             };
             cookie?: never;
         };
@@ -3243,7 +3319,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
             };
             /** @description Invalid request: details.fields names each problem */
             400: {
@@ -3297,7 +3377,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                batchId: string;
+                id: string;
             };
             cookie?: never;
         };
@@ -3318,7 +3398,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
             };
             /** @description Invalid request: details.fields names each problem */
             400: {
@@ -3372,7 +3456,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                batchId: string;
+                id: string;
             };
             cookie?: never;
         };
@@ -3393,73 +3477,10 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
-            };
-            /** @description Invalid request: details.fields names each problem */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
-                };
-            };
-            /** @description Not signed in, or the session ended */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
-                };
-            };
-            /** @description Your roles do not allow this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
-                };
-            };
-            /** @description Not found, or outside what you may read */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
-                };
-            };
-            /** @description The database is busy or unreachable; Retry-After says when to try again */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
-                };
-            };
-        };
-    };
-    batches_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description One batch */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["BatchDto"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Invalid request: details.fields names each problem */
@@ -3798,7 +3819,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
             };
             /** @description Invalid request: details.fields names each problem */
             400: {
@@ -3856,7 +3881,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
             };
             /** @description Invalid request: details.fields names each problem */
             400: {
@@ -3910,7 +3939,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
             };
             /** @description Invalid request: details.fields names each problem */
             400: {
@@ -3971,7 +4004,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
             };
             /** @description Invalid request: details.fields names each problem */
             400: {
@@ -5056,11 +5093,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The ledger as .xlsx or .csv */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv; charset=utf-8": string;
+                };
             };
             /** @description Invalid request: details.fields names each problem */
             400: {
@@ -8545,7 +8586,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/plain": string;
+                };
             };
             /** @description Invalid request: details.fields names each problem */
             400: {

@@ -1,6 +1,6 @@
 import { addDays } from '../time/clock.js';
 import { STATUTORY_YEARS } from './statutory-days.js';
-import type { WorkCalendar } from './work-calendar.js';
+import type { DayInfo, WorkCalendar } from './work-calendar.js';
 
 /** How a deadline is given: a date, or a number of working or calendar days from an event. */
 export type DeadlineRule =
@@ -51,14 +51,10 @@ export function computeDeadline(rule: DeadlineRule, calendar: WorkCalendar, publ
   const nominal = addDays(rule.from, rule.days);
   // The days that decided the result: the counted period for working days; for calendar days, the
   // days from the nominal end to the working day it moved to.
-  const [spanFrom, spanTo] = rule.kind === 'working_days' ? [addDays(rule.from, 1), deadline] : [nominal, deadline];
-  const holidays: { date: string; name: string }[] = [];
-  const makeupDays: { date: string; name: string }[] = [];
-  for (let d = spanFrom; d <= spanTo; d = addDays(d, 1)) {
-    const info = calendar.info(d);
-    if (info.reason === 'holiday') holidays.push({ date: d, name: info.name ?? '' });
-    if (info.reason === 'makeup_workday') makeupDays.push({ date: d, name: info.name ?? '' });
-  }
+  const spanStart = rule.kind === 'working_days' ? rule.from : addDays(nominal, -1);
+  const named = (days: DayInfo[]) => days.map((d) => ({ date: d.date, name: d.name ?? '' }));
+  const holidays = named(calendar.holidaysBetween(spanStart, deadline));
+  const makeupDays = named(calendar.makeupDaysBetween(spanStart, deadline));
   const years = new Set<number>();
   for (let y = Number(rule.from.slice(0, 4)); y <= Number(deadline.slice(0, 4)); y++) if (!published(y)) years.add(y);
   const unpublishedYears = [...years];

@@ -173,6 +173,17 @@ export class WorkCalendar {
     return out;
   }
 
+  /** Weekend days made working days (调休) in (from, to], ascending. */
+  makeupDaysBetween(from: string, to: string): DayInfo[] {
+    const [a, b] = [boundedDay(from, 'from'), boundedDay(to, 'to')];
+    const out: DayInfo[] = [];
+    for (let i = firstAfter(this.changedDays, a); i < this.changedDays.length && this.changedDays[i] <= b; i++) {
+      const day = this.changedDays[i];
+      if (this.entries.get(day)?.kind === 'work') out.push(this.info(dateOfDay(day)));
+    }
+    return out;
+  }
+
   private working(day: number): boolean {
     const entry = this.entries.get(day);
     return entry ? entry.kind === 'work' : !isWeekend(day);

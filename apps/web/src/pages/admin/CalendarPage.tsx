@@ -7,7 +7,12 @@ import { ErrorView } from '../../components/ErrorView';
 import { useAction } from '../../components/useAction';
 import { useI18n } from '../../i18n/i18n';
 import { formatDate } from '../../lib/format';
-import type { Row } from '../items/types';
+
+/**
+ * A day of GET /api/calendar/days. The OpenAPI document leaves its rows free-form (`additionalProperties`),
+ * so this names the fields the page reads (the api's CalendarDayView).
+ */
+type Day = { date: string; working: boolean; name: string | null; source: string; entryId: string | null; version: number | null };
 
 /** The work calendar of a year: statutory holidays, 调休 and administrators' entries (next year's schedule). */
 export default function CalendarPage() {
@@ -20,7 +25,7 @@ export default function CalendarPage() {
     queryKey: ['calendar', from],
     queryFn: () => unwrap(api.GET('/api/calendar/days', { params: { query: { from, to } } })),
   });
-  const special = ((days.data ?? []) as Row[]).filter((d) => d.source !== 'weekend' && (d.name || d.source === 'entry' || d.entryId));
+  const special = ((days.data ?? []) as Day[]).filter((d) => d.source !== 'weekend' && (d.name || d.source === 'entry' || d.entryId));
   const set = useAction(
     (v: { day: Dayjs; kind: 'off' | 'work'; name: string }) => {
       const existing = special.find((d) => d.date === v.day.format('YYYY-MM-DD'));
@@ -34,7 +39,7 @@ export default function CalendarPage() {
     ['calendar'],
   );
   const remove = useAction(
-    (d: Row) => unwrap(api.DELETE('/api/calendar/days/{day}', { params: { path: { day: d.date }, query: { version: d.version } } })),
+    (d: Day) => unwrap(api.DELETE('/api/calendar/days/{day}', { params: { path: { day: d.date }, query: { version: d.version ?? 0 } } })),
     ['calendar'],
     en ? 'Removed' : '已删除',
   );
@@ -75,7 +80,7 @@ export default function CalendarPage() {
         <ErrorView error={days.error} retry={() => void days.refetch()} />
       ) : (
         <Card size="small">
-          <Table<Row>
+          <Table<Day>
             size="small"
             rowKey="date"
             loading={days.isPending}

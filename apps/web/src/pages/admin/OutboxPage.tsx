@@ -5,7 +5,16 @@ import { ErrorView } from '../../components/ErrorView';
 import { useAction } from '../../components/useAction';
 import { useI18n } from '../../i18n/i18n';
 import { formatDateTime } from '../../lib/format';
-import type { Row } from '../items/types';
+
+/** A failed e-mail. The OpenAPI document leaves the rows free-form, so this names the fields the api sends. */
+type FailedEmail = {
+  id: string;
+  to: string | null;
+  template: string | null;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+};
 
 /** E-mails that failed for good (bad address, 5xx), with the reason and a retry. */
 export default function OutboxPage() {
@@ -17,7 +26,7 @@ export default function OutboxPage() {
     ['outbox-failed'],
     en ? 'Queued again' : '已重新发送',
   );
-  const rows = (Array.isArray(list.data) ? list.data : (list.data?.data ?? [])) as Row[];
+  const rows = (Array.isArray(list.data) ? list.data : (list.data?.data ?? [])) as FailedEmail[];
   return (
     <div className="page">
       <h1 className="page-title">{t('nav.outbox')}</h1>
@@ -25,7 +34,7 @@ export default function OutboxPage() {
         <ErrorView error={list.error} retry={() => void list.refetch()} />
       ) : (
         <Card size="small">
-          <Table<Row>
+          <Table<FailedEmail>
             size="small"
             rowKey="id"
             loading={list.isPending}

@@ -5,9 +5,9 @@ import { api, unwrap } from '../../api/client';
 import { ErrorView } from '../../components/ErrorView';
 import { useAction } from '../../components/useAction';
 import { useI18n } from '../../i18n/i18n';
-import type { Row as AnyRow } from '../items/types';
+import type { ResponseOf } from '../../api/types';
 
-type Node = AnyRow & { id: string; name: string; children: Node[] };
+type Node = ResponseOf<'/api/org-units/tree', 'get'>[number];
 
 const toTree = (nodes: Node[]): TreeDataNode[] => nodes.map((n) => ({ key: n.id, title: n.name, children: toTree(n.children ?? []) }));
 interface SelectNode {
@@ -32,7 +32,7 @@ export default function UnitsPage() {
   const en = locale === 'en';
   const tree = useQuery({ queryKey: ['org-units', 'tree'], queryFn: () => unwrap(api.GET('/api/org-units/tree')) });
   const [selected, setSelected] = useState<string | null>(null);
-  const nodes = (tree.data ?? []) as Node[];
+  const nodes: Node[] = tree.data ?? [];
   const unit = selected ? find(nodes, selected) : undefined;
   const save = useAction(
     (v: { name: string; aliases: string[]; parentId: string | null }) =>

@@ -8,9 +8,10 @@ import { useAction } from '../../components/useAction';
 import { useI18n } from '../../i18n/i18n';
 import { LABELS } from '../../i18n/messages';
 import { formatDateTime } from '../../lib/format';
-import type { Row } from '../items/types';
+import type { ResponseOf } from '../../api/types';
 
-type Role = 'admin' | 'dispatcher' | 'unit_officer' | 'verifier' | 'auditor';
+type User = ResponseOf<'/api/users', 'get'>['data'][number];
+type Role = User['roles'][number];
 
 /** Users and their roles: change roles, deactivate, reset a password (forces a change at next sign-in). */
 export default function UsersPage() {
@@ -18,14 +19,14 @@ export default function UsersPage() {
   const en = locale === 'en';
   const [q, setQ] = useState<string>();
   const [page, setPage] = useState(1);
-  const [reset, setReset] = useState<Row | null>(null);
+  const [reset, setReset] = useState<User | null>(null);
   const [temp, setTemp] = useState('');
   const list = useQuery({
     queryKey: ['users', q, page],
     queryFn: () => unwrap(api.GET('/api/users', { params: { query: { q, page, pageSize: 50 } } })),
   });
   const update = useAction(
-    (v: { user: Row; roles?: Role[]; active?: boolean }) =>
+    (v: { user: User; roles?: Role[]; active?: boolean }) =>
       unwrap(
         api.PATCH('/api/users/{id}', {
           params: { path: { id: v.user.id } },
@@ -53,7 +54,7 @@ export default function UsersPage() {
         <ErrorView error={list.error} retry={() => void list.refetch()} />
       ) : (
         <Card size="small">
-          <Table<Row>
+          <Table<User>
             size="small"
             className="dense"
             rowKey="id"

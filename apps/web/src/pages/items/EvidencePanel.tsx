@@ -6,7 +6,7 @@ import { download, saveBlob, uploadWithProgress } from '../../auth/token';
 import { describeError, ErrorView } from '../../components/ErrorView';
 import { useI18n } from '../../i18n/i18n';
 import { formatDateTime } from '../../lib/format';
-import type { Row } from './types';
+import type { Evidence } from './types';
 
 const size = (n: number) => (n > 1_048_576 ? `${(n / 1_048_576).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
 
@@ -29,7 +29,7 @@ export function EvidencePanel({ itemId, canUpload }: { itemId: string; canUpload
     [preview],
   );
 
-  const open = async (e: Row, save: boolean) => {
+  const open = async (e: Evidence, save: boolean) => {
     try {
       const file = await download(`/api/items/${itemId}/evidence/${e.id}`);
       if (save || !(e.contentType.startsWith('image/') || e.contentType === 'application/pdf')) saveBlob(file.blob, e.filename);
@@ -69,7 +69,7 @@ export function EvidencePanel({ itemId, canUpload }: { itemId: string; canUpload
           {progress !== null && <Progress percent={progress} size="small" style={{ width: 160 }} />}
         </Space>
       )}
-      <Table<Row>
+      <Table<Evidence>
         size="small"
         rowKey="id"
         pagination={false}

@@ -2,7 +2,7 @@ import { Descriptions, Table, Tag, Tooltip } from 'antd';
 import { useI18n } from '../../i18n/i18n';
 import { formatDate, formatDateTime, formatDays } from '../../lib/format';
 import { DeadlineCell, StateTag } from '../../components/ItemTable';
-import type { ItemDetail, Row } from './types';
+import type { ItemDetail } from './types';
 
 const PART_STATUS: Record<string, [string, string]> = {
   pending: ['未开始', 'Not started'],
@@ -78,14 +78,14 @@ export function ItemFields({ item }: { item: ItemDetail }) {
             key: 'stages',
             label: en ? 'Stage nodes' : '阶段节点',
             span: 'filled',
-            children: item.stageNodes.length ? item.stageNodes.map((s: Row) => `${d(s.due)} ${s.name}`).join('；') : '—',
+            children: item.stageNodes.length ? item.stageNodes.map((s) => `${d(s.due)} ${s.name}`).join('；') : '—',
           },
         ]}
       />
       <h2 className="page-title" style={{ marginTop: 16 }}>
         {en ? 'Units and parts' : '责任单位'}
       </h2>
-      <Table<Row>
+      <Table<ItemDetail['units'][number]>
         size="small"
         rowKey={(u) => `${u.unitId}-${u.role}`}
         pagination={false}
@@ -111,7 +111,7 @@ export function ItemFields({ item }: { item: ItemDetail }) {
       <h2 className="page-title" style={{ marginTop: 16 }}>
         {en ? 'Deadline versions' : '整改时限变更'}
       </h2>
-      <Table<Row>
+      <Table<ItemDetail['deadlines'][number]>
         size="small"
         rowKey="version"
         pagination={false}
@@ -121,6 +121,7 @@ export function ItemFields({ item }: { item: ItemDetail }) {
           { title: en ? 'Deadline' : '时限', dataIndex: 'deadline', width: 140, render: (v: string) => d(v) },
           { title: en ? 'How' : '来源', dataIndex: 'kind', width: 120 },
           { title: en ? 'Reason' : '理由', dataIndex: 'reason', render: (v: string | null) => v ?? '—' },
+          { title: en ? 'Decided by' : '决定人', width: 100, render: (_, v) => v.decider?.name ?? '—' },
           { title: en ? 'When' : '时间', dataIndex: 'createdAt', width: 140, render: (v: string) => formatDateTime(v) },
         ]}
       />
@@ -130,7 +131,7 @@ export function ItemFields({ item }: { item: ItemDetail }) {
             {en ? 'Acceptance' : '验收'}
           </h2>
           <div style={{ marginBottom: 8 }}>
-            {item.acceptanceChain.map((l: Row, i: number) => (
+            {item.acceptanceChain.map((l, i) => (
               <Tag key={l.level} color={item.acceptanceLevel === i && item.state === 'in_acceptance' ? 'purple' : undefined}>
                 {i + 1}. {l.label}
                 {l.unitName ? `（${l.unitName}）` : ''}
@@ -143,7 +144,7 @@ export function ItemFields({ item }: { item: ItemDetail }) {
             )}
           </div>
           {item.acceptances.length > 0 && (
-            <Table<Row>
+            <Table<ItemDetail['acceptances'][number]>
               size="small"
               rowKey={(a) => `${a.submissionRound}-${a.level}-${a.signedAt}`}
               pagination={false}

@@ -2,19 +2,23 @@ import { Timeline } from 'antd';
 import { useI18n } from '../../i18n/i18n';
 import { formatDateTime } from '../../lib/format';
 import { useUnitNames } from '../../lib/units';
-import type { ItemHistory as History, Row } from './types';
+import type { ItemHistory as History } from './types';
+
+/** `data` is free-form in the schema: take a field only when it is a string. */
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** The item's history as a record: who (name and unit), what, when, from → to, the reason. */
 export function ItemHistory({ history }: { history: History }) {
   const { label, locale } = useI18n();
   const names = useUnitNames();
   const en = locale === 'en';
-  const rows = [...(history as { seq: number }[])].reverse() as History;
+  const rows = [...history].reverse();
   return (
     <Timeline
       data-testid="history"
-      items={rows.map((h: Row) => {
-        const actor = h.actor as { name: string; unitName?: string; unitId?: string } | null | undefined;
+      items={rows.map((h) => {
+        const actor = h.actor;
+        const data = { unitId: str(h.data.unitId), text: str(h.data.text), proposedDeadline: str(h.data.proposedDeadline) };
         const who = actor
           ? `${actor.name}${actor.unitName ? `（${actor.unitName}）` : ''}`
           : h.actorId
@@ -36,11 +40,11 @@ export function ItemHistory({ history }: { history: History }) {
               </div>
               <div style={{ color: '#595959', fontSize: 12 }}>
                 {formatDateTime(h.at)} · {who}
-                {!actor && h.data?.unitId ? ` ${names.get(h.data.unitId) ?? ''}` : ''}
+                {!actor && data.unitId ? ` ${names.get(data.unitId) ?? ''}` : ''}
               </div>
               {h.reason && <div style={{ whiteSpace: 'pre-wrap' }}>{h.reason}</div>}
-              {h.data?.text && <div style={{ whiteSpace: 'pre-wrap' }}>{h.data.text}</div>}
-              {h.data?.proposedDeadline && <div>{(en ? 'Proposed deadline: ' : '申请延期至：') + h.data.proposedDeadline}</div>}
+              {data.text && <div style={{ whiteSpace: 'pre-wrap' }}>{data.text}</div>}
+              {data.proposedDeadline && <div>{(en ? 'Proposed deadline: ' : '申请延期至：') + data.proposedDeadline}</div>}
             </div>
           ),
         };

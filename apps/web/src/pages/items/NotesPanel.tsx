@@ -5,7 +5,6 @@ import { api, unwrap } from '../../api/client';
 import { describeError, ErrorView } from '../../components/ErrorView';
 import { useI18n } from '../../i18n/i18n';
 import { formatDate, formatDateTime } from '../../lib/format';
-import type { Row } from './types';
 
 export function ProgressList({ itemId }: { itemId: string }) {
   const { t, locale } = useI18n();
@@ -20,7 +19,7 @@ export function ProgressList({ itemId }: { itemId: string }) {
       loading={q.isPending}
       dataSource={q.data ?? []}
       locale={{ emptyText: t('common.none') }}
-      renderItem={(p: Row) => (
+      renderItem={(p) => (
         <List.Item>
           <div>
             <div style={{ color: '#595959', fontSize: 12 }}>
@@ -59,7 +58,7 @@ export function Comments({ itemId }: { itemId: string }) {
         loading={q.isPending}
         dataSource={q.data ?? []}
         locale={{ emptyText: t('common.none') }}
-        renderItem={(c: Row) => (
+        renderItem={(c) => (
           <List.Item>
             <div>
               <div style={{ color: '#595959', fontSize: 12 }}>

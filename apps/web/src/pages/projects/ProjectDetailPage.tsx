@@ -6,7 +6,7 @@ import { ApiError } from '../../api/errors';
 import { ErrorView } from '../../components/ErrorView';
 import { useI18n } from '../../i18n/i18n';
 import { formatDate, formatDateTime, formatRate, formatWan } from '../../lib/format';
-import type { Row } from '../items/types';
+import type { InvestmentReport, Milestone, ProjectSummary } from './types';
 import NotFoundPage from '../NotFoundPage';
 import { ScheduleTag } from './ProjectListPage';
 
@@ -14,7 +14,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY = 86_400_000;
 
 /** Milestones on one time axis: planned (outline) against actual (filled), Gantt-like. */
-function MilestoneTimeline({ milestones, start, end }: { milestones: Row[]; start: string; end: string }) {
+function MilestoneTimeline({ milestones, start, end }: { milestones: Milestone[]; start: string; end: string }) {
   const { locale } = useI18n();
   const en = locale === 'en';
   const dates = milestones.flatMap((m) => [m.plannedDate, m.actualDate, m.originalPlannedDate].filter(Boolean) as string[]);
@@ -88,17 +88,17 @@ export default function ProjectDetailPage() {
   const valid = UUID.test(id);
   const project = useQuery({
     queryKey: ['project', id],
-    queryFn: () => unwrap(api.GET('/api/projects/{id}', { params: { path: { id } } })),
+    queryFn: async () => (await unwrap(api.GET('/api/projects/{id}', { params: { path: { id } } }))) as ProjectSummary,
     enabled: valid,
   });
   const milestones = useQuery({
     queryKey: ['project', id, 'milestones'],
-    queryFn: () => unwrap(api.GET('/api/projects/{id}/milestones', { params: { path: { id } } })),
+    queryFn: async () => (await unwrap(api.GET('/api/projects/{id}/milestones', { params: { path: { id } } }))) as Milestone[],
     enabled: project.isSuccess,
   });
   const reports = useQuery({
     queryKey: ['project', id, 'investment'],
-    queryFn: () => unwrap(api.GET('/api/projects/{id}/investment', { params: { path: { id } } })),
+    queryFn: async () => (await unwrap(api.GET('/api/projects/{id}/investment', { params: { path: { id } } }))) as InvestmentReport[],
     enabled: project.isSuccess,
   });
   if (!valid || (project.error instanceof ApiError && project.error.status === 404)) return <NotFoundPage />;
@@ -115,7 +115,7 @@ export default function ProjectDetailPage() {
       </div>
     );
   const p = project.data;
-  const inv = p.investment ?? {};
+  const inv = p.investment;
   return (
     <div className="page">
       <h1 className="page-title">
@@ -132,7 +132,7 @@ export default function ProjectDetailPage() {
             {
               key: 'units',
               label: en ? 'Responsible' : '责任单位',
-              children: (p.responsibleUnits as { name: string }[]).map((u) => u.name).join('、'),
+              children: p.responsibleUnits.map((u) => u.name).join('、'),
             },
             { key: 'inv', label: en ? 'Planned investment' : '计划总投资', children: formatWan(p.plannedInvestment, locale) },
             {
@@ -146,7 +146,7 @@ export default function ProjectDetailPage() {
             {
               key: 'invested',
               label: en ? 'Invested of plan' : '投资完成率',
-              children: `${formatRate(inv.totalShare)}（${en ? 'expected' : '序时'} ${formatRate(inv.expectedShare)}）`,
+              children: `${formatRate(inv?.totalShare)}（${en ? 'expected' : '序时'} ${formatRate(inv?.expectedShare)}）`,
             },
           ]}
         />
@@ -167,7 +167,7 @@ export default function ProjectDetailPage() {
               key: 'reports',
               label: en ? 'Monthly investment' : '月度投资',
               children: (
-                <Table<Row>
+                <Table<InvestmentReport>
                   size="small"
                   rowKey="id"
                   loading={reports.isPending}

@@ -8,7 +8,7 @@ import { download, saveBlob, uploadWithProgress } from '../../auth/token';
 import { describeError, ErrorView } from '../../components/ErrorView';
 import { useI18n } from '../../i18n/i18n';
 import { formatRate, formatWan } from '../../lib/format';
-import type { Row } from '../items/types';
+import type { ProjectPage, ProjectSummary } from './types';
 
 export const SCHEDULE: Record<string, [string, string, string]> = {
   not_started: ['未开工', 'Not started', 'default'],
@@ -19,9 +19,9 @@ export const SCHEDULE: Record<string, [string, string, string]> = {
   overdue: ['逾期未完成', 'Overdue', 'error'],
 };
 
-export function ScheduleTag({ status }: { status: string }) {
+export function ScheduleTag({ status }: { status: string | undefined }) {
   const { locale } = useI18n();
-  const s = SCHEDULE[status];
+  const s = status === undefined ? undefined : SCHEDULE[status];
   return <Tag color={s?.[2] ?? 'default'}>{s ? s[locale === 'en' ? 1 : 0] : status}</Tag>;
 }
 
@@ -35,7 +35,10 @@ export default function ProjectListPage() {
   const [schedule, setSchedule] = useState<string[]>([]);
   const [page, setPage] = useState(1);
   const query = { q, schedule: schedule.length ? schedule : undefined, page, pageSize: 50 };
-  const list = useQuery({ queryKey: ['projects', query], queryFn: () => unwrap(api.GET('/api/projects', { params: { query } })) });
+  const list = useQuery({
+    queryKey: ['projects', query],
+    queryFn: async () => (await unwrap(api.GET('/api/projects', { params: { query } }))) as ProjectPage,
+  });
 
   const exportXlsx = async () => {
     try {
@@ -92,7 +95,7 @@ export default function ProjectListPage() {
       {list.isError ? (
         <ErrorView error={list.error} retry={() => void list.refetch()} />
       ) : (
-        <Table<Row>
+        <Table<ProjectSummary>
           size="small"
           className="dense"
           rowKey="id"
@@ -126,7 +129,7 @@ export default function ProjectListPage() {
               title: en ? 'Responsible' : '责任单位',
               width: 140,
               ellipsis: true,
-              render: (_, r) => (r.responsibleUnits as { name: string }[]).map((u) => u.name).join('、'),
+              render: (_, r) => r.responsibleUnits.map((u) => u.name).join('、'),
             },
             {
               title: en ? 'Planned investment' : '计划总投资',

@@ -9,7 +9,6 @@ import { Chart } from '../../components/Chart';
 import { describeError, ErrorView } from '../../components/ErrorView';
 import { useI18n } from '../../i18n/i18n';
 import { formatDate, formatRate } from '../../lib/format';
-import type { Row as AnyRow } from '../items/types';
 
 type By = QueryOf<'/api/statistics/breakdown', 'get'>['by'];
 interface Figure {
@@ -19,6 +18,12 @@ interface Figure {
   value: number | null;
   display: string;
   formula?: string;
+}
+/** A group of GET /api/statistics/breakdown (free-form in the OpenAPI document). */
+interface GroupRow {
+  key: string;
+  label: string;
+  figures: Figure[];
 }
 
 const SHOWN = ['total', 'signedOff', 'completed', 'awaitingAcceptance', 'inProgress', 'overdueOpen', 'signOffRate', 'completionRate'];
@@ -47,8 +52,8 @@ export default function StatisticsPage() {
   });
 
   const defs = new Map<string, Figure>(((summary.data?.figures ?? []) as Figure[]).map((f) => [f.key, f]));
-  const rows = (breakdown.data?.rows ?? []) as { key: string; label: string; figures: Figure[] }[];
-  const cell = (r: { figures: Figure[] }, key: string) => r.figures.find((f) => f.key === key);
+  const rows = (breakdown.data?.rows ?? []) as GroupRow[];
+  const cell = (r: GroupRow, key: string) => r.figures.find((f) => f.key === key);
 
   const barOption = useMemo(
     () => ({
@@ -179,7 +184,7 @@ export default function StatisticsPage() {
         </Col>
       </Row>
       <Card size="small" title={breakdown.data?.note}>
-        <Table<AnyRow>
+        <Table<GroupRow>
           size="small"
           className="dense"
           rowKey="key"
@@ -196,8 +201,8 @@ export default function StatisticsPage() {
                   <span>{defs.get(k)?.label ?? k}</span>
                 </Tooltip>
               ),
-              render: (_: unknown, r: AnyRow) => {
-                const f = cell(r as { figures: Figure[] }, k);
+              render: (_: unknown, r: GroupRow) => {
+                const f = cell(r, k);
                 return f ? shown({ ...f, kind: defs.get(k)?.kind }) : '';
               },
             })),
