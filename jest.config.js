@@ -26,6 +26,7 @@ const libs = [
   'org',
   'redis',
   'queue',
+  'files',
   'workflow',
   'items',
   'calendar',

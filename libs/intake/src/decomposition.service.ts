@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CLOCK, DomainError, decide, decomposePlan, scopeOfPaths, type Actor, type Clock, type DecomposedTask, type Domain } from '#domain';
-import { EVIDENCE_STORAGE, type EvidenceStorage } from '#items';
+import { EVIDENCE_STORAGE, type EvidenceStorage } from '#files';
 import { DEFAULT_OFFICE_LIMITS, readDocxText } from '#office';
 import { OrgUnitsService, type UnitDirectory } from '#org';
 import { PG_UNIQUE_VIOLATION, pgErrorCode } from '#persistence';

@@ -1,11 +1,9 @@
-import path from 'node:path';
 import { Module } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '#config';
+import { FilesModule } from '#files';
 import { WorkflowModule } from '#workflow';
 import { BatchesService } from './batches.service.js';
 import { BulkTransitionsService } from './bulk-transitions.service.js';
 import { DashboardService } from './dashboard.service.js';
-import { EVIDENCE_STORAGE, LocalDiskStorage } from './evidence/evidence-storage.js';
 import { EvidenceService } from './evidence/evidence.service.js';
 import { DeadlineRecomputeService } from './deadline-recompute.service.js';
 import { ItemNotesService } from './item-notes.service.js';
@@ -15,7 +13,7 @@ import { TransitionService } from './transition.service.js';
 import { ItemWorkflow } from './item-workflow.js';
 
 @Module({
-  imports: [WorkflowModule],
+  imports: [WorkflowModule, FilesModule],
   providers: [
     ItemWorkflow,
     BatchesService,
@@ -27,11 +25,6 @@ import { ItemWorkflow } from './item-workflow.js';
     DashboardService,
     BulkTransitionsService,
     DeadlineRecomputeService,
-    {
-      provide: EVIDENCE_STORAGE,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => new LocalDiskStorage(path.resolve(config.storage.evidenceDir)),
-    },
   ],
   exports: [
     BatchesService,
@@ -43,7 +36,7 @@ import { ItemWorkflow } from './item-workflow.js';
     DashboardService,
     BulkTransitionsService,
     DeadlineRecomputeService,
-    EVIDENCE_STORAGE,
+    FilesModule,
   ],
 })
 export class ItemsModule {}

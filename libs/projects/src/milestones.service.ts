@@ -14,7 +14,7 @@ import {
   type MilestoneAction,
   type MilestoneState,
 } from '#domain';
-import { EVIDENCE_STORAGE, acceptUpload, type EvidenceStorage, type StoredFileView } from '#items';
+import { EVIDENCE_STORAGE, acceptUpload, type EvidenceStorage, type StoredFileView } from '#files';
 import { personRefSql } from '#persistence';
 import { WorkflowRunner } from '#workflow';
 import {

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ItemsModule } from '#items';
+import { FilesModule } from '#files';
 import { OrgModule } from '#org';
 import { WorkflowModule } from '#workflow';
 import { MilestoneWorkflow } from './milestone-workflow.js';
@@ -10,7 +10,7 @@ import { ProjectTransferService } from './project-transfer.service.js';
 import { ProjectsService } from './projects.service.js';
 
 @Module({
-  imports: [ItemsModule, OrgModule, WorkflowModule],
+  imports: [FilesModule, OrgModule, WorkflowModule],
   providers: [MilestoneWorkflow, ProjectsService, MilestonesService, InvestmentService, ProjectStatisticsService, ProjectTransferService],
   exports: [ProjectsService, MilestonesService, InvestmentService, ProjectStatisticsService, ProjectTransferService],
 })

@@ -3,13 +3,13 @@ import type { DataSource } from 'typeorm';
 import { HistoryService } from '#audit';
 import { CalendarService } from '#calendar';
 import { addDays, daysBetween, shanghaiDate, type Actor, type Clock, type Role } from '#domain';
+import { LocalDiskStorage } from '#files';
 import { WorkflowRunner } from '#workflow';
 import {
   BatchesService,
   EvidenceService,
   ItemWorkflow,
   ItemsService,
-  LocalDiskStorage,
   TransitionService,
   type CreateItem,
   type TransitionInput,

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import { HistoryService } from '#audit';
 import { addDays, fromCents, nextMonth, toCents, type Actor, type Role } from '#domain';
-import { LocalDiskStorage } from '#items';
+import { LocalDiskStorage } from '#files';
 import { InvestmentService, MilestoneWorkflow, MilestonesService, ProjectsService } from '#projects';
 import { WorkflowRunner } from '#workflow';
 import { DEMO_PROJECTS, DEMO_PROJECTS_AS_OF, DEMO_PROJECT_SOURCE, type DemoProject } from './demo-projects.js';
