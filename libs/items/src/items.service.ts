@@ -16,7 +16,7 @@ import {
   type RectificationState,
 } from '#domain';
 import { CalendarService } from '#calendar';
-import { PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, SqlParams, pgErrorCode } from '#persistence';
+import { PG_FOREIGN_KEY_VIOLATION, SqlParams, isUniqueViolation, pgErrorCode } from '#persistence';
 import { ITEM_ENTITY, loadSnapshot } from './item-snapshot.js';
 import { TransitionService } from './transition.service.js';
 
@@ -364,9 +364,8 @@ export class ItemsService {
     try {
       return await write();
     } catch (e) {
-      const code = pgErrorCode(e);
-      if (code === PG_UNIQUE_VIOLATION) throw DomainError.conflict('ITEM_CODE_TAKEN', 'Another item of this batch already has this code');
-      if (code === PG_FOREIGN_KEY_VIOLATION) {
+      if (isUniqueViolation(e)) throw DomainError.conflict('ITEM_CODE_TAKEN', 'Another item of this batch already has this code');
+      if (pgErrorCode(e) === PG_FOREIGN_KEY_VIOLATION) {
         throw new DomainError('unprocessable', 'REFERENCE_NOT_FOUND', 'A referenced unit or batch does not exist', {
           detail: (e as { driverError?: { detail?: string } }).driverError?.detail ?? null,
         });

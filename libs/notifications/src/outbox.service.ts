@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '#config';
 import { DomainError, type Actor, type Role } from '#domain';
 import { readCommentEvent } from '#items';
+import { JOBS, QUEUES } from '#queue';
 import { CONTENT_TYPES, ReportsService } from '#statistics';
 import { readChangeEvent, type ChangeEvent, type MilestoneRef } from '#workflow';
 import { render, type MailData } from './templates.js';
@@ -88,7 +89,9 @@ export class OutboxService {
         [limit],
       );
       if (rows.length === 0) return 0;
-      await queue.addBulk(rows.map((r) => ({ name: 'send-email', data: { outboxId: r.id }, opts: { jobId: `outbox-${r.id}` } })));
+      await queue.addBulk(
+        rows.map((r) => ({ name: JOBS[QUEUES.email].sendEmail, data: { outboxId: r.id }, opts: { jobId: `outbox-${r.id}` } })),
+      );
       await m.query(`UPDATE outbox SET status = 'enqueued', available_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
       return rows.length;
     });
@@ -107,7 +110,9 @@ export class OutboxService {
         [olderThanSeconds, limit],
       );
       if (rows.length === 0) return 0;
-      await queue.addBulk(rows.map((r) => ({ name: 'send-email', data: { outboxId: r.id }, opts: { jobId: `outbox-${r.id}` } })));
+      await queue.addBulk(
+        rows.map((r) => ({ name: JOBS[QUEUES.email].sendEmail, data: { outboxId: r.id }, opts: { jobId: `outbox-${r.id}` } })),
+      );
       await m.query(`UPDATE outbox SET available_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
       return rows.length;
     });
