@@ -38,8 +38,69 @@ export async function insertItems(
   target: { batchId: string; dispatcherUnitId: string; at: Date },
   rows: NewItem[],
 ): Promise<string[]> {
-  const { batchId, dispatcherUnitId, at } = target;
+  const { batchId, at } = target;
   const items = rows.map((r) => ({ ...r, id: randomUUID() }));
+  const ids = items.map((r) => r.id);
+  // The item row triggers stand aside for this set (migration 1766300000000) and their work is done
+  // once below; a failure rolls the setting back with the transaction.
+  await m.query(`SELECT set_config('rectify.bulk_items', 'on', true)`);
+  await insertRows(m, actor, target, items);
+  await m.query(`SELECT item_refresh_scopes($1::uuid[])`, [ids]);
+  await m.query(`SELECT items_created_in_bulk($1::uuid[])`, [ids]);
+  await m.query(`SELECT set_config('rectify.bulk_items', 'off', true)`);
+  const history = items.map((r) =>
+    HistoryService.chained(null, {
+      entityType: ITEM_ENTITY,
+      entityId: r.id,
+      action: 'create',
+      actorId: actor.userId,
+      toState: 'draft',
+      at,
+      data: {
+        code: r.code,
+        title: r.title,
+        batchId,
+        deadline: r.deadline,
+        deadlineRule: null,
+        leadUnitIds: r.leadUnitIds,
+        ...r.provenance,
+      },
+    }),
+  );
+  await m.query(
+    `INSERT INTO history (entity_type, entity_id, seq, action, from_state, to_state, actor_id, at, reason, data, prev_hash, hash)
+     SELECT h.entity_type, h.entity_id, h.seq, h.action, h.from_state, h.to_state, h.actor_id, $2, h.reason, h.data, h.prev_hash, h.hash
+       FROM jsonb_to_recordset($1::jsonb) AS h(entity_type text, entity_id uuid, seq int, action text, from_state text, to_state text,
+            actor_id uuid, reason text, data jsonb, prev_hash text, hash text)`,
+    [
+      JSON.stringify(
+        history.map((h) => ({
+          entity_type: h.entityType,
+          entity_id: h.entityId,
+          seq: h.seq,
+          action: h.action,
+          from_state: h.fromState,
+          to_state: h.toState,
+          actor_id: h.actorId,
+          reason: h.reason,
+          data: h.data,
+          prev_hash: h.prevHash,
+          hash: h.hash,
+        })),
+      ),
+      at,
+    ],
+  );
+  return items.map((r) => r.id);
+}
+
+async function insertRows(
+  m: EntityManager,
+  actor: Actor,
+  target: { batchId: string; dispatcherUnitId: string; at: Date },
+  items: (NewItem & { id: string })[],
+): Promise<void> {
+  const { batchId, dispatcherUnitId, at } = target;
   await m.query(
     `INSERT INTO item (id, batch_id, code, title, feedback_text, domain, county_unit_id, goal, measures, type, responsible_leader,
                        responsible_person, responsible_phone, stage_nodes, dispatcher_unit_id, original_deadline, current_deadline,
@@ -92,51 +153,4 @@ export async function insertItems(
      ON CONFLICT (item_id, unit_id) DO NOTHING`,
     [JSON.stringify(units), at],
   );
-  // As ItemsService.create: the scope refresh is the update after the units exist, so the
-  // statistics timeline and roll-ups see the lead units (its trigger reads item_unit).
-  await m.query(`SELECT item_refresh_scope(id) FROM unnest($1::uuid[]) AS id`, [items.map((r) => r.id)]);
-  const history = items.map((r) =>
-    HistoryService.chained(null, {
-      entityType: ITEM_ENTITY,
-      entityId: r.id,
-      action: 'create',
-      actorId: actor.userId,
-      toState: 'draft',
-      at,
-      data: {
-        code: r.code,
-        title: r.title,
-        batchId,
-        deadline: r.deadline,
-        deadlineRule: null,
-        leadUnitIds: r.leadUnitIds,
-        ...r.provenance,
-      },
-    }),
-  );
-  await m.query(
-    `INSERT INTO history (entity_type, entity_id, seq, action, from_state, to_state, actor_id, at, reason, data, prev_hash, hash)
-     SELECT h.entity_type, h.entity_id, h.seq, h.action, h.from_state, h.to_state, h.actor_id, $2, h.reason, h.data, h.prev_hash, h.hash
-       FROM jsonb_to_recordset($1::jsonb) AS h(entity_type text, entity_id uuid, seq int, action text, from_state text, to_state text,
-            actor_id uuid, reason text, data jsonb, prev_hash text, hash text)`,
-    [
-      JSON.stringify(
-        history.map((h) => ({
-          entity_type: h.entityType,
-          entity_id: h.entityId,
-          seq: h.seq,
-          action: h.action,
-          from_state: h.fromState,
-          to_state: h.toState,
-          actor_id: h.actorId,
-          reason: h.reason,
-          data: h.data,
-          prev_hash: h.prevHash,
-          hash: h.hash,
-        })),
-      ),
-      at,
-    ],
-  );
-  return items.map((r) => r.id);
 }
