@@ -41,11 +41,10 @@ export async function insertItems(
   const { batchId, at } = target;
   const items = rows.map((r) => ({ ...r, id: randomUUID() }));
   const ids = items.map((r) => r.id);
-  // The item row triggers stand aside for this set (migration 1766300000000) and their work is done
-  // once below; a failure rolls the setting back with the transaction.
+  // The item insert triggers stand aside for this set (migration 1766300000000) and their work is
+  // done once below; the rows carry their scope sets. A failure rolls the setting back with the transaction.
   await m.query(`SELECT set_config('rectify.bulk_items', 'on', true)`);
   await insertRows(m, actor, target, items);
-  await m.query(`SELECT item_refresh_scopes($1::uuid[])`, [ids]);
   await m.query(`SELECT items_created_in_bulk($1::uuid[])`, [ids]);
   await m.query(`SELECT set_config('rectify.bulk_items', 'off', true)`);
   const history = items.map((r) =>
@@ -104,13 +103,17 @@ async function insertRows(
   await m.query(
     `INSERT INTO item (id, batch_id, code, title, feedback_text, domain, county_unit_id, goal, measures, type, responsible_leader,
                        responsible_person, responsible_phone, stage_nodes, dispatcher_unit_id, original_deadline, current_deadline,
-                       deadline_version, created_by, created_at, updated_at, source_document_id, source_task)
+                       deadline_version, created_by, created_at, updated_at, source_document_id, source_task,
+                       owner_scope, lead_scope, dispatcher_scope, acceptance_scope)
      SELECT r.id, $2, r.code, r.title, r.feedback_text, r.domain, r.county_unit_id, r.goal, r.measures, r.type, r.responsible_leader,
             r.responsible_person, r.responsible_phone, r.stage_nodes, $3, r.deadline, r.deadline,
-            CASE WHEN r.deadline IS NULL THEN 0 ELSE 1 END, $4, $5, $5, r.source_document_id, r.source_task
+            CASE WHEN r.deadline IS NULL THEN 0 ELSE 1 END, $4, $5, $5, r.source_document_id, r.source_task,
+            s.owner_scope, s.lead_scope, s.dispatcher_scope, s.acceptance_scope
        FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, code text, title text, feedback_text text, domain text, county_unit_id uuid,
             goal text, measures text, type text, responsible_leader text, responsible_person text, responsible_phone text,
-            stage_nodes jsonb, deadline date, source_document_id uuid, source_task jsonb)`,
+            stage_nodes jsonb, deadline date, source_document_id uuid, source_task jsonb, lead_ids uuid[], unit_ids uuid[])
+       CROSS JOIN (SELECT acceptance_chain FROM batch WHERE id = $2) b
+       CROSS JOIN LATERAL item_scope_sets($3, r.unit_ids, r.lead_ids, item_acceptance_units_of(b.acceptance_chain, r.county_unit_id, r.lead_ids)) s`,
     [
       JSON.stringify(
         items.map((r) => ({
@@ -130,6 +133,8 @@ async function insertRows(
           deadline: r.deadline,
           source_document_id: r.sourceDocumentId ?? null,
           source_task: r.sourceTask ?? null,
+          lead_ids: r.leadUnitIds,
+          unit_ids: [...r.leadUnitIds, ...r.cooperatingParts.map((c) => c.unitId)],
         })),
       ),
       batchId,
