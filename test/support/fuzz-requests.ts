@@ -55,14 +55,23 @@ const HOSTILE_JSON_BODIES: { note: string; body: string | Buffer; type: string }
   { note: 'empty JSON body', body: '', type: 'application/json' },
   { note: 'lone surrogate escape', body: '{"name":"x\\ud800y","code":"\\udc00"}', type: 'application/json' },
   { note: 'NUL escape in a key', body: '{"na\\u0000me":"x"}', type: 'application/json' },
-  { note: 'invalid UTF-8', body: Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xed, 0xa0, 0x80, 0xff, 0x22, 0x7d]), type: 'application/json' },
+  {
+    note: 'invalid UTF-8',
+    body: Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xed, 0xa0, 0x80, 0xff, 0x22, 0x7d]),
+    type: 'application/json',
+  },
   { note: 'prototype keys', body: '{"__proto__":{"admin":true},"constructor":{"prototype":{"x":1}}}', type: 'application/json' },
   { note: 'text/plain', body: 'hello', type: 'text/plain' },
   { note: 'form-urlencoded', body: 'a=1&b=%00', type: 'application/x-www-form-urlencoded' },
 ];
 
 const HOSTILE_FILE_NAMES = ['a\u0000b.xlsx', '\u202egnp.exe', `${'x'.repeat(10_000)}.pdf`, '../../evil.docx', '', 'x\ud800.txt'];
-const FILE_BODIES = [Buffer.alloc(0), Buffer.from('not an office file'), Buffer.from('PK\u0003\u0004truncated zip'), Buffer.from('%PDF-1.4\n%%EOF')];
+const FILE_BODIES = [
+  Buffer.alloc(0),
+  Buffer.from('not an office file'),
+  Buffer.from('PK\u0003\u0004truncated zip'),
+  Buffer.from('%PDF-1.4\n%%EOF'),
+];
 
 /** Context the values draw on: real ids (so some requests reach the data), and the document. */
 export interface FuzzContext {
@@ -75,7 +84,9 @@ function stringFor(ctx: FuzzContext, s: Schema): fc.Arbitrary<string> {
     case 'uuid':
       return fc.oneof(fc.constantFrom(...ctx.ids), fc.uuid());
     case 'date':
-      return fc.date({ min: new Date('1900-01-01'), max: new Date('2200-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+      return fc
+        .date({ min: new Date('1900-01-01'), max: new Date('2200-12-31'), noInvalidDate: true })
+        .map((d) => d.toISOString().slice(0, 10));
     case 'date-time':
       return fc.date({ min: new Date('1900-01-01'), max: new Date('2200-12-31'), noInvalidDate: true }).map((d) => d.toISOString());
     case 'email':
@@ -110,7 +121,7 @@ function objectFor(ctx: FuzzContext, s: Schema, depth: number): fc.Arbitrary<Rec
 }
 
 function queryString(values: [string, unknown][]): string {
-  const parts = values.map(([k, v]) => `${encodeComponent(k)}=${encodeComponent(typeof v === 'string' ? v : JSON.stringify(v) ?? '')}`);
+  const parts = values.map(([k, v]) => `${encodeComponent(k)}=${encodeComponent(typeof v === 'string' ? v : (JSON.stringify(v) ?? ''))}`);
   return parts.length ? `?${parts.join('&')}` : '';
 }
 
@@ -120,27 +131,37 @@ function urlFor(ctx: FuzzContext, op: Operation): fc.Arbitrary<string> {
   const query = op.parameters.filter((p) => p.in === 'query');
   const pathArb = fc.record(Object.fromEntries(path.map((p) => [p.name, valueFor(ctx, p.schema).map(String)])));
   const queryArb = fc.tuple(
-    ...query.map((p) => (p.required ? valueFor(ctx, p.schema).map((v) => [[p.name, v]]) : fc.option(valueFor(ctx, p.schema)).map((v) => (v === null ? [] : [[p.name, v]])))),
+    ...query.map((p) =>
+      p.required
+        ? valueFor(ctx, p.schema).map((v) => [[p.name, v]])
+        : fc.option(valueFor(ctx, p.schema)).map((v) => (v === null ? [] : [[p.name, v]])),
+    ),
   );
-  return fc.tuple(pathArb, queryArb).map(([pv, qv]) => `${fillPath(op.path, pv as Record<string, string>)}${queryString(qv.flat() as [string, unknown][])}`);
+  return fc
+    .tuple(pathArb, queryArb)
+    .map(([pv, qv]) => `${fillPath(op.path, pv as Record<string, string>)}${queryString(qv.flat() as [string, unknown][])}`);
 }
 
 function formFor(ctx: FuzzContext, schema: Schema): fc.Arbitrary<{ form: FormData; note: string }> {
   const props = Object.entries(resolve(ctx.doc, schema).properties ?? {}).filter(([, p]) => p.format !== 'binary');
   const fields = fc.tuple(...props.map(([k, p]) => fc.option(valueFor(ctx, p)).map((v): [string, unknown] => [k, v])));
-  return fc.tuple(fields, fc.constantFrom(...HOSTILE_FILE_NAMES, 'ledger.xlsx', 'plan.txt'), fc.constantFrom(...FILE_BODIES)).map(([fs, name, bytes]) => {
-    const form = new FormData();
-    for (const [k, v] of fs) if (v !== null) form.append(k, typeof v === 'string' ? v : JSON.stringify(v) ?? '');
-    form.append('file', new Blob([bytes]), name);
-    return { form, note: `form ${JSON.stringify(fs).slice(0, 200)} file ${JSON.stringify(name.slice(0, 40))} (${bytes.length} bytes)` };
-  });
+  return fc
+    .tuple(fields, fc.constantFrom(...HOSTILE_FILE_NAMES, 'ledger.xlsx', 'plan.txt'), fc.constantFrom(...FILE_BODIES))
+    .map(([fs, name, bytes]) => {
+      const form = new FormData();
+      for (const [k, v] of fs) if (v !== null) form.append(k, typeof v === 'string' ? v : (JSON.stringify(v) ?? ''));
+      form.append('file', new Blob([bytes]), name);
+      return { form, note: `form ${JSON.stringify(fs).slice(0, 200)} file ${JSON.stringify(name.slice(0, 40))} (${bytes.length} bytes)` };
+    });
 }
 
 /** Requests drawn from the operation's schema: parameters and body as documented, laced with hostile values. */
 export function schemaRequests(ctx: FuzzContext, op: Operation): fc.Arbitrary<FuzzRequest> {
   const url = urlFor(ctx, op);
   if (op.body?.kind === 'multipart') {
-    return fc.tuple(url, formFor(ctx, op.body.schema)).map(([u, f]) => ({ method: op.method, url: u, headers: {}, body: f.form, note: f.note }));
+    return fc
+      .tuple(url, formFor(ctx, op.body.schema))
+      .map(([u, f]) => ({ method: op.method, url: u, headers: {}, body: f.form, note: f.note }));
   }
   if (op.body?.kind === 'json') {
     return fc.tuple(url, valueFor(ctx, op.body.schema)).map(([u, b]) => {
@@ -156,10 +177,17 @@ export function hostileRequests(ctx: FuzzContext, op: Operation): FuzzRequest[] 
   const [url] = fc.sample(urlFor(ctx, op), { numRuns: 1, seed: 21 });
   const requests: FuzzRequest[] = [];
   if (op.body?.kind === 'json' || (op.method !== 'GET' && op.method !== 'DELETE' && !op.body)) {
-    for (const b of HOSTILE_JSON_BODIES) requests.push({ method: op.method, url, headers: { 'content-type': b.type }, body: b.body, note: b.note });
+    for (const b of HOSTILE_JSON_BODIES)
+      requests.push({ method: op.method, url, headers: { 'content-type': b.type }, body: b.body, note: b.note });
   }
   if (op.body?.kind === 'multipart') {
-    requests.push({ method: op.method, url, headers: { 'content-type': 'multipart/form-data' }, body: 'x', note: 'multipart without boundary' });
+    requests.push({
+      method: op.method,
+      url,
+      headers: { 'content-type': 'multipart/form-data' },
+      body: 'x',
+      note: 'multipart without boundary',
+    });
     requests.push({
       method: op.method,
       url,
@@ -167,7 +195,13 @@ export function hostileRequests(ctx: FuzzContext, op: Operation): FuzzRequest[] 
       body: '--zz\r\nContent-Disposition: form-data; name="file"; filename="a.xlsx"\r\n\r\nunterminated',
       note: 'multipart cut off',
     });
-    requests.push({ method: op.method, url, headers: { 'content-type': 'application/json' }, body: '{}', note: 'JSON where a form is expected' });
+    requests.push({
+      method: op.method,
+      url,
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+      note: 'JSON where a form is expected',
+    });
     const two = new FormData();
     two.append('file', new Blob([Buffer.from('a')]), 'a.txt');
     two.append('file', new Blob([Buffer.from('b')]), 'b.txt');
@@ -176,7 +210,12 @@ export function hostileRequests(ctx: FuzzContext, op: Operation): FuzzRequest[] 
   for (const value of ['a\u0000b', 'x\ud800y', 'x'.repeat(5000), '..%2f..']) {
     const params = Object.fromEntries(op.parameters.filter((p) => p.in === 'path').map((p) => [p.name, value]));
     const q = op.parameters.filter((p) => p.in === 'query').map((p): [string, unknown] => [p.name, value]);
-    requests.push({ method: op.method, url: `${fillPath(op.path, params)}${queryString(q)}`, headers: {}, note: `every parameter = ${JSON.stringify(value.slice(0, 20))}` });
+    requests.push({
+      method: op.method,
+      url: `${fillPath(op.path, params)}${queryString(q)}`,
+      headers: {},
+      note: `every parameter = ${JSON.stringify(value.slice(0, 20))}`,
+    });
   }
   return requests;
 }
