@@ -4,6 +4,7 @@ import type { OrgUnitView, UserView } from '#org';
 import { Factory } from './support/factories.js';
 import { fillPath, operationsOf, type OpenApiDocument, type Operation } from './support/openapi.js';
 import { TestApi } from './support/api.js';
+import { separateDatabaseUrl } from './support/database.js';
 
 /**
  * Who may do what, written out by hand: the permission each operation needs (or public / any
@@ -171,7 +172,8 @@ describe('access matrix: every role x own/other unit x every operation (e2e)', (
   const ids: Record<Role, Record<Side, Record<Scoped, string>>> = {} as never;
 
   beforeAll(async () => {
-    api = await TestApi.start();
+    // A database of its own: an allowed write to a shared setting must not reach other test files.
+    api = await TestApi.start({ env: { DATABASE_URL: separateDatabaseUrl('access') } });
     const f = api.factory;
     const city = await f.newUnit({ kind: 'city' });
     unitId = city.id;

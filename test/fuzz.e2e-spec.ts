@@ -4,6 +4,7 @@ import { Factory } from './support/factories.js';
 import { hostileRequests, schemaRequests, type FuzzContext, type FuzzRequest } from './support/fuzz-requests.js';
 import { operationsOf, type OpenApiDocument, type Operation } from './support/openapi.js';
 import { TestApi } from './support/api.js';
+import { separateDatabaseUrl } from './support/database.js';
 
 /** Random requests per operation and sign-in state, on top of the fixed hostile classes. */
 const SAMPLES = Number(process.env.FUZZ_SAMPLES ?? 6);
@@ -37,7 +38,8 @@ describe('fuzzing every operation of the OpenAPI document (e2e)', () => {
   let addresses = 0;
 
   beforeAll(async () => {
-    api = await TestApi.start();
+    // A database of its own: the fuzzing changes shared settings (calendar days, reminder policies, templates).
+    api = await TestApi.start({ env: { DATABASE_URL: separateDatabaseUrl('fuzz') } });
     const f = api.factory;
     const city = await f.newUnit({ kind: 'city' });
     const admin = await f.newUser(city, ['admin']);
@@ -53,7 +55,7 @@ describe('fuzzing every operation of the OpenAPI document (e2e)', () => {
     // FUZZ_ONLY=<part of a path>: only those operations (while hunting one finding).
     ops = operationsOf(doc).filter((o) => !process.env.FUZZ_ONLY || o.path.includes(process.env.FUZZ_ONLY));
     ctx = { doc, ids: [dept.id, victim.id, batch.id, item.id, randomUUID()] };
-  });
+  }, 120_000);
   afterAll(async () => {
     await api.stop();
   });
