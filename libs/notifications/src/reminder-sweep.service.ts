@@ -249,15 +249,17 @@ export class ReminderSweepService {
         ),
       );
     }
-    // A public notice (公示) whose period ended: the dispatchers are reminded daily to close it
-    // (close_notice) or uphold an objection, so no item sits in 公示中 for months.
+    // A public notice (公示) whose period ended, in a batch that reminds (the others sign off by
+    // themselves, NoticeCloser): the dispatchers are reminded daily to close it (close_notice) or
+    // uphold an objection, so no item sits in 公示中 for months.
     count(
       'notice_over',
       await this.insert(
         `SELECT 'email', 'reminder:' || i.id || ':' || u.id || ':notice_over:' || $2::text,
                 ${PAYLOAD('reminder.notice_over', `'days', NULL, 'period', to_char(i.notice_end, 'YYYY-MM-DD')`)}
-           FROM item i JOIN app_user u ON u.unit_id = i.dispatcher_unit_id AND u.active AND 'dispatcher' = ANY(u.roles)
-          WHERE i.state = 'public_notice' AND i.notice_end < $2::date`,
+           FROM item i JOIN batch b ON b.id = i.batch_id
+           JOIN app_user u ON u.unit_id = i.dispatcher_unit_id AND u.active AND 'dispatcher' = ANY(u.roles)
+          WHERE i.state = 'public_notice' AND i.notice_end < $2::date AND b.notice_end_action = 'remind'`,
         [link, day],
       ),
     );
