@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '#config';
+import { BatchEditService } from './batch-edit.service.js';
 import { BatchesService } from './batches.service.js';
 import { BulkTransitionsService } from './bulk-transitions.service.js';
 import { DashboardService } from './dashboard.service.js';
@@ -9,12 +10,14 @@ import { EvidenceService } from './evidence/evidence.service.js';
 import { DeadlineRecomputeService } from './deadline-recompute.service.js';
 import { ItemNotesService } from './item-notes.service.js';
 import { ItemsService } from './items.service.js';
+import { NoticeCloser } from './notice-closer.service.js';
 import { SavedFiltersService } from './saved-filters.service.js';
 import { TransitionService } from './transition.service.js';
 
 @Module({
   providers: [
     BatchesService,
+    BatchEditService,
     ItemsService,
     TransitionService,
     EvidenceService,
@@ -23,6 +26,7 @@ import { TransitionService } from './transition.service.js';
     DashboardService,
     BulkTransitionsService,
     DeadlineRecomputeService,
+    NoticeCloser,
     {
       provide: EVIDENCE_STORAGE,
       inject: [APP_CONFIG],
@@ -31,6 +35,7 @@ import { TransitionService } from './transition.service.js';
   ],
   exports: [
     BatchesService,
+    BatchEditService,
     ItemsService,
     TransitionService,
     EvidenceService,
@@ -39,6 +44,7 @@ import { TransitionService } from './transition.service.js';
     DashboardService,
     BulkTransitionsService,
     DeadlineRecomputeService,
+    NoticeCloser,
     EVIDENCE_STORAGE,
   ],
 })

@@ -80,7 +80,8 @@ export interface CreateItem extends ItemFields {
 
 export type UpdateItem = Partial<ItemFields> & { version: number };
 
-export const ITEM_SORTS = ['deadline', '-deadline', 'createdAt', '-createdAt', 'updatedAt', '-updatedAt', 'code', '-code'] as const;
+/** 'open' (the default): open items first, overdue ones leading as the earliest deadlines, then closed ones, each by deadline. */
+export const ITEM_SORTS = ['open', 'deadline', '-deadline', 'createdAt', '-createdAt', 'updatedAt', '-updatedAt', 'code', '-code'] as const;
 export type ItemSort = (typeof ITEM_SORTS)[number];
 
 /** What narrows a list or an export (the page and the order are separate). */
@@ -149,7 +150,11 @@ export interface ItemPage {
   pageSize: number;
 }
 
+/** Closed (signed off, 阶段性完成, cancelled, merged) as a sort key; item_open_first_idx is on this very expression. */
+const closedKey = (alias: string): string => `(${alias}.state IN ('signed_off', 'phase_completed', 'cancelled', 'merged'))`;
+
 const SORT_SQL: Record<ItemSort, string> = {
+  open: `${closedKey('i')}, i.current_deadline ASC NULLS LAST, i.id`,
   deadline: 'i.current_deadline ASC NULLS LAST, i.id',
   '-deadline': 'i.current_deadline DESC NULLS LAST, i.id DESC',
   createdAt: 'i.created_at, i.id',
@@ -178,6 +183,7 @@ const recentMatches = (need: number): number => Math.max(100, 4 * need);
 
 /** The orders a page of item_reader rows can be chosen in (its index is by unit, then deadline). */
 const READER_SORT_SQL: Partial<Record<ItemSort, string>> = {
+  open: `${closedKey('r')}, r.current_deadline ASC NULLS LAST, r.item_id`,
   deadline: 'r.current_deadline ASC NULLS LAST, r.item_id',
   '-deadline': 'r.current_deadline DESC NULLS LAST, r.item_id DESC',
 };
@@ -462,7 +468,7 @@ export class ItemsService {
         chosen = `FROM item i ${andWhere(itemWhere(q), RECENTLY_CHANGED_WHERE)} ORDER BY ${sort} ${limit}`;
       } else if (from === 'matches') {
         ctes = `matches AS MATERIALIZED (
-          SELECT i.id, i.current_deadline, i.created_at, i.updated_at, i.code FROM item i ${itemWhere(q, 'set')} LIMIT ${COUNT_CAP + 1}),`;
+          SELECT i.id, i.state, i.current_deadline, i.created_at, i.updated_at, i.code FROM item i ${itemWhere(q, 'set')} LIMIT ${COUNT_CAP + 1}),`;
         chosen = `FROM item i WHERE i.id IN (SELECT i.id FROM matches i ORDER BY ${sort} ${limit})`;
       } else if (readers && readerSort) {
         chosen = `FROM item i WHERE i.id IN (SELECT r.item_id FROM item_reader r ${readerWhereSql(readers, f, today, q)} ORDER BY ${readerSort} ${limit})`;

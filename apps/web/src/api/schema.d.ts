@@ -230,7 +230,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Edit a batch (name, issuer, dates, notice settings) while none of its items has been signed off */
+        patch: operations["batches_update"];
         trace?: never;
     };
     "/api/batches/{id}/decomposition": {
@@ -1128,7 +1129,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The monthly bulletin (月通报) as .xlsx */
+        /** The monthly bulletin (月通报) as .xlsx, or as .docx in the 通报 layout */
         get: operations["statistics_bulletin"];
         put?: never;
         post?: never;
@@ -1147,6 +1148,23 @@ export interface paths {
         };
         /** Export the figures (.xlsx or .csv) */
         get: operations["statistics_exportFigures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/statistics/report-figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The figures report sentences name: sign-off by acceptance level, 已完成整改 (阶段性完成 counted), rebound rate, days against deadlines, late extensions */
+        get: operations["statistics_reportFigures"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1380,6 +1398,11 @@ export interface components {
             itemCount: number;
             name: string;
             noticeDays: number;
+            /**
+             * @description When a public notice ends: remind the dispatchers daily, or sign off
+             * @enum {string}
+             */
+            noticeEndAction: "remind" | "sign_off";
             round: number | null;
             /** @enum {string} */
             sourceType: "central_inspection" | "central_lookback" | "provincial_inspection" | "special_inspection" | "warning_film" | "regional_survey" | "monitoring_assistance" | "self_found" | "complaint";
@@ -1483,6 +1506,12 @@ export interface components {
             name: string;
             /** @description Public notice (公示) days after the last acceptance; 0 = none */
             noticeDays?: number;
+            /**
+             * @description When a public notice ends with no objection upheld: remind the dispatchers daily, or sign the item off
+             * @default remind
+             * @enum {string}
+             */
+            noticeEndAction: "remind" | "sign_off";
             /** @example 3 */
             round?: number;
             /** @enum {string} */
@@ -2241,6 +2270,30 @@ export interface components {
         };
         UnreadCountDto: {
             unread: number;
+        };
+        UpdateBatchDto: {
+            description?: string;
+            /**
+             * Format: date
+             * @example 2024-06-15
+             */
+            issuedOn?: string;
+            /** @example 中央第三生态环境保护督察组 */
+            issuer?: string;
+            /** @example 第三轮中央生态环境保护督察反馈问题 */
+            name?: string;
+            /** @description Public notice (公示) days after the last acceptance; 0 = none */
+            noticeDays?: number;
+            /**
+             * @description When a public notice ends with no objection upheld: remind the dispatchers daily, or sign the item off
+             * @default remind
+             * @enum {string}
+             */
+            noticeEndAction: "remind" | "sign_off";
+            /** @example 3 */
+            round?: number;
+            /** @description The version you read */
+            version: number;
         };
         UpdateItemDto: {
             cooperating?: components["schemas"]["CooperatingPartDto"][];
@@ -3294,6 +3347,77 @@ export interface operations {
             };
         };
     };
+    batches_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateBatchDto"];
+            };
+        };
+        responses: {
+            /** @description The batch as edited; 409 BATCH_HAS_SIGNED_OFF_ITEMS once an item was signed off */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchDto"];
+                };
+            };
+            /** @description Invalid request: details.fields names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found, or outside what you may read */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database is busy or unreachable; Retry-After says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
     intake_createFromDocument: {
         parameters: {
             query?: never;
@@ -4079,7 +4203,8 @@ export interface operations {
                 q?: string;
                 /** @description In progress again after an acceptance level returned them */
                 returned?: boolean;
-                sort?: "deadline" | "-deadline" | "createdAt" | "-createdAt" | "updatedAt" | "-updatedAt" | "code" | "-code";
+                /** @description open: open items first (overdue first, then by deadline), closed ones after */
+                sort?: "open" | "deadline" | "-deadline" | "createdAt" | "-createdAt" | "updatedAt" | "-updatedAt" | "code" | "-code";
                 sourceType?: "central_inspection" | "central_lookback" | "provincial_inspection" | "special_inspection" | "warning_film" | "regional_survey" | "monitoring_assistance" | "self_found" | "complaint";
                 /** @description One or more states, comma-separated */
                 state?: string[];
@@ -5082,7 +5207,8 @@ export interface operations {
                 q?: string;
                 /** @description In progress again after an acceptance level returned them */
                 returned?: boolean;
-                sort?: "deadline" | "-deadline" | "createdAt" | "-createdAt" | "updatedAt" | "-updatedAt" | "code" | "-code";
+                /** @description open: open items first (overdue first, then by deadline), closed ones after */
+                sort?: "open" | "deadline" | "-deadline" | "createdAt" | "-createdAt" | "updatedAt" | "-updatedAt" | "code" | "-code";
                 sourceType?: "central_inspection" | "central_lookback" | "provincial_inspection" | "special_inspection" | "warning_film" | "regional_survey" | "monitoring_assistance" | "self_found" | "complaint";
                 /** @description One or more states, comma-separated */
                 state?: string[];
@@ -7737,6 +7863,8 @@ export interface operations {
                 /** @description Current deadline on or before */
                 deadlineTo?: string;
                 domain?: "air" | "water" | "soil" | "solid_waste" | "ecology" | "noise" | "radiation" | "other";
+                /** @description Inspection rounds (batch round: 第一轮 = 1, with its 回头看), comma-separated; batches of any of them */
+                rounds?: number[];
                 sourceType?: "central_inspection" | "central_lookback" | "provincial_inspection" | "special_inspection" | "warning_film" | "regional_survey" | "monitoring_assistance" | "self_found" | "complaint";
                 /** @description Items led by this unit or a unit below it */
                 unitId?: string;
@@ -7799,6 +7927,8 @@ export interface operations {
     statistics_bulletin: {
         parameters: {
             query: {
+                /** @description xlsx: the workbook; docx: the document in the 通报 layout */
+                format?: "xlsx" | "docx";
                 /** @description The month (YYYY-MM); figures as of the end of its last day */
                 month: string;
             };
@@ -7808,13 +7938,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The monthly bulletin (月通报) as .xlsx: summary, by unit, by county, by batch, overdue items */
+            /** @description The monthly bulletin (月通报): .xlsx with summary, by unit, by county, by batch, overdue items; or .docx with title, number, the month’s figures in sentences, tables by lead unit and county, the overdue list by unit and the units criticised */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
                 };
             };
             /** @description Invalid request: details.fields names each problem */
@@ -7868,6 +7999,8 @@ export interface operations {
                 deadlineTo?: string;
                 domain?: "air" | "water" | "soil" | "solid_waste" | "ecology" | "noise" | "radiation" | "other";
                 format?: "xlsx" | "csv";
+                /** @description Inspection rounds (batch round: 第一轮 = 1, with its 回头看), comma-separated; batches of any of them */
+                rounds?: number[];
                 sourceType?: "central_inspection" | "central_lookback" | "provincial_inspection" | "special_inspection" | "warning_film" | "regional_survey" | "monitoring_assistance" | "self_found" | "complaint";
                 /** @description Items led by this unit or a unit below it */
                 unitId?: string;
@@ -7926,6 +8059,79 @@ export interface operations {
             };
         };
     };
+    statistics_reportFigures: {
+        parameters: {
+            query?: {
+                /** @description Figures as of the end of this day (Asia/Shanghai), or as of an exact instant (ISO 8601 with offset); now when absent */
+                asOf?: string;
+                batchId?: string;
+                countyUnitId?: string;
+                /** @description Current deadline on or after */
+                deadlineFrom?: string;
+                /** @description Current deadline on or before */
+                deadlineTo?: string;
+                domain?: "air" | "water" | "soil" | "solid_waste" | "ecology" | "noise" | "radiation" | "other";
+                /** @description Inspection rounds (batch round: 第一轮 = 1, with its 回头看), comma-separated; batches of any of them */
+                rounds?: number[];
+                sourceType?: "central_inspection" | "central_lookback" | "provincial_inspection" | "special_inspection" | "warning_film" | "regional_survey" | "monitoring_assistance" | "self_found" | "complaint";
+                /** @description Items led by this unit or a unit below it */
+                unitId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description {asOf, statDate, scope, figures[{key,label,kind,value,display,numerator,denominator,formula}]} */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid request: details.fields names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database is busy or unreachable; Retry-After says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
     statistics_summary: {
         parameters: {
             query?: {
@@ -7938,6 +8144,8 @@ export interface operations {
                 /** @description Current deadline on or before */
                 deadlineTo?: string;
                 domain?: "air" | "water" | "soil" | "solid_waste" | "ecology" | "noise" | "radiation" | "other";
+                /** @description Inspection rounds (batch round: 第一轮 = 1, with its 回头看), comma-separated; batches of any of them */
+                rounds?: number[];
                 sourceType?: "central_inspection" | "central_lookback" | "provincial_inspection" | "special_inspection" | "warning_film" | "regional_survey" | "monitoring_assistance" | "self_found" | "complaint";
                 /** @description Items led by this unit or a unit below it */
                 unitId?: string;
@@ -8009,6 +8217,8 @@ export interface operations {
                 domain?: "air" | "water" | "soil" | "solid_waste" | "ecology" | "noise" | "radiation" | "other";
                 from: string;
                 interval: "week" | "month";
+                /** @description Inspection rounds (batch round: 第一轮 = 1, with its 回头看), comma-separated; batches of any of them */
+                rounds?: number[];
                 sourceType?: "central_inspection" | "central_lookback" | "provincial_inspection" | "special_inspection" | "warning_film" | "regional_survey" | "monitoring_assistance" | "self_found" | "complaint";
                 /** @description Up to today at most */
                 to: string;

@@ -14,7 +14,7 @@ export const ITEM_STATES = [
   'cancelled',
   'merged',
 ];
-export const ITEM_SORTS = ['deadline', '-deadline', 'createdAt', '-createdAt', 'updatedAt', '-updatedAt', 'code', '-code'] as const;
+export const ITEM_SORTS = ['open', 'deadline', '-deadline', 'createdAt', '-createdAt', 'updatedAt', '-updatedAt', 'code', '-code'] as const;
 const TEXT_KEYS = ['batchId', 'sourceType', 'leadUnitId', 'cooperatingUnitId', 'countyUnitId', 'domain', 'q'] as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const PAGE_SIZES = [20, 50, 100];
@@ -56,7 +56,7 @@ export function paramsFromQuery(q: ItemQuery): URLSearchParams {
   }
   if (q.overdue) p.set('overdue', 'true');
   if (q.dueWithinDays !== undefined) p.set('dueWithinDays', String(q.dueWithinDays));
-  if (q.sort && q.sort !== 'deadline') p.set('sort', q.sort);
+  if (q.sort && q.sort !== 'open') p.set('sort', q.sort);
   if (q.page && q.page > 1) p.set('page', String(q.page));
   if (q.pageSize && q.pageSize !== 50) p.set('pageSize', String(q.pageSize));
   return p;

@@ -73,7 +73,7 @@ export default function ItemListPage() {
     }
   };
 
-  const sort = query.sort ?? 'deadline';
+  const sort = query.sort ?? 'open';
   const sortField = Object.entries(SORT_FIELDS).find(([, v]) => sort.replace('-', '') === v)?.[0];
   const columnsChooser = (
     <Checkbox.Group
@@ -115,7 +115,7 @@ export default function ItemListPage() {
           onChange={(pagination, _filters, sorter) => {
             const s = sorter as SorterResult<ItemRow>;
             const field = SORT_FIELDS[String(s.columnKey ?? '')];
-            const nextSort = (field && s.order ? `${s.order === 'descend' ? '-' : ''}${field}` : 'deadline') as ItemQuery['sort'];
+            const nextSort = (field && s.order ? `${s.order === 'descend' ? '-' : ''}${field}` : 'open') as ItemQuery['sort'];
             const sortChanged = nextSort !== sort;
             apply({ ...query, sort: nextSort, page: sortChanged ? undefined : pagination.current, pageSize: pagination.pageSize });
           }}
