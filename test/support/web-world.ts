@@ -19,15 +19,20 @@ export interface WebWorld {
   stop: () => Promise<void>;
 }
 
-export async function startWebWorld(): Promise<WebWorld> {
+/**
+ * `suffix` makes the unit names unique in the shared test database, for tests that pick units by
+ * name in the screens.
+ */
+export async function startWebWorld(opts: { suffix?: string } = {}): Promise<WebWorld> {
   assertWebBuilt();
+  const s = opts.suffix ?? '';
   const api = await TestApi.start();
   const f = api.factory;
   const city = await f.newUnit({ kind: 'city', name: `大同市-${Factory.tag()}` });
-  const office = await f.newUnit({ parent: city, name: '督察整改办公室' });
-  const bureau = await f.newUnit({ parent: city, name: '市生态环境局' });
-  const county = await f.newUnit({ parent: city, kind: 'county', name: '天镇县' });
-  const otherCounty = await f.newUnit({ parent: city, kind: 'county', name: '阳高县' });
+  const office = await f.newUnit({ parent: city, name: `督察整改办公室${s}` });
+  const bureau = await f.newUnit({ parent: city, name: `市生态环境局${s}` });
+  const county = await f.newUnit({ parent: city, kind: 'county', name: `天镇县${s}` });
+  const otherCounty = await f.newUnit({ parent: city, kind: 'county', name: `阳高县${s}` });
   const users = {
     dispatcher: await f.newUser(office, ['dispatcher']),
     officer: await f.newUser(county, ['unit_officer']),
