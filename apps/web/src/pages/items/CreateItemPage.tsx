@@ -120,12 +120,12 @@ export default function CreateItemPage() {
             </Col>
             <Col xs={12} md={6}>
               <Form.Item name="domain" label={en ? 'Domain' : '领域'} rules={[{ required: true }]}>
-                <Select id="domain" options={options('domain')} />
+                <Select id="domain" showSearch={{ optionFilterProp: 'label' }} options={options('domain')} />
               </Form.Item>
             </Col>
             <Col xs={12} md={6}>
               <Form.Item name="type" label={en ? 'Type' : '整改类型'} rules={[{ required: true }]}>
-                <Select id="type" options={options('itemType')} />
+                <Select id="type" showSearch={{ optionFilterProp: 'label' }} options={options('itemType')} />
               </Form.Item>
             </Col>
           </Row>
