@@ -1690,6 +1690,12 @@ export interface components {
             reason: string | null;
             version: number;
         };
+        DelayedMilestoneDto: {
+            daysLate: number;
+            name: string;
+            /** Format: date */
+            plannedDate: string;
+        };
         DispatcherDashboardDto: {
             dispatchedOpen: components["schemas"]["DashboardTileDto"];
             extensionRequests: components["schemas"]["DashboardTileDto"];
@@ -1771,6 +1777,41 @@ export interface components {
              * @example 2027
              */
             year?: number;
+        };
+        InvestmentFiguresDto: {
+            annualPlan: string | null;
+            /** @description Year to date / annual plan */
+            annualShare: number | null;
+            expectedShare: number;
+            missingMonths: string[];
+            /** @example 2026-10 */
+            month: string;
+            sinceStart: string;
+            /** @enum {string} */
+            status: "behind" | "on_schedule" | "ahead" | "no_plan";
+            /** @description 万元 */
+            thisMonth: string | null;
+            total: string;
+            /** @description Since start / total planned */
+            totalShare: number | null;
+            yearToDate: string;
+        };
+        InvestmentReportAnswerDto: {
+            /** @description 万元 */
+            amount: string;
+            /** Format: uuid */
+            id: string;
+            /** @example 2026-10 */
+            month: string;
+            note: string;
+            reason: string | null;
+            reportedAt: string;
+            /** Format: uuid */
+            reportedBy: string;
+            reportedByName: string | null;
+            /** @description A later version corrected it */
+            superseded: boolean;
+            version: number;
         };
         InvestmentReportDto: {
             /**
@@ -1981,6 +2022,49 @@ export interface components {
             kind: string;
             name: string;
         };
+        MilestoneActionDto: {
+            /** @enum {string} */
+            action: "start" | "report_done" | "verify" | "return" | "replan" | "urge";
+            blockedBy: string[];
+            enabled: boolean;
+            label: string;
+            requiresReason: boolean;
+        };
+        MilestoneCountsDto: {
+            delayed: number;
+            due: number;
+            dueVerified: number;
+            total: number;
+            verified: number;
+        };
+        MilestoneDto: {
+            actions: components["schemas"]["MilestoneActionDto"][];
+            /** Format: date */
+            actualDate: string | null;
+            /** @description Not verified and its planned date has passed */
+            delayed: boolean;
+            evidenceCount: number;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: date */
+            originalPlannedDate: string;
+            /** Format: date */
+            plannedDate: string;
+            planVersions: components["schemas"]["PlanVersionDto"][];
+            /** Format: uuid */
+            projectId: string;
+            reportedAt: string | null;
+            /** Format: uuid */
+            responsibleUnitId: string;
+            responsibleUnitName: string;
+            seq: number;
+            /** @enum {string} */
+            state: "planned" | "in_progress" | "reported" | "verified";
+            stateLabel: string;
+            verifiedAt: string | null;
+            version: number;
+        };
         MilestoneInputDto: {
             /** @example 开工 */
             name: string;
@@ -2067,6 +2151,14 @@ export interface components {
             unitId: string;
             unitName: string;
         };
+        PlanVersionDto: {
+            at: string;
+            kind: string;
+            /** Format: date */
+            plannedDate: string;
+            reason: string | null;
+            version: number;
+        };
         PreferencesDto: {
             /** @description Non-urgent mail only in the weekly digest; overdue and escalation mail always comes */
             digestOnly: boolean;
@@ -2085,6 +2177,69 @@ export interface components {
             /** Format: uuid */
             unitId: string;
             unitName: string;
+        };
+        ProjectDetailDto: {
+            category: string;
+            categoryLabel: string;
+            code: string;
+            countyName: string | null;
+            /** Format: uuid */
+            countyUnitId: string | null;
+            createdAt: string;
+            description: string;
+            /** Format: uuid */
+            dispatcherUnitId: string;
+            endYear: number;
+            /** Format: uuid */
+            id: string;
+            /** @description The latest report month with its shares */
+            investment: components["schemas"]["InvestmentFiguresDto"];
+            name: string;
+            /** Format: date */
+            plannedEnd: string;
+            /** @description 万元 */
+            plannedInvestment: string;
+            /** Format: date */
+            plannedStart: string;
+            priorInvestment: string;
+            responsibleUnits: components["schemas"]["UnitRefDto"][];
+            schedule: components["schemas"]["ScheduleJudgementDto"];
+            source: string;
+            startYear: number;
+            updatedAt: string;
+            version: number;
+            yearPlans: components["schemas"]["YearPlanAnswerDto"][];
+        };
+        ProjectPageDto: {
+            data: components["schemas"]["ProjectSummaryDto"][];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        ProjectSummaryDto: {
+            category: string;
+            categoryLabel: string;
+            code: string;
+            countyName: string | null;
+            /** Format: uuid */
+            countyUnitId: string | null;
+            endYear: number;
+            /** Format: uuid */
+            id: string;
+            /** @description The latest report month with its shares */
+            investment: components["schemas"]["InvestmentFiguresDto"];
+            name: string;
+            /** Format: date */
+            plannedEnd: string;
+            /** @description 万元 */
+            plannedInvestment: string;
+            /** Format: date */
+            plannedStart: string;
+            responsibleUnits: components["schemas"]["UnitRefDto"][];
+            schedule: components["schemas"]["ScheduleJudgementDto"];
+            source: string;
+            startYear: number;
+            version: number;
         };
         RefreshDto: {
             /** @description The refresh token from sign-in or the previous refresh; omit it to use the rectify_refresh cookie */
@@ -2145,6 +2300,20 @@ export interface components {
             query: {
                 [key: string]: unknown;
             };
+        };
+        ScheduleJudgementDto: {
+            /** @description Verified milestones / all milestones (0–1) */
+            actualShare: number;
+            /** Format: date */
+            asOf: string;
+            delayed: components["schemas"]["DelayedMilestoneDto"][];
+            elapsedDays: number;
+            /** @description Elapsed share of the construction period (序时进度, 0–1) */
+            expectedShare: number;
+            milestones: components["schemas"]["MilestoneCountsDto"];
+            /** @enum {string} */
+            status: "not_started" | "on_schedule" | "ahead" | "behind" | "completed";
+            totalDays: number;
         };
         SignedInUserDto: {
             email: string;
@@ -2255,6 +2424,11 @@ export interface components {
             /** @enum {string} */
             to: "draft" | "assigned" | "in_progress" | "in_acceptance" | "public_notice" | "phase_completed" | "signed_off" | "cancelled" | "merged";
             version: number;
+        };
+        UnitRefDto: {
+            /** Format: uuid */
+            id: string;
+            name: string;
         };
         UnitTileDto: {
             count: number;
@@ -2433,6 +2607,11 @@ export interface components {
         };
         VerifierDashboardDto: {
             acceptanceQueue: components["schemas"]["DashboardTileDto"];
+        };
+        YearPlanAnswerDto: {
+            /** @description 万元 */
+            amount: string;
+            year: number;
         };
         YearPlanDto: {
             /**
@@ -6217,15 +6396,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {data, total, page, pageSize}: projects in your scope with schedule status and investment shares */
+            /** @description Projects in your scope with schedule status and investment shares */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ProjectPageDto"];
                 };
             };
             /** @description Invalid request: details.fields names each problem */
@@ -6345,9 +6522,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ProjectDetailDto"];
                 };
             };
             /** @description Invalid request: details.fields names each problem */
@@ -6623,9 +6798,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["InvestmentReportAnswerDto"][];
                 };
             };
             /** @description Invalid request: details.fields names each problem */
@@ -6838,9 +7011,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["MilestoneDto"][];
                 };
             };
             /** @description Invalid request: details.fields names each problem */
