@@ -54,10 +54,8 @@ export default {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,apps}/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], slowTestThreshold: 15 },
-    // The page tests in Chromium are not yet stable on the merged app: run them with `npm run test:browser`.
-    ...(process.env.RECTIFY_BROWSER_TESTS
-      ? [{ ...common, displayName: 'browser', testMatch: ['<rootDir>/test/web/**/*.browser-spec.ts'] }]
-      : []),
+    // Chromium against the built app (`npm run build` first); `npm run test:browser` runs only these.
+    { ...common, displayName: 'browser', testMatch: ['<rootDir>/test/web/**/*.browser-spec.ts'] },
   ],
   testTimeout: 30000,
 };

@@ -25,14 +25,19 @@ CREATE FUNCTION public.item_acceptance_units(p_item uuid) RETURNS uuid[]
     LANGUAGE plpgsql STABLE
     AS $$
       BEGIN
-        RETURN (
-          SELECT coalesce(array_agg(coalesce((c.lvl->>'unitId')::uuid, i.county_unit_id,
-                   (SELECT iu.unit_id FROM item_unit iu WHERE iu.item_id = i.id AND iu.role = 'lead' ORDER BY iu.unit_id LIMIT 1))
-                 ORDER BY c.ord), '{}')
-            FROM item i JOIN batch b ON b.id = i.batch_id
-            CROSS JOIN LATERAL jsonb_array_elements(b.acceptance_chain) WITH ORDINALITY AS c(lvl, ord)
-           WHERE i.id = p_item);
+        RETURN coalesce((
+          SELECT item_acceptance_units_of(b.acceptance_chain, i.county_unit_id,
+                   ARRAY(SELECT iu.unit_id FROM item_unit iu WHERE iu.item_id = i.id AND iu.role = 'lead'))
+            FROM item i JOIN batch b ON b.id = i.batch_id WHERE i.id = p_item), '{}');
       END $$;
+
+CREATE FUNCTION public.item_acceptance_units_of(p_chain jsonb, p_county uuid, p_leads uuid[]) RETURNS uuid[]
+    LANGUAGE sql IMMUTABLE
+    AS $$
+        SELECT coalesce(array_agg(coalesce((c.lvl->>'unitId')::uuid, p_county, (SELECT x FROM unnest(p_leads) x ORDER BY x LIMIT 1))
+               ORDER BY c.ord), '{}')
+          FROM jsonb_array_elements(p_chain) WITH ORDINALITY AS c(lvl, ord)
+      $$;
 
 CREATE FUNCTION public.item_reader_rebuild() RETURNS bigint
     LANGUAGE plpgsql
@@ -143,15 +148,21 @@ CREATE FUNCTION public.item_reader_sync() RETURNS trigger
 CREATE FUNCTION public.item_refresh_scope(p_item uuid) RETURNS void
     LANGUAGE sql
     AS $$
-        UPDATE item i SET
-          owner_scope = coalesce((SELECT array_agg(DISTINCT a) FROM item_unit iu JOIN org_unit o ON o.id = iu.unit_id
-                                   CROSS JOIN LATERAL unnest(path_ids(o.path)) a WHERE iu.item_id = i.id), '{}'),
-          lead_scope = coalesce((SELECT array_agg(DISTINCT a) FROM item_unit iu JOIN org_unit o ON o.id = iu.unit_id
-                                   CROSS JOIN LATERAL unnest(path_ids(o.path)) a WHERE iu.item_id = i.id AND iu.role = 'lead'), '{}'),
-          dispatcher_scope = coalesce((SELECT path_ids(o.path) FROM org_unit o WHERE o.id = i.dispatcher_unit_id), '{}'),
-          acceptance_scope = coalesce((SELECT array_agg(DISTINCT a) FROM org_unit o
-                                   CROSS JOIN LATERAL unnest(path_ids(o.path)) a WHERE o.id = ANY (item_acceptance_units(i.id))), '{}')
-        WHERE i.id = p_item
+        UPDATE item i SET (owner_scope, lead_scope, dispatcher_scope, acceptance_scope) = (
+          SELECT s.owner_scope, s.lead_scope, s.dispatcher_scope, s.acceptance_scope
+            FROM item_scope_sets(i.dispatcher_unit_id, ARRAY(SELECT iu.unit_id FROM item_unit iu WHERE iu.item_id = i.id),
+                                 ARRAY(SELECT iu.unit_id FROM item_unit iu WHERE iu.item_id = i.id AND iu.role = 'lead'),
+                                 item_acceptance_units(i.id)) s)
+         WHERE i.id = p_item
+      $$;
+
+CREATE FUNCTION public.item_scope_sets(p_dispatcher uuid, p_units uuid[], p_leads uuid[], p_acceptance uuid[], OUT owner_scope uuid[], OUT lead_scope uuid[], OUT dispatcher_scope uuid[], OUT acceptance_scope uuid[]) RETURNS record
+    LANGUAGE sql STABLE
+    AS $$
+        SELECT coalesce((SELECT array_agg(DISTINCT a) FROM org_unit o CROSS JOIN LATERAL unnest(path_ids(o.path)) a WHERE o.id = ANY (p_units)), '{}'),
+               coalesce((SELECT array_agg(DISTINCT a) FROM org_unit o CROSS JOIN LATERAL unnest(path_ids(o.path)) a WHERE o.id = ANY (p_leads)), '{}'),
+               coalesce((SELECT path_ids(o.path) FROM org_unit o WHERE o.id = p_dispatcher), '{}'),
+               coalesce((SELECT array_agg(DISTINCT a) FROM org_unit o CROSS JOIN LATERAL unnest(path_ids(o.path)) a WHERE o.id = ANY (p_acceptance)), '{}')
       $$;
 
 CREATE FUNCTION public.item_scope_snapshot_guard() RETURNS trigger
@@ -328,6 +339,29 @@ CREATE FUNCTION public.item_timeline_track() RETURNS trigger
         RETURN NULL;
       END $$;
 
+CREATE FUNCTION public.items_created_in_bulk(p_items uuid[]) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+      DECLARE first_from timestamptz;
+      BEGIN
+        INSERT INTO item_timeline (item_id, valid_from, batch_id, county_unit_id, domain, lead_unit_ids, lead_scope, state,
+                                   original_deadline, current_deadline, extension_count, first_signed_off_at, closed_on,
+                                   close_working_days, reopen_count)
+        SELECT i.id, i.updated_at, i.batch_id, i.county_unit_id, i.domain,
+               coalesce((SELECT array_agg(iu.unit_id ORDER BY iu.unit_id) FROM item_unit iu WHERE iu.item_id = i.id AND iu.role = 'lead'), '{}'),
+               i.lead_scope, i.state, i.original_deadline, i.current_deadline, i.extension_count, i.first_signed_off_at,
+               (i.completed_at AT TIME ZONE 'Asia/Shanghai')::date, i.close_working_days, i.reopen_count
+          FROM item i WHERE i.id = ANY (p_items);
+        PERFORM item_stat_record(t.id, 1, i.owner_scope, i.dispatcher_scope, i.acceptance_scope)
+           FROM item_timeline t JOIN item i ON i.id = t.item_id
+          WHERE t.item_id = ANY (p_items) AND t.valid_to IS NULL;
+        INSERT INTO item_reader SELECT r.* FROM item i CROSS JOIN LATERAL item_reader_rows(i) r WHERE i.id = ANY (p_items);
+        SELECT min(updated_at) INTO first_from FROM item WHERE id = ANY (p_items);
+        IF first_from IS NOT NULL THEN
+          PERFORM item_stat_snapshot_invalidate(first_from, '{main,read}');
+        END IF;
+      END $$;
+
 CREATE FUNCTION public.org_unit_moved() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -420,8 +454,10 @@ CREATE TABLE public.batch (
     version integer DEFAULT 1 NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    notice_end_action text DEFAULT 'remind'::text NOT NULL,
     CONSTRAINT batch_acceptance_chain_check CHECK (((jsonb_typeof(acceptance_chain) = 'array'::text) AND (jsonb_array_length(acceptance_chain) >= 1))),
     CONSTRAINT batch_notice_days_check CHECK (((notice_days >= 0) AND (notice_days <= 60))),
+    CONSTRAINT batch_notice_end_action_check CHECK ((notice_end_action = ANY (ARRAY['remind'::text, 'sign_off'::text]))),
     CONSTRAINT batch_source_type_check CHECK ((source_type = ANY (ARRAY['central_inspection'::text, 'central_lookback'::text, 'provincial_inspection'::text, 'special_inspection'::text, 'warning_film'::text, 'regional_survey'::text, 'monitoring_assistance'::text, 'self_found'::text, 'complaint'::text])))
 );
 
@@ -1158,6 +1194,8 @@ CREATE INDEX item_lead_scope_idx ON public.item USING gin (lead_scope);
 
 CREATE INDEX item_open_deadline_idx ON public.item USING btree (current_deadline) WHERE (state = ANY (ARRAY['assigned'::text, 'in_progress'::text]));
 
+CREATE INDEX item_open_first_idx ON public.item USING btree (((state = ANY (ARRAY['signed_off'::text, 'phase_completed'::text, 'cancelled'::text, 'merged'::text]))), current_deadline, id);
+
 CREATE INDEX item_owner_scope_idx ON public.item USING gin (owner_scope);
 
 CREATE INDEX item_progress_item_idx ON public.item_progress USING btree (item_id, reported_on);
@@ -1240,15 +1278,15 @@ CREATE TRIGGER history_no_update_delete BEFORE DELETE OR UPDATE ON public.histor
 
 CREATE TRIGGER investment_report_no_update BEFORE UPDATE ON public.investment_report FOR EACH ROW EXECUTE FUNCTION public.investment_report_is_append_only();
 
-CREATE TRIGGER item_reader_insert AFTER INSERT ON public.item FOR EACH ROW EXECUTE FUNCTION public.item_reader_sync();
+CREATE TRIGGER item_reader_insert AFTER INSERT ON public.item FOR EACH ROW WHEN ((current_setting('rectify.bulk_items'::text, true) IS DISTINCT FROM 'on'::text)) EXECUTE FUNCTION public.item_reader_sync();
 
 CREATE TRIGGER item_reader_update AFTER UPDATE OF state, domain, county_unit_id, batch_id, current_deadline, owner_scope, dispatcher_scope, acceptance_scope ON public.item FOR EACH ROW WHEN (((old.state IS DISTINCT FROM new.state) OR (old.domain IS DISTINCT FROM new.domain) OR (old.county_unit_id IS DISTINCT FROM new.county_unit_id) OR (old.batch_id IS DISTINCT FROM new.batch_id) OR (old.current_deadline IS DISTINCT FROM new.current_deadline) OR (old.owner_scope IS DISTINCT FROM new.owner_scope) OR (old.dispatcher_scope IS DISTINCT FROM new.dispatcher_scope) OR (old.acceptance_scope IS DISTINCT FROM new.acceptance_scope))) EXECUTE FUNCTION public.item_reader_sync();
 
 CREATE TRIGGER item_scope_snapshot_guard AFTER UPDATE ON public.item FOR EACH ROW WHEN (((old.owner_scope IS DISTINCT FROM new.owner_scope) OR (old.dispatcher_scope IS DISTINCT FROM new.dispatcher_scope) OR (old.acceptance_scope IS DISTINCT FROM new.acceptance_scope))) EXECUTE FUNCTION public.item_scope_snapshot_guard();
 
-CREATE TRIGGER item_timeline_insert AFTER INSERT ON public.item FOR EACH ROW EXECUTE FUNCTION public.item_timeline_track();
+CREATE TRIGGER item_timeline_insert AFTER INSERT ON public.item FOR EACH ROW WHEN ((current_setting('rectify.bulk_items'::text, true) IS DISTINCT FROM 'on'::text)) EXECUTE FUNCTION public.item_timeline_track();
 
-CREATE TRIGGER item_timeline_snapshot_guard AFTER INSERT OR DELETE OR UPDATE ON public.item_timeline FOR EACH ROW EXECUTE FUNCTION public.item_timeline_snapshot_guard();
+CREATE TRIGGER item_timeline_snapshot_guard AFTER INSERT OR DELETE OR UPDATE ON public.item_timeline FOR EACH ROW WHEN ((current_setting('rectify.bulk_items'::text, true) IS DISTINCT FROM 'on'::text)) EXECUTE FUNCTION public.item_timeline_snapshot_guard();
 
 CREATE TRIGGER item_timeline_update AFTER UPDATE ON public.item FOR EACH ROW WHEN (((old.state IS DISTINCT FROM new.state) OR (old.current_deadline IS DISTINCT FROM new.current_deadline) OR (old.original_deadline IS DISTINCT FROM new.original_deadline) OR (old.extension_count IS DISTINCT FROM new.extension_count) OR (old.first_signed_off_at IS DISTINCT FROM new.first_signed_off_at) OR (old.completed_at IS DISTINCT FROM new.completed_at) OR (old.close_working_days IS DISTINCT FROM new.close_working_days) OR (old.reopen_count IS DISTINCT FROM new.reopen_count) OR (old.lead_scope IS DISTINCT FROM new.lead_scope) OR (old.county_unit_id IS DISTINCT FROM new.county_unit_id) OR (old.domain IS DISTINCT FROM new.domain) OR (old.batch_id IS DISTINCT FROM new.batch_id) OR (old.owner_scope IS DISTINCT FROM new.owner_scope) OR (old.dispatcher_scope IS DISTINCT FROM new.dispatcher_scope) OR (old.acceptance_scope IS DISTINCT FROM new.acceptance_scope))) EXECUTE FUNCTION public.item_timeline_track();
 

@@ -4,6 +4,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { loadConfig } from '#config';
 import type { OrgUnitView, UserView } from '#org';
+import { ReminderSweepService } from '#notifications';
 import { JOBS, QUEUES } from '#queue';
 import { createWorker } from '../apps/worker/src/bootstrap.js';
 import { TestApi } from './support/api.js';
@@ -117,6 +118,41 @@ describe('next year’s holiday schedule (e2e, own database, real SMTP)', () => 
         ).status,
       ).toBe(200);
     }
+  });
+
+  it('a reminder counted across the unpublished year says it is provisional; one within a published year does not', async () => {
+    const sweep = worker.get(ReminderSweepService);
+    // Monday 2027-02-08: five weekdays before 2/15 (the Spring Festival, unknown yet, is counted as work)
+    expect((await sweep.sweep('2027-02-08')).written.before_5).toBe(2);
+    // Monday 2026-11-23: a fixed deadline five working days ahead, all in 2026
+    const within = await api.request('POST', '/api/items', {
+      token: t.dispatcher,
+      body: {
+        batchId,
+        code: 'CY-3',
+        title: '餐饮油烟',
+        domain: 'air',
+        type: 'deadline',
+        goal: '整治',
+        leadUnitIds: [county.id],
+        deadline: '2026-11-30',
+      },
+    });
+    const assign = await api.request('POST', `/api/items/${within.body.id}/transitions`, {
+      token: t.dispatcher,
+      body: { action: 'assign', version: within.body.version },
+    });
+    expect(assign.status).toBe(200);
+    expect((await sweep.sweep('2026-11-23')).written.before_5).toBe(1);
+    const job = await relayQueue.add(JOBS.notifications.relayOutbox, {});
+    await waitFor(async () => ['completed', 'failed'].includes(await job.getState()), 15000, 'the relay');
+    const dueSoon = (code: string) => sink.to(officer.email).find((m) => m.subject.startsWith(`【到期提醒】${code} `));
+    await waitFor(() => ['CY-1', 'CY-2', 'CY-3'].every((c) => dueSoon(c)), 15000, 'three due-soon e-mails');
+    for (const code of ['CY-1', 'CY-2']) {
+      expect(dueSoon(code)!.subject).toBe(`【到期提醒】${code} 距整改时限还有5个工作日（2027-02-15）`);
+      expect(dueSoon(code)!.body).toContain('注：2027年节假日安排尚未发布，本提醒的工作日按周一至周五暂计，发布后以正式安排为准。');
+    }
+    expect(dueSoon('CY-3')!.body).not.toContain('尚未发布');
   });
 
   it('the pasted notice is shown for confirmation; an unclear one is refused and nothing stored', async () => {

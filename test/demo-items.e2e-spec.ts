@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { HistoryService } from '#audit';
+import { readDocxText } from '#office';
 import { RECTIFICATION_STATES, systemClock } from '#domain';
 import { StatisticsService, StatisticsSnapshots, type AsOf } from '#statistics';
 import { ProjectStatisticsService } from '#projects';
@@ -105,6 +106,84 @@ describe('demo rectification ledger (e2e)', () => {
       expect(political.signedOff + political.phaseCompleted).toBe(53);
       expect(await sum(DEMO_FIGURES.round3.batches, asOf)).toMatchObject({ total: 14, signedOff: 6 });
     }
+  });
+
+  it('the seeds’ sentences as named figures through HTTP: filtered by inspection round, with their formulas', async () => {
+    const { accessToken } = await api.login('admin@demo.rectify.cn', DEMO_PASSWORD);
+    // The database is shared with other test files: narrowed to items led within the demo city.
+    const [{ id: city }] = await ds.query(`SELECT id FROM org_unit WHERE code = 'DT'`);
+    const figures = async (query: string): Promise<Record<string, { value: number | null; formula: string }>> => {
+      const res = await api.request('GET', `/api/statistics/report-figures?${query}&unitId=${city}&asOf=${DEMO_AS_OF}`, {
+        token: accessToken,
+      });
+      expect(res.status).toBe(200);
+      return Object.fromEntries(res.body.figures.map((f: { key: string }) => [f.key, f]));
+    };
+    const items = (codes: readonly string[]) => DEMO_BATCHES.filter((b) => codes.includes(b.code)).flatMap((b) => b.items);
+    // "截至2025年底，3次中央环保督察提出的56项整改任务中，55项完成整改并省级验收销号": rounds 1 and 2 (round 1's 回头看 is round 1).
+    const central = await figures('rounds=1,2');
+    expect(central.total.value).toBe(56);
+    expect(central.signedOffAtProvince.value).toBe(55);
+    expect(central.signedOffAtProvince.formula).toBe('状态为已销号、最后一级验收通过为省级验收的事项');
+    // Rebound rate: the items declared rebounded over those ever signed off (every signed-off one here).
+    const rebounded = items(DEMO_FIGURES.central.batches).filter((i) => i.rebound).length;
+    expect(rebounded).toBeGreaterThan(0);
+    expect(central.everSignedOff.value).toBe(55);
+    expect(central.reboundRate.value).toBe(Math.round((rebounded * 10000) / 55) / 10000);
+    // The summary takes the same round filter.
+    const summary = await api.request('GET', `/api/statistics/summary?rounds=1,2&unitId=${city}&asOf=${DEMO_AS_OF}`, {
+      token: accessToken,
+    });
+    expect(summary.body.figures.find((f: { key: string }) => f.key === 'total').value).toBe(56);
+    // "政治监督专项检查反馈的58项整改任务，已完成整改53项": 阶段性完成 counts, as the bulletin counts it.
+    const political = await figures('sourceType=special_inspection');
+    const declared = items(DEMO_FIGURES.political.batches);
+    expect(political.total.value).toBe(58);
+    expect(political.rectified.value).toBe(53);
+    expect(political.rectified.formula).toContain('阶段性完成计入');
+    expect(political.rectifiedSignedOff.value).toBe(declared.filter((i) => i.end === 'signed_off').length);
+    expect(political.rectifiedSignedOff.value).toBeLessThan(53);
+    // "第三轮…反馈14项问题，已完成整改6项".
+    const round3 = await figures('rounds=3');
+    expect(round3.total.value).toBe(14);
+    expect(round3.rectified.value).toBe(6);
+    expect(round3.signedOffAtProvince.value).toBe(6);
+  });
+
+  it('the monthly bulletin as a .docx in the 通报 layout, for a past month, the same each time', async () => {
+    // The city's dispatcher reads the whole demo city and nothing of other test files.
+    const { accessToken } = await api.login('dispatcher.city@demo.rectify.cn', DEMO_PASSWORD);
+    const fetchText = async (): Promise<string> => {
+      const res = await fetch(`${api.baseUrl}/api/statistics/bulletin?month=2025-12&format=docx`, {
+        headers: { authorization: `Bearer ${accessToken}` },
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+      expect(res.headers.get('content-disposition')).toContain(encodeURIComponent('月通报-2025-12.docx'));
+      return readDocxText(Buffer.from(await res.arrayBuffer()));
+    };
+    const text = await fetchText();
+    // Hand-counted from the demo ledger's declarations: every item but drafts, cancelled and merged ones.
+    const all = DEMO_BATCHES.flatMap((b) => b.items);
+    const counted = all.filter((i) => !['draft', 'cancelled', 'merged'].includes(i.end));
+    const signed = all.filter((i) => i.end === 'signed_off').length;
+    const phase = all.filter((i) => i.end === 'phase_completed').length;
+    const rate = `${((Math.round((signed * 10000) / counted.length) / 10000) * 100).toFixed(2)}%`;
+    expect(text).toContain('关于2025年12月生态环境问题整改工作情况的通报');
+    expect(text).toContain('整改通报〔2025〕12号');
+    expect(text).toContain(
+      `截至12月底，全市纳入整改台账的生态环境问题共${counted.length}项，已销号${signed}项，销号率${rate}；已完成整改${signed + phase}项（含阶段性完成${phase}项）`,
+    );
+    for (const heading of ['一、各牵头单位整改情况', '二、各县（区）整改情况', '三、逾期未完成事项', '四、通报批评'])
+      expect(text).toContain(heading);
+    // the overdue list names as many items as the figure, grouped by unit; the criticised units are named
+    const summary = await api.request('GET', `/api/statistics/summary?asOf=${DEMO_AS_OF}`, { token: accessToken });
+    const overdueOpen = summary.body.figures.find((f: { key: string }) => f.key === 'overdueOpen').value;
+    expect(overdueOpen).toBeGreaterThan(0);
+    expect(text).toMatch(new RegExp(`逾期未完成的整改事项共${overdueOpen}项，涉及\\d+个牵头单位`));
+    expect(text).toMatch(/等\d+个单位存在逾期30天以上未完成的整改事项，整改推进不力，予以通报批评/);
+    expect(text).toContain('天镇县'); // a county row
+    expect(await fetchText()).toBe(text);
   });
 
   it('political supervision: 58 tasks, 53 done (signed off or completed, obligation continuing)', async () => {
@@ -351,6 +430,46 @@ describe('demo rectification ledger (e2e)', () => {
       for (const type of ['project', 'milestone']) {
         expect((await new HistoryService(ds).verify(type)).firstBreak).toBeNull();
       }
+    });
+
+    it('months after a project’s planned end or its completion are not owed: missingMonths agrees with missingReports', async () => {
+      const { accessToken } = await api.login('admin@demo.rectify.cn', DEMO_PASSWORD);
+      const projects: { id: string; code: string; start: string; end: string; completed: string | null }[] = await ds.query(
+        `SELECT p.id, p.code, to_char(p.planned_start, 'YYYY-MM') AS start, to_char(p.planned_end, 'YYYY-MM') AS end,
+                (SELECT CASE WHEN bool_and(m.verified_at IS NOT NULL) THEN to_char(max(m.verified_at) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') END
+                   FROM milestone m WHERE m.project_id = p.id) AS completed
+           FROM project p WHERE p.code = ANY($1::text[]) ORDER BY p.code`,
+        [codes],
+      );
+      const figures = async (id: string, month: string) =>
+        (await api.request('GET', `/api/projects/${id}/investment/figures?month=${month}`, { token: accessToken })).body;
+      // A project whose period ended in 2025 with every milestone verified owes nothing in 2026.
+      const finished = projects.find((p) => p.end < '2026-01' && p.completed !== null)!;
+      expect(finished).toBeDefined();
+      expect(await figures(finished.id, '2026-11')).toMatchObject({
+        missingMonths: [],
+        owedThrough: finished.completed! < finished.end ? finished.completed : finished.end,
+      });
+      // October 2026: a project owes it from its start to its planned end or completion, whichever is first.
+      const [{ reported }] = await ds.query(
+        `SELECT coalesce(array_agg(p.code), '{}') AS reported FROM project p
+          WHERE p.code = ANY($1::text[]) AND EXISTS (SELECT 1 FROM investment_report r WHERE r.project_id = p.id AND r.month = '2026-10-01')`,
+        [codes],
+      );
+      const owing = projects
+        .filter((p) => p.start <= '2026-10' && (p.completed !== null && p.completed < p.end ? p.completed : p.end) >= '2026-10')
+        .filter((p) => !reported.includes(p.code))
+        .map((p) => p.code);
+      const listed: string[] = [];
+      for (const p of projects) if ((await figures(p.id, '2026-10')).missingMonths.includes('2026-10')) listed.push(p.code);
+      expect(listed).toEqual(owing);
+      expect(owing.length).toBeGreaterThan(0);
+      // The statistics count the same projects: each demo project's own figures say whether it owes October.
+      const stats = api.app.get(ProjectStatisticsService);
+      const admin = { userId: randomUUID(), unitId: randomUUID(), unitPath: '/', roles: ['admin' as const] };
+      const summary = await stats.summary(admin, { asOf: '2026-11-10' });
+      const demoOnly = (await ds.query(`SELECT count(*)::int AS n FROM project WHERE code <> ALL($1::text[])`, [codes]))[0].n === 0;
+      if (demoOnly) expect(summary.figures.find((f: { key: string }) => f.key === 'missingReports')!.value).toBe(owing.length);
     });
   });
 

@@ -311,6 +311,36 @@ describe('every malformed input is a 4xx that writes nothing (e2e)', () => {
     expect(await count('app_user')).toBe(users);
   });
 
+  it('NUL or a lone surrogate in a multipart field (plain or inside its JSON) → 400 naming the field, nothing written', async () => {
+    const batch = await api.request('POST', '/api/batches', {
+      token: admin,
+      body: { code: `MP-${id.slice(0, 6)}`, name: '多部分批次', sourceType: 'self_found' },
+    });
+    expect(batch.status).toBe(201);
+    const send = async (fields: Record<string, string>) => {
+      const form = new FormData();
+      for (const [k, v] of Object.entries(fields)) form.append(k, v);
+      form.append('file', new Blob([Buffer.from('not read')]), 'ledger.xlsx');
+      const res = await fetch(`${api.baseUrl}/api/batches/${batch.body.id}/ledger-import/preview`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}` },
+        body: form,
+      });
+      return { status: res.status, body: (await res.json()) as { details: { fields: { field: string; messages: string[] }[] } } };
+    };
+    const items = await count('item');
+    const plainNul = await send({ saveAliases: 'tr\u0000ue' });
+    expect(plainNul.status).toBe(400);
+    expect(plainNul.body.details.fields).toEqual([{ field: 'saveAliases', messages: ['must not contain NUL characters'] }]);
+    const escapedNul = await send({ mapping: '{"市\\u0000局":"x"}' });
+    expect(escapedNul.status).toBe(400);
+    expect(escapedNul.body.details.fields).toEqual([{ field: 'mapping', messages: ['a field name must not contain NUL characters'] }]);
+    const surrogate = await send({ mapping: '{"市局":"\\ud800"}' });
+    expect(surrogate.status).toBe(400);
+    expect(surrogate.body.details.fields).toEqual([{ field: 'mapping.市局', messages: ['must not contain unpaired UTF-16 surrogates'] }]);
+    expect(await count('item')).toBe(items);
+  });
+
   it('multipart without a boundary → 4xx, not 500', async () => {
     const res = await api.request('POST', `/api/items/${id}/evidence`, {
       token: admin,

@@ -216,6 +216,26 @@ describe('intake: ledger import and export, decomposition, hostile files (e2e)',
         [batch.id],
       );
       expect(timeline).toEqual([{ n: 8 }]);
+      // Written once for the set, the readers and roll-ups are what the row triggers would have left.
+      const readers = await api.ds.query(
+        `SELECT (SELECT array_agg(r.unit_id::text || ':' || r.via ORDER BY r.unit_id) FROM item_reader r WHERE r.item_id = i.id) AS written,
+                (SELECT array_agg(r.unit_id::text || ':' || r.via ORDER BY r.unit_id) FROM item_reader_rows(i) r) AS derived
+           FROM item i WHERE i.batch_id = $1`,
+        [batch.id],
+      );
+      expect(readers).toHaveLength(8);
+      for (const r of readers) expect(r.written).toEqual(r.derived);
+      const rollups = await api.ds.query(
+        `SELECT dim, sum(n)::int AS n FROM (SELECT dim, key, n FROM item_stat_cell UNION ALL SELECT dim, key, n FROM item_stat_delta_cells) c
+          WHERE (dim = 'batch' AND key = $1) OR (dim = 'lead' AND key = $2) GROUP BY dim ORDER BY dim`,
+        [batch.id, eco.id],
+      );
+      const ecoLeads = items.filter((i: { lead: string[] }) => i.lead.includes(eco.id)).length;
+      expect(ecoLeads).toBeGreaterThanOrEqual(2);
+      expect(rollups).toEqual([
+        { dim: 'batch', n: 8 },
+        { dim: 'lead', n: ecoLeads },
+      ]);
       const alias = await api.ds.query(`SELECT unit_id FROM org_unit_alias WHERE alias = $1`, [`市住建局${tag}`]);
       expect(alias).toEqual([{ unit_id: housing.id }]);
       const chain = await api.request('GET', `/api/audit/verify?entityType=item`, { token: t.dispatcher });

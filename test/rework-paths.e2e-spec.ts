@@ -332,6 +332,40 @@ describe('returns, new deadlines and everyone told (e2e, real SMTP)', () => {
     });
   });
 
+  it('the report figures: rebound rate, days against both deadlines, late extensions, sign-off by level — now and as of a past day', async () => {
+    const figuresAt = async (asOf?: string): Promise<Record<string, { value: number | null; display: string; formula: string }>> => {
+      const res = await api.request('GET', `/api/statistics/report-figures?batchId=${batchId}${asOf ? `&asOf=${asOf}` : ''}`, {
+        token: t.dispatcher,
+      });
+      expect(res.status).toBe(200);
+      return Object.fromEntries(res.body.figures.map((f: { key: string }) => [f.key, f]));
+    };
+    // As of 2026-03-20: ZY3-07 signed off after the province's pass, 102 days before its deadline 2026-06-30
+    // (11 days of March + 30 + 31 + 30); ZY3-08 does not exist yet.
+    const march = await figuresAt('2026-03-20');
+    expect(march.total.value).toBe(1);
+    expect(march.signedOffAtProvince.value).toBe(1);
+    expect(march.signedOffAtCity.value).toBe(0);
+    expect(march.everSignedOff.value).toBe(1);
+    expect(march.reboundRate).toMatchObject({ value: 0, display: '0.00%' });
+    expect(march.closeVsOriginalDeadline).toMatchObject({ value: -102, display: '-102 天' });
+    expect(march.closeVsApprovedDeadline.value).toBe(-102);
+    expect(march.lateExtensionRequests.value).toBe(0);
+    // Now: ZY3-07 reopened (1 rebound of 1 ever signed off), nothing closed; ZY3-08's extension was asked late and granted.
+    const now = await figuresAt();
+    expect(now.total.value).toBe(2);
+    expect(now.signedOffAtProvince.value).toBe(0);
+    expect(now.everSignedOff.value).toBe(1);
+    expect(now.reboundRate).toMatchObject({ value: 1, display: '100.00%' });
+    expect(now.reboundRate.formula).toBe('销号后经回头看重新打开过的事项 ÷ 曾经销号的事项（含销号后重新打开的）');
+    expect(now.closeVsOriginalDeadline.value).toBeNull();
+    expect(now.lateExtensionRequests.value).toBe(1);
+    expect(now.lateExtensionsApproved.value).toBe(1);
+    const bad = await api.request('GET', `/api/statistics/report-figures?rounds=0,x`, { token: t.dispatcher });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.details)).toContain('rounds');
+  });
+
   it('a comment that mentions a user or a unit (@) tells them; someone who may not read the item is not told', async () => {
     const outsiderUnit = await api.factory.newUnit({ name: `外单位-${Factory.tag()}` });
     const outsider = await api.factory.newUser(outsiderUnit, ['unit_officer']);

@@ -1,14 +1,15 @@
 import type { Browser } from 'playwright-core';
 import { Factory, TEST_PASSWORD } from './factories.js';
 import { TestApi } from './api.js';
-import { launchChromium, startWebServer } from './web.js';
+import { assertWebBuilt, launchChromium } from './web.js';
 import type { OrgUnitView, UserView } from '#org';
 import type { BatchView } from '#items';
 
-/** The api, the built web app in front of it, Chromium, and a small org with a user per role. */
+/** The api serving the built web app (as in production), Chromium, and a small org with a user per role. */
 export interface WebWorld {
   api: TestApi;
-  web: { url: string; stop: () => Promise<void> };
+  /** Where the app is: the api's own address (it serves dist/web at /). */
+  url: string;
   browser: Browser;
   units: { city: OrgUnitView; office: OrgUnitView; bureau: OrgUnitView; county: OrgUnitView; otherCounty: OrgUnitView };
   users: Record<'dispatcher' | 'officer' | 'otherOfficer' | 'countyVerifier' | 'cityVerifier' | 'auditor' | 'admin', UserView>;
@@ -18,14 +19,20 @@ export interface WebWorld {
   stop: () => Promise<void>;
 }
 
-export async function startWebWorld(): Promise<WebWorld> {
+/**
+ * `suffix` makes the unit names unique in the shared test database, for tests that pick units by
+ * name in the screens.
+ */
+export async function startWebWorld(opts: { suffix?: string } = {}): Promise<WebWorld> {
+  assertWebBuilt();
+  const s = opts.suffix ?? '';
   const api = await TestApi.start();
   const f = api.factory;
   const city = await f.newUnit({ kind: 'city', name: `大同市-${Factory.tag()}` });
-  const office = await f.newUnit({ parent: city, name: '督察整改办公室' });
-  const bureau = await f.newUnit({ parent: city, name: '市生态环境局' });
-  const county = await f.newUnit({ parent: city, kind: 'county', name: '天镇县' });
-  const otherCounty = await f.newUnit({ parent: city, kind: 'county', name: '阳高县' });
+  const office = await f.newUnit({ parent: city, name: `督察整改办公室${s}` });
+  const bureau = await f.newUnit({ parent: city, name: `市生态环境局${s}` });
+  const county = await f.newUnit({ parent: city, kind: 'county', name: `天镇县${s}` });
+  const otherCounty = await f.newUnit({ parent: city, kind: 'county', name: `阳高县${s}` });
   const users = {
     dispatcher: await f.newUser(office, ['dispatcher']),
     officer: await f.newUser(county, ['unit_officer']),
@@ -39,11 +46,10 @@ export async function startWebWorld(): Promise<WebWorld> {
     chain: [{ level: 'county' }, { level: 'city', unitId: bureau.id }],
     noticeDays: 0,
   });
-  const web = await startWebServer(api.baseUrl);
   const browser = await launchChromium();
   return {
     api,
-    web,
+    url: api.baseUrl,
     browser,
     units: { city, office, bureau, county, otherCounty },
     users,
@@ -52,7 +58,6 @@ export async function startWebWorld(): Promise<WebWorld> {
     token: async (user) => (await api.login(user.email)).accessToken,
     stop: async () => {
       await browser.close();
-      await web.stop();
       await api.stop();
     },
   };

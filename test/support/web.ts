@@ -1,76 +1,23 @@
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const WEB_DIR = path.resolve('dist/web');
 export const SCREENSHOT_DIR = path.resolve('test-results/screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** The headers the api will send with its pages (webcontract.md), so the app is tested under them. */
-export const PAGE_HEADERS: Record<string, string> = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; frame-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'same-origin',
-  'x-frame-options': 'DENY',
-};
+/** Bounded waits sized for a busy 2-core CI machine: a page may take seconds, never minutes. */
+export const WAIT_MS = 45_000;
 
-const TYPES: Record<string, string> = {
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.html': 'text/html; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-};
-
-/**
- * Test-only stand-in for the api's serving of dist/web (webapi's, not merged here yet): the built
- * files, SPA fallback to index.html, and /api + /health proxied to the real api.
- */
-export async function startWebServer(apiBaseUrl: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  if (!existsSync(path.join(WEB_DIR, 'index.html'))) throw new Error('dist/web is missing: run `npm run build` first');
-  const index = readFileSync(path.join(WEB_DIR, 'index.html'));
-  const api = new URL(apiBaseUrl);
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname.startsWith('/api/') || url.pathname === '/api' || url.pathname === '/health') {
-      const upstream = http.request(
-        { host: api.hostname, port: api.port, path: req.url, method: req.method, headers: { ...req.headers, host: api.host } },
-        (up) => {
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          up.pipe(res);
-        },
-      );
-      upstream.on('error', () => res.writeHead(502).end());
-      req.pipe(upstream);
-      return;
-    }
-    const file = path.join(WEB_DIR, path.normalize(url.pathname).replace(/^(\.\.[/\\])+/, ''));
-    if (url.pathname.startsWith('/assets/') && file.startsWith(WEB_DIR) && existsSync(file)) {
-      res.writeHead(200, {
-        'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
-        'cache-control': 'public, max-age=31536000, immutable',
-      });
-      createReadStream(file).pipe(res);
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES['.html'], 'cache-control': 'no-cache', ...PAGE_HEADERS });
-    res.end(index);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+/** The page tests need the built app (the api serves dist/web as in production). */
+export function assertWebBuilt(): void {
+  if (!existsSync(path.join(WEB_DIR, 'index.html'))) {
+    throw new Error(`${WEB_DIR}/index.html is missing: the browser tests need the built web app — run \`npm run build\` first`);
+  }
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium fonts-noto-cjk)`);
 }
 
 export function launchChromium(): Promise<Browser> {
@@ -87,6 +34,15 @@ export function launchChromium(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/** A fresh browser context (its own cookies) and page, at desk size unless told otherwise. */
+export async function newPage(browser: Browser, viewport = { width: 1366, height: 768 }): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
+  context.setDefaultTimeout(WAIT_MS);
+  context.setDefaultNavigationTimeout(WAIT_MS);
+  const page = await context.newPage();
+  return { context, page };
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
@@ -112,10 +68,21 @@ export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]>
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
-export async function signIn(page: Page, baseUrl: string, email: string, password: string, next = '/'): Promise<void> {
-  await page.goto(`${baseUrl}/login${next === '/' ? '' : `?next=${encodeURIComponent(next)}`}`);
-  await page.fill('#email', email);
-  await page.fill('#password', password);
-  await page.click('button[type=submit]');
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+/**
+ * Signs in through the sign-in form and waits until `ready` (a selector of what the target page
+ * shows) is visible: never on network idle, which polling pages do not reach.
+ */
+export async function signIn(page: Page, baseUrl: string, email: string, password: string, next: string, ready: string): Promise<void> {
+  await page.goto(`${baseUrl}/login${next === '/' ? '' : `?next=${encodeURIComponent(next)}`}`, { waitUntil: 'domcontentloaded' });
+  const form = page.locator('form.sign-in-card');
+  await form.locator('#email').fill(email);
+  await form.locator('#password').fill(password);
+  await form.locator('button[type=submit]').click();
+  await page.locator(ready).first().waitFor({ state: 'visible' });
+}
+
+/** Opens a path of the app in an already signed-in page (a reload: the session comes back through the refresh cookie). */
+export async function openPath(page: Page, baseUrl: string, pathname: string, ready: string): Promise<void> {
+  await page.goto(`${baseUrl}${pathname}`, { waitUntil: 'domcontentloaded' });
+  await page.locator(ready).first().waitFor({ state: 'visible' });
 }

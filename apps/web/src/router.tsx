@@ -30,6 +30,7 @@ const routes: RouteObject[] = [
         children: [
           { index: true, ...page(() => import('./pages/DashboardPage')) },
           { path: 'items', ...page(() => import('./pages/items/ItemListPage')) },
+          { path: 'items/new', ...page(() => import('./pages/items/CreateItemPage')) },
           { path: 'items/:id', ...page(() => import('./pages/items/ItemDetailPage')) },
           { path: 'acceptance', ...page(() => import('./pages/AcceptancePage')) },
           { path: 'statistics', ...page(() => import('./pages/statistics/StatisticsPage')) },

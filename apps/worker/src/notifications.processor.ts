@@ -1,6 +1,9 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject } from '@nestjs/common';
+import { CLOCK, shanghaiDate, type Clock } from '#domain';
 import { UnrecoverableError, type Job, type Queue } from 'bullmq';
 import { DigestService, OutboxService, ReminderSweepService, SendFailure } from '#notifications';
+import { NoticeCloser } from '#items';
 import { JOBS, QUEUES } from '#queue';
 
 /** The daily reminder sweep, and the outbox relay: item events become e-mail rows, e-mail rows send jobs. */
@@ -17,6 +20,8 @@ export class NotificationsProcessor extends WorkerHost {
     private readonly outbox: OutboxService,
     private readonly reminders: ReminderSweepService,
     private readonly digests: DigestService,
+    private readonly notices: NoticeCloser,
+    @Inject(CLOCK) private readonly clock: Clock,
     @InjectQueue(QUEUES.email) private readonly emailQueue: Queue,
   ) {
     super();
@@ -26,8 +31,11 @@ export class NotificationsProcessor extends WorkerHost {
     switch (job.name) {
       case JOBS.notifications.relayOutbox:
         return this.relay();
-      case JOBS.notifications.sweepReminders:
-        return this.reminders.sweep(job.data.day);
+      case JOBS.notifications.sweepReminders: {
+        // Notices of batches that sign off by themselves first, so they are not reminded of.
+        const signedOff = await this.notices.closeEnded(job.data.day ?? shanghaiDate(this.clock.now()));
+        return { ...(await this.reminders.sweep(job.data.day)), noticesSignedOff: signedOff };
+      }
       case JOBS.notifications.weeklyDigest:
         return this.digests.weekly(job.data.day);
       case JOBS.notifications.monthlyBulletin:

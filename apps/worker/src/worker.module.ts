@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuditModule } from '#audit';
+import { ItemsModule } from '#items';
 import { AppConfigModule, ClockModule, type AppConfig } from '#config';
 import type { Clock } from '#domain';
 import { PersistenceModule } from '#persistence';
@@ -22,6 +23,7 @@ export class WorkerModule {
         AuditModule,
         QueueModule,
         NotificationsModule,
+        ItemsModule,
         StatisticsModule,
       ],
       providers: [MaintenanceProcessor, NotificationsProcessor, EmailProcessor, Scheduler],

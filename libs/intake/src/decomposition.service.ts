@@ -222,7 +222,7 @@ export async function documentText(file: DocumentFile): Promise<{ text: string; 
   }
   let text: string;
   let contentType: string;
-  if (b.readUInt32LE(0) === 0x04034b50) {
+  if (b.length >= 4 && b.readUInt32LE(0) === 0x04034b50) {
     text = await readDocxText(b, { ...DEFAULT_OFFICE_LIMITS, maxFileBytes: DOCUMENT_LIMIT_BYTES });
     contentType = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
   } else {

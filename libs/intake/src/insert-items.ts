@@ -38,63 +38,15 @@ export async function insertItems(
   target: { batchId: string; dispatcherUnitId: string; at: Date },
   rows: NewItem[],
 ): Promise<string[]> {
-  const { batchId, dispatcherUnitId, at } = target;
+  const { batchId, at } = target;
   const items = rows.map((r) => ({ ...r, id: randomUUID() }));
-  await m.query(
-    `INSERT INTO item (id, batch_id, code, title, feedback_text, domain, county_unit_id, goal, measures, type, responsible_leader,
-                       responsible_person, responsible_phone, stage_nodes, dispatcher_unit_id, original_deadline, current_deadline,
-                       deadline_version, created_by, created_at, updated_at, source_document_id, source_task)
-     SELECT r.id, $2, r.code, r.title, r.feedback_text, r.domain, r.county_unit_id, r.goal, r.measures, r.type, r.responsible_leader,
-            r.responsible_person, r.responsible_phone, r.stage_nodes, $3, r.deadline, r.deadline,
-            CASE WHEN r.deadline IS NULL THEN 0 ELSE 1 END, $4, $5, $5, r.source_document_id, r.source_task
-       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, code text, title text, feedback_text text, domain text, county_unit_id uuid,
-            goal text, measures text, type text, responsible_leader text, responsible_person text, responsible_phone text,
-            stage_nodes jsonb, deadline date, source_document_id uuid, source_task jsonb)`,
-    [
-      JSON.stringify(
-        items.map((r) => ({
-          id: r.id,
-          code: r.code.trim(),
-          title: r.title.trim(),
-          feedback_text: r.feedbackText,
-          domain: r.domain,
-          county_unit_id: r.countyUnitId,
-          goal: r.goal,
-          measures: r.measures,
-          type: r.type,
-          responsible_leader: r.responsibleLeader,
-          responsible_person: r.responsiblePerson,
-          responsible_phone: r.responsiblePhone,
-          stage_nodes: r.stageNodes,
-          deadline: r.deadline,
-          source_document_id: r.sourceDocumentId ?? null,
-          source_task: r.sourceTask ?? null,
-        })),
-      ),
-      batchId,
-      dispatcherUnitId,
-      actor.userId,
-      at,
-    ],
-  );
-  await m.query(
-    `INSERT INTO item_deadline (item_id, version, deadline, kind, decided_by, created_at)
-     SELECT r.id, 1, r.deadline, 'initial', $2, $3 FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, deadline date) WHERE r.deadline IS NOT NULL`,
-    [JSON.stringify(items.map((r) => ({ id: r.id, deadline: r.deadline }))), actor.userId, at],
-  );
-  const units = items.flatMap((r) => [
-    ...r.leadUnitIds.map((u) => ({ item_id: r.id, unit_id: u, role: 'lead', part: null })),
-    ...r.cooperatingParts.map((c) => ({ item_id: r.id, unit_id: c.unitId, role: 'cooperating', part: c.part })),
-  ]);
-  await m.query(
-    `INSERT INTO item_unit (item_id, unit_id, role, part, updated_at)
-     SELECT r.item_id, r.unit_id, r.role, r.part, $2 FROM jsonb_to_recordset($1::jsonb) AS r(item_id uuid, unit_id uuid, role text, part text)
-     ON CONFLICT (item_id, unit_id) DO NOTHING`,
-    [JSON.stringify(units), at],
-  );
-  // As ItemsService.create: the scope refresh is the update after the units exist, so the
-  // statistics timeline and roll-ups see the lead units (its trigger reads item_unit).
-  await m.query(`SELECT item_refresh_scope(id) FROM unnest($1::uuid[]) AS id`, [items.map((r) => r.id)]);
+  const ids = items.map((r) => r.id);
+  // The item insert triggers stand aside for this set (migration 1766300000000) and their work is
+  // done once below; the rows carry their scope sets. A failure rolls the setting back with the transaction.
+  await m.query(`SELECT set_config('rectify.bulk_items', 'on', true)`);
+  await insertRows(m, actor, target, items);
+  await m.query(`SELECT items_created_in_bulk($1::uuid[])`, [ids]);
+  await m.query(`SELECT set_config('rectify.bulk_items', 'off', true)`);
   const history = items.map((r) =>
     HistoryService.chained(null, {
       entityType: ITEM_ENTITY,
@@ -139,4 +91,71 @@ export async function insertItems(
     ],
   );
   return items.map((r) => r.id);
+}
+
+async function insertRows(
+  m: EntityManager,
+  actor: Actor,
+  target: { batchId: string; dispatcherUnitId: string; at: Date },
+  items: (NewItem & { id: string })[],
+): Promise<void> {
+  const { batchId, dispatcherUnitId, at } = target;
+  await m.query(
+    `INSERT INTO item (id, batch_id, code, title, feedback_text, domain, county_unit_id, goal, measures, type, responsible_leader,
+                       responsible_person, responsible_phone, stage_nodes, dispatcher_unit_id, original_deadline, current_deadline,
+                       deadline_version, created_by, created_at, updated_at, source_document_id, source_task,
+                       owner_scope, lead_scope, dispatcher_scope, acceptance_scope)
+     SELECT r.id, $2, r.code, r.title, r.feedback_text, r.domain, r.county_unit_id, r.goal, r.measures, r.type, r.responsible_leader,
+            r.responsible_person, r.responsible_phone, r.stage_nodes, $3, r.deadline, r.deadline,
+            CASE WHEN r.deadline IS NULL THEN 0 ELSE 1 END, $4, $5, $5, r.source_document_id, r.source_task,
+            s.owner_scope, s.lead_scope, s.dispatcher_scope, s.acceptance_scope
+       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, code text, title text, feedback_text text, domain text, county_unit_id uuid,
+            goal text, measures text, type text, responsible_leader text, responsible_person text, responsible_phone text,
+            stage_nodes jsonb, deadline date, source_document_id uuid, source_task jsonb, lead_ids uuid[], unit_ids uuid[])
+       CROSS JOIN (SELECT acceptance_chain FROM batch WHERE id = $2) b
+       CROSS JOIN LATERAL item_scope_sets($3, r.unit_ids, r.lead_ids, item_acceptance_units_of(b.acceptance_chain, r.county_unit_id, r.lead_ids)) s`,
+    [
+      JSON.stringify(
+        items.map((r) => ({
+          id: r.id,
+          code: r.code.trim(),
+          title: r.title.trim(),
+          feedback_text: r.feedbackText,
+          domain: r.domain,
+          county_unit_id: r.countyUnitId,
+          goal: r.goal,
+          measures: r.measures,
+          type: r.type,
+          responsible_leader: r.responsibleLeader,
+          responsible_person: r.responsiblePerson,
+          responsible_phone: r.responsiblePhone,
+          stage_nodes: r.stageNodes,
+          deadline: r.deadline,
+          source_document_id: r.sourceDocumentId ?? null,
+          source_task: r.sourceTask ?? null,
+          lead_ids: r.leadUnitIds,
+          unit_ids: [...r.leadUnitIds, ...r.cooperatingParts.map((c) => c.unitId)],
+        })),
+      ),
+      batchId,
+      dispatcherUnitId,
+      actor.userId,
+      at,
+    ],
+  );
+  await m.query(
+    `INSERT INTO item_deadline (item_id, version, deadline, kind, decided_by, created_at)
+     SELECT r.id, 1, r.deadline, 'initial', $2, $3 FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, deadline date) WHERE r.deadline IS NOT NULL`,
+    [JSON.stringify(items.map((r) => ({ id: r.id, deadline: r.deadline }))), actor.userId, at],
+  );
+  const units = items.flatMap((r) => [
+    ...r.leadUnitIds.map((u) => ({ item_id: r.id, unit_id: u, role: 'lead', part: null })),
+    ...r.cooperatingParts.map((c) => ({ item_id: r.id, unit_id: c.unitId, role: 'cooperating', part: c.part })),
+  ]);
+  await m.query(
+    `INSERT INTO item_unit (item_id, unit_id, role, part, updated_at)
+     SELECT r.item_id, r.unit_id, r.role, r.part, $2 FROM jsonb_to_recordset($1::jsonb) AS r(item_id uuid, unit_id uuid, role text, part text)
+     ON CONFLICT (item_id, unit_id) DO NOTHING`,
+    [JSON.stringify(units), at],
+  );
 }

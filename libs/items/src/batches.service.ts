@@ -29,10 +29,15 @@ export interface BatchView {
   dispatcherUnitName: string;
   acceptanceChain: AcceptanceLevel[];
   noticeDays: number;
+  noticeEndAction: NoticeEndAction;
   itemCount: number;
   version: number;
   createdAt: Date;
 }
+
+/** When a public notice ends with no objection upheld: remind the dispatchers daily, or sign off. */
+export const NOTICE_END_ACTIONS = ['remind', 'sign_off'] as const;
+export type NoticeEndAction = (typeof NOTICE_END_ACTIONS)[number];
 
 export interface CreateBatch {
   code: string;
@@ -45,6 +50,7 @@ export interface CreateBatch {
   dispatcherUnitId?: string;
   acceptanceChain?: { level: string; label?: string; unitId?: string | null }[];
   noticeDays?: number;
+  noticeEndAction?: NoticeEndAction;
 }
 
 export const BATCH_ENTITY = 'batch';
@@ -63,6 +69,7 @@ interface BatchRow {
   dispatcher_path: string;
   acceptance_chain: AcceptanceLevel[];
   notice_days: number;
+  notice_end_action: NoticeEndAction;
   item_count: number;
   version: number;
   created_at: Date;
@@ -111,8 +118,8 @@ export class BatchesService {
       try {
         [{ id }] = await m.query<{ id: string }[]>(
           `INSERT INTO batch (code, name, source_type, round, issuer, issued_on, description, dispatcher_unit_id, acceptance_chain, notice_days,
-                              created_by, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id`,
+                              created_by, created_at, updated_at, notice_end_action)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13) RETURNING id`,
           [
             input.code.trim(),
             input.name.trim(),
@@ -126,6 +133,7 @@ export class BatchesService {
             noticeDays,
             actor.userId,
             at,
+            input.noticeEndAction ?? 'remind',
           ],
         );
       } catch (e) {
@@ -212,6 +220,7 @@ function toView(r: BatchRow): BatchView {
     dispatcherUnitName: r.dispatcher_unit_name,
     acceptanceChain: r.acceptance_chain,
     noticeDays: r.notice_days,
+    noticeEndAction: r.notice_end_action,
     itemCount: r.item_count,
     version: r.version,
     createdAt: r.created_at,

@@ -10,3 +10,5 @@ export * from './dashboard.service.js';
 export * from './bulk-transitions.service.js';
 export * from './items.module.js';
 export * from './deadline-recompute.service.js';
+export * from './batch-edit.service.js';
+export * from './notice-closer.service.js';

@@ -1,6 +1,7 @@
 import type { Domain, RectificationState, SourceType } from '#domain';
 
-export const ITEM_SORTS = ['deadline', '-deadline', 'createdAt', '-createdAt', 'updatedAt', '-updatedAt', 'code', '-code'] as const;
+/** 'open' (the default): open items first, overdue ones leading as the earliest deadlines, then closed ones, each by deadline. */
+export const ITEM_SORTS = ['open', 'deadline', '-deadline', 'createdAt', '-createdAt', 'updatedAt', '-updatedAt', 'code', '-code'] as const;
 export type ItemSort = (typeof ITEM_SORTS)[number];
 
 /** What narrows a list or an export (the page and the order are separate). */

@@ -16,7 +16,11 @@ export interface ItemPage {
   pageSize: number;
 }
 
+/** Closed (signed off, 阶段性完成, cancelled, merged) as a sort key; item_open_first_idx is on this very expression. */
+const closedKey = (alias: string): string => `(${alias}.state IN ('signed_off', 'phase_completed', 'cancelled', 'merged'))`;
+
 export const SORT_SQL: Record<ItemSort, string> = {
+  open: `${closedKey('i')}, i.current_deadline ASC NULLS LAST, i.id`,
   deadline: 'i.current_deadline ASC NULLS LAST, i.id',
   '-deadline': 'i.current_deadline DESC NULLS LAST, i.id DESC',
   createdAt: 'i.created_at, i.id',
@@ -43,6 +47,7 @@ const recentMatches = (need: number): number => Math.max(100, 4 * need);
 
 /** The orders a page of item_reader rows can be chosen in (its index is by unit, then deadline). */
 const READER_SORT_SQL: Partial<Record<ItemSort, string>> = {
+  open: `${closedKey('r')}, r.current_deadline ASC NULLS LAST, r.item_id`,
   deadline: 'r.current_deadline ASC NULLS LAST, r.item_id',
   '-deadline': 'r.current_deadline DESC NULLS LAST, r.item_id DESC',
 };
@@ -102,7 +107,7 @@ export async function queryItemPage(
       chosen = `FROM item i ${andWhere(itemWhere(q), RECENTLY_CHANGED_WHERE)} ORDER BY ${sort} ${limit}`;
     } else if (from === 'matches') {
       ctes = `matches AS MATERIALIZED (
-        SELECT i.id, i.current_deadline, i.created_at, i.updated_at, i.code FROM item i ${itemWhere(q, 'set')} LIMIT ${COUNT_CAP + 1}),`;
+        SELECT i.id, i.state, i.current_deadline, i.created_at, i.updated_at, i.code FROM item i ${itemWhere(q, 'set')} LIMIT ${COUNT_CAP + 1}),`;
       chosen = `FROM item i WHERE i.id IN (SELECT i.id FROM matches i ORDER BY ${sort} ${limit})`;
     } else if (readers && readerSort) {
       chosen = `FROM item i WHERE i.id IN (SELECT r.item_id FROM item_reader r ${readerWhereSql(readers, f, today, q)} ORDER BY ${readerSort} ${limit})`;

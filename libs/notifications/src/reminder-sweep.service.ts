@@ -38,10 +38,12 @@ export const REMINDER_POLICY_ENTITY = 'reminder_policy';
 const RECUR_HORIZON = 2600;
 
 /** jsonb of the e-mail payload, built in SQL for set-based inserts (u = recipient, i = item). */
-const PAYLOAD = (template: string, extra = `'days', NULL`) => `jsonb_build_object(
+const PAYLOAD = (template: string, extra = `'days', NULL`, provisional: number[] = []) => `jsonb_build_object(
     'template', '${template}', 'userId', u.id, 'to', u.email,
     'data', jsonb_build_object('recipientName', u.name, 'itemCode', i.code, 'itemTitle', i.title,
-      'deadline', to_char(i.current_deadline, 'YYYY-MM-DD'), 'link', $1::text || '/items/' || i.id, ${extra}))`;
+      'deadline', to_char(i.current_deadline, 'YYYY-MM-DD'), 'link', $1::text || '/items/' || i.id, ${extra}${
+        provisional.length ? `, 'provisionalYears', '${provisional.join('、')}'` : ''
+      }))`;
 
 /**
  * The daily reminder sweep. It finds, set-based, what is due today on the work calendar and
@@ -153,6 +155,13 @@ export class ReminderSweepService {
     const calendar = await this.calendars.calendar();
     if (!calendar.isWorkingDay(day)) return { day, skipped: 'not a working day', written: {}, ms: 0 };
     const policies = await this.policies();
+    // Working days counted into a year with no published holiday schedule are provisional, and the mail says so.
+    const published = await this.calendars.publishedYears();
+    const unpublished = (a: string, b: string): number[] => {
+      const years: number[] = [];
+      for (let y = Number((a < b ? a : b).slice(0, 4)); y <= Number((a < b ? b : a).slice(0, 4)); y++) if (!published(y)) years.push(y);
+      return years;
+    };
     const written: Record<string, number> = {};
     const count = (kind: string, n: number): void => {
       written[kind] = (written[kind] ?? 0) + n;
@@ -171,7 +180,7 @@ export class ReminderSweepService {
         count(
           w.kind,
           await this.insert(
-            `SELECT 'email', 'reminder:' || i.id || ':' || u.id || ':${w.kind}:' || i.deadline_version, ${PAYLOAD('reminder.before', `'days', ${w.days}`)}
+            `SELECT 'email', 'reminder:' || i.id || ':' || u.id || ':${w.kind}:' || i.deadline_version, ${PAYLOAD('reminder.before', `'days', ${w.days}`, unpublished(day, w.through))}
                FROM item i JOIN batch b ON b.id = i.batch_id
                JOIN item_unit iu ON iu.item_id = i.id AND iu.role = 'lead'
                JOIN app_user u ON u.unit_id = iu.unit_id AND u.active AND 'unit_officer' = ANY(u.roles) AND NOT u.digest_only
@@ -184,7 +193,7 @@ export class ReminderSweepService {
           `part_${w.kind}`,
           await this.insert(
             `SELECT 'email', 'reminder:' || i.id || ':' || u.id || ':part_${w.kind}:' || iu.sub_deadline,
-                    ${PAYLOAD('reminder.part_before', `'days', ${w.days}, 'partDeadline', to_char(iu.sub_deadline, 'YYYY-MM-DD')`)}
+                    ${PAYLOAD('reminder.part_before', `'days', ${w.days}, 'partDeadline', to_char(iu.sub_deadline, 'YYYY-MM-DD')`, unpublished(day, w.through))}
                FROM item_unit iu JOIN item i ON i.id = iu.item_id JOIN batch b ON b.id = i.batch_id
                JOIN app_user u ON u.unit_id = iu.unit_id AND u.active AND 'unit_officer' = ANY(u.roles) AND NOT u.digest_only
               WHERE iu.role = 'cooperating' AND iu.status <> 'done' AND iu.sub_deadline > $2 AND iu.sub_deadline <= $3
@@ -214,7 +223,7 @@ export class ReminderSweepService {
           step.kind,
           await this.insert(
             `SELECT DISTINCT ON (i.id, u.id) 'email', 'reminder:' || i.id || ':' || u.id || ':${step.kind}:' || i.deadline_version,
-                    ${PAYLOAD(step.level === 0 ? 'reminder.overdue' : 'reminder.escalation', `'level', ${step.level}, 'days', NULL`)}
+                    ${PAYLOAD(step.level === 0 ? 'reminder.overdue' : 'reminder.escalation', `'level', ${step.level}, 'days', NULL`, unpublished(step.onOrAfter, day))}
                FROM item i JOIN batch b ON b.id = i.batch_id
                ${recipients}
               WHERE u.active AND i.state IN ('assigned', 'in_progress') AND i.current_deadline >= $2 AND i.current_deadline < $3
@@ -223,7 +232,7 @@ export class ReminderSweepService {
           ),
         );
       }
-      count('recurring', await this.recurring(calendar, day, policy, types));
+      count('recurring', await this.recurring(calendar, day, policy, types, unpublished(day, day)));
       // Acceptance waiting at one level longer than the policy allows: that level's verifiers. The
       // level's unit is worked out once per item (a county level without a unit is the item's county,
       // else its first lead unit, as item_acceptance_units() does), and the date test can use an index.
@@ -249,15 +258,17 @@ export class ReminderSweepService {
         ),
       );
     }
-    // A public notice (公示) whose period ended: the dispatchers are reminded daily to close it
-    // (close_notice) or uphold an objection, so no item sits in 公示中 for months.
+    // A public notice (公示) whose period ended, in a batch that reminds (the others sign off by
+    // themselves, NoticeCloser): the dispatchers are reminded daily to close it (close_notice) or
+    // uphold an objection, so no item sits in 公示中 for months.
     count(
       'notice_over',
       await this.insert(
         `SELECT 'email', 'reminder:' || i.id || ':' || u.id || ':notice_over:' || $2::text,
                 ${PAYLOAD('reminder.notice_over', `'days', NULL, 'period', to_char(i.notice_end, 'YYYY-MM-DD')`)}
-           FROM item i JOIN app_user u ON u.unit_id = i.dispatcher_unit_id AND u.active AND 'dispatcher' = ANY(u.roles)
-          WHERE i.state = 'public_notice' AND i.notice_end < $2::date`,
+           FROM item i JOIN batch b ON b.id = i.batch_id
+           JOIN app_user u ON u.unit_id = i.dispatcher_unit_id AND u.active AND 'dispatcher' = ANY(u.roles)
+          WHERE i.state = 'public_notice' AND i.notice_end < $2::date AND b.notice_end_action = 'remind'`,
         [link, day],
       ),
     );
@@ -341,7 +352,13 @@ export class ReminderSweepService {
    * a missed sweep is caught up within the period. Working days overdue come from width_bucket over
    * the last RECUR_HORIZON working days (beyond that, the count stops growing).
    */
-  private async recurring(calendar: WorkCalendar, day: string, policy: ReminderPolicy, types: readonly string[]): Promise<number> {
+  private async recurring(
+    calendar: WorkCalendar,
+    day: string,
+    policy: ReminderPolicy,
+    types: readonly string[],
+    provisional: number[],
+  ): Promise<number> {
     const every = policy.recurEveryDays ?? DEFAULT_REMINDER_POLICY.recurEveryDays;
     if (every <= 0) return 0;
     const days = workingDaysBack(calendar, day, RECUR_HORIZON);
@@ -349,7 +366,7 @@ export class ReminderSweepService {
     const cutoff = days[days.length - step];
     return this.insert(
       `SELECT DISTINCT ON (i.id, u.id) 'email', 'reminder:' || i.id || ':' || u.id || ':recurring_' || r.k || ':' || i.deadline_version,
-              ${PAYLOAD('reminder.recurring', `'days', d.overdue`)}
+              ${PAYLOAD('reminder.recurring', `'days', d.overdue`, provisional)}
          FROM item i JOIN batch b ON b.id = i.batch_id
          CROSS JOIN LATERAL (
            SELECT $4::int - width_bucket(i.current_deadline, $5::date[]) AS overdue,

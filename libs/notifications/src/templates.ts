@@ -26,6 +26,8 @@ export interface MailData {
   /** Digests and bulletins: titled lists of items or figures. */
   sections?: { title: string; lines: string[] }[];
   period?: string | null;
+  /** A reminder whose working days were counted across years with no published holiday schedule. */
+  provisionalYears?: string | null;
 }
 
 export interface RenderedMail {
@@ -403,10 +405,17 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
+function provisionalNote(years: string, locale: Locale): string {
+  return locale === 'zh'
+    ? `注：${years}年节假日安排尚未发布，本提醒的工作日按周一至周五暂计，发布后以正式安排为准。`
+    : `Note: the ${years} holiday schedule is not published yet; working days were counted as Monday–Friday (provisional).`;
+}
+
 export function render(template: string, locale: Locale, data: MailData): RenderedMail {
   const texts = TEMPLATES[template];
   if (!texts) throw new Error(`no e-mail template ${template}`);
-  const { subject, lines } = texts[locale](data);
+  const { subject, lines: said } = texts[locale](data);
+  const lines = data.provisionalYears ? [...said, provisionalNote(data.provisionalYears, locale)] : said;
   const greeting = locale === 'zh' ? `${data.recipientName}：` : `Dear ${data.recipientName},`;
   const open = locale === 'zh' ? `查看事项：${data.link}` : `Open the item: ${data.link}`;
   const footer = locale === 'zh' ? '此邮件由整改通自动发送。' : 'Sent by Rectify.';

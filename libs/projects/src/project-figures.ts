@@ -113,8 +113,10 @@ export interface InvestmentFigures extends InvestmentJudgement {
   sinceStart: string;
   annualPlan: string | null;
   total: string;
-  /** Report months of the year up to this one that have no report. */
+  /** Report months of the year up to this one that have no report (only months owed: see owedThrough). */
   missingMonths: string[];
+  /** The last month a report is owed for (YYYY-MM): the planned end's, or the completion's (every milestone verified) when earlier. */
+  owedThrough: string;
 }
 
 export async function investmentAt(
@@ -133,6 +135,8 @@ export async function investmentAt(
       total: string;
       reported_months: string[];
       start: string;
+      end: string;
+      completed: string | null;
     }[]
   >(
     `WITH cur AS (
@@ -149,14 +153,19 @@ export async function investmentAt(
               WHERE (e->>'year')::int = extract(year FROM $2::date)::int) AS annual_plan,
             trim_scale(rev.planned_investment)::text AS total,
             coalesce(array_agg(to_char(cur.month, 'YYYY-MM')) FILTER (WHERE cur.month >= date_trunc('year', $2::date)), '{}') AS reported_months,
-            to_char(rev.planned_start, 'YYYY-MM') AS start
+            to_char(rev.planned_start, 'YYYY-MM') AS start, to_char(rev.planned_end, 'YYYY-MM') AS end,
+            -- Completed by then: every milestone verified; the month of the last verification.
+            (SELECT CASE WHEN count(*) > 0 AND bool_and(coalesce(ms.verified_at < $3, false))
+                         THEN to_char(max(ms.verified_at) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') END
+               FROM milestone ms WHERE ms.project_id = rev.project_id AND ms.created_at < $3) AS completed
        FROM rev
        LEFT JOIN cur ON cur.project_id = rev.project_id
-      GROUP BY rev.project_id, rev.prior_investment, rev.year_plans, rev.planned_investment, rev.planned_start`,
+      GROUP BY rev.project_id, rev.prior_investment, rev.year_plans, rev.planned_investment, rev.planned_start, rev.planned_end`,
     [projectIds, `${month}-01`, before],
   );
   const result = new Map<string, InvestmentFigures>();
   for (const r of rows) {
+    const owedThrough = r.completed !== null && r.completed < r.end ? r.completed : r.end;
     const judgement = judgeInvestment(month, {
       yearToDate: Number(r.ytd),
       sinceStart: Number(r.since_start),
@@ -170,19 +179,20 @@ export async function investmentAt(
       sinceStart: r.since_start,
       annualPlan: r.annual_plan,
       total: r.total,
-      missingMonths: expectedMonths(month, r.start).filter((mo) => !r.reported_months.includes(mo)),
+      missingMonths: expectedMonths(month, r.start, owedThrough).filter((mo) => !r.reported_months.includes(mo)),
+      owedThrough,
     });
   }
   return result;
 }
 
-/** Months of `month`'s year, up to it, from the project's start month on, for which a report is due. */
-function expectedMonths(month: string, startMonth: string): string[] {
+/** Months of `month`'s year, up to it, from the project's start month to the last month owed, for which a report is due. */
+function expectedMonths(month: string, startMonth: string, owedThrough: string): string[] {
   const year = month.slice(0, 4);
   const months: string[] = [];
   for (let i = 1; i <= Number(month.slice(5, 7)); i++) {
     const mo = `${year}-${String(i).padStart(2, '0')}`;
-    if (mo >= startMonth) months.push(mo);
+    if (mo >= startMonth && mo <= owedThrough) months.push(mo);
   }
   return months;
 }

@@ -218,7 +218,6 @@ function countsOf(judged: JudgedProject[], month: string): ProjectCounts {
   let sinceStart = 0;
   let totalPlanned = 0;
   let missing = 0;
-  const monthStart = `${month}-01`;
   for (const { p, schedule, investment } of judged) {
     byStatus[schedule.status] += 1;
     milestones += schedule.milestones.total;
@@ -234,8 +233,8 @@ function countsOf(judged: JudgedProject[], month: string): ProjectCounts {
       annualPlan += toCents(investment.annualPlan);
       ytdPlanned += toCents(investment.yearToDate);
     }
-    // In its construction period in the report month and without a report for it.
-    if (investment.thisMonth === null && p.plannedStart <= monthEnd(month) && p.plannedEnd >= monthStart) missing += 1;
+    // A report owed for the month (from the planned start to the planned end or the completion) and none made.
+    if (investment.thisMonth === null && p.plannedStart <= monthEnd(month) && investment.owedThrough >= month) missing += 1;
   }
   return {
     projects: judged.length,

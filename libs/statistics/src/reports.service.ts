@@ -1,5 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { CLOCK, DomainError, shanghaiDate, type Actor, type Clock } from '#domain';
+import { bulletinDocx } from './bulletin-docx.js';
+import { ReportFiguresService } from './report-figures.js';
 import { addBarCharts, type BarChart } from './xlsx-chart.js';
 import { StatisticsService, type AsOf, type BreakdownResult, type StatScope } from './statistics.service.js';
 import { monthEnd } from './stretches.js';
@@ -11,6 +14,7 @@ import {
   figuresTable,
   toCsv,
   toXlsx,
+  type BulletinFormat,
   type ExportFormat,
   type Table,
 } from './workbook.js';
@@ -20,7 +24,7 @@ export const MAX_BULLETIN_OVERDUE = 2_000;
 
 export interface ReportFile {
   filename: string;
-  format: ExportFormat;
+  format: ExportFormat | BulletinFormat;
   body: Buffer;
 }
 
@@ -29,6 +33,8 @@ export interface ReportFile {
 export class ReportsService {
   constructor(
     @Inject(StatisticsService) private readonly stats: StatisticsService,
+    @Inject(ReportFiguresService) private readonly reported: ReportFiguresService,
+    @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -46,9 +52,10 @@ export class ReportsService {
 
   /**
    * The monthly bulletin for a month (YYYY-MM), as of the end of its last day (or now, for the
-   * current month), so the same bulletin comes out again after later changes.
+   * current month), so the same bulletin comes out again after later changes: the workbook, or the
+   * document in the 通报 layout (.docx).
    */
-  async bulletin(actor: Actor, month: string): Promise<ReportFile> {
+  async bulletin(actor: Actor, month: string, format: BulletinFormat = 'xlsx'): Promise<ReportFile> {
     if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) {
       throw DomainError.validation('month must be YYYY-MM', [{ field: 'month', messages: ['must be YYYY-MM'] }]);
     }
@@ -64,6 +71,12 @@ export class ReportsService {
     const byCounty = await this.stats.breakdown(actor, 'county', scope, asOf);
     const bySource = await this.stats.breakdown(actor, 'batch', scope, asOf);
     const overdue = await this.stats.overdueItems(actor, scope, asOf, MAX_BULLETIN_OVERDUE);
+    if (format === 'docx') {
+      const [{ name: issuer }] = await this.dataSource.query<{ name: string }[]>(`SELECT name FROM org_unit WHERE id = $1`, [actor.unitId]);
+      const reported = (await this.reported.figures(actor, scope, asOf)).figures;
+      const body = await bulletinDocx({ year, month: mon, summary, reported, byUnit, byCounty, overdue, issuer });
+      return { filename: `月通报-${month}.docx`, format: 'docx', body };
+    }
 
     const body = await toXlsx([], (wb) => {
       const cover = addSheet(wb, figuresTable(summary, '概况', true));

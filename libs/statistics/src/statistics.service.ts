@@ -38,6 +38,8 @@ import { endOfDay, list, monthEnd, previousMonthEnd, stretchSums } from './stret
 export interface StatScope {
   batchId?: string;
   sourceType?: SourceType;
+  /** Batches of these inspection rounds (batch.round: 第一轮 = 1, with its 回头看), whatever their source type. */
+  rounds?: number[];
   /** Led by this unit or a unit below it. */
   unitId?: string;
   countyUnitId?: string;
@@ -159,7 +161,7 @@ export interface OverdueItem {
   daysOverdue: number;
 }
 
-interface Instant {
+export interface Instant {
   /** Null for "now": the open stretches. Otherwise the exclusive end: stretches in force just before it. */
   end: Date | null;
   asOf: Date;
@@ -275,7 +277,7 @@ export class StatisticsService {
    * readers, its summary without filters.
    */
   private rollupTarget(actor: Actor, scope: StatScope, by: Breakdown | null): RollupTarget | null {
-    if (scope.deadlineFrom || scope.deadlineTo) return null;
+    if (scope.deadlineFrom || scope.deadlineTo || scope.rounds) return null;
     const filters = (['batchId', 'sourceType', 'unitId', 'countyUnitId', 'domain'] as const).filter((k) => scope[k] !== undefined);
     const access = listScope(actor, 'item.read');
     if (access.kind === 'none') return null;
@@ -563,6 +565,15 @@ export class StatisticsService {
     });
   }
 
+  /**
+   * The stretches in force at an instant for a scope (a derived table to name t), with the instant:
+   * for figures counted outside the roll-ups (ReportFiguresService).
+   */
+  async stretchesAt(actor: Actor, scope: StatScope, asOf: AsOf, q: SqlParams): Promise<{ source: string; instant: Instant }> {
+    const instant = this.instant(asOf);
+    return { source: await this.source(actor, scope, instant, q), instant };
+  }
+
   private instant(asOf: AsOf): Instant {
     const now = this.clock.now();
     if (asOf.kind === 'now') return { end: null, asOf: now, statDate: shanghaiDate(now) };
@@ -602,6 +613,13 @@ export class StatisticsService {
       const [{ ids }] = await this.dataSource.query<{ ids: string[] }[]>(
         `SELECT coalesce(array_agg(id), '{}') AS ids FROM batch WHERE source_type = $1`,
         [scope.sourceType],
+      );
+      where.push(`t.batch_id = ANY(${q.add(ids)}::uuid[])`);
+    }
+    if (scope.rounds) {
+      const [{ ids }] = await this.dataSource.query<{ ids: string[] }[]>(
+        `SELECT coalesce(array_agg(id), '{}') AS ids FROM batch WHERE round = ANY($1::int[])`,
+        [scope.rounds],
       );
       where.push(`t.batch_id = ANY(${q.add(ids)}::uuid[])`);
     }

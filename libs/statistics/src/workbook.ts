@@ -12,14 +12,24 @@ export interface Table {
 }
 
 /** How a figure's value is written as a number in a workbook. */
-export const FIGURE_FORMATS: Record<string, string> = { count: '0', rate: '0.00%', working_days: '0.0" 个工作日"' };
+export const FIGURE_FORMATS: Record<string, string> = {
+  count: '0',
+  rate: '0.00%',
+  working_days: '0.0" 个工作日"',
+  calendar_days: '0.0" 天"',
+};
 
 export const EXPORT_FORMATS = ['xlsx', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-export const CONTENT_TYPES: Record<ExportFormat, string> = {
+/** The monthly bulletin: the workbook, or the document as circulated. */
+export const BULLETIN_FORMATS = ['xlsx', 'docx'] as const;
+export type BulletinFormat = (typeof BULLETIN_FORMATS)[number];
+
+export const CONTENT_TYPES: Record<ExportFormat | BulletinFormat, string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   csv: 'text/csv; charset=utf-8',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
 };
 
 /**

@@ -55,6 +55,10 @@ const FASTIFY_ERRORS: Record<string, { code: string; message: string; status?: n
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'BAD_REQUEST', message: 'The Content-Length header does not match the body' },
 };
 
+/** What the multipart parser (busboy) throws, without a code, on a body cut off or without its boundary. */
+const MULTIPART_PARSER_ERROR =
+  /^(Unexpected end of multipart data|Multipart: Boundary not found|Boundary required|\w+ terminated early due to unexpected end of multipart data)$/;
+
 /** Maps anything thrown to a status and the error shape; unknown errors become a bare 500. */
 export function toErrorResponse(error: unknown): ErrorResponse {
   if (isDomainError(error)) {
@@ -92,6 +96,12 @@ export function toErrorResponse(error: unknown): ErrorResponse {
     return {
       status,
       body: { code: CODE_OF_STATUS[status] ?? `HTTP_${status}`, message: fastifyError.message ?? 'Bad request', details: null },
+    };
+  }
+  if (error instanceof Error && MULTIPART_PARSER_ERROR.test(error.message)) {
+    return {
+      status: 400,
+      body: { code: 'MALFORMED_MULTIPART', message: 'The multipart/form-data body is cut off or malformed', details: null },
     };
   }
   if (isDatabaseUnavailable(error)) {

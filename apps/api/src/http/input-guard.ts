@@ -93,6 +93,34 @@ export function installInputGuard(app: NestFastifyApplication, bodyLimit: number
     }
     const issues = requestTextIssues(req);
     if (issues.length > 0) done(DomainError.validation('The request has text that cannot be stored', issues));
-    else done();
+    else {
+      if (req.isMultipart()) guardMultipartFields(req);
+      done();
+    }
   });
+}
+
+/**
+ * Multipart text fields are parsed by the route (`req.file()`), after the hook above: the route's
+ * `req.file()` is wrapped so the fields sent before the file get the same text check, and a bad one
+ * is a 400 naming it (the file's stream drained, nothing kept).
+ */
+function guardMultipartFields(req: FastifyRequest): void {
+  const readFile = req.file.bind(req);
+  req.file = async (...args: Parameters<typeof readFile>) => {
+    const file = await readFile(...args);
+    if (!file) return file;
+    const issues: FieldIssue[] = [];
+    for (const [name, part] of Object.entries(file.fields)) {
+      for (const p of Array.isArray(part) ? part : [part]) {
+        const problem = p && p.type === 'field' ? textProblem(String(p.value)) : null;
+        if (problem) issues.push({ field: name, messages: [problem] });
+      }
+    }
+    if (issues.length > 0) {
+      file.file.resume();
+      throw DomainError.validation('The request has text that cannot be stored', issues);
+    }
+    return file;
+  };
 }

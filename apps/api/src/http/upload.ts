@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '#domain';
+import { textIssues } from './input-guard.js';
 
 export interface Upload {
   buffer: Buffer;
@@ -49,9 +50,14 @@ export async function readUpload(req: FastifyRequest, limitBytes: number): Promi
 export function jsonField<T>(fields: Record<string, string>, name: string, fallback: T): T {
   const raw = fields[name];
   if (raw === undefined || raw === '') return fallback;
+  let value: unknown;
   try {
-    return JSON.parse(raw) as T;
+    value = JSON.parse(raw);
   } catch {
     throw DomainError.validation(`${name} is not valid JSON`, [{ field: name, messages: ['must be JSON'] }]);
   }
+  // Escapes inside the JSON (\u0000, \ud800) become the characters the edge refuses in plain text.
+  const issues = textIssues(value, name);
+  if (issues.length > 0) throw DomainError.validation('The request has text that cannot be stored', issues);
+  return value as T;
 }

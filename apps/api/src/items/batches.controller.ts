@@ -1,15 +1,18 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
-import { BatchesService, type BatchView } from '#items';
+import { BatchEditService, BatchesService, type BatchView } from '#items';
 import { CurrentActor, RequirePermission, type SessionActor } from '../auth/access.decorators.js';
 import { BatchDto } from './item-views.dto.js';
-import { CreateBatchDto } from './items.dto.js';
+import { CreateBatchDto, UpdateBatchDto } from './items.dto.js';
 
 @ApiTags('batches')
 @ApiBearerAuth()
 @Controller('batches')
 export class BatchesController {
-  constructor(private readonly batches: BatchesService) {}
+  constructor(
+    private readonly batches: BatchesService,
+    private readonly edits: BatchEditService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Batches (督察批次) in your scope' })
@@ -33,5 +36,13 @@ export class BatchesController {
   @ApiCreatedResponse({ type: BatchDto, description: 'The batch; the acceptance chain defaults by source type' })
   create(@CurrentActor() actor: SessionActor, @Body() body: CreateBatchDto): Promise<BatchView> {
     return this.batches.create(actor, body);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Edit a batch (name, issuer, dates, notice settings) while none of its items has been signed off' })
+  @RequirePermission('item.create')
+  @ApiOkResponse({ type: BatchDto, description: 'The batch as edited; 409 BATCH_HAS_SIGNED_OFF_ITEMS once an item was signed off' })
+  update(@CurrentActor() actor: SessionActor, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateBatchDto): Promise<BatchView> {
+    return this.edits.update(actor, id, body);
   }
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DOMAINS, ITEM_TYPES, RECTIFICATION_ACTIONS, RECTIFICATION_STATES, SOURCE_TYPES } from '#domain';
 import { PersonRefDto } from '../org/org.dto.js';
+import { NOTICE_END_ACTIONS } from '#items';
 
 /** What the items API answers, for the OpenAPI document (the services return these shapes). */
 export class ItemSummaryDto {
@@ -206,6 +207,8 @@ export class BatchDto {
   @ApiProperty() dispatcherUnitName: string;
   @ApiProperty({ type: [AcceptanceLevelViewDto] }) acceptanceChain: AcceptanceLevelViewDto[];
   @ApiProperty() noticeDays: number;
+  @ApiProperty({ enum: NOTICE_END_ACTIONS, description: 'When a public notice ends: remind the dispatchers daily, or sign off' })
+  noticeEndAction: string;
   @ApiProperty() itemCount: number;
   @ApiProperty() version: number;
   @ApiProperty() createdAt: Date;

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -29,7 +29,7 @@ import {
   type RectificationState,
   type SourceType,
 } from '#domain';
-import { BULK_ACTIONS, BULK_MAX_ITEMS, ITEM_SORTS, type BulkAction, type ItemSort } from '#items';
+import { BULK_ACTIONS, BULK_MAX_ITEMS, ITEM_SORTS, NOTICE_END_ACTIONS, type BulkAction, type ItemSort, type NoticeEndAction } from '#items';
 import { IsDate, PageQueryDto, toBool, toList } from '../http/query.dto.js';
 
 export class AcceptanceLevelDto {
@@ -109,6 +109,25 @@ export class CreateBatchDto {
   @Min(0)
   @Max(60)
   noticeDays?: number;
+
+  @ApiPropertyOptional({
+    enum: NOTICE_END_ACTIONS,
+    default: 'remind',
+    description: 'When a public notice ends with no objection upheld: remind the dispatchers daily, or sign the item off',
+  })
+  @IsOptional()
+  @IsIn(NOTICE_END_ACTIONS)
+  noticeEndAction?: NoticeEndAction;
+}
+
+/** The batch fields that may change while none of its items has been signed off, plus the version read. */
+export class UpdateBatchDto extends PartialType(
+  PickType(CreateBatchDto, ['name', 'round', 'issuer', 'issuedOn', 'description', 'noticeDays', 'noticeEndAction'] as const),
+) {
+  @ApiProperty({ description: 'The version you read' })
+  @IsInt()
+  @Min(1)
+  version: number;
 }
 
 export class CooperatingPartDto {
@@ -344,10 +363,14 @@ export class ItemQueryDto extends PageQueryDto {
   @Length(1, 100)
   q?: string;
 
-  @ApiPropertyOptional({ enum: ITEM_SORTS, default: 'deadline' })
+  @ApiPropertyOptional({
+    enum: ITEM_SORTS,
+    default: 'open',
+    description: 'open: open items first (overdue first, then by deadline), closed ones after',
+  })
   @IsOptional()
   @IsIn(ITEM_SORTS)
-  sort: ItemSort = 'deadline';
+  sort: ItemSort = 'open';
 }
 
 export class TransitionDto {

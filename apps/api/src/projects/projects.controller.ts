@@ -27,6 +27,7 @@ import { CurrentActor, RequirePermission, type SessionActor } from '../auth/acce
 import { sendEvidence, sendFile } from '../http/send-file.js';
 import { openUpload, readUpload } from '../http/upload.js';
 import { HistoryRowDto } from '../org/org.dto.js';
+import { InvestmentReportAnswerDto, MilestoneDto, ProjectDetailDto, ProjectPageDto } from './projects.answers.dto.js';
 import {
   CreateProjectDto,
   DeleteProjectQueryDto,
@@ -61,10 +62,7 @@ export class ProjectsController {
   @Get()
   @ApiOperation({ summary: 'Key projects (重点工程) with schedule status' })
   @RequirePermission('project.read')
-  @ApiOkResponse({
-    description: '{data, total, page, pageSize}: projects in your scope with schedule status and investment shares',
-    schema: { type: 'object', additionalProperties: true },
-  })
+  @ApiOkResponse({ description: 'Projects in your scope with schedule status and investment shares', type: ProjectPageDto })
   list(@CurrentActor() actor: SessionActor, @Query() q: ProjectQueryDto) {
     return this.projects.list(actor, q);
   }
@@ -152,10 +150,7 @@ export class ProjectsController {
   @Get(':id')
   @ApiOperation({ summary: 'One key project' })
   @RequirePermission('project.read')
-  @ApiOkResponse({
-    description: 'The project with its units, plans and schedule status',
-    schema: { type: 'object', additionalProperties: true },
-  })
+  @ApiOkResponse({ description: 'The project with its units, plans and schedule status', type: ProjectDetailDto })
   get(@CurrentActor() actor: SessionActor, @Param('id', ParseUUIDPipe) id: string) {
     return this.projects.get(actor, id);
   }
@@ -209,10 +204,7 @@ export class ProjectsController {
   @Get(':id/milestones')
   @ApiOperation({ summary: "The project's milestones" })
   @RequirePermission('project.read')
-  @ApiOkResponse({
-    description: 'Milestones in plan order',
-    schema: { type: 'array', items: { type: 'object', additionalProperties: true } },
-  })
+  @ApiOkResponse({ description: 'Milestones in plan order', type: [MilestoneDto] })
   milestoneList(@CurrentActor() actor: SessionActor, @Param('id', ParseUUIDPipe) id: string) {
     return this.milestones.list(actor, id);
   }
@@ -328,7 +320,7 @@ export class ProjectsController {
   @RequirePermission('project.read')
   @ApiOkResponse({
     description: 'Every monthly report and correction, oldest first (superseded versions marked)',
-    schema: { type: 'object', additionalProperties: true },
+    type: [InvestmentReportAnswerDto],
   })
   reports(@CurrentActor() actor: SessionActor, @Param('id', ParseUUIDPipe) id: string) {
     return this.investment.list(actor, id);

@@ -1,7 +1,16 @@
 import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags, ApiOperation } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CONTENT_TYPES, ReportsService, StatisticsService, type BreakdownResult, type StatsResult, type TrendPoint } from '#statistics';
+import {
+  CONTENT_TYPES,
+  ReportFiguresService,
+  ReportsService,
+  StatisticsService,
+  type BreakdownResult,
+  type ReportFiguresResult,
+  type StatsResult,
+  type TrendPoint,
+} from '#statistics';
 import { CurrentActor, RequirePermission, type SessionActor } from '../auth/access.decorators.js';
 import { sendFile as send } from '../http/send-file.js';
 import {
@@ -22,6 +31,7 @@ export class StatisticsController {
   constructor(
     @Inject(StatisticsService) private readonly stats: StatisticsService,
     @Inject(ReportsService) private readonly reports: ReportsService,
+    @Inject(ReportFiguresService) private readonly reported: ReportFiguresService,
   ) {}
 
   @Get('statistics/summary')
@@ -33,6 +43,20 @@ export class StatisticsController {
   })
   summary(@CurrentActor() actor: SessionActor, @Query() q: AsOfQueryDto): Promise<StatsResult> {
     return this.stats.summary(actor, scopeOf(q), parseAsOf(q.asOf));
+  }
+
+  @Get('statistics/report-figures')
+  @ApiOperation({
+    summary:
+      'The figures report sentences name: sign-off by acceptance level, 已完成整改 (阶段性完成 counted), rebound rate, days against deadlines, late extensions',
+  })
+  @RequirePermission('item.read')
+  @ApiOkResponse({
+    description: '{asOf, statDate, scope, figures[{key,label,kind,value,display,numerator,denominator,formula}]}',
+    schema: { type: 'object', additionalProperties: true },
+  })
+  reportFigures(@CurrentActor() actor: SessionActor, @Query() q: AsOfQueryDto): Promise<ReportFiguresResult> {
+    return this.reported.figures(actor, scopeOf(q), parseAsOf(q.asOf));
   }
 
   @Get('statistics/breakdown')
@@ -70,14 +94,16 @@ export class StatisticsController {
   }
 
   @Get('statistics/bulletin')
-  @ApiOperation({ summary: 'The monthly bulletin (月通报) as .xlsx' })
+  @ApiOperation({ summary: 'The monthly bulletin (月通报) as .xlsx, or as .docx in the 通报 layout' })
   @RequirePermission('item.read')
-  @ApiProduces(CONTENT_TYPES.xlsx)
+  @ApiProduces(CONTENT_TYPES.xlsx, CONTENT_TYPES.docx)
   @ApiOkResponse({
-    description: 'The monthly bulletin (月通报) as .xlsx: summary, by unit, by county, by batch, overdue items',
+    description:
+      'The monthly bulletin (月通报): .xlsx with summary, by unit, by county, by batch, overdue items; or .docx with title, number, ' +
+      'the month’s figures in sentences, tables by lead unit and county, the overdue list by unit and the units criticised',
     schema: { type: 'string', format: 'binary' },
   })
   async bulletin(@CurrentActor() actor: SessionActor, @Query() q: BulletinQueryDto, @Res() reply: FastifyReply): Promise<void> {
-    send(reply, await this.reports.bulletin(actor, q.month));
+    send(reply, await this.reports.bulletin(actor, q.month, q.format));
   }
 }

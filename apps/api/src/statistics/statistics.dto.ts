@@ -1,13 +1,37 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { DOMAINS, SOURCE_TYPES, type Domain, type SourceType } from '#domain';
-import { BREAKDOWNS, EXPORT_FORMATS, TREND_INTERVALS, type AsOf, type Breakdown, type ExportFormat, type TrendInterval } from '#statistics';
-import { IsDate, IsDateOrInstant, IsMonth } from '../http/query.dto.js';
+import {
+  BREAKDOWNS,
+  BULLETIN_FORMATS,
+  EXPORT_FORMATS,
+  TREND_INTERVALS,
+  type AsOf,
+  type Breakdown,
+  type BulletinFormat,
+  type ExportFormat,
+  type TrendInterval,
+} from '#statistics';
+import { IsDate, IsDateOrInstant, IsMonth, toList } from '../http/query.dto.js';
 
 /** Which items the figures count; your own scope (your unit's subtree, or all) always applies too. */
 export class StatScopeDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() batchId?: string;
   @ApiPropertyOptional({ enum: SOURCE_TYPES }) @IsOptional() @IsIn(SOURCE_TYPES) sourceType?: SourceType;
+  @ApiPropertyOptional({
+    type: [Number],
+    example: '1,2',
+    description: 'Inspection rounds (batch round: 第一轮 = 1, with its 回头看), comma-separated; batches of any of them',
+  })
+  @IsOptional()
+  @Transform(({ value }) => (toList({ value }) as unknown[] | undefined)?.map((v) => (/^\d{1,2}$/.test(String(v)) ? Number(v) : v)))
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  @Max(99, { each: true })
+  rounds?: number[];
   @ApiPropertyOptional({ format: 'uuid', description: 'Items led by this unit or a unit below it' })
   @IsOptional()
   @IsUUID()
@@ -49,6 +73,15 @@ export class BulletinQueryDto {
   @ApiProperty({ example: '2026-10', description: 'The month (YYYY-MM); figures as of the end of its last day' })
   @IsMonth()
   month: string;
+
+  @ApiPropertyOptional({
+    enum: BULLETIN_FORMATS,
+    default: 'xlsx',
+    description: 'xlsx: the workbook; docx: the document in the 通报 layout',
+  })
+  @IsOptional()
+  @IsIn(BULLETIN_FORMATS)
+  format: BulletinFormat = 'xlsx';
 }
 
 /** A date means the end of that day; anything longer must be a full instant with its offset. */
@@ -59,8 +92,10 @@ export function parseAsOf(value: string | undefined): AsOf {
 }
 
 export function scopeOf(q: StatScopeDto): StatScopeDto {
-  const { batchId, sourceType, unitId, countyUnitId, domain, deadlineFrom, deadlineTo } = q;
+  const { batchId, sourceType, rounds, unitId, countyUnitId, domain, deadlineFrom, deadlineTo } = q;
   return Object.fromEntries(
-    Object.entries({ batchId, sourceType, unitId, countyUnitId, domain, deadlineFrom, deadlineTo }).filter(([, v]) => v !== undefined),
+    Object.entries({ batchId, sourceType, rounds, unitId, countyUnitId, domain, deadlineFrom, deadlineTo }).filter(
+      ([, v]) => v !== undefined,
+    ),
   );
 }

@@ -230,7 +230,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Edit a batch (name, issuer, dates, notice settings) while none of its items has been signed off */
+        patch: operations["batches_update"];
         trace?: never;
     };
     "/api/batches/{id}/decomposition": {
@@ -1128,7 +1129,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The monthly bulletin (月通报) as .xlsx */
+        /** The monthly bulletin (月通报) as .xlsx, or as .docx in the 通报 layout */
         get: operations["statistics_bulletin"];
         put?: never;
         post?: never;
@@ -1147,6 +1148,23 @@ export interface paths {
         };
         /** Export the figures (.xlsx or .csv) */
         get: operations["statistics_exportFigures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/statistics/report-figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The figures report sentences name: sign-off by acceptance level, 已完成整改 (阶段性完成 counted), rebound rate, days against deadlines, late extensions */
+        get: operations["statistics_reportFigures"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1380,6 +1398,11 @@ export interface components {
             itemCount: number;
             name: string;
             noticeDays: number;
+            /**
+             * @description When a public notice ends: remind the dispatchers daily, or sign off
+             * @enum {string}
+             */
+            noticeEndAction: "remind" | "sign_off";
             round: number | null;
             /** @enum {string} */
             sourceType: "central_inspection" | "central_lookback" | "provincial_inspection" | "special_inspection" | "warning_film" | "regional_survey" | "monitoring_assistance" | "self_found" | "complaint";
@@ -1483,6 +1506,12 @@ export interface components {
             name: string;
             /** @description Public notice (公示) days after the last acceptance; 0 = none */
             noticeDays?: number;
+            /**
+             * @description When a public notice ends with no objection upheld: remind the dispatchers daily, or sign the item off
+             * @default remind
+             * @enum {string}
+             */
+            noticeEndAction: "remind" | "sign_off";
             /** @example 3 */
             round?: number;
             /** @enum {string} */
@@ -1661,6 +1690,12 @@ export interface components {
             reason: string | null;
             version: number;
         };
+        DelayedMilestoneDto: {
+            daysLate: number;
+            name: string;
+            /** Format: date */
+            plannedDate: string;
+        };
         DispatcherDashboardDto: {
             dispatchedOpen: components["schemas"]["DashboardTileDto"];
             extensionRequests: components["schemas"]["DashboardTileDto"];
@@ -1742,6 +1777,41 @@ export interface components {
              * @example 2027
              */
             year?: number;
+        };
+        InvestmentFiguresDto: {
+            annualPlan: string | null;
+            /** @description Year to date / annual plan */
+            annualShare: number | null;
+            expectedShare: number;
+            missingMonths: string[];
+            /** @example 2026-10 */
+            month: string;
+            sinceStart: string;
+            /** @enum {string} */
+            status: "behind" | "on_schedule" | "ahead" | "no_plan";
+            /** @description 万元 */
+            thisMonth: string | null;
+            total: string;
+            /** @description Since start / total planned */
+            totalShare: number | null;
+            yearToDate: string;
+        };
+        InvestmentReportAnswerDto: {
+            /** @description 万元 */
+            amount: string;
+            /** Format: uuid */
+            id: string;
+            /** @example 2026-10 */
+            month: string;
+            note: string;
+            reason: string | null;
+            reportedAt: string;
+            /** Format: uuid */
+            reportedBy: string;
+            reportedByName: string | null;
+            /** @description A later version corrected it */
+            superseded: boolean;
+            version: number;
         };
         InvestmentReportDto: {
             /**
@@ -1952,6 +2022,49 @@ export interface components {
             kind: string;
             name: string;
         };
+        MilestoneActionDto: {
+            /** @enum {string} */
+            action: "start" | "report_done" | "verify" | "return" | "replan" | "urge";
+            blockedBy: string[];
+            enabled: boolean;
+            label: string;
+            requiresReason: boolean;
+        };
+        MilestoneCountsDto: {
+            delayed: number;
+            due: number;
+            dueVerified: number;
+            total: number;
+            verified: number;
+        };
+        MilestoneDto: {
+            actions: components["schemas"]["MilestoneActionDto"][];
+            /** Format: date */
+            actualDate: string | null;
+            /** @description Not verified and its planned date has passed */
+            delayed: boolean;
+            evidenceCount: number;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: date */
+            originalPlannedDate: string;
+            /** Format: date */
+            plannedDate: string;
+            planVersions: components["schemas"]["PlanVersionDto"][];
+            /** Format: uuid */
+            projectId: string;
+            reportedAt: string | null;
+            /** Format: uuid */
+            responsibleUnitId: string;
+            responsibleUnitName: string;
+            seq: number;
+            /** @enum {string} */
+            state: "planned" | "in_progress" | "reported" | "verified";
+            stateLabel: string;
+            verifiedAt: string | null;
+            version: number;
+        };
         MilestoneInputDto: {
             /** @example 开工 */
             name: string;
@@ -2038,6 +2151,14 @@ export interface components {
             unitId: string;
             unitName: string;
         };
+        PlanVersionDto: {
+            at: string;
+            kind: string;
+            /** Format: date */
+            plannedDate: string;
+            reason: string | null;
+            version: number;
+        };
         PreferencesDto: {
             /** @description Non-urgent mail only in the weekly digest; overdue and escalation mail always comes */
             digestOnly: boolean;
@@ -2056,6 +2177,69 @@ export interface components {
             /** Format: uuid */
             unitId: string;
             unitName: string;
+        };
+        ProjectDetailDto: {
+            category: string;
+            categoryLabel: string;
+            code: string;
+            countyName: string | null;
+            /** Format: uuid */
+            countyUnitId: string | null;
+            createdAt: string;
+            description: string;
+            /** Format: uuid */
+            dispatcherUnitId: string;
+            endYear: number;
+            /** Format: uuid */
+            id: string;
+            /** @description The latest report month with its shares */
+            investment: components["schemas"]["InvestmentFiguresDto"];
+            name: string;
+            /** Format: date */
+            plannedEnd: string;
+            /** @description 万元 */
+            plannedInvestment: string;
+            /** Format: date */
+            plannedStart: string;
+            priorInvestment: string;
+            responsibleUnits: components["schemas"]["UnitRefDto"][];
+            schedule: components["schemas"]["ScheduleJudgementDto"];
+            source: string;
+            startYear: number;
+            updatedAt: string;
+            version: number;
+            yearPlans: components["schemas"]["YearPlanAnswerDto"][];
+        };
+        ProjectPageDto: {
+            data: components["schemas"]["ProjectSummaryDto"][];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        ProjectSummaryDto: {
+            category: string;
+            categoryLabel: string;
+            code: string;
+            countyName: string | null;
+            /** Format: uuid */
+            countyUnitId: string | null;
+            endYear: number;
+            /** Format: uuid */
+            id: string;
+            /** @description The latest report month with its shares */
+            investment: components["schemas"]["InvestmentFiguresDto"];
+            name: string;
+            /** Format: date */
+            plannedEnd: string;
+            /** @description 万元 */
+            plannedInvestment: string;
+            /** Format: date */
+            plannedStart: string;
+            responsibleUnits: components["schemas"]["UnitRefDto"][];
+            schedule: components["schemas"]["ScheduleJudgementDto"];
+            source: string;
+            startYear: number;
+            version: number;
         };
         RefreshDto: {
             /** @description The refresh token from sign-in or the previous refresh; omit it to use the rectify_refresh cookie */
@@ -2116,6 +2300,20 @@ export interface components {
             query: {
                 [key: string]: unknown;
             };
+        };
+        ScheduleJudgementDto: {
+            /** @description Verified milestones / all milestones (0–1) */
+            actualShare: number;
+            /** Format: date */
+            asOf: string;
+            delayed: components["schemas"]["DelayedMilestoneDto"][];
+            elapsedDays: number;
+            /** @description Elapsed share of the construction period (序时进度, 0–1) */
+            expectedShare: number;
+            milestones: components["schemas"]["MilestoneCountsDto"];
+            /** @enum {string} */
+            status: "not_started" | "on_schedule" | "ahead" | "behind" | "completed";
+            totalDays: number;
         };
         SignedInUserDto: {
             email: string;
@@ -2227,6 +2425,11 @@ export interface components {
             to: "draft" | "assigned" | "in_progress" | "in_acceptance" | "public_notice" | "phase_completed" | "signed_off" | "cancelled" | "merged";
             version: number;
         };
+        UnitRefDto: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
         UnitTileDto: {
             count: number;
             /** @description False past the list’s exact-count cap */
@@ -2241,6 +2444,30 @@ export interface components {
         };
         UnreadCountDto: {
             unread: number;
+        };
+        UpdateBatchDto: {
+            description?: string;
+            /**
+             * Format: date
+             * @example 2024-06-15
+             */
+            issuedOn?: string;
+            /** @example 中央第三生态环境保护督察组 */
+            issuer?: string;
+            /** @example 第三轮中央生态环境保护督察反馈问题 */
+            name?: string;
+            /** @description Public notice (公示) days after the last acceptance; 0 = none */
+            noticeDays?: number;
+            /**
+             * @description When a public notice ends with no objection upheld: remind the dispatchers daily, or sign the item off
+             * @default remind
+             * @enum {string}
+             */
+            noticeEndAction: "remind" | "sign_off";
+            /** @example 3 */
+            round?: number;
+            /** @description The version you read */
+            version: number;
         };
         UpdateItemDto: {
             cooperating?: components["schemas"]["CooperatingPartDto"][];
@@ -2380,6 +2607,11 @@ export interface components {
         };
         VerifierDashboardDto: {
             acceptanceQueue: components["schemas"]["DashboardTileDto"];
+        };
+        YearPlanAnswerDto: {
+            /** @description 万元 */
+            amount: string;
+            year: number;
         };
         YearPlanDto: {
             /**
@@ -3294,6 +3526,77 @@ export interface operations {
             };
         };
     };
+    batches_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateBatchDto"];
+            };
+        };
+        responses: {
+            /** @description The batch as edited; 409 BATCH_HAS_SIGNED_OFF_ITEMS once an item was signed off */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchDto"];
+                };
+            };
+            /** @description Invalid request: details.fields names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found, or outside what you may read */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database is busy or unreachable; Retry-After says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
     intake_createFromDocument: {
         parameters: {
             query?: never;
@@ -4079,7 +4382,8 @@ export interface operations {
                 q?: string;
                 /** @description In progress again after an acceptance level returned them */
                 returned?: boolean;
-                sort?: "deadline" | "-deadline" | "createdAt" | "-createdAt" | "updatedAt" | "-updatedAt" | "code" | "-code";
+                /** @description open: open items first (overdue first, then by deadline), closed ones after */
+                sort?: "open" | "deadline" | "-deadline" | "createdAt" | "-createdAt" | "updatedAt" | "-updatedAt" | "code" | "-code";
                 sourceType?: "central_inspection" | "central_lookback" | "provincial_inspection" | "special_inspection" | "warning_film" | "regional_survey" | "monitoring_assistance" | "self_found" | "complaint";
                 /** @description One or more states, comma-separated */
                 state?: string[];
@@ -5082,7 +5386,8 @@ export interface operations {
                 q?: string;
                 /** @description In progress again after an acceptance level returned them */
                 returned?: boolean;
-                sort?: "deadline" | "-deadline" | "createdAt" | "-createdAt" | "updatedAt" | "-updatedAt" | "code" | "-code";
+                /** @description open: open items first (overdue first, then by deadline), closed ones after */
+                sort?: "open" | "deadline" | "-deadline" | "createdAt" | "-createdAt" | "updatedAt" | "-updatedAt" | "code" | "-code";
                 sourceType?: "central_inspection" | "central_lookback" | "provincial_inspection" | "special_inspection" | "warning_film" | "regional_survey" | "monitoring_assistance" | "self_found" | "complaint";
                 /** @description One or more states, comma-separated */
                 state?: string[];
@@ -6091,15 +6396,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description {data, total, page, pageSize}: projects in your scope with schedule status and investment shares */
+            /** @description Projects in your scope with schedule status and investment shares */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ProjectPageDto"];
                 };
             };
             /** @description Invalid request: details.fields names each problem */
@@ -6219,9 +6522,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ProjectDetailDto"];
                 };
             };
             /** @description Invalid request: details.fields names each problem */
@@ -6497,9 +6798,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["InvestmentReportAnswerDto"][];
                 };
             };
             /** @description Invalid request: details.fields names each problem */
@@ -6712,9 +7011,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["MilestoneDto"][];
                 };
             };
             /** @description Invalid request: details.fields names each problem */
@@ -7737,6 +8034,8 @@ export interface operations {
                 /** @description Current deadline on or before */
                 deadlineTo?: string;
                 domain?: "air" | "water" | "soil" | "solid_waste" | "ecology" | "noise" | "radiation" | "other";
+                /** @description Inspection rounds (batch round: 第一轮 = 1, with its 回头看), comma-separated; batches of any of them */
+                rounds?: number[];
                 sourceType?: "central_inspection" | "central_lookback" | "provincial_inspection" | "special_inspection" | "warning_film" | "regional_survey" | "monitoring_assistance" | "self_found" | "complaint";
                 /** @description Items led by this unit or a unit below it */
                 unitId?: string;
@@ -7799,6 +8098,8 @@ export interface operations {
     statistics_bulletin: {
         parameters: {
             query: {
+                /** @description xlsx: the workbook; docx: the document in the 通报 layout */
+                format?: "xlsx" | "docx";
                 /** @description The month (YYYY-MM); figures as of the end of its last day */
                 month: string;
             };
@@ -7808,13 +8109,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The monthly bulletin (月通报) as .xlsx: summary, by unit, by county, by batch, overdue items */
+            /** @description The monthly bulletin (月通报): .xlsx with summary, by unit, by county, by batch, overdue items; or .docx with title, number, the month’s figures in sentences, tables by lead unit and county, the overdue list by unit and the units criticised */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
                 };
             };
             /** @description Invalid request: details.fields names each problem */
@@ -7868,6 +8170,8 @@ export interface operations {
                 deadlineTo?: string;
                 domain?: "air" | "water" | "soil" | "solid_waste" | "ecology" | "noise" | "radiation" | "other";
                 format?: "xlsx" | "csv";
+                /** @description Inspection rounds (batch round: 第一轮 = 1, with its 回头看), comma-separated; batches of any of them */
+                rounds?: number[];
                 sourceType?: "central_inspection" | "central_lookback" | "provincial_inspection" | "special_inspection" | "warning_film" | "regional_survey" | "monitoring_assistance" | "self_found" | "complaint";
                 /** @description Items led by this unit or a unit below it */
                 unitId?: string;
@@ -7926,6 +8230,79 @@ export interface operations {
             };
         };
     };
+    statistics_reportFigures: {
+        parameters: {
+            query?: {
+                /** @description Figures as of the end of this day (Asia/Shanghai), or as of an exact instant (ISO 8601 with offset); now when absent */
+                asOf?: string;
+                batchId?: string;
+                countyUnitId?: string;
+                /** @description Current deadline on or after */
+                deadlineFrom?: string;
+                /** @description Current deadline on or before */
+                deadlineTo?: string;
+                domain?: "air" | "water" | "soil" | "solid_waste" | "ecology" | "noise" | "radiation" | "other";
+                /** @description Inspection rounds (batch round: 第一轮 = 1, with its 回头看), comma-separated; batches of any of them */
+                rounds?: number[];
+                sourceType?: "central_inspection" | "central_lookback" | "provincial_inspection" | "special_inspection" | "warning_film" | "regional_survey" | "monitoring_assistance" | "self_found" | "complaint";
+                /** @description Items led by this unit or a unit below it */
+                unitId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description {asOf, statDate, scope, figures[{key,label,kind,value,display,numerator,denominator,formula}]} */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid request: details.fields names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database is busy or unreachable; Retry-After says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
     statistics_summary: {
         parameters: {
             query?: {
@@ -7938,6 +8315,8 @@ export interface operations {
                 /** @description Current deadline on or before */
                 deadlineTo?: string;
                 domain?: "air" | "water" | "soil" | "solid_waste" | "ecology" | "noise" | "radiation" | "other";
+                /** @description Inspection rounds (batch round: 第一轮 = 1, with its 回头看), comma-separated; batches of any of them */
+                rounds?: number[];
                 sourceType?: "central_inspection" | "central_lookback" | "provincial_inspection" | "special_inspection" | "warning_film" | "regional_survey" | "monitoring_assistance" | "self_found" | "complaint";
                 /** @description Items led by this unit or a unit below it */
                 unitId?: string;
@@ -8009,6 +8388,8 @@ export interface operations {
                 domain?: "air" | "water" | "soil" | "solid_waste" | "ecology" | "noise" | "radiation" | "other";
                 from: string;
                 interval: "week" | "month";
+                /** @description Inspection rounds (batch round: 第一轮 = 1, with its 回头看), comma-separated; batches of any of them */
+                rounds?: number[];
                 sourceType?: "central_inspection" | "central_lookback" | "provincial_inspection" | "special_inspection" | "warning_film" | "regional_survey" | "monitoring_assistance" | "self_found" | "complaint";
                 /** @description Up to today at most */
                 to: string;

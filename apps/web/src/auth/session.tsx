@@ -1,11 +1,11 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, unwrap } from '../api/client';
-import * as pending from '../api/pending';
+import * as auth from '../api/auth';
 import { onSignedOut, refresh, setAccessToken } from './token';
 
-/** The signed-in user as GET /api/auth/me answers, with the unit's name when the api gives it. */
-export type Me = pending.Me;
+/** The signed-in user as GET /api/auth/me answers. */
+export type Me = auth.Me;
 
 type State = { status: 'loading' } | { status: 'signed-out' } | { status: 'signed-in'; me: Me };
 
@@ -43,14 +43,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [queryClient]);
 
   const signIn = useCallback(async (email: string, password: string) => {
-    const res = await pending.login(email, password);
+    const res = await auth.login(email, password);
     setAccessToken(res.accessToken);
     const me = await loadMe();
-    setState({ status: 'signed-in', me: { ...me, name: me.name ?? res.user.name, email: me.email ?? res.user.email } });
+    setState({ status: 'signed-in', me });
   }, []);
 
   const signOut = useCallback(async () => {
-    await pending.logout();
+    await auth.logout();
     setAccessToken(null);
     queryClient.clear();
     setState({ status: 'signed-out' });

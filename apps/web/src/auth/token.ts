@@ -1,5 +1,5 @@
 import { errorFrom } from '../api/errors';
-import { refreshSession } from '../api/pending';
+import { refreshSession } from '../api/auth';
 
 /** The access token lives in this module's memory only (never in storage); the refresh token is an httpOnly cookie. */
 let accessToken: string | null = null;

@@ -16,10 +16,9 @@ import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { Suspense, useMemo } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
-import * as pending from '../api/pending';
+import { api, unwrap } from '../api/client';
 import { can, useMe, useSession } from '../auth/session';
 import { useI18n } from '../i18n/i18n';
-import { useUnitNames } from '../lib/units';
 
 const { Header, Sider, Content } = Layout;
 
@@ -71,8 +70,7 @@ function UserBox() {
   const { signOut } = useSession();
   const { t, label } = useI18n();
   const navigate = useNavigate();
-  const names = useUnitNames();
-  const unitName = me.unit?.name ?? names.get(me.unitId ?? '') ?? '';
+  const unitName = me.unit.name;
   const menu: MenuProps = {
     items: [
       { key: 'account', label: t('auth.changePassword') },
@@ -87,7 +85,7 @@ function UserBox() {
     <Dropdown menu={menu} trigger={['click']}>
       <Button type="text" style={{ color: '#fff' }} data-testid="user-menu">
         <UserOutlined />
-        <span>{me.name ?? me.email ?? ''}</span>
+        <span>{me.name}</span>
         <span className="hide-narrow" style={{ opacity: 0.85 }}>
           {unitName}
         </span>
@@ -105,7 +103,12 @@ function UserBox() {
 
 function UnreadBell() {
   const { t } = useI18n();
-  const unread = useQuery({ queryKey: ['messages', 'unread'], queryFn: pending.unreadCount, refetchInterval: 60_000, retry: false });
+  const unread = useQuery({
+    queryKey: ['messages', 'unread'],
+    queryFn: () => unwrap(api.GET('/api/me/messages/unread-count')),
+    refetchInterval: 60_000,
+    retry: false,
+  });
   return (
     <Link to="/messages" aria-label={`${t('nav.messages')} ${unread.data?.unread ?? 0}`} data-testid="unread">
       <Badge count={unread.data?.unread ?? 0} size="small" overflowCount={99}>

@@ -4,7 +4,8 @@ import type { BodyOf } from '../api/types';
 export type TransitionBody = BodyOf<'/api/items/{id}/transitions', 'post'>;
 export type ActionName = TransitionBody['action'];
 
-export type ActionField = 'reason' | 'text' | 'proposedDeadline' | 'partStatus' | 'mergeIntoId' | 'spotCheckResult' | 'evidence';
+export type ActionField =
+  'reason' | 'text' | 'proposedDeadline' | 'partStatus' | 'mergeIntoId' | 'spotCheckResult' | 'returnTo' | 'evidence';
 
 /** What each action's form asks for, beyond what the api says it requires (`requiresReason`). */
 const FIELDS: Partial<Record<ActionName, ActionField[]>> = {
@@ -15,7 +16,7 @@ const FIELDS: Partial<Record<ActionName, ActionField[]>> = {
   reject_extension: ['reason'],
   submit: ['evidence', 'reason'],
   pass: ['reason'],
-  return: ['reason'],
+  return: ['returnTo', 'reason'],
   uphold_objection: ['reason'],
   decline: ['reason'],
   withdraw: ['reason'],
@@ -54,6 +55,8 @@ export interface ActionValues {
   partStatus?: 'in_progress' | 'done';
   mergeIntoId?: string;
   spotCheckResult?: 'holds' | 'rebound';
+  /** return: 'unit' (resume at this level), 'recheck' (start again at the first level) or a lower level's code */
+  returnTo?: string;
 }
 
 /** The request body: only the fields this action's form has, trimmed, empty ones left out. */
@@ -67,6 +70,7 @@ export function transitionBody(action: ActionName, version: number, values: Acti
   if (fields.includes('partStatus') && values.partStatus) body.partStatus = values.partStatus;
   if (fields.includes('mergeIntoId') && text(values.mergeIntoId)) body.mergeIntoId = text(values.mergeIntoId);
   if (fields.includes('spotCheckResult') && values.spotCheckResult) body.spotCheckResult = values.spotCheckResult;
+  if (fields.includes('returnTo') && values.returnTo) body.returnTo = values.returnTo;
   return body;
 }
 

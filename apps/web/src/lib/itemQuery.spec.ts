@@ -1,4 +1,4 @@
-import { filterPart, paramsFromQuery, queryFromParams, withFilter } from './itemQuery';
+import { filterPart, paramsFromQuery, queryFromApi, queryFromParams, withFilter } from './itemQuery';
 
 const UNIT = '7fd39e0a-c79f-4f0c-8a7d-c49260115b55';
 
@@ -32,7 +32,8 @@ describe('item list filters and the address', () => {
   it('writes the same address back (round trip) and leaves defaults out', () => {
     const text = `state=in_progress&countyUnitId=${UNIT}&overdue=true&sort=-deadline&page=2`;
     expect(paramsFromQuery(queryFromParams(new URLSearchParams(text))).toString()).toBe(text);
-    expect(paramsFromQuery({ sort: 'deadline', page: 1, pageSize: 50 }).toString()).toBe('');
+    expect(paramsFromQuery({ sort: 'open', page: 1, pageSize: 50 }).toString()).toBe('');
+    expect(paramsFromQuery({ sort: 'deadline' }).toString()).toBe('sort=deadline');
   });
 
   it('starts at page 1 when a filter changes and forgets emptied filters', () => {
@@ -42,5 +43,16 @@ describe('item list filters and the address', () => {
 
   it('saves and exports the filters alone, without page or order', () => {
     expect(filterPart({ domain: 'water', q: '黑臭', page: 3, pageSize: 100, sort: '-code' })).toEqual({ domain: 'water', q: '黑臭' });
+  });
+});
+
+describe('queryFromApi', () => {
+  it('reads a dashboard tile query (lists, flags, working days) into the list query and its address', () => {
+    const unit = '0b7d3c2e-9a41-4c1b-8f7e-2d5a6b7c8d9e';
+    const q = queryFromApi({ dispatcherUnitId: unit, state: ['assigned', 'in_progress'], extensionPending: true, dueWithinWorkingDays: 5 });
+    expect(q).toEqual({ dispatcherUnitId: unit, state: ['assigned', 'in_progress'], extensionPending: true, dueWithinWorkingDays: 5 });
+    expect(paramsFromQuery(q).toString()).toBe(
+      `state=assigned%2Cin_progress&dispatcherUnitId=${unit}&extensionPending=true&dueWithinWorkingDays=5`,
+    );
   });
 });

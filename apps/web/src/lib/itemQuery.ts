@@ -14,8 +14,10 @@ export const ITEM_STATES = [
   'cancelled',
   'merged',
 ];
-export const ITEM_SORTS = ['deadline', '-deadline', 'createdAt', '-createdAt', 'updatedAt', '-updatedAt', 'code', '-code'] as const;
-const TEXT_KEYS = ['batchId', 'sourceType', 'leadUnitId', 'cooperatingUnitId', 'countyUnitId', 'domain', 'q'] as const;
+export const ITEM_SORTS = ['open', 'deadline', '-deadline', 'createdAt', '-createdAt', 'updatedAt', '-updatedAt', 'code', '-code'] as const;
+const TEXT_KEYS = ['batchId', 'sourceType', 'leadUnitId', 'cooperatingUnitId', 'countyUnitId', 'dispatcherUnitId', 'domain', 'q'] as const;
+const FLAG_KEYS = ['overdue', 'returned', 'extensionPending', 'awaitingMyAcceptance', 'cooperatingPartOpen'] as const;
+const DAY_KEYS = ['dueWithinDays', 'dueWithinWorkingDays'] as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const PAGE_SIZES = [20, 50, 100];
 
@@ -34,9 +36,11 @@ export function queryFromParams(params: URLSearchParams): ItemQuery {
     if (key === 'q' && v.length > 100) continue;
     (q as Record<string, string>)[key] = v;
   }
-  if (params.get('overdue') === 'true') q.overdue = true;
-  const due = Number(params.get('dueWithinDays'));
-  if (params.has('dueWithinDays') && Number.isInteger(due) && due >= 0 && due <= 3650) q.dueWithinDays = due;
+  for (const key of FLAG_KEYS) if (params.get(key) === 'true') q[key] = true;
+  for (const key of DAY_KEYS) {
+    const days = Number(params.get(key));
+    if (params.has(key) && Number.isInteger(days) && days >= 0 && days <= 3650) q[key] = days;
+  }
   const sort = params.get('sort');
   if (sort && (ITEM_SORTS as readonly string[]).includes(sort)) q.sort = sort as ItemQuery['sort'];
   const page = Number(params.get('page'));
@@ -54,9 +58,9 @@ export function paramsFromQuery(q: ItemQuery): URLSearchParams {
     const v = q[key];
     if (v) p.set(key, String(v));
   }
-  if (q.overdue) p.set('overdue', 'true');
-  if (q.dueWithinDays !== undefined) p.set('dueWithinDays', String(q.dueWithinDays));
-  if (q.sort && q.sort !== 'deadline') p.set('sort', q.sort);
+  for (const key of FLAG_KEYS) if (q[key]) p.set(key, 'true');
+  for (const key of DAY_KEYS) if (q[key] !== undefined) p.set(key, String(q[key]));
+  if (q.sort && q.sort !== 'open') p.set('sort', q.sort);
   if (q.page && q.page > 1) p.set('page', String(q.page));
   if (q.pageSize && q.pageSize !== 50) p.set('pageSize', String(q.pageSize));
   return p;
@@ -75,4 +79,14 @@ export function withFilter(q: ItemQuery, change: Partial<ItemQuery>): ItemQuery 
 export function filterPart(q: ItemQuery): Record<string, string> {
   const p = paramsFromQuery({ ...q, page: undefined, pageSize: undefined, sort: undefined });
   return Object.fromEntries(p.entries());
+}
+
+/** A query the api hands out (a dashboard tile's), read through the same lenient parser as the address. */
+export function queryFromApi(query: Record<string, unknown>): ItemQuery {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (Array.isArray(v)) p.set(k, v.join(','));
+    else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') p.set(k, String(v));
+  }
+  return queryFromParams(p);
 }

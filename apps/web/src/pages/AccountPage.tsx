@@ -1,5 +1,5 @@
 import { Alert, Button, Card, Form, Input } from 'antd';
-import * as pending from '../api/pending';
+import { api, unwrap } from '../api/client';
 import { useAction } from '../components/useAction';
 import { useMe } from '../auth/session';
 import { useI18n } from '../i18n/i18n';
@@ -11,7 +11,7 @@ export default function AccountPage() {
   const en = locale === 'en';
   const [form] = Form.useForm<{ currentPassword: string; newPassword: string; repeat: string }>();
   const change = useAction(
-    (v: { currentPassword: string; newPassword: string }) => pending.changePassword(v.currentPassword, v.newPassword),
+    (v: { currentPassword: string; newPassword: string }) => unwrap(api.POST('/api/auth/password', { body: v })),
     ['me'],
     en ? 'Password changed' : '密码已修改',
   );

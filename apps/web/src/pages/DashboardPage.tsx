@@ -1,65 +1,59 @@
 import { useQuery } from '@tanstack/react-query';
-import { Card, Col, Row, Skeleton, Statistic, Tooltip } from 'antd';
+import { Card, Col, Row, Skeleton, Space, Statistic, Tooltip } from 'antd';
 import { Link } from 'react-router';
 import { api, unwrap } from '../api/client';
-import { can, useMe, type Me } from '../auth/session';
+import type { components } from '../api/schema';
+import { can, useMe } from '../auth/session';
 import { ErrorView } from '../components/ErrorView';
 import { ItemTable } from '../components/ItemTable';
 import { useI18n } from '../i18n/i18n';
 import { formatDate, formatRate } from '../lib/format';
-import { paramsFromQuery, type ItemQuery } from '../lib/itemQuery';
-import { useWorkingDayWindow } from '../lib/today';
+import { paramsFromQuery, queryFromApi } from '../lib/itemQuery';
+
+type Dashboard = components['schemas']['DashboardDto'];
+type TileAnswer = components['schemas']['DashboardTileDto'];
 
 interface Tile {
   key: string;
   title: string;
-  query: ItemQuery;
+  tile: TileAnswer;
   danger?: boolean;
 }
 
-/** Each tile is an item-list query: its count is that list's total, and a click opens the list. */
-function tilesFor(me: Me, en: boolean, dueDays: number | undefined): Tile[] {
+/** The tiles of GET /api/me/dashboard, per role the user has (a tile two roles share shows once). */
+function tilesOf(d: Dashboard, en: boolean): Tile[] {
   const tiles: Tile[] = [];
-  const roles = new Set(me.roles);
-  const add = (t: Tile) => !tiles.some((x) => x.key === t.key) && tiles.push(t);
-  if (roles.has('unit_officer') || roles.has('admin')) {
-    add({ key: 'overdue', title: en ? 'Overdue' : '已逾期', query: { overdue: true }, danger: true });
-    if (dueDays !== undefined)
-      add({
-        key: 'due5',
-        title: en ? 'Due within 5 working days' : '5个工作日内到期',
-        query: { dueWithinDays: dueDays, state: ['assigned', 'in_progress'] },
-      });
-    add({ key: 'toAccept', title: en ? 'Waiting for me to accept' : '待签收', query: { state: ['assigned'] } });
-    add({ key: 'inProgress', title: en ? 'In progress' : '整改中', query: { state: ['in_progress'] } });
-  }
-  if (roles.has('dispatcher')) {
-    add({ key: 'open', title: en ? 'Dispatched, open' : '已交办未完成', query: { state: ['assigned', 'in_progress'] } });
-    add({ key: 'overdue', title: en ? 'Overdue' : '已逾期', query: { overdue: true }, danger: true });
-    add({ key: 'drafts', title: en ? 'Drafts to assign' : '待交办', query: { state: ['draft'] } });
-    add({ key: 'acceptance', title: en ? 'In acceptance' : '验收中', query: { state: ['in_acceptance', 'public_notice'] } });
-  }
-  if (roles.has('verifier')) {
-    add({ key: 'acceptance', title: en ? 'In acceptance' : '验收中', query: { state: ['in_acceptance'] } });
-    add({ key: 'notice', title: en ? 'Public notice' : '公示中', query: { state: ['public_notice'] } });
-  }
+  const add = (key: string, zh: string, enTitle: string, tile: TileAnswer | undefined, danger = false) => {
+    if (tile && !tiles.some((x) => x.key === key)) tiles.push({ key, title: en ? enTitle : zh, tile, danger });
+  };
+  add('overdue', '已逾期', 'Overdue', d.officer?.overdue, true);
+  add('due5', '5个工作日内到期', 'Due within 5 working days', d.officer?.dueSoon);
+  add('returned', '被退回待整改', 'Returned to me', d.officer?.returned, true);
+  add('toAccept', '待签收', 'Waiting for me to accept', d.officer?.toAccept);
+  add('partsOwed', '配合任务未完成', 'Cooperating parts I owe', d.officer?.partsOwed);
+  add('open', '已交办未完成', 'Dispatched, open', d.dispatcher?.dispatchedOpen);
+  add('dispatchedOverdue', '交办事项已逾期', 'Dispatched, overdue', d.dispatcher?.overdue, true);
+  add('extensions', '延期申请待审批', 'Extension requests', d.dispatcher?.extensionRequests);
+  add('acceptance', '验收中', 'In acceptance', d.dispatcher?.inAcceptance);
+  add('queue', '待我验收', 'Waiting for my acceptance', d.verifier?.acceptanceQueue);
+  add('allOpen', '未完成', 'Open', d.overview?.open);
+  add('allOverdue', '已逾期', 'Overdue', d.overview?.overdue, true);
+  add('inAcceptance', '验收及公示中', 'In acceptance or notice', d.overview?.inAcceptance);
+  add('signedOff', '已销号', 'Signed off', d.overview?.signedOff);
   return tiles;
 }
 
+const listLink = (query: Record<string, unknown>) => `/items?${paramsFromQuery(queryFromApi(query)).toString()}`;
+
 function CountTile({ tile }: { tile: Tile }) {
-  const count = useQuery({
-    queryKey: ['items', { ...tile.query, pageSize: 1 }],
-    queryFn: () => unwrap(api.GET('/api/items', { params: { query: { ...tile.query, pageSize: 1 } } })),
-  });
-  const value = count.data ? (count.data.totalIsExact ? count.data.total : `${count.data.total}+`) : undefined;
+  const { count, countIsExact, query } = tile.tile;
   return (
-    <Link to={`/items?${paramsFromQuery(tile.query).toString()}`} data-testid={`tile-${tile.key}`}>
+    <Link to={listLink(query)} data-testid={`tile-${tile.key}`}>
       <Card size="small" hoverable>
         <Statistic
           title={tile.title}
-          value={value ?? '—'}
-          loading={count.isPending}
-          styles={{ content: { color: tile.danger && Number(count.data?.total) > 0 ? '#a8071a' : undefined } }}
+          value={countIsExact ? count : `${count}+`}
+          styles={{ content: { color: tile.danger && count > 0 ? '#a8071a' : undefined } }}
         />
       </Card>
     </Link>
@@ -98,18 +92,22 @@ export default function DashboardPage() {
   const me = useMe();
   const { t, locale } = useI18n();
   const en = locale === 'en';
-  const window5 = useWorkingDayWindow(5);
-  const tiles = tilesFor(me, en, window5.data);
+  const dashboard = useQuery({ queryKey: ['me', 'dashboard'], queryFn: () => unwrap(api.GET('/api/me/dashboard')) });
+  const tiles = dashboard.data ? tilesOf(dashboard.data, en) : [];
   const first = tiles[0];
+  const firstQuery = first ? queryFromApi(first.tile.query) : undefined;
   const urgent = useQuery({
-    queryKey: ['items', { ...first?.query, pageSize: 10 }],
-    queryFn: () => unwrap(api.GET('/api/items', { params: { query: { ...first?.query, pageSize: 10 } } })),
-    enabled: Boolean(first),
+    queryKey: ['items', { ...firstQuery, pageSize: 10 }],
+    queryFn: () => unwrap(api.GET('/api/items', { params: { query: { ...firstQuery, pageSize: 10 } } })),
+    enabled: Boolean(firstQuery),
   });
+  const byUnit = dashboard.data?.dispatcher?.overdueByUnit ?? [];
   const showFigures = me.roles.includes('auditor') || me.roles.includes('dispatcher') || me.roles.includes('admin');
   return (
     <div className="page">
       <h1 className="page-title">{t('nav.dashboard')}</h1>
+      {dashboard.isError && <ErrorView error={dashboard.error} retry={() => void dashboard.refetch()} />}
+      {dashboard.isPending && <Skeleton active paragraph={{ rows: 2 }} />}
       {tiles.length > 0 && (
         <Row gutter={[12, 12]} style={{ marginBottom: 12 }}>
           {tiles.map((tile) => (
@@ -119,17 +117,24 @@ export default function DashboardPage() {
           ))}
         </Row>
       )}
+      {byUnit.length > 0 && (
+        <Card size="small" title={en ? 'Overdue by lead unit' : '逾期事项（按牵头单位）'} style={{ marginBottom: 12 }}>
+          <Space wrap data-testid="overdue-by-unit">
+            {byUnit.map((u) => (
+              <Link key={u.unitId} to={listLink(u.query)}>
+                {u.unitName}：{u.countIsExact ? u.count : `${u.count}+`}
+              </Link>
+            ))}
+          </Space>
+        </Card>
+      )}
       {showFigures && can(me, 'item.read') && (
         <div style={{ marginBottom: 12 }}>
           <ClosureFigures />
         </div>
       )}
-      {first && (
-        <Card
-          size="small"
-          title={first.title}
-          extra={<Link to={`/items?${paramsFromQuery(first.query).toString()}`}>{en ? 'All' : '全部'}</Link>}
-        >
+      {first && firstQuery && (
+        <Card size="small" title={first.title} extra={<Link to={listLink(first.tile.query)}>{en ? 'All' : '全部'}</Link>}>
           {urgent.isError ? (
             <ErrorView error={urgent.error} retry={() => void urgent.refetch()} />
           ) : (

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Button, Card, List, Space, Switch, Tag } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import * as pending from '../api/pending';
+import { api, unwrap } from '../api/client';
 import { ErrorView } from '../components/ErrorView';
 import { useAction } from '../components/useAction';
 import { useI18n } from '../i18n/i18n';
@@ -14,9 +14,16 @@ export default function MessagesPage() {
   const en = locale === 'en';
   const [page, setPage] = useState(1);
   const [unreadOnly, setUnreadOnly] = useState(false);
-  const list = useQuery({ queryKey: ['messages', page, unreadOnly], queryFn: () => pending.messages(page, 20, unreadOnly) });
-  const read = useAction(pending.markRead, ['messages'], en ? 'Marked read' : '已标为已读');
-  const readAll = useAction(pending.markAllRead, ['messages'], en ? 'All read' : '已全部标为已读');
+  const list = useQuery({
+    queryKey: ['messages', page, unreadOnly],
+    queryFn: () => unwrap(api.GET('/api/me/messages', { params: { query: { page, pageSize: 20, unreadOnly } } })),
+  });
+  const read = useAction(
+    (id: string) => unwrap(api.POST('/api/me/messages/{id}/read', { params: { path: { id } } })),
+    ['messages'],
+    en ? 'Marked read' : '已标为已读',
+  );
+  const readAll = useAction(() => unwrap(api.POST('/api/me/messages/read-all')), ['messages'], en ? 'All read' : '已全部标为已读');
   return (
     <div className="page">
       <Space style={{ marginBottom: 8, width: '100%', justifyContent: 'space-between' }}>

@@ -100,6 +100,11 @@ export function projectFiguresFrom(c: ProjectCounts): Figure[] {
     },
     amountFigure('sinceStart', '开工至报告期累计完成投资', c.sinceStart, '开工前已完成投资 + 各月月报之和'),
     amountRatio('totalRate', '总投资完成率', c.sinceStart, SETS.sinceStart, c.totalPlanned, SETS.totalPlanned),
-    countFigure('missingReports', '报告期缺报项目', c.missingReports, `在建期内、报告期 ${c.month} 尚无月报的项目`),
+    countFigure(
+      'missingReports',
+      '报告期缺报项目',
+      c.missingReports,
+      `报告期 ${c.month} 应报（在计划工期内，且未在此前完工：里程碑全部核实）而尚无月报的项目`,
+    ),
   ];
 }

@@ -40,13 +40,13 @@ export interface StatCounts {
   rebounds: number;
 }
 
-export type FigureKind = 'count' | 'rate' | 'working_days' | 'amount';
+export type FigureKind = 'count' | 'rate' | 'working_days' | 'calendar_days' | 'amount';
 
 export interface Figure {
   key: string;
   label: string;
   kind: FigureKind;
-  /** Items (count), a fraction 0..1 rounded to 4 places (rate), working days, or 万元 (amount). Null when undefined (0 / 0). */
+  /** Items (count), a fraction 0..1 rounded to 4 places (rate), working or calendar days, or 万元 (amount). Null when undefined (0 / 0). */
   value: number | null;
   /** For rates: "98.21%". */
   display: string;

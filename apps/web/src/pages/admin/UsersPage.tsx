@@ -2,7 +2,6 @@ import { useQuery } from '@tanstack/react-query';
 import { Button, Card, Input, Modal, Select, Space, Switch, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
-import * as pending from '../../api/pending';
 import { ErrorView } from '../../components/ErrorView';
 import { useAction } from '../../components/useAction';
 import { useI18n } from '../../i18n/i18n';
@@ -36,7 +35,8 @@ export default function UsersPage() {
     ['users'],
   );
   const resetPw = useAction(
-    (v: { id: string; password: string }) => pending.resetPassword(v.id, v.password),
+    (v: { id: string; password: string }) =>
+      unwrap(api.POST('/api/users/{id}/reset-password', { params: { path: { id: v.id } }, body: { temporaryPassword: v.password } })),
     ['users'],
     en ? 'Password reset' : '密码已重置',
   );

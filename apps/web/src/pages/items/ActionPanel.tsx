@@ -145,6 +145,18 @@ export function ActionPanel({ item, actions }: { item: ItemDetail; actions: Avai
               />
             </Form.Item>
           )}
+          {form?.fields.includes('returnTo') && (
+            <Form.Item label={en ? 'Return to' : '退回至'}>
+              <Radio.Group
+                value={values.returnTo ?? 'unit'}
+                onChange={(e) => setValues((v) => ({ ...v, returnTo: e.target.value as string }))}
+                options={[
+                  { value: 'unit', label: en ? 'The unit; resubmission resumes at this level' : '责任单位（重新提请后从本级继续验收）' },
+                  { value: 'recheck', label: en ? 'The unit; acceptance starts again' : '责任单位（重新提请后从第一级重新验收）' },
+                ]}
+              />
+            </Form.Item>
+          )}
           {form?.fields.includes('mergeIntoId') && (
             <Form.Item label={en ? 'Merge into (item id)' : '并入事项（ID）'} required htmlFor="mergeIntoId">
               <Input

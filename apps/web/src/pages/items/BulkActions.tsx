@@ -1,6 +1,7 @@
 import { App, Button, Input, Modal, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
-import * as pending from '../../api/pending';
+import { api, unwrap } from '../../api/client';
+import type { components } from '../../api/schema';
 import { describeError } from '../../components/ErrorView';
 import type { ItemRow } from '../../components/ItemTable';
 import { useI18n } from '../../i18n/i18n';
@@ -15,16 +16,16 @@ export function BulkActions({ selected, actions, onDone }: { selected: ItemRow[]
   const [action, setAction] = useState<Action | null>(null);
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
-  const [results, setResults] = useState<{ row: ItemRow; result: pending.BulkResult }[] | null>(null);
+  const [results, setResults] = useState<{ row: ItemRow; result: components['schemas']['BulkResultDto'] }[] | null>(null);
 
   const run = async () => {
     if (!action) return;
     setBusy(true);
     try {
-      const res = await pending.bulkTransition(
-        action,
-        selected.map((r) => ({ id: r.id, version: r.version })),
-        comment.trim() || undefined,
+      const res = await unwrap(
+        api.POST('/api/items/bulk-transitions', {
+          body: { action, items: selected.map((r) => ({ id: r.id, version: r.version })), comment: comment.trim() || undefined },
+        }),
       );
       const byId = new Map(selected.map((r) => [r.id, r]));
       setResults(res.results.map((result) => ({ row: byId.get(result.id)!, result })));

@@ -57,7 +57,9 @@ export default function ItemDetailPage() {
         <h1 className="page-title" style={{ margin: 0 }}>
           {it.code} {it.title}
         </h1>
-        <StateTag state={it.state} />
+        <span data-testid="item-state" data-state={it.state}>
+          <StateTag state={it.state} />
+        </span>
       </Space>
       <div style={{ marginBottom: 12 }}>
         <ActionPanel item={it} actions={actions.data?.actions ?? []} />

@@ -1,9 +1,9 @@
-import { SettingOutlined } from '@ant-design/icons';
+import { PlusOutlined, SettingOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { App, Button, Checkbox, Popover, Space } from 'antd';
 import type { SorterResult } from 'antd/es/table/interface';
 import { useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { can, useMe } from '../../auth/session';
 import { download, saveBlob } from '../../auth/token';
@@ -73,7 +73,7 @@ export default function ItemListPage() {
     }
   };
 
-  const sort = query.sort ?? 'deadline';
+  const sort = query.sort ?? 'open';
   const sortField = Object.entries(SORT_FIELDS).find(([, v]) => sort.replace('-', '') === v)?.[0];
   const columnsChooser = (
     <Checkbox.Group
@@ -94,6 +94,13 @@ export default function ItemListPage() {
           <BulkActions selected={selected} actions={bulk} onDone={() => void list.refetch().then(() => setSelected([]))} />
         </Space>
         <Space size={8}>
+          {can(me, 'item.create') && (
+            <Link to="/items/new">
+              <Button type="primary" icon={<PlusOutlined />}>
+                {en ? 'New item' : '新建事项'}
+              </Button>
+            </Link>
+          )}
           <Popover content={columnsChooser} trigger="click" placement="bottomRight">
             <Button icon={<SettingOutlined />}>{t('common.columns')}</Button>
           </Popover>
@@ -115,7 +122,7 @@ export default function ItemListPage() {
           onChange={(pagination, _filters, sorter) => {
             const s = sorter as SorterResult<ItemRow>;
             const field = SORT_FIELDS[String(s.columnKey ?? '')];
-            const nextSort = (field && s.order ? `${s.order === 'descend' ? '-' : ''}${field}` : 'deadline') as ItemQuery['sort'];
+            const nextSort = (field && s.order ? `${s.order === 'descend' ? '-' : ''}${field}` : 'open') as ItemQuery['sort'];
             const sortChanged = nextSort !== sort;
             apply({ ...query, sort: nextSort, page: sortChanged ? undefined : pagination.current, pageSize: pagination.pageSize });
           }}

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Input, Popover, Select, Space } from 'antd';
 import { useState } from 'react';
-import * as pending from '../../api/pending';
+import { api, unwrap } from '../../api/client';
 import { describeError } from '../../components/ErrorView';
 import { useI18n } from '../../i18n/i18n';
 import { filterPart, queryFromParams, type ItemQuery } from '../../lib/itemQuery';
@@ -14,9 +14,9 @@ export function SavedFilters({ query, onApply }: { query: ItemQuery; onApply: (q
   const qc = useQueryClient();
   const [name, setName] = useState('');
   const [open, setOpen] = useState(false);
-  const saved = useQuery({ queryKey: ['saved-filters'], queryFn: pending.savedFilters, retry: false });
+  const saved = useQuery({ queryKey: ['saved-filters'], queryFn: () => unwrap(api.GET('/api/me/saved-filters')), retry: false });
   const save = useMutation({
-    mutationFn: () => pending.saveFilter(name.trim(), filterPart(query)),
+    mutationFn: () => unwrap(api.POST('/api/me/saved-filters', { body: { name: name.trim(), query: filterPart(query) } })),
     onSuccess: () => {
       setOpen(false);
       setName('');
@@ -26,7 +26,7 @@ export function SavedFilters({ query, onApply }: { query: ItemQuery; onApply: (q
     onError: (e) => void message.error(describeError(e, t)),
   });
   const remove = useMutation({
-    mutationFn: pending.deleteFilter,
+    mutationFn: (id: string) => unwrap(api.DELETE('/api/me/saved-filters/{id}', { params: { path: { id } } })),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['saved-filters'] }),
     onError: (e) => void message.error(describeError(e, t)),
   });
@@ -41,7 +41,7 @@ export function SavedFilters({ query, onApply }: { query: ItemQuery; onApply: (q
         loading={saved.isPending}
         onChange={(id: string) => {
           const f = saved.data?.find((x) => x.id === id);
-          if (f) onApply(queryFromParams(new URLSearchParams(f.query)));
+          if (f) onApply(queryFromParams(new URLSearchParams(Object.entries(f.query).map(([k, v]) => [k, String(v)]))));
         }}
         options={(saved.data ?? []).map((f) => ({
           value: f.id,

@@ -6,7 +6,10 @@ import { ApiError } from '../../api/errors';
 import { ErrorView } from '../../components/ErrorView';
 import { useI18n } from '../../i18n/i18n';
 import { formatDate, formatDateTime, formatRate, formatWan } from '../../lib/format';
-import type { InvestmentReport, Milestone, ProjectSummary } from './types';
+import type { components } from '../../api/schema';
+
+type Milestone = components['schemas']['MilestoneDto'];
+type InvestmentReport = components['schemas']['InvestmentReportAnswerDto'];
 import NotFoundPage from '../NotFoundPage';
 import { ScheduleTag } from './ProjectListPage';
 
@@ -88,17 +91,17 @@ export default function ProjectDetailPage() {
   const valid = UUID.test(id);
   const project = useQuery({
     queryKey: ['project', id],
-    queryFn: async () => (await unwrap(api.GET('/api/projects/{id}', { params: { path: { id } } }))) as ProjectSummary,
+    queryFn: () => unwrap(api.GET('/api/projects/{id}', { params: { path: { id } } })),
     enabled: valid,
   });
   const milestones = useQuery({
     queryKey: ['project', id, 'milestones'],
-    queryFn: async () => (await unwrap(api.GET('/api/projects/{id}/milestones', { params: { path: { id } } }))) as Milestone[],
+    queryFn: () => unwrap(api.GET('/api/projects/{id}/milestones', { params: { path: { id } } })),
     enabled: project.isSuccess,
   });
   const reports = useQuery({
     queryKey: ['project', id, 'investment'],
-    queryFn: async () => (await unwrap(api.GET('/api/projects/{id}/investment', { params: { path: { id } } }))) as InvestmentReport[],
+    queryFn: () => unwrap(api.GET('/api/projects/{id}/investment', { params: { path: { id } } })),
     enabled: project.isSuccess,
   });
   if (!valid || (project.error instanceof ApiError && project.error.status === 404)) return <NotFoundPage />;

@@ -8,7 +8,9 @@ import { download, saveBlob, uploadWithProgress } from '../../auth/token';
 import { describeError, ErrorView } from '../../components/ErrorView';
 import { useI18n } from '../../i18n/i18n';
 import { formatRate, formatWan } from '../../lib/format';
-import type { ProjectPage, ProjectSummary } from './types';
+import type { components } from '../../api/schema';
+
+type ProjectSummary = components['schemas']['ProjectSummaryDto'];
 
 export const SCHEDULE: Record<string, [string, string, string]> = {
   not_started: ['未开工', 'Not started', 'default'],
@@ -37,7 +39,7 @@ export default function ProjectListPage() {
   const query = { q, schedule: schedule.length ? schedule : undefined, page, pageSize: 50 };
   const list = useQuery({
     queryKey: ['projects', query],
-    queryFn: async () => (await unwrap(api.GET('/api/projects', { params: { query } }))) as ProjectPage,
+    queryFn: () => unwrap(api.GET('/api/projects', { params: { query } })),
   });
 
   const exportXlsx = async () => {

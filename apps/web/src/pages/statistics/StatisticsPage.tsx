@@ -120,7 +120,10 @@ export default function StatisticsPage() {
             {t('common.export')} (.xlsx)
           </Button>
           <Button onClick={() => void fetchFile(`/api/statistics/bulletin?month=${month}`)}>
-            {en ? `Bulletin ${month}` : `${month} 月通报`}
+            {en ? `Bulletin ${month}` : `${month} 月通报`} (.xlsx)
+          </Button>
+          <Button onClick={() => void fetchFile(`/api/statistics/bulletin?month=${month}&format=docx`)}>
+            {en ? `Bulletin ${month}` : `${month} 月通报`} (.docx)
           </Button>
         </Space>
       </Space>
