@@ -33,6 +33,7 @@ const libs = [
   'projects',
   'office',
   'intake',
+  'complaints',
 ];
 
 const common = {

@@ -15,6 +15,7 @@ import { WebApp1765400000000 } from './1765400000000-web-app.js';
 import { SourceDocuments1765600000000 } from './1765600000000-source-documents.js';
 import { ReworkPaths1765700000000 } from './1765700000000-rework-paths.js';
 import { CalendarYears1765700000001 } from './1765700000001-calendar-years.js';
+import { ComplaintCases1766200000000 } from './1766200000000-complaint-cases.js';
 
 /** Every migration, in order. Listed explicitly so tsc, swc, Jest and the CLI see one set. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   SourceDocuments1765600000000,
   ReworkPaths1765700000000,
   CalendarYears1765700000001,
+  ComplaintCases1766200000000,
 ];
