@@ -26,6 +26,7 @@ const libs = [
   'org',
   'redis',
   'queue',
+  'workflow',
   'items',
   'calendar',
   'notifications',

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '#config';
+import { WorkflowModule } from '#workflow';
 import { BatchesService } from './batches.service.js';
 import { BulkTransitionsService } from './bulk-transitions.service.js';
 import { DashboardService } from './dashboard.service.js';
@@ -11,9 +12,12 @@ import { ItemNotesService } from './item-notes.service.js';
 import { ItemsService } from './items.service.js';
 import { SavedFiltersService } from './saved-filters.service.js';
 import { TransitionService } from './transition.service.js';
+import { ItemWorkflow } from './item-workflow.js';
 
 @Module({
+  imports: [WorkflowModule],
   providers: [
+    ItemWorkflow,
     BatchesService,
     ItemsService,
     TransitionService,
