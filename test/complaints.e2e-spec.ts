@@ -51,7 +51,7 @@ describe('complaint cases (e2e)', () => {
     u.other = await f.newUser(tianzhen, ['unit_officer']);
     u.auditor = await f.newUser(city, ['auditor']);
     for (const [k, user] of Object.entries(u)) t[k] = (await api.login(user.email)).accessToken;
-  });
+  }, 120_000);
   afterAll(async () => {
     await api.stop();
   });
@@ -153,16 +153,19 @@ describe('complaint cases (e2e)', () => {
     let caseId: string;
     beforeAll(async () => {
       caseId = (await get('dispatcher', `/api/complaints?batchId=${batchId}&q=A-1`)).body.data[0].id;
-      // Transferred to the county's section (as the transfer action records it; the action itself comes with the workflow runner).
-      await api.ds.query(`INSERT INTO complaint_unit (case_id, unit_id, role) VALUES ($1, $2, 'lead')`, [caseId, section.id]);
-      await api.ds.query(`SELECT complaint_refresh_scope($1)`, [caseId]);
+      const transfer = await post('dispatcher', `/api/complaints/${caseId}/transitions`, {
+        action: 'transfer',
+        version: 1,
+        leadUnitId: section.id,
+      });
+      expect(transfer.status).toBe(200);
     });
 
     it('the dispatcher reads the contact; the lead unit reads the case without it; other units get 404', async () => {
       const d = await get('dispatcher', `/api/complaints/${caseId}`);
       expect(d.status).toBe(200);
       expect(d.body.contact).toEqual({ name: '王某', phone: '13800000000', note: '' });
-      expect(d.body.history.map((h: { action: string }) => h.action)).toEqual(['receive']);
+      expect(d.body.history.map((h: { action: string }) => h.action)).toEqual(['receive', 'transfer']);
       const o = await get('officer', `/api/complaints/${caseId}`);
       expect(o.status).toBe(200);
       expect(o.body).not.toHaveProperty('contact');

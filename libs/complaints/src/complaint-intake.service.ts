@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { HistoryService } from '#audit';
 import { CalendarService } from '#calendar';
@@ -7,9 +7,6 @@ import {
   DomainError,
   DUPLICATE_SIMILARITY,
   DUPLICATE_WINDOW_DAYS,
-  assertValidWorkflow,
-  complaintGuards,
-  complaintWorkflow,
   decide,
   listScope,
   scopeOfPaths,
@@ -65,17 +62,13 @@ export interface DuplicateProposal {
  * trigram similarity of the content at or above the measured threshold).
  */
 @Injectable()
-export class ComplaintIntakeService implements OnModuleInit {
+export class ComplaintIntakeService {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(HistoryService) private readonly history: HistoryService,
     @Inject(CalendarService) private readonly calendar: CalendarService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
-
-  onModuleInit(): void {
-    assertValidWorkflow(complaintWorkflow, Object.keys(complaintGuards));
-  }
 
   async createBatch(actor: Actor, input: BatchInput): Promise<BatchRef> {
     this.assertMayCreate(actor);

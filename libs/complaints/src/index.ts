@@ -6,3 +6,5 @@ export * from './complaint-figures.service.js';
 export * from './complaint-daily-report.service.js';
 export * from './complaint-sheet.js';
 export * from './complaints.module.js';
+export * from './complaint-workflow.js';
+export * from './complaint-transitions.service.js';

@@ -1,9 +1,10 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
   ApiConsumes,
   ApiCreatedResponse,
+  ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
@@ -18,6 +19,7 @@ import {
   ComplaintImportService,
   ComplaintIntakeService,
   ComplaintQueriesService,
+  ComplaintTransitionsService,
 } from '#complaints';
 import { CLOCK, DomainError, shanghaiDate, type Clock } from '#domain';
 import { CurrentActor, RequirePermission, type SessionActor } from '../auth/access.decorators.js';
@@ -28,6 +30,8 @@ import {
   ComplaintExportQueryDto,
   ComplaintFiguresQueryDto,
   ComplaintListQueryDto,
+  ComplaintTransitionDto,
+  SpawnItemDto,
   CreateComplaintBatchDto,
   CreateComplaintCaseDto,
   DailyReportQueryDto,
@@ -58,6 +62,7 @@ export class ComplaintsController {
     @Inject(ComplaintExportService) private readonly exports: ComplaintExportService,
     @Inject(ComplaintFiguresService) private readonly figures: ComplaintFiguresService,
     @Inject(ComplaintDailyReportService) private readonly daily: ComplaintDailyReportService,
+    @Inject(ComplaintTransitionsService) private readonly transitions: ComplaintTransitionsService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -193,5 +198,46 @@ export class ComplaintsController {
   @ApiOkResponse({ description: 'The case; contact only for dispatchers and administrators; another unit’s case is a 404', schema: OBJECT })
   get(@CurrentActor() actor: SessionActor, @Param('id', ParseUUIDPipe) id: string) {
     return this.queries.get(actor, id);
+  }
+
+  @Get('complaints/:id/actions')
+  @RequirePermission('complaint.read')
+  @ApiOperation({ summary: 'The actions you may take on a case now, and what blocks the others' })
+  @ApiOkResponse({ description: '[{action, label, enabled, blockedBy, requiresReason}]', schema: { type: 'array', items: OBJECT } })
+  actions(@CurrentActor() actor: SessionActor, @Param('id', ParseUUIDPipe) id: string) {
+    return this.transitions.actions(actor, id);
+  }
+
+  @Post('complaints/:id/transitions')
+  @HttpCode(200)
+  @RequirePermission('complaint.read')
+  @ApiOperation({ summary: 'Take a workflow action on a case (transfer, report_verdict, return, close, phase_close, publish, follow_up…)' })
+  @ApiOkResponse({
+    description: '{id, action, from, to, version, historySeq}; 409 for a stale version or an action not open, 422 naming what is missing',
+    schema: OBJECT,
+  })
+  transition(@CurrentActor() actor: SessionActor, @Param('id', ParseUUIDPipe) id: string, @Body() body: ComplaintTransitionDto) {
+    return this.transitions.perform(actor, id, body);
+  }
+
+  @Post('complaints/:id/spawn-item')
+  @RequirePermission('complaint.act')
+  @ApiOperation({ summary: 'Turn a substantiated case into a rectification item (draft) linked back to it' })
+  @ApiCreatedResponse({ description: '{itemId, version, historySeq…}', schema: OBJECT })
+  spawnItem(@CurrentActor() actor: SessionActor, @Param('id', ParseUUIDPipe) id: string, @Body() body: SpawnItemDto) {
+    return this.transitions.spawnItem(actor, id, body);
+  }
+
+  @Post('complaints/:id/duplicates/:otherId/reject')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @RequirePermission('complaint.act')
+  @ApiOperation({ summary: 'Reject a duplicate proposal (to confirm one, take the merge action)' })
+  @ApiNoContentResponse({ description: 'Rejected, in the case’s history' })
+  async rejectDuplicate(
+    @CurrentActor() actor: SessionActor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('otherId', ParseUUIDPipe) otherId: string,
+  ): Promise<void> {
+    await this.transitions.rejectDuplicate(actor, id, otherId);
   }
 }

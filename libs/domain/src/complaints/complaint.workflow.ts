@@ -266,6 +266,19 @@ export const complaintGuards: Record<string, Guard<ComplaintContext>> = {
     c.complaint.verdict && isSubstantiated(c.complaint.verdict) ? null : 'a substantiated verdict (属实, 基本属实 or 部分属实)',
 };
 
+/** The guards that judge the user's input rather than the case. */
+export const complaintInputGuards: readonly string[] = [
+  'leadUnitGiven',
+  'deadlineNotBeforeReceipt',
+  'duplicateOfGiven',
+  'verdictGiven',
+  'handlingGiven',
+  'committedDateInFuture',
+  'followUpOutcomeGiven',
+  'requestedDeadlineLater',
+  'otherLeadUnitGiven',
+];
+
 export type ComplaintCheck = ActionCheck<ComplaintState>;
 
 export function checkComplaintAction(action: ComplaintAction, state: ComplaintState, ctx: ComplaintContext): ComplaintCheck {
