@@ -306,9 +306,10 @@ describe('complaint cases (e2e)', () => {
       const g = Object.fromEntries(all.body.figures.map((x: { key: string }) => [x.key, x]));
       expect(g.received.value).toBe(6);
       expect(g.valid.value).toBe(6);
+      expect(g.transferred.value).toBe(1);
       expect(g.closureRate).toMatchObject({
-        value: null,
-        display: '—',
+        value: 0,
+        display: '0.00%',
         formula: '已办结的件（完全办结，不含阶段性办结） ÷ 已转办的有效件',
       });
       const byCounty = await get('dispatcher', `/api/complaints/statistics/breakdown?dimension=county`);
