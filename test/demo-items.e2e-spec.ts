@@ -365,7 +365,14 @@ describe('demo rectification ledger (e2e)', () => {
     };
     const before = await demoHistory();
     const again = await seedDemo(ds, api.factory.units, api.factory.users, { evidenceDir });
-    expect(again).toEqual({ unitsCreated: 0, usersCreated: 0, batchesCreated: 0, itemsCreated: 0, projectsCreated: 0 });
+    expect(again).toEqual({
+      unitsCreated: 0,
+      usersCreated: 0,
+      batchesCreated: 0,
+      itemsCreated: 0,
+      projectsCreated: 0,
+      complaintsCreated: 0,
+    });
     expect(await demoHistory()).toBe(before);
   }, 240_000);
 });
