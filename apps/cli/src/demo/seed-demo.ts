@@ -22,6 +22,8 @@ export interface SeedOptions {
   /** Where evidence files go: EVIDENCE_DIR, else .data/evidence (as the api reads them). */
   evidenceDir?: string;
   clock?: DemoClock;
+  /** With the items, round 3's complaint cases too (default true; their own test loads them alone). */
+  complaints?: boolean;
 }
 
 /** Serialises concurrent seeds (parallel test files, two starts at once) on one database. */
@@ -107,6 +109,6 @@ async function seed(ds: DataSource, units: OrgUnitsService, users: UsersService,
   const clock = options.clock ?? new DemoClock();
   const { batchesCreated, itemsCreated } = await seedDemoItems(ds, { people, evidenceDir, clock });
   const projectsCreated = await seedDemoProjects(ds, { people, evidenceDir, clock });
-  const complaintsCreated = await seedDemoComplaints(ds, { people, clock });
+  const complaintsCreated = options.complaints === false ? 0 : await seedDemoComplaints(ds, { people, clock });
   return { unitsCreated, usersCreated, batchesCreated, itemsCreated, projectsCreated, complaintsCreated };
 }
