@@ -221,15 +221,7 @@ export class ComplaintIntakeService {
     receivedOn: string,
     content: string,
   ): Promise<DuplicateProposal[]> {
-    const found = await findSimilar(m, { countyId, receivedOn, content, excludeId: id });
-    for (const d of found) {
-      await m.query(`INSERT INTO complaint_duplicate (case_id, other_id, similarity) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [
-        id,
-        d.otherId,
-        d.similarity,
-      ]);
-    }
-    return found;
+    return findSimilar(m, { countyId, receivedOn, content, excludeId: id, proposeFor: id });
   }
 
   /** The deadline a batch's rule gives for a receipt date (calendar days end on a working day). */
@@ -250,21 +242,26 @@ export class ComplaintIntakeService {
 }
 
 /**
- * Cases in the same county received within the window whose content is similar. The GIN trigram
- * index answers `%` (at pg_trgm's threshold, set for the transaction); similarity then keeps ours.
+ * Cases in the same county received within the window whose content is similar, in one statement;
+ * with `proposeFor`, the same statement records them as that case's proposals. The GIN trigram
+ * index answers `%` at pg_trgm's default threshold (0.3), below ours, so it only narrows.
  */
 export async function findSimilar(
   m: EntityManager,
-  c: { countyId: string; receivedOn: string; content: string; excludeId?: string; threshold?: number },
+  c: { countyId: string; receivedOn: string; content: string; excludeId?: string; threshold?: number; proposeFor?: string },
 ): Promise<DuplicateProposal[]> {
   const threshold = c.threshold ?? DUPLICATE_SIMILARITY;
-  await m.query(`SELECT set_config('pg_trgm.similarity_threshold', $1, true)`, [String(threshold)]);
+  if (threshold < 0.3) await m.query(`SELECT set_config('pg_trgm.similarity_threshold', $1, true)`, [String(threshold)]);
   const rows = await m.query<{ id: string; case_no: string; sim: number }[]>(
-    `SELECT id, case_no, similarity(content, $1) AS sim FROM complaint_case
-      WHERE county_unit_id = $2 AND received_on BETWEEN $3::date - $4::int AND $3::date + $4::int
-        AND state <> 'merged' AND id IS DISTINCT FROM $5::uuid AND content % $1
-      ORDER BY sim DESC, case_no LIMIT 10`,
-    [c.content, c.countyId, c.receivedOn, DUPLICATE_WINDOW_DAYS, c.excludeId ?? null],
+    `WITH s AS (
+       SELECT id, case_no, similarity(content, $1) AS sim FROM complaint_case
+        WHERE county_unit_id = $2 AND received_on BETWEEN $3::date - $4::int AND $3::date + $4::int
+          AND state <> 'merged' AND id IS DISTINCT FROM $5::uuid AND content % $1 AND similarity(content, $1) >= $6
+        ORDER BY sim DESC, case_no LIMIT 10),
+     p AS (INSERT INTO complaint_duplicate (case_id, other_id, similarity)
+           SELECT $7::uuid, id, sim FROM s WHERE $7::uuid IS NOT NULL ON CONFLICT DO NOTHING)
+     SELECT * FROM s ORDER BY sim DESC, case_no`,
+    [c.content, c.countyId, c.receivedOn, DUPLICATE_WINDOW_DAYS, c.excludeId ?? null, threshold, c.proposeFor ?? null],
   );
   return rows.map((r) => ({ otherId: r.id, otherCaseNo: r.case_no, similarity: Math.round(r.sim * 1000) / 1000 }));
 }
