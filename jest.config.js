@@ -26,6 +26,7 @@ const libs = [
   'org',
   'redis',
   'queue',
+  'workflow',
   'items',
   'calendar',
   'notifications',
@@ -33,6 +34,7 @@ const libs = [
   'projects',
   'office',
   'intake',
+  'complaints',
 ];
 
 const common = {

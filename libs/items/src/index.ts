@@ -3,7 +3,7 @@ export * from './items.service.js';
 export * from './transition.service.js';
 export * from './item-notes.service.js';
 export * from './item-snapshot.js';
-export * from './outbox.js';
+export * from './item-workflow.js';
 export * from './evidence/evidence.service.js';
 export * from './evidence/evidence-storage.js';
 export * from './evidence/file-type.js';

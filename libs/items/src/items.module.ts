@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '#config';
+import { WorkflowModule } from '#workflow';
 import { BatchEditService } from './batch-edit.service.js';
 import { BatchesService } from './batches.service.js';
 import { BulkTransitionsService } from './bulk-transitions.service.js';
@@ -13,9 +14,12 @@ import { ItemsService } from './items.service.js';
 import { NoticeCloser } from './notice-closer.service.js';
 import { SavedFiltersService } from './saved-filters.service.js';
 import { TransitionService } from './transition.service.js';
+import { ItemWorkflow } from './item-workflow.js';
 
 @Module({
+  imports: [WorkflowModule],
   providers: [
+    ItemWorkflow,
     BatchesService,
     BatchEditService,
     ItemsService,
