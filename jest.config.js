@@ -35,6 +35,7 @@ const libs = [
   'projects',
   'office',
   'intake',
+  'complaints',
 ];
 
 const common = {

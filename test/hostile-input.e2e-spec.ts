@@ -349,5 +349,16 @@ describe('every malformed input is a 4xx that writes nothing (e2e)', () => {
     });
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
+    const cut = await api.request('POST', '/api/decompositions', {
+      token: admin,
+      rawBody: '--zz\r\nContent-Disposition: form-data; name="file"; filename="plan.txt"\r\n\r\n1. 任务',
+      headers: { 'content-type': 'multipart/form-data; boundary=zz' },
+    });
+    expect(cut.status).toBe(400);
+    expect(cut.body).toEqual({
+      code: 'MALFORMED_MULTIPART',
+      message: 'The multipart/form-data body is cut off or malformed',
+      details: null,
+    });
   });
 });

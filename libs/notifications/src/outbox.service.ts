@@ -9,6 +9,7 @@ import { CONTENT_TYPES, ReportsService } from '#statistics';
 import { readChangeEvent, type ChangeEvent, type MilestoneRef } from '#workflow';
 import { render, type MailData } from './templates.js';
 import { ITEM_EVENT_AUDIENCES, itemMails, usersIn } from './item-mail.js';
+import { complaintMails } from './complaint-mail.js';
 import { MAILER, SendFailure, type MailAttachment, type Mailer } from './mailer.js';
 
 /** An e-mail handed to the queue this long ago and not sent is handed over again (same job id). */
@@ -63,7 +64,7 @@ export class OutboxService {
   async expandEvents(limit = 200): Promise<number> {
     return this.dataSource.transaction(async (m) => {
       const events = await m.query<OutboxRow[]>(
-        `SELECT id, kind, payload FROM outbox WHERE status = 'pending' AND (kind LIKE 'item.%' OR kind LIKE 'milestone.%') AND available_at <= now()
+        `SELECT id, kind, payload FROM outbox WHERE status = 'pending' AND (kind LIKE 'item.%' OR kind LIKE 'milestone.%' OR kind LIKE 'complaint.%') AND available_at <= now()
           ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [limit],
       );
@@ -71,6 +72,10 @@ export class OutboxService {
         if (ITEM_EVENT_AUDIENCES[event.kind]) await this.mailEvent(m, event);
         const milestoneAudience = MILESTONE_AUDIENCE[event.kind];
         if (milestoneAudience) await this.mailMilestoneEvent(m, event, milestoneAudience);
+        for (const mail of await complaintMails(m, event.kind, event.payload, this.config.http.publicUrl)) {
+          const data = { recipientName: mail.recipient.name, ...mail.data };
+          await insertEmail(m, event, { template: event.kind, userId: mail.recipient.id, to: mail.recipient.email, data });
+        }
         await m.query(`UPDATE outbox SET status = 'sent', sent_at = now() WHERE id = $1`, [event.id]);
       }
       return events.length;

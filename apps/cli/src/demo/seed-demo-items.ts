@@ -237,7 +237,7 @@ export async function seedDemoItems(ds: DataSource, options: SeedItemsOptions): 
 }
 
 /** A seeded pseudo-random sequence (mulberry32), so the demo is the same on every machine. */
-class Rng {
+export class Rng {
   private state: number;
 
   constructor(seed: string) {
