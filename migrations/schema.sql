@@ -6,6 +6,16 @@ CREATE EXTENSION IF NOT EXISTS "uuid-ossp" WITH SCHEMA public;
 
 COMMENT ON EXTENSION "uuid-ossp" IS 'generate universally unique identifiers (UUIDs)';
 
+CREATE FUNCTION public.complaint_refresh_scope(p_case uuid) RETURNS void
+    LANGUAGE sql
+    AS $$
+        UPDATE complaint_case c SET
+          owner_scope = coalesce((SELECT array_agg(DISTINCT a) FROM complaint_unit cu JOIN org_unit o ON o.id = cu.unit_id
+                                   CROSS JOIN LATERAL unnest(path_ids(o.path)) a WHERE cu.case_id = c.id), '{}'),
+          dispatcher_scope = coalesce((SELECT path_ids(o.path) FROM org_unit o WHERE o.id = c.dispatcher_unit_id), '{}')
+        WHERE c.id = p_case
+      $$;
+
 CREATE FUNCTION public.history_is_append_only() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -372,6 +382,15 @@ CREATE FUNCTION public.org_unit_moved() RETURNS trigger
         RETURN NULL;
       END $$;
 
+CREATE FUNCTION public.org_unit_moved_complaints() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+      BEGIN
+        PERFORM complaint_refresh_scope(c.id) FROM complaint_case c
+          WHERE c.owner_scope @> ARRAY[NEW.id] OR c.dispatcher_scope @> ARRAY[NEW.id];
+        RETURN NULL;
+      END $$;
+
 CREATE FUNCTION public.org_unit_moved_projects() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -481,6 +500,176 @@ CREATE TABLE public.calendar_year (
     confirmed_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT calendar_year_version_check CHECK ((version >= 1)),
     CONSTRAINT calendar_year_year_check CHECK (((year >= 2000) AND (year <= 2100)))
+);
+
+CREATE TABLE public.complaint_batch (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    round text NOT NULL,
+    batch_no integer NOT NULL,
+    received_on date NOT NULL,
+    issuer text DEFAULT ''::text NOT NULL,
+    deadline_days integer NOT NULL,
+    deadline_kind text NOT NULL,
+    dispatcher_unit_id uuid NOT NULL,
+    created_by uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT complaint_batch_batch_no_check CHECK (((batch_no >= 1) AND (batch_no <= 10000))),
+    CONSTRAINT complaint_batch_deadline_days_check CHECK (((deadline_days >= 1) AND (deadline_days <= 365))),
+    CONSTRAINT complaint_batch_deadline_kind_check CHECK ((deadline_kind = ANY (ARRAY['calendar'::text, 'working'::text]))),
+    CONSTRAINT complaint_batch_round_check CHECK (((length(round) >= 1) AND (length(round) <= 200)))
+);
+
+CREATE TABLE public.complaint_case (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    batch_id uuid NOT NULL,
+    case_no text NOT NULL,
+    team_no text,
+    received_on date NOT NULL,
+    content text NOT NULL,
+    county_unit_id uuid NOT NULL,
+    address text DEFAULT ''::text NOT NULL,
+    latitude numeric(9,6),
+    longitude numeric(9,6),
+    pollution_types text[] DEFAULT '{}'::text[] NOT NULL,
+    key_case boolean DEFAULT false NOT NULL,
+    state text DEFAULT 'received'::text NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    dispatcher_unit_id uuid NOT NULL,
+    lead_unit_id uuid,
+    original_deadline date,
+    deadline date,
+    deadline_version integer DEFAULT 0 NOT NULL,
+    duplicate_of_id uuid,
+    committed_date date,
+    await_items boolean DEFAULT false NOT NULL,
+    transferred_at timestamp with time zone,
+    investigated_at timestamp with time zone,
+    phase_closed_at timestamp with time zone,
+    closed_at timestamp with time zone,
+    merged_at timestamp with time zone,
+    published_at timestamp with time zone,
+    followed_up_at timestamp with time zone,
+    archived_at timestamp with time zone,
+    owner_scope uuid[] DEFAULT '{}'::uuid[] NOT NULL,
+    dispatcher_scope uuid[] DEFAULT '{}'::uuid[] NOT NULL,
+    created_by uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT complaint_case_case_no_check CHECK (((length(case_no) >= 1) AND (length(case_no) <= 60))),
+    CONSTRAINT complaint_case_content_check CHECK (((length(content) >= 1) AND (length(content) <= 10000))),
+    CONSTRAINT complaint_case_deadline_after_receipt CHECK (((original_deadline IS NULL) OR (original_deadline >= received_on))),
+    CONSTRAINT complaint_case_latitude_check CHECK (((latitude >= ('-90'::integer)::numeric) AND (latitude <= (90)::numeric))),
+    CONSTRAINT complaint_case_longitude_check CHECK (((longitude >= ('-180'::integer)::numeric) AND (longitude <= (180)::numeric))),
+    CONSTRAINT complaint_case_merged_has_target CHECK (((state = 'merged'::text) = (duplicate_of_id IS NOT NULL))),
+    CONSTRAINT complaint_case_pollution_types_check CHECK ((pollution_types <@ ARRAY['water'::text, 'air'::text, 'ecology'::text, 'noise'::text, 'soil'::text, 'solid_waste'::text, 'radiation'::text, 'other'::text])),
+    CONSTRAINT complaint_case_state_check CHECK ((state = ANY (ARRAY['received'::text, 'transferred'::text, 'investigated'::text, 'closed'::text, 'phase_closed'::text, 'archived'::text, 'merged'::text]))),
+    CONSTRAINT complaint_case_team_no_check CHECK ((length(team_no) <= 60))
+);
+
+CREATE TABLE public.complaint_contact (
+    case_id uuid NOT NULL,
+    name text DEFAULT ''::text NOT NULL,
+    phone text DEFAULT ''::text NOT NULL,
+    note text DEFAULT ''::text NOT NULL,
+    CONSTRAINT complaint_contact_name_check CHECK ((length(name) <= 100)),
+    CONSTRAINT complaint_contact_note_check CHECK ((length(note) <= 500)),
+    CONSTRAINT complaint_contact_phone_check CHECK ((length(phone) <= 40))
+);
+
+CREATE TABLE public.complaint_deadline (
+    case_id uuid NOT NULL,
+    version integer NOT NULL,
+    deadline date NOT NULL,
+    kind text NOT NULL,
+    rule text DEFAULT ''::text NOT NULL,
+    reason text,
+    decided_by uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT complaint_deadline_kind_check CHECK ((kind = ANY (ARRAY['initial'::text, 'extension'::text, 'reassign'::text]))),
+    CONSTRAINT complaint_deadline_version_check CHECK ((version >= 1))
+);
+
+CREATE TABLE public.complaint_duplicate (
+    case_id uuid NOT NULL,
+    other_id uuid NOT NULL,
+    similarity real NOT NULL,
+    status text DEFAULT 'proposed'::text NOT NULL,
+    decided_by uuid,
+    decided_at timestamp with time zone,
+    CONSTRAINT complaint_duplicate_not_self CHECK ((case_id <> other_id)),
+    CONSTRAINT complaint_duplicate_similarity_check CHECK (((similarity >= (0)::double precision) AND (similarity <= (1)::double precision))),
+    CONSTRAINT complaint_duplicate_status_check CHECK ((status = ANY (ARRAY['proposed'::text, 'confirmed'::text, 'rejected'::text])))
+);
+
+CREATE TABLE public.complaint_extension (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    case_id uuid NOT NULL,
+    requested_deadline date NOT NULL,
+    reason text NOT NULL,
+    status text DEFAULT 'pending'::text NOT NULL,
+    requested_by uuid NOT NULL,
+    requested_at timestamp with time zone DEFAULT now() NOT NULL,
+    decided_by uuid,
+    decided_at timestamp with time zone,
+    decision_reason text,
+    CONSTRAINT complaint_extension_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'approved'::text, 'rejected'::text])))
+);
+
+CREATE TABLE public.complaint_follow_up (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    case_id uuid NOT NULL,
+    visited_on date NOT NULL,
+    reached boolean NOT NULL,
+    satisfaction text,
+    note text DEFAULT ''::text NOT NULL,
+    visited_by uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT complaint_follow_up_reached_has_satisfaction CHECK ((reached = (satisfaction IS NOT NULL))),
+    CONSTRAINT complaint_follow_up_satisfaction_check CHECK ((satisfaction = ANY (ARRAY['satisfied'::text, 'basically'::text, 'dissatisfied'::text])))
+);
+
+CREATE TABLE public.complaint_item (
+    case_id uuid NOT NULL,
+    item_id uuid NOT NULL,
+    awaited boolean DEFAULT false NOT NULL
+);
+
+CREATE TABLE public.complaint_unit (
+    case_id uuid NOT NULL,
+    unit_id uuid NOT NULL,
+    role text NOT NULL,
+    CONSTRAINT complaint_unit_role_check CHECK ((role = ANY (ARRAY['lead'::text, 'cooperating'::text])))
+);
+
+CREATE TABLE public.complaint_verdict (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    case_id uuid NOT NULL,
+    seq integer NOT NULL,
+    verdict text NOT NULL,
+    findings text DEFAULT ''::text NOT NULL,
+    handling_summary text NOT NULL,
+    orders_issued integer DEFAULT 0 NOT NULL,
+    fines_wan numeric(14,4) DEFAULT 0 NOT NULL,
+    cases_filed integer DEFAULT 0 NOT NULL,
+    detained integer DEFAULT 0 NOT NULL,
+    accountable integer DEFAULT 0 NOT NULL,
+    summoned integer DEFAULT 0 NOT NULL,
+    reported_by uuid,
+    reported_at timestamp with time zone DEFAULT now() NOT NULL,
+    review text,
+    review_reason text,
+    reviewed_by uuid,
+    reviewed_at timestamp with time zone,
+    CONSTRAINT complaint_verdict_accountable_check CHECK ((accountable >= 0)),
+    CONSTRAINT complaint_verdict_cases_filed_check CHECK ((cases_filed >= 0)),
+    CONSTRAINT complaint_verdict_detained_check CHECK ((detained >= 0)),
+    CONSTRAINT complaint_verdict_fines_wan_check CHECK ((fines_wan >= (0)::numeric)),
+    CONSTRAINT complaint_verdict_handling_summary_check CHECK (((length(handling_summary) >= 1) AND (length(handling_summary) <= 10000))),
+    CONSTRAINT complaint_verdict_orders_issued_check CHECK ((orders_issued >= 0)),
+    CONSTRAINT complaint_verdict_review_check CHECK ((review = ANY (ARRAY['accepted'::text, 'returned'::text]))),
+    CONSTRAINT complaint_verdict_seq_check CHECK ((seq >= 1)),
+    CONSTRAINT complaint_verdict_summoned_check CHECK ((summoned >= 0)),
+    CONSTRAINT complaint_verdict_verdict_check CHECK ((verdict = ANY (ARRAY['substantiated'::text, 'mostly'::text, 'partly'::text, 'unfounded'::text])))
 );
 
 CREATE TABLE public.evidence (
@@ -1032,6 +1221,45 @@ ALTER TABLE ONLY public.calendar_entry
 ALTER TABLE ONLY public.calendar_year
     ADD CONSTRAINT calendar_year_pkey PRIMARY KEY (year, version);
 
+ALTER TABLE ONLY public.complaint_batch
+    ADD CONSTRAINT complaint_batch_no_uq UNIQUE (round, batch_no);
+
+ALTER TABLE ONLY public.complaint_batch
+    ADD CONSTRAINT complaint_batch_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.complaint_case
+    ADD CONSTRAINT complaint_case_no_uq UNIQUE (batch_id, case_no);
+
+ALTER TABLE ONLY public.complaint_case
+    ADD CONSTRAINT complaint_case_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.complaint_contact
+    ADD CONSTRAINT complaint_contact_pkey PRIMARY KEY (case_id);
+
+ALTER TABLE ONLY public.complaint_deadline
+    ADD CONSTRAINT complaint_deadline_pkey PRIMARY KEY (case_id, version);
+
+ALTER TABLE ONLY public.complaint_duplicate
+    ADD CONSTRAINT complaint_duplicate_pkey PRIMARY KEY (case_id, other_id);
+
+ALTER TABLE ONLY public.complaint_extension
+    ADD CONSTRAINT complaint_extension_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.complaint_follow_up
+    ADD CONSTRAINT complaint_follow_up_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.complaint_item
+    ADD CONSTRAINT complaint_item_pkey PRIMARY KEY (case_id, item_id);
+
+ALTER TABLE ONLY public.complaint_unit
+    ADD CONSTRAINT complaint_unit_pkey PRIMARY KEY (case_id, unit_id);
+
+ALTER TABLE ONLY public.complaint_verdict
+    ADD CONSTRAINT complaint_verdict_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.complaint_verdict
+    ADD CONSTRAINT complaint_verdict_seq_uq UNIQUE (case_id, seq);
+
 ALTER TABLE ONLY public.evidence
     ADD CONSTRAINT evidence_pkey PRIMARY KEY (id);
 
@@ -1161,6 +1389,28 @@ CREATE INDEX auth_refresh_token_expires_idx ON public.auth_refresh_token USING b
 CREATE INDEX auth_refresh_token_family_idx ON public.auth_refresh_token USING btree (family_id);
 
 CREATE INDEX auth_refresh_token_user_idx ON public.auth_refresh_token USING btree (user_id);
+
+CREATE INDEX complaint_case_batch_idx ON public.complaint_case USING btree (batch_id, case_no);
+
+CREATE INDEX complaint_case_content_trgm_idx ON public.complaint_case USING gin (content public.gin_trgm_ops);
+
+CREATE INDEX complaint_case_county_received_idx ON public.complaint_case USING btree (county_unit_id, received_on);
+
+CREATE INDEX complaint_case_dispatcher_scope_idx ON public.complaint_case USING gin (dispatcher_scope);
+
+CREATE INDEX complaint_case_list_idx ON public.complaint_case USING btree (received_on DESC, case_no DESC);
+
+CREATE INDEX complaint_case_owner_scope_idx ON public.complaint_case USING gin (owner_scope);
+
+CREATE INDEX complaint_duplicate_other_idx ON public.complaint_duplicate USING btree (other_id);
+
+CREATE UNIQUE INDEX complaint_extension_one_pending ON public.complaint_extension USING btree (case_id) WHERE (status = 'pending'::text);
+
+CREATE INDEX complaint_follow_up_case_idx ON public.complaint_follow_up USING btree (case_id, visited_on);
+
+CREATE INDEX complaint_item_item_idx ON public.complaint_item USING btree (item_id);
+
+CREATE INDEX complaint_unit_unit_idx ON public.complaint_unit USING btree (unit_id);
 
 CREATE INDEX evidence_item_idx ON public.evidence USING btree (item_id, uploaded_at);
 
@@ -1292,6 +1542,8 @@ CREATE TRIGGER item_timeline_update AFTER UPDATE ON public.item FOR EACH ROW WHE
 
 CREATE TRIGGER org_unit_moved AFTER UPDATE OF path ON public.org_unit FOR EACH ROW WHEN ((old.path IS DISTINCT FROM new.path)) EXECUTE FUNCTION public.org_unit_moved();
 
+CREATE TRIGGER org_unit_moved_complaints AFTER UPDATE OF path ON public.org_unit FOR EACH ROW WHEN ((old.path IS DISTINCT FROM new.path)) EXECUTE FUNCTION public.org_unit_moved_complaints();
+
 CREATE TRIGGER org_unit_moved_projects AFTER UPDATE OF path ON public.org_unit FOR EACH ROW WHEN ((old.path IS DISTINCT FROM new.path)) EXECUTE FUNCTION public.org_unit_moved_projects();
 
 ALTER TABLE ONLY public.app_user
@@ -1311,6 +1563,84 @@ ALTER TABLE ONLY public.calendar_entry
 
 ALTER TABLE ONLY public.calendar_year
     ADD CONSTRAINT calendar_year_confirmed_by_fkey FOREIGN KEY (confirmed_by) REFERENCES public.app_user(id);
+
+ALTER TABLE ONLY public.complaint_batch
+    ADD CONSTRAINT complaint_batch_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.app_user(id);
+
+ALTER TABLE ONLY public.complaint_batch
+    ADD CONSTRAINT complaint_batch_dispatcher_unit_id_fkey FOREIGN KEY (dispatcher_unit_id) REFERENCES public.org_unit(id);
+
+ALTER TABLE ONLY public.complaint_case
+    ADD CONSTRAINT complaint_case_batch_id_fkey FOREIGN KEY (batch_id) REFERENCES public.complaint_batch(id);
+
+ALTER TABLE ONLY public.complaint_case
+    ADD CONSTRAINT complaint_case_county_unit_id_fkey FOREIGN KEY (county_unit_id) REFERENCES public.org_unit(id);
+
+ALTER TABLE ONLY public.complaint_case
+    ADD CONSTRAINT complaint_case_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.app_user(id);
+
+ALTER TABLE ONLY public.complaint_case
+    ADD CONSTRAINT complaint_case_dispatcher_unit_id_fkey FOREIGN KEY (dispatcher_unit_id) REFERENCES public.org_unit(id);
+
+ALTER TABLE ONLY public.complaint_case
+    ADD CONSTRAINT complaint_case_duplicate_of_id_fkey FOREIGN KEY (duplicate_of_id) REFERENCES public.complaint_case(id);
+
+ALTER TABLE ONLY public.complaint_case
+    ADD CONSTRAINT complaint_case_lead_unit_id_fkey FOREIGN KEY (lead_unit_id) REFERENCES public.org_unit(id);
+
+ALTER TABLE ONLY public.complaint_contact
+    ADD CONSTRAINT complaint_contact_case_id_fkey FOREIGN KEY (case_id) REFERENCES public.complaint_case(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.complaint_deadline
+    ADD CONSTRAINT complaint_deadline_case_id_fkey FOREIGN KEY (case_id) REFERENCES public.complaint_case(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.complaint_deadline
+    ADD CONSTRAINT complaint_deadline_decided_by_fkey FOREIGN KEY (decided_by) REFERENCES public.app_user(id);
+
+ALTER TABLE ONLY public.complaint_duplicate
+    ADD CONSTRAINT complaint_duplicate_case_id_fkey FOREIGN KEY (case_id) REFERENCES public.complaint_case(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.complaint_duplicate
+    ADD CONSTRAINT complaint_duplicate_decided_by_fkey FOREIGN KEY (decided_by) REFERENCES public.app_user(id);
+
+ALTER TABLE ONLY public.complaint_duplicate
+    ADD CONSTRAINT complaint_duplicate_other_id_fkey FOREIGN KEY (other_id) REFERENCES public.complaint_case(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.complaint_extension
+    ADD CONSTRAINT complaint_extension_case_id_fkey FOREIGN KEY (case_id) REFERENCES public.complaint_case(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.complaint_extension
+    ADD CONSTRAINT complaint_extension_decided_by_fkey FOREIGN KEY (decided_by) REFERENCES public.app_user(id);
+
+ALTER TABLE ONLY public.complaint_extension
+    ADD CONSTRAINT complaint_extension_requested_by_fkey FOREIGN KEY (requested_by) REFERENCES public.app_user(id);
+
+ALTER TABLE ONLY public.complaint_follow_up
+    ADD CONSTRAINT complaint_follow_up_case_id_fkey FOREIGN KEY (case_id) REFERENCES public.complaint_case(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.complaint_follow_up
+    ADD CONSTRAINT complaint_follow_up_visited_by_fkey FOREIGN KEY (visited_by) REFERENCES public.app_user(id);
+
+ALTER TABLE ONLY public.complaint_item
+    ADD CONSTRAINT complaint_item_case_id_fkey FOREIGN KEY (case_id) REFERENCES public.complaint_case(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.complaint_item
+    ADD CONSTRAINT complaint_item_item_id_fkey FOREIGN KEY (item_id) REFERENCES public.item(id);
+
+ALTER TABLE ONLY public.complaint_unit
+    ADD CONSTRAINT complaint_unit_case_id_fkey FOREIGN KEY (case_id) REFERENCES public.complaint_case(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.complaint_unit
+    ADD CONSTRAINT complaint_unit_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES public.org_unit(id);
+
+ALTER TABLE ONLY public.complaint_verdict
+    ADD CONSTRAINT complaint_verdict_case_id_fkey FOREIGN KEY (case_id) REFERENCES public.complaint_case(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.complaint_verdict
+    ADD CONSTRAINT complaint_verdict_reported_by_fkey FOREIGN KEY (reported_by) REFERENCES public.app_user(id);
+
+ALTER TABLE ONLY public.complaint_verdict
+    ADD CONSTRAINT complaint_verdict_reviewed_by_fkey FOREIGN KEY (reviewed_by) REFERENCES public.app_user(id);
 
 ALTER TABLE ONLY public.evidence
     ADD CONSTRAINT evidence_item_id_fkey FOREIGN KEY (item_id) REFERENCES public.item(id) ON DELETE CASCADE;
