@@ -15,7 +15,10 @@ function normaliseSchemaDump(dump: string): string {
     .split('\n')
     .filter((l) => !l.startsWith('--') && !l.startsWith('SET ') && !l.startsWith('\\restrict') && !l.startsWith('\\unrestrict'))
     .filter((l) => l !== "SELECT pg_catalog.set_config('search_path', '', false);");
-  return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trim()}\n`;
+  return `${lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()}\n`;
 }
 
 /**
