@@ -130,15 +130,20 @@ const filterChange = async (p: Page, change: () => Promise<void>, overdue: boole
 };
 const overdue = page.getByRole('checkbox', { name: '已逾期' });
 const times: number[] = [];
-for (let i = 0; i < 5; i++) {
-  // click, not check(): the box is controlled by the address, so it changes only once the list follows
-  times.push(await filterChange(page, () => overdue.click(), true));
-  times.push(await filterChange(page, () => overdue.click(), false));
+try {
+  for (let i = 0; i < 5; i++) {
+    // click, not check(): the box is controlled by the address, so it changes only once the list follows
+    times.push(await filterChange(page, () => overdue.click(), true));
+    times.push(await filterChange(page, () => overdue.click(), false));
+  }
+  times.sort((a, b) => a - b);
+  log(
+    `item list filter change → rendered rows (${N} items, ${times.length} changes): median ${times[times.length >> 1]} ms, ` +
+      `worst ${times[times.length - 1]} ms (target < 300 ms)`,
+  );
+} catch (e) {
+  log(`item list filter change: not measured (${(e as Error).message.split('\n')[0]})`);
+  process.exitCode = 1;
 }
-times.sort((a, b) => a - b);
-log(
-  `item list filter change → rendered rows (${N} items, ${times.length} changes): median ${times[times.length >> 1]} ms, ` +
-    `worst ${times[times.length - 1]} ms (target < 300 ms)`,
-);
 await browser.close();
 await app.close();
