@@ -1452,6 +1452,8 @@ CREATE INDEX item_progress_item_idx ON public.item_progress USING btree (item_id
 
 CREATE INDEX item_reader_deadline_idx ON public.item_reader USING btree (unit_id, current_deadline, item_id) INCLUDE (via, state, domain, county_unit_id, batch_id);
 
+CREATE INDEX item_reader_open_first_idx ON public.item_reader USING btree (unit_id, ((state = ANY (ARRAY['signed_off'::text, 'phase_completed'::text, 'cancelled'::text, 'merged'::text]))), current_deadline, item_id) INCLUDE (via, state, domain, county_unit_id, batch_id);
+
 CREATE INDEX item_reader_state_idx ON public.item_reader USING btree (unit_id, state, current_deadline, item_id) INCLUDE (via, domain, county_unit_id, batch_id);
 
 CREATE INDEX item_stat_snapshot_at_idx ON public.item_stat_snapshot USING btree (at) WHERE (invalidated_at IS NULL);
