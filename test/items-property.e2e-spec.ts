@@ -98,9 +98,10 @@ describe('property: random action sequences on real PostgreSQL', () => {
             }
             if (!offered) continue;
           }
-          const [{ deadline }] = await ds.query(`SELECT to_char(current_deadline + 30, 'YYYY-MM-DD') AS deadline FROM item WHERE id = $1`, [
-            item.id,
-          ]);
+          const [{ deadline }] = await ds.query(
+            `SELECT to_char(greatest(current_deadline, (now() AT TIME ZONE 'Asia/Shanghai')::date) + 30, 'YYYY-MM-DD') AS deadline FROM item WHERE id = $1`,
+            [item.id],
+          );
           try {
             const r = await f.transitions.transition(actors[who], item.id, {
               action,
@@ -109,6 +110,7 @@ describe('property: random action sequences on real PostgreSQL', () => {
               text: '进展',
               partStatus: 'done',
               proposedDeadline: deadline,
+              newDeadline: deadline,
               spotCheckResult: 'holds',
               mergeIntoId: undefined,
             });
