@@ -35,7 +35,7 @@ const UNITS_SHOWN = 20;
 /**
  * "My work" (工作台): per role, counts of the items that need attention. Each count is the total
  * of the item list for the query given with it, computed by that same list, so the page's counts
- * and the list they open always agree.
+ * and the list they open always agree. The tiles are counted side by side; the pool queues them.
  */
 @Injectable()
 export class DashboardService {
@@ -53,13 +53,14 @@ export class DashboardService {
     const dashboard: Dashboard = {};
     const unit = actor.unitId;
     if (actor.roles.includes('unit_officer')) {
-      dashboard.officer = {
-        overdue: await tile({ overdue: true }),
-        dueSoon: await tile({ dueWithinWorkingDays: 5 }),
-        returned: await tile({ returned: true }),
-        toAccept: await tile({ state: ['assigned'], leadUnitId: unit }),
-        partsOwed: await tile({ cooperatingUnitId: unit, cooperatingPartOpen: true }),
-      };
+      const [overdue, dueSoon, returned, toAccept, partsOwed] = await Promise.all([
+        tile({ overdue: true }),
+        tile({ dueWithinWorkingDays: 5 }),
+        tile({ returned: true }),
+        tile({ state: ['assigned'], leadUnitId: unit }),
+        tile({ cooperatingUnitId: unit, cooperatingPartOpen: true }),
+      ]);
+      dashboard.officer = { overdue, dueSoon, returned, toAccept, partsOwed };
     }
     if (actor.roles.includes('dispatcher')) {
       const overdueUnits = await this.dataSource.query<{ id: string; name: string }[]>(
@@ -68,30 +69,30 @@ export class DashboardService {
           GROUP BY o.id, o.name ORDER BY count(*) DESC, o.name LIMIT ${UNITS_SHOWN}`,
         [unit, shanghaiDate(this.clock.now())],
       );
-      const overdueByUnit = [];
-      for (const u of overdueUnits) {
-        overdueByUnit.push({
-          unitId: u.id,
-          unitName: u.name,
-          ...(await tile({ dispatcherUnitId: unit, overdue: true, leadUnitId: u.id })),
-        });
-      }
-      dashboard.dispatcher = {
-        dispatchedOpen: await tile({ dispatcherUnitId: unit, state: OPEN }),
-        overdue: await tile({ dispatcherUnitId: unit, overdue: true }),
-        overdueByUnit,
-        extensionRequests: await tile({ dispatcherUnitId: unit, extensionPending: true }),
-        inAcceptance: await tile({ dispatcherUnitId: unit, state: ['in_acceptance'] }),
-      };
+      const [overdueByUnit, dispatchedOpen, overdue, extensionRequests, inAcceptance] = await Promise.all([
+        Promise.all(
+          overdueUnits.map(async (u) => ({
+            unitId: u.id,
+            unitName: u.name,
+            ...(await tile({ dispatcherUnitId: unit, overdue: true, leadUnitId: u.id })),
+          })),
+        ),
+        tile({ dispatcherUnitId: unit, state: OPEN }),
+        tile({ dispatcherUnitId: unit, overdue: true }),
+        tile({ dispatcherUnitId: unit, extensionPending: true }),
+        tile({ dispatcherUnitId: unit, state: ['in_acceptance'] }),
+      ]);
+      dashboard.dispatcher = { dispatchedOpen, overdue, overdueByUnit, extensionRequests, inAcceptance };
     }
     if (actor.roles.includes('verifier')) dashboard.verifier = { acceptanceQueue: await tile({ awaitingMyAcceptance: true }) };
     if (actor.roles.includes('auditor') || actor.roles.includes('admin')) {
-      dashboard.overview = {
-        open: await tile({ state: OPEN }),
-        overdue: await tile({ overdue: true }),
-        inAcceptance: await tile({ state: ['in_acceptance', 'public_notice'] }),
-        signedOff: await tile({ state: ['signed_off'] }),
-      };
+      const [open, overdue, inAcceptance, signedOff] = await Promise.all([
+        tile({ state: OPEN }),
+        tile({ overdue: true }),
+        tile({ state: ['in_acceptance', 'public_notice'] }),
+        tile({ state: ['signed_off'] }),
+      ]);
+      dashboard.overview = { open, overdue, inAcceptance, signedOff };
     }
     return dashboard;
   }
