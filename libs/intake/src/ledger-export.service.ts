@@ -117,6 +117,11 @@ interface Sink {
   end(): Promise<void>;
 }
 
+const ALIGNMENT: Partial<ExcelJS.Alignment> = { vertical: 'top', wrapText: true };
+// One per cell type: the style id exceljs caches per object also depends on the cell's type.
+const TEXT_CELL_STYLE: Partial<ExcelJS.Style> = { alignment: ALIGNMENT };
+const EMPTY_CELL_STYLE: Partial<ExcelJS.Style> = { alignment: ALIGNMENT };
+
 class XlsxSink implements Sink {
   private readonly wb: ExcelJS.stream.xlsx.WorkbookWriter;
   private readonly ws: ExcelJS.Worksheet;
@@ -132,7 +137,11 @@ class XlsxSink implements Sink {
   }
   row(values: (string | null)[]): void {
     const row = this.ws.addRow(values);
-    row.alignment = { vertical: 'top', wrapText: true };
+    // Shared style objects: exceljs looks a style up once per object (a WeakMap), not once per cell.
+    row.eachCell({ includeEmpty: true }, (cell) => {
+      cell.style = cell.type === ExcelJS.ValueType.Null ? EMPTY_CELL_STYLE : TEXT_CELL_STYLE;
+    });
+    row.alignment = ALIGNMENT;
     row.commit();
   }
   async end(): Promise<void> {
