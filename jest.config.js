@@ -26,6 +26,8 @@ const libs = [
   'org',
   'redis',
   'queue',
+  'files',
+  'workflow',
   'items',
   'calendar',
   'notifications',
@@ -33,6 +35,7 @@ const libs = [
   'projects',
   'office',
   'intake',
+  'complaints',
 ];
 
 const common = {

@@ -3,7 +3,8 @@
  * starts the real API in-process on a loopback port and measures, at each concurrency
  * (BENCH_CONCURRENCY, default "10,50") for BENCH_SECONDS (default 10) after a warm-up:
  *
- *  - the filtered list, GET /api/items, as unit officers (scoped), the dispatcher and the admin;
+ *  - the filtered list, GET /api/items, as unit officers (scoped), the dispatcher and the admin,
+ *    each with sort=deadline and in the API's default order (no sort parameter: open items first);
  *  - the same list statements run as raw SQL through a pg Pool, for comparison;
  *  - transitions, POST /api/items/:id/transitions: `urge` by the dispatcher, and a mix of
  *    `urge` and `report_progress` by lead-unit officers.
@@ -22,7 +23,7 @@ import { availableParallelism } from 'node:os';
 import pg from 'pg';
 import { ItemsService, COUNT_CAP } from '#items';
 import { explain, type PlanSummary } from './lib/explain.js';
-import { VARIANTS, buildListRequests, type ListRequest } from './lib/list-queries.js';
+import { ORDERS, VARIANTS, buildListRequests, type ListRequest, type Order } from './lib/list-queries.js';
 import { cpuSample, cpuUse, type CpuUse } from './lib/cpu.js';
 import { runLoad as runLoadOnly, type LoadJob, type LoadResult, type TransitionItem } from './lib/load.js';
 import { recreateDatabase, seed, type BenchUser } from './lib/seed.js';
@@ -47,6 +48,8 @@ interface Row {
   scenario: string;
   group: 'list-http' | 'list-sql' | 'transition';
   role: string;
+  /** The list's order; null for transitions. */
+  order: Order | null;
   concurrency: number;
   summary: Summary;
   errors: number;
@@ -55,6 +58,13 @@ interface Row {
 }
 
 type RunResult = LoadResult & { cpu: CpuUse | null; profile: ProfileSummary | null };
+
+interface PlanRow {
+  role: string;
+  variant: number;
+  order: Order;
+  plans: PlanSummary[];
+}
 
 const DATABASE_NAME = new URL(DATABASE_URL).pathname.slice(1);
 
@@ -152,7 +162,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const variantTotals = new Map<string, Map<number, number[]>>();
   const explains: string[] = [];
-  const planMatrix: { role: string; variant: number; plans: PlanSummary[] }[] = [];
+  const planMatrix: PlanRow[] = [];
   try {
     const token = new Map<string, string>();
     for (const u of [world.admin, world.dispatcher, ...world.officers]) token.set(u.id, await login(baseUrl, u.email));
@@ -163,21 +173,31 @@ async function main(): Promise<void> {
       { role: 'dispatcher', users: [world.dispatcher] },
       { role: 'admin', users: [world.admin] },
     ];
+    // The same filters in either order (same seed); the totals cannot depend on the order.
     const requests = new Map<string, ListRequest[]>();
+    const requestsOf = (role: string, order: Order): ListRequest[] => requests.get(`${role} ${order}`)!;
     for (const [i, r] of roles.entries())
-      requests.set(r.role, await buildListRequests(app.get(ItemsService), world, r.users, 200, 1000 + i));
+      for (const order of ORDERS)
+        requests.set(`${r.role} ${order}`, await buildListRequests(app.get(ItemsService), world, r.users, 200, 1000 + i, order));
     for (const r of roles) {
       const tokens = r.users.map((u) => token.get(u.id)!);
-      variantTotals.set(r.role, await crossCheck(baseUrl, tokens, requests.get(r.role)!, db));
+      for (const order of ORDERS) variantTotals.set(r.role, await crossCheck(baseUrl, tokens, requestsOf(r.role, order), db));
     }
     log('API and captured SQL agree on the totals of the sampled list requests');
     log();
 
-    const record = (scenario: string, group: Row['group'], role: string, concurrency: number, result: Row['result']): void => {
+    const record = (
+      scenario: string,
+      group: Row['group'],
+      role: string,
+      order: Order | null,
+      concurrency: number,
+      result: Row['result'],
+    ): void => {
       const summary = summarize(result.samples, result.windowSeconds);
-      rows.push({ scenario, group, role, concurrency, summary, errors: result.errors, statuses: result.statuses, result });
+      rows.push({ scenario, group, role, order, concurrency, summary, errors: result.errors, statuses: result.statuses, result });
       log(
-        `  ${scenario.padEnd(44)} c=${String(concurrency).padStart(2)}  ${summary.perSecond.toFixed(0).padStart(6)} req/s  ` +
+        `  ${scenario.padEnd(58)} c=${String(concurrency).padStart(2)}  ${summary.perSecond.toFixed(0).padStart(6)} req/s  ` +
           `p50 ${ms(summary.p50).padStart(6)} ms  p99 ${ms(summary.p99).padStart(6)} ms  errors ${result.errors}  ${cpuText(result.cpu)}`,
       );
       for (const e of result.errorSamples.slice(0, 2)) log(`      e.g. ${e}`);
@@ -188,34 +208,44 @@ async function main(): Promise<void> {
       warmupSeconds: WARMUP,
     });
 
+    // The two orders run one after the other at each concurrency, so that they meet the same machine.
     if (ONLY.has('list')) log('list: GET /api/items (pageSize 20, filters varied per request)');
     for (const r of ONLY.has('list') ? roles : []) {
       const tokens = r.users.map((u) => token.get(u.id)!);
-      const reqs = requests.get(r.role)!.map((q) => ({ path: q.path, token: q.user, variant: q.variant }));
       for (const c of CONCURRENCY) {
-        record(
-          `GET /api/items as ${r.role}`,
-          'list-http',
-          r.role,
-          c,
-          await runLoad({ kind: 'http-list', port, tokens, requests: reqs, ...timing(c) }, `list-${r.role}`),
-        );
+        for (const order of ORDERS) {
+          const reqs = requestsOf(r.role, order).map((q) => ({ path: q.path, token: q.user, variant: q.variant }));
+          record(
+            `GET /api/items as ${r.role}, ${order}`,
+            'list-http',
+            r.role,
+            order,
+            c,
+            await runLoad(
+              { kind: 'http-list', port, tokens, requests: reqs, ...timing(c) },
+              `list-${r.role}-${order.replace(/\W+/g, '-')}`,
+            ),
+          );
+        }
       }
     }
     if (ONLY.has('sql')) log('list: the same statements as raw SQL (in the order the API sends them, pg Pool of the API pool size)');
     for (const r of ONLY.has('sql') ? roles : []) {
-      const reqs = requests.get(r.role)!.map((q) => ({ queries: q.queries, variant: q.variant }));
       for (const c of CONCURRENCY) {
-        record(
-          `raw SQL list as ${r.role}`,
-          'list-sql',
-          r.role,
-          c,
-          await runLoad(
-            { kind: 'sql-list', databaseUrl: DATABASE_URL, poolSize: config.database.poolSize, requests: reqs, ...timing(c) },
-            `sql-${r.role}`,
-          ),
-        );
+        for (const order of ORDERS) {
+          const reqs = requestsOf(r.role, order).map((q) => ({ queries: q.queries, variant: q.variant }));
+          record(
+            `raw SQL list as ${r.role}, ${order}`,
+            'list-sql',
+            r.role,
+            order,
+            c,
+            await runLoad(
+              { kind: 'sql-list', databaseUrl: DATABASE_URL, poolSize: config.database.poolSize, requests: reqs, ...timing(c) },
+              `sql-${r.role}`,
+            ),
+          );
+        }
       }
     }
 
@@ -231,27 +261,45 @@ async function main(): Promise<void> {
     const isCount = (sql: string): boolean => /^\s*SELECT\s+count\(/i.test(sql);
     for (const r of ONLY.has('explain') ? roles : []) {
       for (const [variant] of VARIANTS.entries()) {
-        const req = requests
-          .get(r.role)!
-          .find((q) => q.variant === variant && (r.role !== 'officer' || r.users[q.user].unit.kind === 'county'));
-        const statements = (req?.queries ?? []).filter((q) => !isLookup(q.sql));
-        if (statements.length === 0) continue;
-        const plans: PlanSummary[] = [];
-        for (const q of statements) plans.push(await explainOf(q));
-        planMatrix.push({ role: r.role, variant, plans });
+        for (const order of ORDERS) {
+          const req = requestsOf(r.role, order).find(
+            (q) => q.variant === variant && (r.role !== 'officer' || r.users[q.user].unit.kind === 'county'),
+          );
+          const statements = (req?.queries ?? []).filter((q) => !isLookup(q.sql));
+          if (statements.length === 0) continue;
+          const plans: PlanSummary[] = [];
+          for (const q of statements) plans.push(await explainOf(q));
+          planMatrix.push({ role: r.role, variant, order, plans });
+        }
       }
     }
-    const explainCases: { title: string; role: string; variant: number }[] = [
-      { title: 'scoped: unit officer of a county, state=in_progress & own county', role: 'officer', variant: 0 },
-      { title: 'scoped (owner OR dispatcher scope): dispatcher, no filter, sort=-updatedAt', role: 'dispatcher', variant: 7 },
-      { title: 'unscoped: admin, sourceType (joins batch)', role: 'admin', variant: 2 },
-      { title: 'unscoped: admin, q text search', role: 'admin', variant: 3 },
+    const NO_FILTER = VARIANTS.findIndex((v) => v.label === 'no filter');
+    const explainCases: { title: string; role: string; variant: number; order: Order }[] = [
+      { title: 'scoped: unit officer of a county, state=in_progress & own county', role: 'officer', variant: 0, order: 'sort=deadline' },
+      { title: 'scoped: unit officer of a county, no filter, sort=deadline', role: 'officer', variant: NO_FILTER, order: 'sort=deadline' },
+      { title: 'scoped: unit officer of a county, no filter, default order', role: 'officer', variant: NO_FILTER, order: 'default order' },
+      {
+        title: 'scoped (owner OR dispatcher scope): dispatcher, no filter, sort=-updatedAt',
+        role: 'dispatcher',
+        variant: 7,
+        order: 'sort=deadline',
+      },
+      {
+        title: 'scoped (owner OR dispatcher scope): dispatcher, no filter, default order',
+        role: 'dispatcher',
+        variant: NO_FILTER,
+        order: 'default order',
+      },
+      { title: 'unscoped: admin, sourceType (joins batch)', role: 'admin', variant: 2, order: 'sort=deadline' },
+      { title: 'unscoped: admin, q text search', role: 'admin', variant: 3, order: 'sort=deadline' },
+      { title: 'unscoped: admin, no filter, sort=deadline', role: 'admin', variant: NO_FILTER, order: 'sort=deadline' },
+      { title: 'unscoped: admin, no filter, default order', role: 'admin', variant: NO_FILTER, order: 'default order' },
     ];
     for (const ec of ONLY.has('explain') ? explainCases : []) {
       const roleUsers = roles.find((r) => r.role === ec.role)!.users;
-      const req = requests
-        .get(ec.role)!
-        .find((q) => q.variant === ec.variant && (ec.role !== 'officer' || roleUsers[q.user].unit.kind === 'county'));
+      const req = requestsOf(ec.role, ec.order).find(
+        (q) => q.variant === ec.variant && (ec.role !== 'officer' || roleUsers[q.user].unit.kind === 'county'),
+      );
       if (!req) continue;
       explains.push('', `${ec.title}`, `  GET ${req.path}`);
       for (const q of req.queries) {
@@ -303,6 +351,7 @@ async function main(): Promise<void> {
             : 'transitions: urge by the dispatcher',
           'transition',
           mixed ? 'mixed' : 'urge',
+          null,
           c,
           result,
         );
@@ -352,12 +401,7 @@ function cpuText(cpu: CpuUse | null): string {
 /** Other processes using more than this many cores during a run make its numbers doubtful. */
 const NOISY_CORES = 0.15;
 
-function printReport(
-  rows: Row[],
-  variantTotals: Map<string, Map<number, number[]>>,
-  planMatrix: { role: string; variant: number; plans: PlanSummary[] }[],
-  explains: string[],
-): void {
+function printReport(rows: Row[], variantTotals: Map<string, Map<number, number[]>>, planMatrix: PlanRow[], explains: string[]): void {
   log();
   log(`RESULTS (${N} items; ${SECONDS} s per run; latency in ms)`);
   log();
@@ -394,7 +438,8 @@ function printReport(
   const verdict = (ok: boolean): string => (ok ? 'MET   ' : 'MISSED');
   for (const r of rows.filter((x) => x.group === 'list-http' && x.concurrency === 10)) {
     log(
-      `  ${verdict(r.summary.p99 < LIST_P99_TARGET_MS && r.errors === 0)}  filtered list p99 < ${LIST_P99_TARGET_MS} ms at c=10, as ${r.role}: ${ms(r.summary.p99)} ms`,
+      `  ${verdict(r.summary.p99 < LIST_P99_TARGET_MS && r.errors === 0)}  filtered list p99 < ${LIST_P99_TARGET_MS} ms at c=10, ` +
+        `as ${r.role}, ${r.order}: ${ms(r.summary.p99)} ms`,
     );
   }
   for (const r of rows.filter((x) => x.group === 'transition')) {
@@ -404,39 +449,73 @@ function printReport(
     );
   }
 
-  for (const c of rows.some((r) => r.group !== 'transition') ? CONCURRENCY : []) {
+  const ratio = (a: number | undefined, b: number | undefined): string => (a && b ? `${(b / a).toFixed(2)}×` : '-');
+  const listRows = rows.filter((r) => r.group !== 'transition');
+  if (listRows.length) {
     log();
-    log(`LIST LATENCY BY FILTER at c=${c} (HTTP vs raw SQL; "matched" = average total of the sampled requests)`);
+    log('DEFAULT ORDER (no sort parameter) vs sort=deadline, same filters, run back to back ("×" = default / deadline)');
+    const lines: string[][] = [];
+    for (const group of ['list-http', 'list-sql'] as const)
+      for (const role of ['officer', 'dispatcher', 'admin'])
+        for (const c of CONCURRENCY) {
+          const [d, o] = ORDERS.map(
+            (order) => listRows.find((r) => r.group === group && r.role === role && r.order === order && r.concurrency === c)?.summary,
+          );
+          if (!d && !o) continue;
+          const cells = (x: Summary | undefined): string[] => [x ? x.perSecond.toFixed(0) : '-', ms(x?.p50 ?? NaN), ms(x?.p99 ?? NaN)];
+          lines.push([
+            group === 'list-http' ? 'HTTP' : 'raw SQL',
+            role,
+            String(c),
+            ...cells(d),
+            ...cells(o),
+            ratio(d?.p50, o?.p50),
+            ratio(d?.p99, o?.p99),
+          ]);
+        }
+    log(
+      table(
+        ['', 'role', 'conc', 'deadline req/s', 'p50', 'p99', 'default req/s', 'p50', 'p99', 'p50 ×', 'p99 ×'],
+        lines,
+        new Set([2, 3, 4, 5, 6, 7, 8, 9, 10]),
+      ),
+    );
+  }
+
+  for (const c of listRows.length ? CONCURRENCY : []) {
+    log();
+    log(
+      `LIST LATENCY BY FILTER at c=${c} (p99 in ms, HTTP and raw SQL, in either order; "matched" = average total of the sampled requests)`,
+    );
     const lines: string[][] = [];
     for (const role of ['officer', 'dispatcher', 'admin']) {
-      const http = rows.find((r) => r.group === 'list-http' && r.role === role && r.concurrency === c);
-      const sql = rows.find((r) => r.group === 'list-sql' && r.role === role && r.concurrency === c);
-      if (!http && !sql) continue;
+      const runs = (group: Row['group']): (Row | undefined)[] =>
+        ORDERS.map((order) => listRows.find((r) => r.group === group && r.role === role && r.order === order && r.concurrency === c));
+      const http = runs('list-http');
+      const sql = runs('list-sql');
+      if (![...http, ...sql].some(Boolean)) continue;
       VARIANTS.forEach((v, i) => {
-        const of = (row: Row | undefined): Summary | null =>
+        const p99 = (row: Row | undefined): number | undefined =>
           row
             ? summarize(
                 row.result.samples.filter((_, k) => row.result.variants[k] === i),
                 row.result.windowSeconds,
-              )
-            : null;
-        const h = of(http);
-        const s = of(sql);
+              ).p99
+            : undefined;
+        const [hd, ho] = http.map(p99);
+        const [sd, so] = sql.map(p99);
         const totals = variantTotals.get(role)?.get(i) ?? [];
         const matched = totals.length ? String(Math.round(totals.reduce((a, b) => a + b, 0) / totals.length)) : '-';
-        lines.push([
-          role,
-          v.label,
-          String(h?.count ?? '-'),
-          ms(h?.p50 ?? NaN),
-          ms(h?.p99 ?? NaN),
-          ms(s?.p50 ?? NaN),
-          ms(s?.p99 ?? NaN),
-          matched,
-        ]);
+        lines.push([role, v.label, ms(hd ?? NaN), ms(ho ?? NaN), ratio(hd, ho), ms(sd ?? NaN), ms(so ?? NaN), ratio(sd, so), matched]);
       });
     }
-    log(table(['role', 'filter', 'n', 'http p50', 'http p99', 'sql p50', 'sql p99', 'matched'], lines, new Set([2, 3, 4, 5, 6, 7])));
+    log(
+      table(
+        ['role', 'filter', 'http deadline', 'http default', '×', 'sql deadline', 'sql default', '×', 'matched'],
+        lines,
+        new Set([2, 3, 4, 5, 6, 7, 8]),
+      ),
+    );
   }
 
   const profiled = rows.filter((r) => r.result.profile);
@@ -458,14 +537,15 @@ function printReport(
     log('EXPLAIN ANALYZE of the list statements, one request per filter and role (execution time in ms of each; how item is read)');
     log(
       table(
-        ['role', 'filter', 'statements', 'item access (each statement)'],
+        ['role', 'filter', 'order', 'statements', 'item access (each statement)'],
         planMatrix.map((m) => [
           m.role,
           VARIANTS[m.variant].label,
+          m.order,
           m.plans.map((p) => ms(p.executionMs)).join(' + '),
           m.plans.map((p) => p.access).join(' | '),
         ]),
-        new Set([2]),
+        new Set([3]),
       ),
     );
   }

@@ -7,7 +7,8 @@
 // - the item list's time from a filter change to its rendered rows (unthrottled, median of the runs).
 // Targets (issue 19): sign-in ≤ 250 KB gzip of JavaScript; 工作台 LCP < 2 s cold at 4×; filter < 300 ms.
 // Settings: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/rectify_bench_web, dropped and
-// re-created), REDIS_URL (default redis://127.0.0.1:6379/13), BENCH_ITEMS, CHROMIUM_PATH.
+// re-created; BENCH_REUSE_DATABASE=true keeps an earlier run's), REDIS_URL (default redis://127.0.0.1:6379/13),
+// BENCH_ITEMS, CHROMIUM_PATH.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -57,18 +58,25 @@ log(`heaviest route (${heaviest.route}, with layout): JS ${kb(heaviest.js)} gzip
 const N = intEnv('BENCH_ITEMS', 100_000);
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/rectify_bench_web';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/13';
-log(`seeding ${N} items into ${DATABASE_URL}`);
-await recreateDatabase(DATABASE_URL);
-const { world, report } = await seed(DATABASE_URL, N, () => undefined);
-log(`  ${report.items} items in ${report.seconds.toFixed(1)} s`);
+// BENCH_REUSE_DATABASE=true keeps a database an earlier run seeded (seeding takes minutes on a busy machine).
+const DISPATCHER = 'dispatcher@bench.rectify.cn';
+if (process.env.BENCH_REUSE_DATABASE === 'true') log(`reusing the items in ${DATABASE_URL}`);
+else {
+  log(`seeding ${N} items into ${DATABASE_URL}`);
+  await recreateDatabase(DATABASE_URL);
+  const { world, report } = await seed(DATABASE_URL, N, () => undefined);
+  if (world.dispatcher.email !== DISPATCHER) throw new Error(`the seed's dispatcher is ${world.dispatcher.email}`);
+  log(`  ${report.items} items in ${report.seconds.toFixed(1)} s`);
+}
 const { app, baseUrl } = await startBenchApi(DATABASE_URL, REDIS_URL);
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
 });
-const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
-context.setDefaultTimeout(120_000);
+// bypassCSP: the filter timing polls the page with a string predicate, which the app's CSP (no eval) refuses.
+const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', bypassCSP: true });
+context.setDefaultTimeout(60_000);
 const page = await context.newPage();
 const cdp = await context.newCDPSession(page);
 await cdp.send('Network.enable');
@@ -92,7 +100,7 @@ const [signInCold, signInWarm] = await coldAndWarm(`${baseUrl}/login`, '#email')
 log(`sign-in page LCP at 4× CPU throttling: cold ${signInCold.toFixed(0)} ms, warm ${signInWarm.toFixed(0)} ms`);
 
 await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
-await page.locator('#email').fill(world.dispatcher.email);
+await page.locator('#email').fill(DISPATCHER);
 await page.locator('#password').fill(BENCH_PASSWORD);
 await page.locator('button[type=submit]').click();
 const TILE = '[data-testid^=tile-] .ant-statistic-content-value';
@@ -109,12 +117,12 @@ await page.goto(`${baseUrl}/items`, { waitUntil: 'domcontentloaded' });
 await page.locator('[data-testid=item-table] .ant-table-row').first().waitFor();
 
 /** From the click to the list's rows for the new filter on screen (the spinner gone, the address changed). */
-const filterChange = async (p: Page, change: () => Promise<void>, marker: string): Promise<number> => {
+const filterChange = async (p: Page, change: () => Promise<void>, overdue: boolean): Promise<number> => {
   const t0 = Date.now();
   await change();
   await p.waitForFunction(
-    `location.search.includes(${JSON.stringify(marker)}) && !document.querySelector('[data-testid=item-table] .ant-spin-spinning') &&
-     document.querySelectorAll('[data-testid=item-table] .ant-table-row, [data-testid=item-table] .ant-empty').length > 0`,
+    `location.search.includes('overdue=true') === ${overdue} && !document.querySelector('[data-testid=item-table] .ant-spin-spinning') &&
+     document.querySelectorAll('[data-testid=item-table] .ant-table-row, [data-testid=item-table] .ant-table-placeholder').length > 0`,
     undefined,
     { polling: 'raf' },
   );
@@ -122,14 +130,20 @@ const filterChange = async (p: Page, change: () => Promise<void>, marker: string
 };
 const overdue = page.getByRole('checkbox', { name: '已逾期' });
 const times: number[] = [];
-for (let i = 0; i < 5; i++) {
-  times.push(await filterChange(page, () => overdue.check(), 'overdue=true'));
-  times.push(await filterChange(page, () => overdue.uncheck(), ''));
+try {
+  for (let i = 0; i < 5; i++) {
+    // click, not check(): the box is controlled by the address, so it changes only once the list follows
+    times.push(await filterChange(page, () => overdue.click(), true));
+    times.push(await filterChange(page, () => overdue.click(), false));
+  }
+  times.sort((a, b) => a - b);
+  log(
+    `item list filter change → rendered rows (${N} items, ${times.length} changes): median ${times[times.length >> 1]} ms, ` +
+      `worst ${times[times.length - 1]} ms (target < 300 ms)`,
+  );
+} catch (e) {
+  log(`item list filter change: not measured (${(e as Error).message.split('\n')[0]})`);
+  process.exitCode = 1;
 }
-times.sort((a, b) => a - b);
-log(
-  `item list filter change → rendered rows (${N} items, ${times.length} changes): median ${times[times.length >> 1]} ms, ` +
-    `worst ${times[times.length - 1]} ms (target < 300 ms)`,
-);
 await browser.close();
 await app.close();

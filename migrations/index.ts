@@ -16,6 +16,8 @@ import { SourceDocuments1765600000000 } from './1765600000000-source-documents.j
 import { ReworkPaths1765700000000 } from './1765700000000-rework-paths.js';
 import { CalendarYears1765700000001 } from './1765700000001-calendar-years.js';
 import { BatchNoticeEndAndOpenFirst1766100000000 } from './1766100000000-notice-end-and-open-first.js';
+import { ItemReaderOpenFirst1766150000000 } from './1766150000000-item-reader-open-first.js';
+import { ComplaintCases1766200000000 } from './1766200000000-complaint-cases.js';
 import { BulkItemInsert1766300000000 } from './1766300000000-bulk-item-insert.js';
 
 /** Every migration, in order. Listed explicitly so tsc, swc, Jest and the CLI see one set. */
@@ -38,5 +40,7 @@ export const MIGRATIONS = [
   ReworkPaths1765700000000,
   CalendarYears1765700000001,
   BatchNoticeEndAndOpenFirst1766100000000,
+  ItemReaderOpenFirst1766150000000,
+  ComplaintCases1766200000000,
   BulkItemInsert1766300000000,
 ];

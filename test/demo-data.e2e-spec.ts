@@ -20,7 +20,14 @@ describe('demo data (e2e)', () => {
     const f = api.factory;
     await seedDemo(ds, f.units, f.users, { items: false });
     const again = await seedDemo(ds, f.units, f.users, { items: false });
-    expect(again).toEqual({ unitsCreated: 0, usersCreated: 0, batchesCreated: 0, itemsCreated: 0, projectsCreated: 0 });
+    expect(again).toEqual({
+      unitsCreated: 0,
+      usersCreated: 0,
+      batchesCreated: 0,
+      itemsCreated: 0,
+      projectsCreated: 0,
+      complaintsCreated: 0,
+    });
     const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM org_unit WHERE code LIKE 'DT%'`);
     expect(n).toBe(44); // city, 15 departments + 6 sections of the ecology bureau, 11 counties with their sub-bureaus
     const province = await ds.query(`SELECT kind, parent_id FROM org_unit WHERE code = 'SX-STHJT'`);

@@ -32,7 +32,7 @@ describe('demo rectification ledger (e2e)', () => {
     evidenceDir = await mkdtemp(path.join(os.tmpdir(), 'rectify-demo-evidence-'));
     api = await TestApi.start({ env: { EVIDENCE_DIR: evidenceDir } });
     ds = api.ds;
-    first = await seedDemo(ds, api.factory.units, api.factory.users, { evidenceDir });
+    first = await seedDemo(ds, api.factory.units, api.factory.users, { evidenceDir, complaints: false });
   }, 240_000);
   afterAll(async () => {
     await api.stop();
@@ -483,8 +483,15 @@ describe('demo rectification ledger (e2e)', () => {
       return n;
     };
     const before = await demoHistory();
-    const again = await seedDemo(ds, api.factory.units, api.factory.users, { evidenceDir });
-    expect(again).toEqual({ unitsCreated: 0, usersCreated: 0, batchesCreated: 0, itemsCreated: 0, projectsCreated: 0 });
+    const again = await seedDemo(ds, api.factory.units, api.factory.users, { evidenceDir, complaints: false });
+    expect(again).toEqual({
+      unitsCreated: 0,
+      usersCreated: 0,
+      batchesCreated: 0,
+      itemsCreated: 0,
+      projectsCreated: 0,
+      complaintsCreated: 0,
+    });
     expect(await demoHistory()).toBe(before);
   }, 240_000);
 });

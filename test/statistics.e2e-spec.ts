@@ -449,6 +449,11 @@ describe('statistics (e2e)', () => {
       expect(row('事项总数').getCell(2).numFmt).toBe('0');
       expect(typeof row('销号率').getCell(2).value).toBe('number');
       expect(row('销号率').getCell(2).numFmt).toBe('0.00%');
+      // the report figures follow, numbers too: officer B's X3 and X8 were never signed off, no extension asked late
+      expect(row('曾销号事项').getCell(2).value).toBe(0);
+      expect(row('逾期后申请延期').getCell(2).value).toBe(0);
+      expect(row('逾期后申请延期').getCell(2).numFmt).toBe('0');
+      expect(row('反弹率').getCell(5).text).toBe('销号后经回头看重新打开过的事项 ÷ 曾经销号的事项（含销号后重新打开的）');
       const byUnitSheet = wb.getWorksheet('按牵头单位')!;
       expect(typeof byUnitSheet.getRow(2).getCell(2).value).toBe('number');
       expect(byUnitSheet.getRow(2).getCell(7).numFmt).toBe('0.00%');

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { SOURCE_TYPES, type Actor, type Domain, type SourceType } from '#domain';
-import type { ItemFilter, ItemsService } from '#items';
+import type { ItemFilter, ItemSort, ItemsService } from '#items';
 import { DOMAINS_IN_SEED, type BenchUser, type BenchWorld } from './seed.js';
 
 /**
@@ -40,6 +40,8 @@ export const VARIANTS: Variant[] = [
     label: 'batchId & state, pages 2-5',
     build: ({ world, rnd }) => ({ batchId: pick(rnd, world.batches).id, state: ['in_progress'], page: 2 + Math.floor(rnd() * 4) }),
   },
+  // The list as it first opens: in the default order, this is what every user sees first.
+  { label: 'no filter', build: () => ({}) },
 ];
 
 export interface ListRequest {
@@ -90,7 +92,7 @@ export async function listSql(service: ItemsService, actor: Actor, filter: ItemF
   return captured;
 }
 
-export function queryString(filter: ItemFilter): string {
+export function queryString(filter: Partial<ItemFilter>): string {
   const q = new URLSearchParams();
   for (const [key, value] of Object.entries(filter)) {
     if (value === undefined) continue;
@@ -99,13 +101,24 @@ export function queryString(filter: ItemFilter): string {
   return q.toString();
 }
 
-/** `count` requests per variant, round-robin over the variants, each for a user of `users`. */
+/** The orders the list is measured in: `sort=deadline` as asked for, and the API's default (no sort parameter). */
+export const ORDERS = ['sort=deadline', 'default order'] as const;
+export type Order = (typeof ORDERS)[number];
+
+/** The API's default sort (items.dto.ts), which the captured SQL needs spelt out. */
+const DEFAULT_SORT: ItemSort = 'open';
+
+/**
+ * `count` requests per variant, round-robin over the variants, each for a user of `users`, in
+ * `order` (a variant's own sort, such as -updatedAt, wins). The same seed gives the same filters in either order.
+ */
 export async function buildListRequests(
   service: ItemsService,
   world: BenchWorld,
   users: BenchUser[],
   count: number,
   seed: number,
+  order: Order,
 ): Promise<ListRequest[]> {
   const rnd = mulberry32(seed);
   const out: ListRequest[] = [];
@@ -113,12 +126,14 @@ export async function buildListRequests(
     const variant = i % VARIANTS.length;
     const userIndex = Math.floor(rnd() * users.length);
     const user = users[userIndex];
-    const filter: ItemFilter = { sort: 'deadline', page: 1, pageSize: 20, ...VARIANTS[variant].build({ user, world, rnd }) };
+    const built = VARIANTS[variant].build({ user, world, rnd });
+    const asked: Partial<ItemFilter> = order === 'sort=deadline' ? { sort: 'deadline', ...built } : built;
+    const filter: ItemFilter = { sort: DEFAULT_SORT, page: 1, pageSize: 20, ...asked };
     out.push({
       variant,
       user: userIndex,
       filter,
-      path: `/api/items?${queryString(filter)}`,
+      path: `/api/items?${queryString({ page: 1, pageSize: 20, ...asked })}`,
       queries: await listSql(service, actorOf(user), filter),
     });
   }

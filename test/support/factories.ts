@@ -3,7 +3,8 @@ import type { DataSource } from 'typeorm';
 import { HistoryService } from '#audit';
 import { CalendarService } from '#calendar';
 import { systemClock, type Actor, type Clock, type OrgUnitKind, type Role, type SourceType } from '#domain';
-import { BatchesService, ItemsService, TransitionService, type BatchView, type CreateItem, type ItemDetail } from '#items';
+import { BatchesService, ItemWorkflow, ItemsService, TransitionService, type BatchView, type CreateItem, type ItemDetail } from '#items';
+import { WorkflowRunner } from '#workflow';
 import { AccessChanges, OrgUnitsService, PasswordHasher, UsersService, type OrgUnitView, type UserView } from '#org';
 
 export const TEST_PASSWORD = 'Test-Password-2026';
@@ -27,7 +28,7 @@ export class Factory {
     this.users = new UsersService(ds, this.history, new PasswordHasher(), new AccessChanges());
     this.batches = new BatchesService(ds, this.history, clock);
     this.calendar = new CalendarService(ds, this.history);
-    this.transitions = new TransitionService(ds, this.history, clock, this.calendar);
+    this.transitions = new TransitionService(ds, new WorkflowRunner(ds, clock), new ItemWorkflow(this.calendar));
     this.items = new ItemsService(ds, this.history, this.transitions, clock, this.calendar);
   }
 

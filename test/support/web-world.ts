@@ -4,6 +4,7 @@ import { TestApi } from './api.js';
 import { assertWebBuilt, launchChromium } from './web.js';
 import type { OrgUnitView, UserView } from '#org';
 import type { BatchView } from '#items';
+import type { Clock } from '#domain';
 
 /** The api serving the built web app (as in production), Chromium, and a small org with a user per role. */
 export interface WebWorld {
@@ -21,12 +22,12 @@ export interface WebWorld {
 
 /**
  * `suffix` makes the unit names unique in the shared test database, for tests that pick units by
- * name in the screens.
+ * name in the screens; `clock` is the api's (a test may move it past a public notice).
  */
-export async function startWebWorld(opts: { suffix?: string } = {}): Promise<WebWorld> {
+export async function startWebWorld(opts: { suffix?: string; clock?: Clock } = {}): Promise<WebWorld> {
   assertWebBuilt();
   const s = opts.suffix ?? '';
-  const api = await TestApi.start();
+  const api = await TestApi.start({ clock: opts.clock });
   const f = api.factory;
   const city = await f.newUnit({ kind: 'city', name: `大同市-${Factory.tag()}` });
   const office = await f.newUnit({ parent: city, name: `督察整改办公室${s}` });

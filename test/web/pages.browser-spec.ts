@@ -183,7 +183,7 @@ describe('web: pages by role', () => {
   );
 
   it(
-    'keyboard only: sign in, open the item list, reach an item',
+    'keyboard only: sign in, reach an item, accept it',
     async () => {
       await page.goto(`${w.url}/login`, { waitUntil: 'domcontentloaded' });
       await page.locator('#email:focus').waitFor(); // the e-mail field has the focus
@@ -197,6 +197,22 @@ describe('web: pages by role', () => {
       await page.keyboard.press('Enter');
       await page.locator('[data-action=accept]').waitFor();
       expect(new URL(page.url()).pathname).toBe(`/items/${mine.id}`);
+      // …and take an action: Tab to 签收, Enter, Tab to the form's submit button, Enter.
+      const tabTo = async (selector: string) => {
+        for (let i = 0; i < 80; i++) {
+          if (await page.evaluate(`!!document.activeElement?.matches(${JSON.stringify(selector)})`)) return;
+          await page.keyboard.press('Tab');
+        }
+        throw new Error(`Tab never reached ${selector}`);
+      };
+      await tabTo('[data-action=accept]');
+      await page.keyboard.press('Enter');
+      await page.locator('.ant-modal:visible').waitFor();
+      await tabTo('#action-submit');
+      await page.keyboard.press('Enter');
+      await page.locator('[data-testid=item-state][data-state=in_progress]').waitFor();
+      const token = await w.token(w.users.officer);
+      expect((await w.api.request('GET', `/api/items/${mine.id}`, { token })).body.state).toBe('in_progress');
     },
     T,
   );

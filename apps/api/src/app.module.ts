@@ -13,6 +13,8 @@ import { StatisticsModule } from '#statistics';
 import { ProjectsModule } from '#projects';
 import { IntakeModule } from '#intake';
 import { IntakeController } from './intake/intake.controller.js';
+import { ComplaintsModule } from '#complaints';
+import { ComplaintsController } from './complaints/complaints.controller.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CalendarController } from './calendar/calendar.controller.js';
 import { HealthController } from './health/health.controller.js';
@@ -60,6 +62,7 @@ export class AppModule {
         ProjectsModule,
         MetricsModule,
         IntakeModule,
+        ComplaintsModule,
       ],
       controllers: [
         HealthController,
@@ -76,6 +79,7 @@ export class AppModule {
         StatisticsController,
         ProjectsController,
         IntakeController,
+        ComplaintsController,
         ...extraControllers,
       ],
       providers: [

@@ -94,7 +94,7 @@ async function main(): Promise<void> {
         const result = await seedDemo(ds, units, users);
         process.stdout.write(
           `demo data: ${result.unitsCreated} units, ${result.usersCreated} users, ${result.batchesCreated} batches and ` +
-            `${result.itemsCreated} items, ${result.projectsCreated} key projects created (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
+            `${result.itemsCreated} items, ${result.projectsCreated} key projects, ${result.complaintsCreated} complaint cases created (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
         );
         break;
       }

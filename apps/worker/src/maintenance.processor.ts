@@ -1,5 +1,5 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { JOBS, QUEUES } from '#queue';
@@ -24,7 +24,7 @@ export class MaintenanceProcessor extends WorkerHost {
   ];
 
   constructor(
-    private readonly dataSource: DataSource,
+    @Inject(DataSource) private readonly dataSource: DataSource,
     private readonly snapshots: StatisticsSnapshots,
   ) {
     super();

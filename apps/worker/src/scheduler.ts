@@ -16,7 +16,6 @@ const HANDLED: Record<string, readonly string[]> = {
 /** How often the outbox is relayed to the mail queue. */
 export const OUTBOX_RELAY_EVERY_MS = 5000;
 
-/** Checks that every job has a handler, then registers the repeatable jobs (idempotent upserts). */
 /** How often the schedules are registered again (they live in Redis, which may have restarted empty). */
 export const RESCHEDULE_EVERY_MS = 10_000;
 

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { chainHash, verifyEntityChain, type ChainBreak } from '#domain';
 import { HistoryEntity, type PersonRef } from '#persistence';
@@ -31,7 +31,7 @@ export type HistoryView = HistoryEntity & { actor: PersonRef | null };
  */
 @Injectable()
 export class HistoryService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   async append(manager: EntityManager, entry: HistoryEntry): Promise<HistoryEntity> {
     const [last] = await manager.query<ChainTip[]>(

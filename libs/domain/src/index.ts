@@ -21,3 +21,6 @@ export * from './projects/project-figures.js';
 export * from './intake/chinese-dates.js';
 export * from './intake/decomposition.js';
 export * from './calendar/holiday-notice.js';
+export * from './complaints/complaint-case.js';
+export * from './complaints/complaint.workflow.js';
+export * from './complaints/complaint-figures.js';

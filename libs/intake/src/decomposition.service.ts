@@ -3,10 +3,10 @@ import { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CLOCK, DomainError, decide, decomposePlan, scopeOfPaths, type Actor, type Clock, type DecomposedTask, type Domain } from '#domain';
-import { EVIDENCE_STORAGE, type EvidenceStorage } from '#items';
+import { EVIDENCE_STORAGE, type EvidenceStorage } from '#files';
 import { DEFAULT_OFFICE_LIMITS, readDocxText } from '#office';
 import { OrgUnitsService, type UnitDirectory } from '#org';
-import { PG_UNIQUE_VIOLATION, pgErrorCode } from '#persistence';
+import { isUniqueViolation } from '#persistence';
 import { insertItems } from './insert-items.js';
 
 export interface UnitNamed {
@@ -168,8 +168,7 @@ export class DecompositionService {
         return { sourceDocumentId: documentId, itemIds };
       })
       .catch((e: unknown) => {
-        if (pgErrorCode(e) === PG_UNIQUE_VIOLATION)
-          throw DomainError.conflict('ITEM_CODE_TAKEN', 'An item of this batch already has one of these codes');
+        if (isUniqueViolation(e)) throw DomainError.conflict('ITEM_CODE_TAKEN', 'An item of this batch already has one of these codes');
         throw e;
       });
   }

@@ -14,7 +14,7 @@ import {
   type Clock,
   type SourceType,
 } from '#domain';
-import { PG_UNIQUE_VIOLATION, pgErrorCode } from '#persistence';
+import { isUniqueViolation } from '#persistence';
 
 export interface BatchView {
   id: string;
@@ -137,7 +137,7 @@ export class BatchesService {
           ],
         );
       } catch (e) {
-        if (pgErrorCode(e) === PG_UNIQUE_VIOLATION) throw DomainError.conflict('BATCH_CODE_TAKEN', 'Another batch already has this code');
+        if (isUniqueViolation(e)) throw DomainError.conflict('BATCH_CODE_TAKEN', 'Another batch already has this code');
         throw e;
       }
       await this.history.append(m, {

@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CalendarService } from '#calendar';
 import { CLOCK, type Actor, type Clock } from '#domain';
+import { recordChange } from '#workflow';
 import { ITEM_ENTITY, loadSnapshot } from './item-snapshot.js';
 import type { StoredDeadlineRule } from './items.service.js';
-import { recordChange } from './outbox.js';
 import { addDeadlineVersion } from './transition-effects.js';
 
 export interface Recomputed {
@@ -61,10 +61,8 @@ export class DeadlineRecomputeService {
           [id, stored, at],
         );
         if (to !== from) await addDeadlineVersion(m, item, to, 'calendar', reason, null, at);
-        await recordChange(
-          m,
-          item.tip,
-          {
+        await recordChange(m, item.tip, {
+          entry: {
             entityType: ITEM_ENTITY,
             entityId: id,
             action: 'recompute_deadline',
@@ -75,13 +73,10 @@ export class DeadlineRecomputeService {
             data: { year, deadline: { from, to }, version: updated.version, provisional: computed.provisional },
             at,
           },
-          (seq) => ({
-            // Only a deadline that moved is news to the unit.
-            kind: to !== from ? 'item.deadline_recomputed' : 'item.deadline_confirmed',
-            dedupeKey: `item:${id}:${seq}`,
-            payload: { itemId: id, historySeq: seq, actorId: actor.userId, reason },
-          }),
-        );
+          ref: { itemId: id },
+          // Only a deadline that moved is news to the unit.
+          kind: to !== from ? 'item.deadline_recomputed' : 'item.deadline_confirmed',
+        });
         return to !== from ? { itemId: id, code: item.code, from, to } : null;
       });
       if (change) moved.push(change);

@@ -27,6 +27,34 @@ export interface CommentView {
 }
 
 /** Progress reports (written through the report_progress action) and free comments on an item. */
+/** What a comment that mentions people writes to the outbox (kind item.comment). */
+export interface CommentEvent {
+  itemId: string;
+  commentId: string;
+  actorId: string;
+  commentText: string;
+  mentionedUserIds: string[];
+  mentionedUnitIds: string[];
+}
+
+/** An outbox payload read back as a comment event; null when it is not one. */
+export function readCommentEvent(payload: unknown): CommentEvent | null {
+  if (typeof payload !== 'object' || payload === null) return null;
+  const p = payload as Record<string, unknown>;
+  const ids = (v: unknown): string[] | null => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : null);
+  const [userIds, unitIds] = [ids(p.mentionedUserIds), ids(p.mentionedUnitIds)];
+  if (typeof p.itemId !== 'string' || typeof p.commentId !== 'string' || typeof p.actorId !== 'string') return null;
+  if (typeof p.commentText !== 'string' || !userIds || !unitIds) return null;
+  return {
+    itemId: p.itemId,
+    commentId: p.commentId,
+    actorId: p.actorId,
+    commentText: p.commentText,
+    mentionedUserIds: userIds,
+    mentionedUnitIds: unitIds,
+  };
+}
+
 @Injectable()
 export class ItemNotesService {
   constructor(
@@ -80,19 +108,17 @@ export class ItemNotesService {
         [itemId, actor.userId, body, this.clock.now()],
       );
       if (mentions.userIds.length + mentions.unitIds.length > 0) {
+        const commentEvent: CommentEvent = {
+          itemId,
+          commentId: row.id,
+          actorId: actor.userId,
+          commentText: body.slice(0, 500),
+          mentionedUserIds: mentions.userIds,
+          mentionedUnitIds: mentions.unitIds,
+        };
         await m.query(
           `INSERT INTO outbox (kind, dedupe_key, payload) VALUES ('item.comment', $1, $2) ON CONFLICT (dedupe_key) DO NOTHING`,
-          [
-            `comment:${row.id}`,
-            {
-              itemId,
-              commentId: row.id,
-              actorId: actor.userId,
-              commentText: body.slice(0, 500),
-              mentionedUserIds: mentions.userIds,
-              mentionedUnitIds: mentions.unitIds,
-            },
-          ],
+          [`comment:${row.id}`, commentEvent],
         );
       }
       return { ...row, mentions };

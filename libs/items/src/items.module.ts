@@ -1,11 +1,10 @@
-import path from 'node:path';
 import { Module } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '#config';
+import { FilesModule } from '#files';
+import { WorkflowModule } from '#workflow';
 import { BatchEditService } from './batch-edit.service.js';
 import { BatchesService } from './batches.service.js';
 import { BulkTransitionsService } from './bulk-transitions.service.js';
 import { DashboardService } from './dashboard.service.js';
-import { EVIDENCE_STORAGE, LocalDiskStorage } from './evidence/evidence-storage.js';
 import { EvidenceService } from './evidence/evidence.service.js';
 import { DeadlineRecomputeService } from './deadline-recompute.service.js';
 import { ItemNotesService } from './item-notes.service.js';
@@ -13,9 +12,12 @@ import { ItemsService } from './items.service.js';
 import { NoticeCloser } from './notice-closer.service.js';
 import { SavedFiltersService } from './saved-filters.service.js';
 import { TransitionService } from './transition.service.js';
+import { ItemWorkflow } from './item-workflow.js';
 
 @Module({
+  imports: [WorkflowModule, FilesModule],
   providers: [
+    ItemWorkflow,
     BatchesService,
     BatchEditService,
     ItemsService,
@@ -27,11 +29,6 @@ import { TransitionService } from './transition.service.js';
     BulkTransitionsService,
     DeadlineRecomputeService,
     NoticeCloser,
-    {
-      provide: EVIDENCE_STORAGE,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => new LocalDiskStorage(path.resolve(config.storage.evidenceDir)),
-    },
   ],
   exports: [
     BatchesService,
@@ -45,7 +42,7 @@ import { TransitionService } from './transition.service.js';
     BulkTransitionsService,
     DeadlineRecomputeService,
     NoticeCloser,
-    EVIDENCE_STORAGE,
+    FilesModule,
   ],
 })
 export class ItemsModule {}

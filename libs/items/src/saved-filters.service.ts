@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { HistoryService } from '#audit';
 import { DomainError, type Actor } from '#domain';
-import { PG_UNIQUE_VIOLATION, pgErrorCode } from '#persistence';
+import { isUniqueViolation } from '#persistence';
 
 export interface SavedFilterView {
   id: string;
@@ -54,7 +54,7 @@ export class SavedFiltersService {
           [actor.userId, name.trim(), query],
         );
       } catch (e) {
-        if (pgErrorCode(e) === PG_UNIQUE_VIOLATION) {
+        if (isUniqueViolation(e)) {
           throw DomainError.conflict('SAVED_FILTER_NAME_TAKEN', 'You already have a saved filter of this name', { name: name.trim() });
         }
         throw e;

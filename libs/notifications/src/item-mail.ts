@@ -1,5 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { levelLabel, type AcceptanceLevel } from '#domain';
+import type { CommentEvent } from '#items';
+import type { ChangeDetails, ChangeEvent, ItemRef } from '#workflow';
 import type { MailData } from './templates.js';
 
 /** Who hears of an item event. One event may reach several audiences, each with its own text. */
@@ -55,33 +57,15 @@ interface ItemRow {
   acceptance_units: (string | null)[];
 }
 
-interface HistoryRow {
-  actor_id: string | null;
-  to_state: string;
-  reason: string | null;
-  data: Record<string, unknown>;
-  actor_name: string | null;
-}
+/** What the outbox holds about an item: a recorded change, or a comment that mentions people. */
+export type ItemEvent = ChangeEvent<ItemRef> | CommentEvent;
 
 /**
  * The e-mails one item event causes: for each audience the recipients and the template, in the
  * order of ITEM_EVENT_AUDIENCES (a person in two audiences is mailed once, with the first).
  * Acceptance levels are named by their labels (县级自验…), never by their codes.
  */
-export async function itemMails(
-  m: EntityManager,
-  kind: string,
-  payload: {
-    itemId: string;
-    historySeq?: number;
-    mentionedUserIds?: string[];
-    mentionedUnitIds?: string[];
-    commentText?: string;
-    actorId?: string;
-    reason?: string;
-  },
-  link: string,
-): Promise<ItemMail[]> {
+export async function itemMails(m: EntityManager, kind: string, event: ItemEvent, link: string): Promise<ItemMail[]> {
   const audiences = ITEM_EVENT_AUDIENCES[kind];
   if (!audiences) return [];
   const [item] = await m.query<ItemRow[]>(
@@ -92,30 +76,26 @@ export async function itemMails(
                         FROM item_unit iu WHERE iu.item_id = i.id AND iu.role = 'cooperating'), '[]') AS cooperating,
             item_acceptance_units(i.id) AS acceptance_units
        FROM item i JOIN batch b ON b.id = i.batch_id WHERE i.id = $1`,
-    [payload.itemId],
+    [event.itemId],
   );
   if (!item) return [];
-  const [history] =
-    payload.historySeq === undefined
-      ? [undefined]
-      : await m.query<HistoryRow[]>(
-          `SELECT h.actor_id, h.to_state, h.reason, h.data, u.name AS actor_name FROM history h LEFT JOIN app_user u ON u.id = h.actor_id
-            WHERE h.entity_type = 'item' AND h.entity_id = $1 AND h.seq = $2`,
-          [payload.itemId, payload.historySeq],
-        );
-  const data = history?.data ?? {};
-  const label = (index: unknown): string | null => (typeof index === 'number' && item.chain[index] ? levelLabel(item.chain[index]) : null);
-  const actorId = history?.actor_id ?? payload.actorId ?? null;
+  const change = 'historySeq' in event ? event : null;
+  const data: ChangeDetails = change?.details ?? {};
+  const label = (index: number | undefined): string | null =>
+    index !== undefined && item.chain[index] ? levelLabel(item.chain[index]) : null;
+  const actorId = event.actorId;
+  const [actor] = change && actorId ? await m.query<{ name: string }[]>(`SELECT name FROM app_user WHERE id = $1`, [actorId]) : [undefined];
   const base: Omit<MailData, 'recipientName'> = {
     itemCode: item.code,
     itemTitle: item.title,
     deadline: item.deadline,
     link,
-    actorName: history?.actor_name ?? null,
-    reason: history?.reason ?? payload.reason ?? null,
+    actorName: actor?.name ?? null,
+    reason: change?.reason ?? null,
     level: label(data.levelIndex),
   };
-  const closed = history?.to_state === 'signed_off' || history?.to_state === 'phase_completed';
+  const toState = change?.to ?? null;
+  const closed = toState === 'signed_off' || toState === 'phase_completed';
   const mails: ItemMail[] = [];
   const seen = new Set<string>();
   const add = (template: string, recipients: Recipient[], extra: Partial<MailData> = {}): void => {
@@ -129,7 +109,7 @@ export async function itemMails(
     switch (audience) {
       case 'lead_officers':
         add(
-          closed || kind === 'item.close_notice' || kind === 'item.sign_off' ? closedTemplate(history) : kind,
+          closed || kind === 'item.close_notice' || kind === 'item.sign_off' ? closedTemplate(toState) : kind,
           await usersIn(m, item.lead, ['unit_officer']),
         );
         break;
@@ -146,21 +126,21 @@ export async function itemMails(
         const owners = (await usersIn(m, [item.batch_dispatcher_unit_id], ['dispatcher'])).filter((u) => u.id !== actorId);
         if (kind === 'item.submit') add('item.submitted', owners);
         else if (kind === 'item.return') add('item.return', owners, { returnNote: returnNote(item.chain, data) });
-        else if (closed || kind === 'item.close_notice' || kind === 'item.sign_off') add(closedTemplate(history), owners);
+        else if (closed || kind === 'item.close_notice' || kind === 'item.sign_off') add(closedTemplate(toState), owners);
         else add(kind, owners);
         break;
       }
       case 'level_verifiers': {
-        const index = typeof data.levelIndex === 'number' ? data.levelIndex : 0;
+        const index = data.levelIndex ?? 0;
         add('item.submit', await levelVerifiers(m, item.acceptance_units[index]), { resumed: data.resumed === true });
         break;
       }
       case 'next_level_or_lead': {
-        const next = typeof data.nextLevelIndex === 'number' ? data.nextLevelIndex : null;
-        if (history?.to_state === 'in_acceptance' && next !== null) {
+        const next = data.nextLevelIndex ?? null;
+        if (toState === 'in_acceptance' && next !== null) {
           add('item.submit', await levelVerifiers(m, item.acceptance_units[next]), { level: label(next) });
         } else if (closed) {
-          add(closedTemplate(history), await usersIn(m, item.lead, ['unit_officer']));
+          add(closedTemplate(toState), await usersIn(m, item.lead, ['unit_officer']));
         } else {
           add('item.pass', await usersIn(m, item.lead, ['unit_officer']));
         }
@@ -168,7 +148,7 @@ export async function itemMails(
       }
       case 'returned_to': {
         // A return to a lower level asks that level again; otherwise the unit reworks.
-        if (data.returnTo === 'level' && typeof data.nextLevelIndex === 'number') {
+        if (data.returnTo === 'level' && data.nextLevelIndex !== undefined) {
           add('item.returned_to_level', await levelVerifiers(m, item.acceptance_units[data.nextLevelIndex]), {
             level: label(data.nextLevelIndex),
             returnNote: returnNote(item.chain, data),
@@ -179,12 +159,13 @@ export async function itemMails(
         break;
       }
       case 'mentioned': {
+        if ('historySeq' in event) break;
         const users = await m.query<Recipient[]>(
           `SELECT id, name, email FROM app_user WHERE active AND (id = ANY($1::uuid[]) OR unit_id = ANY($2::uuid[])) AND id IS DISTINCT FROM $3 ORDER BY name`,
-          [payload.mentionedUserIds ?? [], payload.mentionedUnitIds ?? [], actorId],
+          [event.mentionedUserIds, event.mentionedUnitIds, actorId],
         );
         const [author] = actorId ? await m.query<{ name: string }[]>(`SELECT name FROM app_user WHERE id = $1`, [actorId]) : [];
-        add('item.mention', users, { actorName: author?.name ?? null, reason: payload.commentText ?? null });
+        add('item.mention', users, { actorName: author?.name ?? null, reason: event.commentText });
         break;
       }
     }
@@ -192,13 +173,13 @@ export async function itemMails(
   return mails;
 }
 
-function closedTemplate(history: HistoryRow | undefined): string {
-  return history?.to_state === 'phase_completed' ? 'item.phase_completed' : 'item.signed_off';
+function closedTemplate(toState: string | null): string {
+  return toState === 'phase_completed' ? 'item.phase_completed' : 'item.signed_off';
 }
 
 /** Where a return sent the item, in words: 退回责任单位整改，重新报送后由省级验收继续 / 退回市级验收重新审核. */
-function returnNote(chain: AcceptanceLevel[], data: Record<string, unknown>): string | null {
-  const name = (i: unknown): string => (typeof i === 'number' && chain[i] ? levelLabel(chain[i]) : '');
+function returnNote(chain: AcceptanceLevel[], data: ChangeDetails): string | null {
+  const name = (i: number | undefined): string => (i !== undefined && chain[i] ? levelLabel(chain[i]) : '');
   switch (data.returnTo) {
     case 'unit':
       return `退回责任单位整改，整改完成重新申请验收后从${name(data.resumeLevelIndex)}继续，此前各级验收结论保留。`;

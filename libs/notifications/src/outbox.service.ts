@@ -3,9 +3,13 @@ import type { Queue } from 'bullmq';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '#config';
 import { DomainError, type Actor, type Role } from '#domain';
+import { readCommentEvent } from '#items';
+import { JOBS, QUEUES } from '#queue';
 import { CONTENT_TYPES, ReportsService } from '#statistics';
+import { readChangeEvent, type ChangeEvent, type MilestoneRef } from '#workflow';
 import { render, type MailData } from './templates.js';
 import { ITEM_EVENT_AUDIENCES, itemMails, usersIn } from './item-mail.js';
+import { complaintMails } from './complaint-mail.js';
 import { MAILER, SendFailure, type MailAttachment, type Mailer } from './mailer.js';
 
 /** An e-mail handed to the queue this long ago and not sent is handed over again (same job id). */
@@ -60,7 +64,7 @@ export class OutboxService {
   async expandEvents(limit = 200): Promise<number> {
     return this.dataSource.transaction(async (m) => {
       const events = await m.query<OutboxRow[]>(
-        `SELECT id, kind, payload FROM outbox WHERE status = 'pending' AND (kind LIKE 'item.%' OR kind LIKE 'milestone.%') AND available_at <= now()
+        `SELECT id, kind, payload FROM outbox WHERE status = 'pending' AND (kind LIKE 'item.%' OR kind LIKE 'milestone.%' OR kind LIKE 'complaint.%') AND available_at <= now()
           ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [limit],
       );
@@ -68,6 +72,10 @@ export class OutboxService {
         if (ITEM_EVENT_AUDIENCES[event.kind]) await this.mailEvent(m, event);
         const milestoneAudience = MILESTONE_AUDIENCE[event.kind];
         if (milestoneAudience) await this.mailMilestoneEvent(m, event, milestoneAudience);
+        for (const mail of await complaintMails(m, event.kind, event.payload, this.config.http.publicUrl)) {
+          const data = { recipientName: mail.recipient.name, ...mail.data };
+          await insertEmail(m, event, { template: event.kind, userId: mail.recipient.id, to: mail.recipient.email, data });
+        }
         await m.query(`UPDATE outbox SET status = 'sent', sent_at = now() WHERE id = $1`, [event.id]);
       }
       return events.length;
@@ -86,7 +94,9 @@ export class OutboxService {
         [limit],
       );
       if (rows.length === 0) return 0;
-      await queue.addBulk(rows.map((r) => ({ name: 'send-email', data: { outboxId: r.id }, opts: { jobId: `outbox-${r.id}` } })));
+      await queue.addBulk(
+        rows.map((r) => ({ name: JOBS[QUEUES.email].sendEmail, data: { outboxId: r.id }, opts: { jobId: `outbox-${r.id}` } })),
+      );
       await m.query(`UPDATE outbox SET status = 'enqueued', available_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
       return rows.length;
     });
@@ -105,7 +115,9 @@ export class OutboxService {
         [olderThanSeconds, limit],
       );
       if (rows.length === 0) return 0;
-      await queue.addBulk(rows.map((r) => ({ name: 'send-email', data: { outboxId: r.id }, opts: { jobId: `outbox-${r.id}` } })));
+      await queue.addBulk(
+        rows.map((r) => ({ name: JOBS[QUEUES.email].sendEmail, data: { outboxId: r.id }, opts: { jobId: `outbox-${r.id}` } })),
+      );
       await m.query(`UPDATE outbox SET available_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
       return rows.length;
     });
@@ -171,7 +183,8 @@ export class OutboxService {
   }
 
   private async mailEvent(m: EntityManager, event: OutboxRow): Promise<void> {
-    const p = event.payload as Parameters<typeof itemMails>[2];
+    const p = event.kind === 'item.comment' ? readCommentEvent(event.payload) : readChangeEvent(event.payload, event.kind, ['itemId']);
+    if (!p) return;
     const link = `${this.config.http.publicUrl}/items/${p.itemId}`;
     for (const mail of await itemMails(m, event.kind, p, link)) {
       const payload: EmailPayload = {
@@ -185,7 +198,8 @@ export class OutboxService {
   }
 
   private async mailMilestoneEvent(m: EntityManager, event: OutboxRow, audience: 'dispatchers' | 'responsible_officers'): Promise<void> {
-    const p = event.payload as { milestoneId: string; projectId: string; historySeq: number };
+    const p: ChangeEvent<MilestoneRef> | null = readChangeEvent(event.payload, event.kind, ['milestoneId', 'projectId']);
+    if (!p) return;
     const [ms] = await m.query<
       {
         code: string;
@@ -194,17 +208,14 @@ export class OutboxService {
         planned: string;
         unit_id: string;
         dispatcher_unit_id: string;
-        reason: string | null;
         actor_name: string | null;
       }[]
     >(
       `SELECT pr.code, pr.name AS project, ms.name, to_char(ms.planned_date, 'YYYY-MM-DD') AS planned, ms.responsible_unit_id AS unit_id,
-              pr.dispatcher_unit_id, h.reason, u.name AS actor_name
+              pr.dispatcher_unit_id, (SELECT u.name FROM app_user u WHERE u.id = $2) AS actor_name
          FROM milestone ms JOIN project pr ON pr.id = ms.project_id
-         LEFT JOIN history h ON h.entity_type = 'milestone' AND h.entity_id = ms.id AND h.seq = $2
-         LEFT JOIN app_user u ON u.id = h.actor_id
         WHERE ms.id = $1`,
-      [p.milestoneId, p.historySeq],
+      [p.milestoneId, p.actorId],
     );
     if (!ms) return;
     const recipients =
@@ -223,7 +234,7 @@ export class OutboxService {
           deadline: ms.planned,
           link: `${this.config.http.publicUrl}/projects/${p.projectId}`,
           actorName: ms.actor_name,
-          reason: ms.reason,
+          reason: p.reason,
         },
       };
       await insertEmail(m, event, payload);

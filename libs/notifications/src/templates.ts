@@ -2,6 +2,8 @@
  * E-mail texts, Chinese and English, HTML and plain text. Each subject says what happened and,
  * where there is one, by when; each body links to the item.
  */
+import { COMPLAINT_TEMPLATES } from './complaint-mail.js';
+
 export type Locale = 'zh' | 'en';
 
 export interface MailData {
@@ -42,6 +44,7 @@ const by = (d: MailData, zh: boolean): string => (d.deadline ? (zh ? `，整改�
 const why = (d: MailData, zh: boolean): string[] => (d.reason ? [zh ? `说明：${d.reason}` : `Reason: ${d.reason}`] : []);
 
 export const TEMPLATES: Record<string, Texts> = {
+  ...COMPLAINT_TEMPLATES,
   'item.assign': {
     zh: (d) => ({
       subject: `【整改通】新分派整改事项 ${d.itemCode}${by(d, true)}`,

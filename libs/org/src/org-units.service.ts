@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { HistoryService } from '#audit';
 import { DomainError, childPath, normalizeUnitName, type Actor, type OrgUnitKind } from '#domain';
-import { OrgUnitAliasEntity, OrgUnitEntity, PG_UNIQUE_VIOLATION, escapeLike, pgConstraint, pgErrorCode } from '#persistence';
+import { OrgUnitAliasEntity, OrgUnitEntity, escapeLike, isUniqueViolation, pgConstraint } from '#persistence';
 import { AccessChanges } from './access-changes.js';
 import { UnitDirectory } from './unit-directory.js';
 
@@ -48,7 +48,7 @@ export const ORG_UNIT_ENTITY = 'org_unit';
 @Injectable()
 export class OrgUnitsService {
   constructor(
-    private readonly dataSource: DataSource,
+    @Inject(DataSource) private readonly dataSource: DataSource,
     private readonly history: HistoryService,
     private readonly access: AccessChanges,
   ) {}
@@ -290,7 +290,7 @@ export class OrgUnitsService {
     try {
       return await write();
     } catch (e) {
-      if (pgErrorCode(e) !== PG_UNIQUE_VIOLATION) throw e;
+      if (!isUniqueViolation(e)) throw e;
       const constraint = pgConstraint(e);
       const messages: Record<string, string> = {
         org_unit_code_uq: 'Another unit already has this code',

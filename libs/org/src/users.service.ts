@@ -1,8 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { HistoryService } from '#audit';
 import { DomainError, assertAllowed, listScope, scopeOfPaths, type Actor, type Role } from '#domain';
-import { OrgUnitEntity, PG_UNIQUE_VIOLATION, UserEntity, escapeLike, pgErrorCode } from '#persistence';
+import { OrgUnitEntity, UserEntity, escapeLike, isUniqueViolation } from '#persistence';
 import { AccessChanges } from './access-changes.js';
 import { PasswordHasher } from './password-hasher.js';
 import { assertPasswordPolicy } from './password-policy.js';
@@ -67,7 +67,7 @@ type UserRow = UserEntity & { unitName: string; unitPath: string };
 @Injectable()
 export class UsersService {
   constructor(
-    private readonly dataSource: DataSource,
+    @Inject(DataSource) private readonly dataSource: DataSource,
     private readonly history: HistoryService,
     private readonly hasher: PasswordHasher,
     private readonly access: AccessChanges,
@@ -340,7 +340,7 @@ export class UsersService {
     try {
       return await write();
     } catch (e) {
-      if (pgErrorCode(e) === PG_UNIQUE_VIOLATION) {
+      if (isUniqueViolation(e)) {
         throw DomainError.conflict('USER_EMAIL_TAKEN', 'Another user already has this e-mail address');
       }
       throw e;

@@ -33,3 +33,8 @@ export function isDatabaseUnavailable(e: unknown): boolean {
   const message = (e as { message?: unknown })?.message;
   return message === 'timeout exceeded when trying to connect' || message === 'Connection terminated due to connection timeout';
 }
+
+/** Whether a statement failed on a unique constraint (the named one, when given). */
+export function isUniqueViolation(e: unknown, constraint?: string): boolean {
+  return pgErrorCode(e) === PG_UNIQUE_VIOLATION && (constraint === undefined || pgConstraint(e) === constraint);
+}

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { HistoryService } from '#audit';
 import { CLOCK, DomainError, decide, isMonth, parseAmount, shanghaiDate, type Actor, type Clock } from '#domain';
-import { PG_UNIQUE_VIOLATION, pgErrorCode } from '#persistence';
+import { isUniqueViolation } from '#persistence';
 import { endOfShanghaiDay, investmentAt, type InvestmentFigures } from './project-figures.js';
 import { PROJECT_ENTITY, ProjectsService, type ProjectRef } from './projects.service.js';
 
@@ -120,7 +120,7 @@ export class InvestmentService {
       })
       .catch((e: unknown) => {
         // Two first reports of a month at once: the unique version lets one through.
-        if (pgErrorCode(e) === PG_UNIQUE_VIOLATION) {
+        if (isUniqueViolation(e)) {
           throw DomainError.conflict('MONTH_ALREADY_REPORTED', `${input.month} was reported by someone else just now`, {
             month: input.month,
           });

@@ -28,7 +28,7 @@ import {
   type ScheduleJudgement,
   type ScheduleStatus,
 } from '#domain';
-import { PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, SqlParams, escapeLike, pgErrorCode } from '#persistence';
+import { PG_FOREIGN_KEY_VIOLATION, SqlParams, escapeLike, isUniqueViolation, pgErrorCode } from '#persistence';
 import {
   endOfShanghaiDay,
   investmentAt,
@@ -651,14 +651,12 @@ export async function guardWrite<T>(write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (e) {
-    const code = pgErrorCode(e);
-    const constraint = (e as { driverError?: { constraint?: string } }).driverError?.constraint;
-    if (code === PG_UNIQUE_VIOLATION) {
-      if (constraint === 'milestone_name_uq')
+    if (isUniqueViolation(e)) {
+      if (isUniqueViolation(e, 'milestone_name_uq'))
         throw DomainError.conflict('MILESTONE_NAME_TAKEN', 'The project already has a milestone of this name');
       throw DomainError.conflict('PROJECT_CODE_TAKEN', 'Another project already has this code');
     }
-    if (code === PG_FOREIGN_KEY_VIOLATION) {
+    if (pgErrorCode(e) === PG_FOREIGN_KEY_VIOLATION) {
       throw new DomainError('unprocessable', 'REFERENCE_NOT_FOUND', 'A referenced unit does not exist', {
         detail: (e as { driverError?: { detail?: string } }).driverError?.detail ?? null,
       });

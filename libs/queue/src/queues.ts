@@ -25,7 +25,6 @@ export const JOBS = {
   },
 } as const satisfies Record<QueueName, Record<string, string>>;
 
-/** Transient failures retry with exponential backoff; failed jobs are kept for inspection. */
 /** E-mail: transient SMTP failures retry with exponential backoff (1 s, 2 s, 4 s … ~17 min in all). */
 export const EMAIL_JOB_OPTIONS: DefaultJobOptions = {
   attempts: 11,
@@ -34,6 +33,7 @@ export const EMAIL_JOB_OPTIONS: DefaultJobOptions = {
   removeOnFail: false,
 };
 
+/** Transient failures retry with exponential backoff; failed jobs are kept for inspection. */
 export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
   attempts: 5,
   backoff: { type: 'exponential', delay: 2000 },

@@ -71,15 +71,17 @@ export class ReportsService {
     const byCounty = await this.stats.breakdown(actor, 'county', scope, asOf);
     const bySource = await this.stats.breakdown(actor, 'batch', scope, asOf);
     const overdue = await this.stats.overdueItems(actor, scope, asOf, MAX_BULLETIN_OVERDUE);
+    const reported = (await this.reported.figures(actor, scope, asOf)).figures;
     if (format === 'docx') {
       const [{ name: issuer }] = await this.dataSource.query<{ name: string }[]>(`SELECT name FROM org_unit WHERE id = $1`, [actor.unitId]);
-      const reported = (await this.reported.figures(actor, scope, asOf)).figures;
       const body = await bulletinDocx({ year, month: mon, summary, reported, byUnit, byCounty, overdue, issuer });
       return { filename: `月通报-${month}.docx`, format: 'docx', body };
     }
 
     const body = await toXlsx([], (wb) => {
-      const cover = addSheet(wb, figuresTable(summary, '概况', true));
+      // The report figures (sign-off by level, rebound rate, days against deadlines, late extensions) below the closure figures.
+      const figures = [...summary.figures, ...reported.filter((f) => f.key !== 'total')];
+      const cover = addSheet(wb, figuresTable({ ...summary, figures }, '概况', true));
       cover.insertRow(1, [title]);
       cover.insertRow(2, [`统计时点：截至 ${summary.statDate}；数据来源：整改通（按当时状态计算，可复现）`]);
       cover.getRow(1).font = { bold: true, size: 16 };

@@ -71,7 +71,7 @@ export class AuthService {
   private readonly sessions: SessionCache;
 
   constructor(
-    private readonly dataSource: DataSource,
+    @Inject(DataSource) private readonly dataSource: DataSource,
     private readonly jwt: JwtService,
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,

@@ -44,7 +44,7 @@ export class HealthController implements OnModuleDestroy {
   private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
 
   constructor(
-    private readonly dataSource: DataSource,
+    @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
   ) {
     this.loopDelay.enable();

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '#domain';
 import { textIssues } from './input-guard.js';
@@ -9,24 +10,40 @@ export interface Upload {
   fields: Record<string, string>;
 }
 
-/** One file (field `file`) read into memory within a limit, with the text fields sent before it. */
-export async function readUpload(req: FastifyRequest, limitBytes: number): Promise<Upload> {
+/** A file being received (field `file`): its stream, to be read or drained, and the text fields sent before it. */
+export interface UploadStream {
+  stream: Readable;
+  filename: string;
+  fields: Record<string, string>;
+  /** Reads it into memory; beyond the limit given to openUpload, a 413. */
+  toBuffer(): Promise<Buffer>;
+}
+
+/** The multipart form's file (field `file`), not yet read: the parsing every upload route shares. */
+export async function openUpload(req: FastifyRequest, limitBytes?: number): Promise<UploadStream> {
   if (!req.isMultipart()) {
     throw new DomainError('unsupported_media', 'MULTIPART_REQUIRED', 'Send the file as multipart/form-data in a field named file');
   }
-  const file = await req.file({ limits: { fileSize: limitBytes } });
+  const file = await req.file(limitBytes === undefined ? undefined : { limits: { fileSize: limitBytes } });
   if (!file || file.fieldname !== 'file') throw DomainError.validation('No file was sent', [{ field: 'file', messages: ['is required'] }]);
-  const buffer = await file.toBuffer().catch((e: Error & { code?: string }) => {
-    if (e.code === 'FST_REQ_FILE_TOO_LARGE') {
-      throw new DomainError('too_large', 'FILE_TOO_LARGE', `The file is larger than the limit of ${limitBytes} bytes`, { limitBytes });
-    }
-    throw e;
-  });
   const fields: Record<string, string> = {};
   for (const [name, field] of Object.entries(file.fields)) {
     if (field && !Array.isArray(field) && field.type === 'field') fields[name] = String(field.value);
   }
-  return { buffer, filename: file.filename, fields };
+  const toBuffer = () =>
+    file.toBuffer().catch((e: Error & { code?: string }) => {
+      if (e.code === 'FST_REQ_FILE_TOO_LARGE') {
+        throw new DomainError('too_large', 'FILE_TOO_LARGE', `The file is larger than the limit of ${limitBytes} bytes`, { limitBytes });
+      }
+      throw e;
+    });
+  return { stream: file.file, filename: file.filename, fields, toBuffer };
+}
+
+/** One file (field `file`) read into memory within a limit, with the text fields sent before it. */
+export async function readUpload(req: FastifyRequest, limitBytes: number): Promise<Upload> {
+  const upload = await openUpload(req, limitBytes);
+  return { buffer: await upload.toBuffer(), filename: upload.filename, fields: upload.fields };
 }
 
 /** A JSON text field of a multipart form, or a 400 naming it. */

@@ -39,6 +39,7 @@ import {
 } from '#items';
 import { CurrentActor, RequirePermission, type SessionActor } from '../auth/access.decorators.js';
 import { sendEvidence } from '../http/send-file.js';
+import { openUpload } from '../http/upload.js';
 import { HistoryRowDto } from '../org/org.dto.js';
 import { toErrorResponse } from '../http/error-response.js';
 import {
@@ -214,20 +215,15 @@ export class ItemsController {
     @Param('id', ParseUUIDPipe) id: string,
     @Req() req: FastifyRequest,
   ): Promise<EvidenceView> {
-    if (!req.isMultipart())
-      throw new DomainError('unsupported_media', 'MULTIPART_REQUIRED', 'Send the file as multipart/form-data in a field named file');
-    const file = await req.file();
-    if (!file || file.fieldname !== 'file')
-      throw DomainError.validation('No file was sent', [{ field: 'file', messages: ['is required'] }]);
+    const file = await openUpload(req);
     // Fields sent before the file: progressId attaches the file to a progress report.
-    const progressField = file.fields.progressId;
-    const progressId = progressField && !Array.isArray(progressField) && 'value' in progressField ? String(progressField.value) : undefined;
+    const progressId = file.fields.progressId;
     if (progressId !== undefined && !UUID.test(progressId)) {
-      file.file.resume();
+      file.stream.resume();
       throw DomainError.validation('progressId must be a UUID', [{ field: 'progressId', messages: ['must be a UUID'] }]);
     }
     return this.evidence.upload(actor, id, {
-      stream: file.file,
+      stream: file.stream,
       filename: file.filename,
       limitBytes: this.config.http.uploadLimitBytes,
       progressId,

@@ -13,7 +13,6 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HistoryService } from '#audit';
 import { APP_CONFIG, type AppConfig } from '#config';
-import { DomainError } from '#domain';
 import {
   InvestmentService,
   MILESTONE_ENTITY,
@@ -26,6 +25,7 @@ import {
 import { CONTENT_TYPES } from '#statistics';
 import { CurrentActor, RequirePermission, type SessionActor } from '../auth/access.decorators.js';
 import { sendEvidence, sendFile } from '../http/send-file.js';
+import { openUpload, readUpload } from '../http/upload.js';
 import { HistoryRowDto } from '../org/org.dto.js';
 import { InvestmentReportAnswerDto, MilestoneDto, ProjectDetailDto, ProjectPageDto } from './projects.answers.dto.js';
 import {
@@ -143,22 +143,7 @@ export class ProjectsController {
     schema: { type: 'object', additionalProperties: true },
   })
   async import(@CurrentActor() actor: SessionActor, @Req() req: FastifyRequest) {
-    if (!req.isMultipart()) {
-      throw new DomainError('unsupported_media', 'MULTIPART_REQUIRED', 'Send the .xlsx file as multipart/form-data in a field named file');
-    }
-    const file = await req.file({ limits: { fileSize: this.config.http.uploadLimitBytes } });
-    if (!file || file.fieldname !== 'file')
-      throw DomainError.validation('No file was sent', [{ field: 'file', messages: ['is required'] }]);
-    const buffer = await file.toBuffer().catch((e: Error & { code?: string }) => {
-      if (e.code === 'FST_REQ_FILE_TOO_LARGE') {
-        throw new DomainError(
-          'too_large',
-          'FILE_TOO_LARGE',
-          `The file is larger than the limit of ${this.config.http.uploadLimitBytes} bytes`,
-        );
-      }
-      throw e;
-    });
+    const { buffer } = await readUpload(req, this.config.http.uploadLimitBytes);
     return this.transfer.import(actor, buffer);
   }
 
@@ -307,14 +292,9 @@ export class ProjectsController {
     @Param('milestoneId', ParseUUIDPipe) milestoneId: string,
     @Req() req: FastifyRequest,
   ) {
-    if (!req.isMultipart()) {
-      throw new DomainError('unsupported_media', 'MULTIPART_REQUIRED', 'Send the file as multipart/form-data in a field named file');
-    }
-    const file = await req.file();
-    if (!file || file.fieldname !== 'file')
-      throw DomainError.validation('No file was sent', [{ field: 'file', messages: ['is required'] }]);
+    const file = await openUpload(req);
     return this.milestones.uploadEvidence(actor, id, milestoneId, {
-      stream: file.file,
+      stream: file.stream,
       filename: file.filename,
       limitBytes: this.config.http.uploadLimitBytes,
     });

@@ -3,11 +3,13 @@ import type { DataSource } from 'typeorm';
 import { HistoryService } from '#audit';
 import { CalendarService } from '#calendar';
 import { addDays, daysBetween, shanghaiDate, type Actor, type Clock, type Role } from '#domain';
+import { LocalDiskStorage } from '#files';
+import { WorkflowRunner } from '#workflow';
 import {
   BatchesService,
   EvidenceService,
+  ItemWorkflow,
   ItemsService,
-  LocalDiskStorage,
   TransitionService,
   type CreateItem,
   type TransitionInput,
@@ -174,7 +176,7 @@ export async function seedDemoItems(ds: DataSource, options: SeedItemsOptions): 
   const clock = options.clock ?? new DemoClock();
   const history = new HistoryService(ds);
   const calendar = new CalendarService(ds, history);
-  const transitions = new TransitionService(ds, history, clock, calendar);
+  const transitions = new TransitionService(ds, new WorkflowRunner(ds, clock), new ItemWorkflow(calendar));
   const services: Services = {
     ds,
     clock,
@@ -235,7 +237,7 @@ export async function seedDemoItems(ds: DataSource, options: SeedItemsOptions): 
 }
 
 /** A seeded pseudo-random sequence (mulberry32), so the demo is the same on every machine. */
-class Rng {
+export class Rng {
   private state: number;
 
   constructor(seed: string) {

@@ -2,8 +2,9 @@ import { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import { HistoryService } from '#audit';
 import { addDays, fromCents, nextMonth, toCents, type Actor, type Role } from '#domain';
-import { LocalDiskStorage } from '#items';
-import { InvestmentService, MilestonesService, ProjectsService } from '#projects';
+import { LocalDiskStorage } from '#files';
+import { InvestmentService, MilestoneWorkflow, MilestonesService, ProjectsService } from '#projects';
+import { WorkflowRunner } from '#workflow';
 import { DEMO_PROJECTS, DEMO_PROJECTS_AS_OF, DEMO_PROJECT_SOURCE, type DemoProject } from './demo-projects.js';
 import { demoPdf } from './demo-pdf.js';
 import type { DemoClock, DemoPerson } from './seed-demo-items.js';
@@ -30,7 +31,15 @@ export async function seedDemoProjects(ds: DataSource, options: SeedProjectsOpti
   const { clock } = options;
   const history = new HistoryService(ds);
   const projects = new ProjectsService(ds, history, clock);
-  const milestones = new MilestonesService(ds, history, projects, new LocalDiskStorage(options.evidenceDir), clock);
+  const milestones = new MilestonesService(
+    ds,
+    history,
+    projects,
+    new LocalDiskStorage(options.evidenceDir),
+    clock,
+    new WorkflowRunner(ds, clock),
+    new MilestoneWorkflow(projects),
+  );
   const investment = new InvestmentService(ds, history, projects, clock);
   const people = await loadPeople(ds, options.people);
   const dispatcher = people.byEmail(DISPATCHER);

@@ -5,6 +5,7 @@ import { AccessChanges, PasswordHasher, UsersService, type OrgUnitsService } fro
 import { DEMO_PASSWORD, DEMO_PROVINCE_UNIT, DEMO_STAFF, DEMO_UNITS, DEMO_USERS, type DemoUnit, type DemoUser } from './demo-units.js';
 import { DemoClock, seedDemoItems } from './seed-demo-items.js';
 import { seedDemoProjects } from './seed-demo-projects.js';
+import { seedDemoComplaints } from './seed-demo-complaints.js';
 
 export interface SeedResult {
   unitsCreated: number;
@@ -12,6 +13,7 @@ export interface SeedResult {
   batchesCreated: number;
   itemsCreated: number;
   projectsCreated: number;
+  complaintsCreated: number;
 }
 
 export interface SeedOptions {
@@ -20,6 +22,8 @@ export interface SeedOptions {
   /** Where evidence files go: EVIDENCE_DIR, else .data/evidence (as the api reads them). */
   evidenceDir?: string;
   clock?: DemoClock;
+  /** With the items, round 3's complaint cases too (default true; their own test loads them alone). */
+  complaints?: boolean;
 }
 
 /** Serialises concurrent seeds (parallel test files, two starts at once) on one database. */
@@ -98,11 +102,13 @@ async function seed(ds: DataSource, units: OrgUnitsService, users: UsersService,
   const staff = new UsersService(ds, new HistoryService(ds), new OnceHasher(), new AccessChanges());
   for (const user of DEMO_STAFF) await ensureUser(staff, user);
 
-  if (options.items === false) return { unitsCreated, usersCreated, batchesCreated: 0, itemsCreated: 0, projectsCreated: 0 };
+  if (options.items === false)
+    return { unitsCreated, usersCreated, batchesCreated: 0, itemsCreated: 0, projectsCreated: 0, complaintsCreated: 0 };
   const people = [...DEMO_USERS, ...DEMO_STAFF];
   const evidenceDir = path.resolve(options.evidenceDir ?? process.env.EVIDENCE_DIR ?? '.data/evidence');
   const clock = options.clock ?? new DemoClock();
   const { batchesCreated, itemsCreated } = await seedDemoItems(ds, { people, evidenceDir, clock });
   const projectsCreated = await seedDemoProjects(ds, { people, evidenceDir, clock });
-  return { unitsCreated, usersCreated, batchesCreated, itemsCreated, projectsCreated };
+  const complaintsCreated = options.complaints === false ? 0 : await seedDemoComplaints(ds, { people, clock });
+  return { unitsCreated, usersCreated, batchesCreated, itemsCreated, projectsCreated, complaintsCreated };
 }

@@ -388,6 +388,245 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/complaint-batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Complaint batches (第N批) of the units whose cases you may read */
+        get: operations["complaints_listBatches"];
+        put?: never;
+        /** Receive a batch of complaint cases (第N批) with its deadline rule */
+        post: operations["complaints_createBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaint-batches/{id}/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Receive one complaint case into a batch; answers the duplicate proposals it raised */
+        post: operations["complaints_createCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaint-batches/{id}/daily-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The batch’s daily report (每日办理情况): one line per case, as JSON with its text or as .xlsx */
+        get: operations["complaints_dailyReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaint-batches/{id}/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm a previewed case list import: the same file and previewId, all or nothing */
+        post: operations["complaints_importConfirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaint-batches/{id}/import-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Preview the import of a batch’s case list (.xlsx): row errors and duplicate proposals; writes nothing */
+        post: operations["complaints_importPreview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Complaint cases you may read, filtered, newest first */
+        get: operations["complaints_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A complaint case with units, deadlines, verdicts, visits, duplicates and history */
+        get: operations["complaints_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints/{id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The actions you may take on a case now, and what blocks the others */
+        get: operations["complaints_actions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints/{id}/duplicates/{otherId}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a duplicate proposal (to confirm one, take the merge action) */
+        post: operations["complaints_rejectDuplicate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints/{id}/spawn-item": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn a substantiated case into a rectification item (draft) linked back to it */
+        post: operations["complaints_spawnItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints/{id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take a workflow action on a case (transfer, report_verdict, return, close, phase_close, publish, follow_up…) */
+        post: operations["complaints_transition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The filtered case list as .xlsx, streamed; contacts only when a dispatcher asks */
+        get: operations["complaints_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints/statistics/breakdown": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Complaint figures by batch, county, pollution type or lead unit */
+        get: operations["complaints_breakdown"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/complaints/statistics/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Complaint figures (办结率, 回访率, 属实率, on-time rates, fines…) as of a day, each with its formula */
+        get: operations["complaints_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/decompositions": {
         parameters: {
             query?: never;
@@ -1473,6 +1712,61 @@ export interface components {
             id: string;
             text: string;
         };
+        ComplaintContactDto: {
+            name?: string;
+            note?: string;
+            phone?: string;
+        };
+        ComplaintTransitionDto: {
+            /** @enum {string} */
+            action: "transfer" | "merge" | "report_verdict" | "return" | "close" | "phase_close" | "apply_closure" | "publish" | "follow_up" | "archive" | "request_extension" | "approve_extension" | "reject_extension" | "urge" | "reassign" | "spawn_item";
+            /**
+             * Format: date
+             * @description phase_close: the committed completion date
+             */
+            committedDate?: string;
+            /** @description transfer */
+            cooperatingUnitIds?: string[];
+            /**
+             * Format: date
+             * @description transfer: instead of the batch’s rule
+             */
+            deadline?: string;
+            /**
+             * Format: uuid
+             * @description merge
+             */
+            duplicateOfId?: string;
+            findings?: string;
+            handling?: components["schemas"]["HandlingDto"];
+            /** @description What was found and done (处理情况) */
+            handlingSummary?: string;
+            /**
+             * Format: uuid
+             * @description transfer, reassign
+             */
+            leadUnitId?: string;
+            note?: string;
+            /** @description follow_up: the complainant was reached */
+            reached?: boolean;
+            reason?: string;
+            /**
+             * Format: date
+             * @description request_extension
+             */
+            requestedDeadline?: string;
+            /** @enum {string} */
+            satisfaction?: "satisfied" | "basically" | "dissatisfied";
+            /**
+             * @description report_verdict, apply_closure
+             * @enum {string}
+             */
+            verdict?: "substantiated" | "mostly" | "partly" | "unfounded";
+            /** @description The version you read; a stale one is a 409 */
+            version: number;
+            /** Format: date */
+            visitedOn?: string;
+        };
         CooperatingPartDto: {
             /** @description What this unit is responsible for */
             part?: string;
@@ -1516,6 +1810,60 @@ export interface components {
             round?: number;
             /** @enum {string} */
             sourceType: "central_inspection" | "central_lookback" | "provincial_inspection" | "special_inspection" | "warning_film" | "regional_survey" | "monitoring_assistance" | "self_found" | "complaint";
+        };
+        CreateComplaintBatchDto: {
+            /**
+             * @description 第N批
+             * @example 1
+             */
+            batchNo: number;
+            /**
+             * @description The deadline rule of the batch: this many days from receipt
+             * @example 10
+             */
+            deadlineDays: number;
+            /**
+             * @description Calendar days (a period ending on a day off ends on the next working day) or working days
+             * @enum {string}
+             */
+            deadlineKind: "calendar" | "working";
+            /** @example 中央第三生态环境保护督察组 */
+            issuer?: string;
+            /** Format: date */
+            receivedOn: string;
+            /** @example 第三轮中央生态环境保护督察 */
+            round: string;
+        };
+        CreateComplaintCaseDto: {
+            address?: string;
+            /**
+             * @description Case number, unique in the batch
+             * @example X3-01-005
+             */
+            caseNo: string;
+            /** @description The complainant; read only by dispatchers and administrators */
+            contact?: components["schemas"]["ComplaintContactDto"];
+            content: string;
+            /**
+             * Format: uuid
+             * @description The county (区县) unit
+             */
+            countyUnitId: string;
+            /** @description 重点件 */
+            keyCase?: boolean;
+            latitude?: number;
+            longitude?: number;
+            pollutionTypes: ("water" | "air" | "ecology" | "noise" | "soil" | "solid_waste" | "radiation" | "other")[];
+            /**
+             * Format: date
+             * @description Defaults to the batch’s date
+             */
+            receivedOn?: string;
+            /**
+             * @description The inspection team’s original number
+             * @example D2SX202306010005
+             */
+            teamNo?: string;
         };
         CreateItemDto: {
             /** Format: uuid */
@@ -1752,6 +2100,20 @@ export interface components {
             requester: components["schemas"]["PersonRefDto"] | null;
             /** @enum {string} */
             status: "pending" | "approved" | "rejected";
+        };
+        HandlingDto: {
+            /** @description 问责 */
+            accountable?: number;
+            /** @description 立案 */
+            casesFiled?: number;
+            /** @description 拘留 */
+            detained?: number;
+            /** @description 罚款, 万元 (at most 4 decimals) */
+            finesWan?: number;
+            /** @description 责令整改 (enterprises ordered) */
+            ordersIssued?: number;
+            /** @description 约谈 */
+            summoned?: number;
         };
         HistoryRowDto: {
             action: string;
@@ -2328,6 +2690,20 @@ export interface components {
              */
             roles: string[];
             unitId: string;
+        };
+        SpawnItemDto: {
+            /** @description The case’s closure waits for the item */
+            awaitItem?: boolean;
+            code: string;
+            /** @enum {string} */
+            domain: "air" | "water" | "soil" | "solid_waste" | "ecology" | "noise" | "radiation" | "other";
+            /**
+             * Format: uuid
+             * @description The item batch the new item goes into
+             */
+            itemBatchId: string;
+            title: string;
+            version: number;
         };
         StageNodeDto: {
             /**
@@ -4238,6 +4614,1077 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description Which years are published, and from November a warning while next year is missing */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid request: details.fields names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database is busy or unreachable; Retry-After says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    complaints_listBatches: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description [{id, round, batchNo, receivedOn, issuer, deadlineDays, deadlineKind, cases}] */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    }[];
+                };
+            };
+            /** @description Invalid request: details.fields names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database is busy or unreachable; Retry-After says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    complaints_createBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateComplaintBatchDto"];
+            };
+        };
+        responses: {
+            /** @description The batch; 409 BATCH_EXISTS for a round and number already received */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid request: details.fields names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database is busy or unreachable; Retry-After says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    complaints_createCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateComplaintCaseDto"];
+            };
+        };
+        responses: {
+            /** @description {id, duplicates[{otherId, otherCaseNo, similarity}]}; 409 CASE_NO_TAKEN naming caseNo */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid request: details.fields names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found, or outside what you may read */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database is busy or unreachable; Retry-After says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    complaints_dailyReport: {
+        parameters: {
+            query?: {
+                /** @description The report’s date (default today) */
+                asOf?: string;
+                format?: "json" | "xlsx";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description {title, asOf, counts, lines[{caseNo, verdict, line}], text}, or the .xlsx */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid request: details.fields names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found, or outside what you may read */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database is busy or unreachable; Retry-After says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    complaints_importConfirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                    previewId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The import as previewed; 409 PREVIEW_OUTDATED for another file, 422 IMPORT_HAS_ERRORS */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid request: details.fields names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found, or outside what you may read */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database is busy or unreachable; Retry-After says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    complaints_importPreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description {previewId, columns, summary, confirmable, rows[{row, caseNo, outcome, duplicates}], errors[{row, column, value, message}]} */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid request: details.fields names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found, or outside what you may read */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database is busy or unreachable; Retry-After says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    complaints_list: {
+        parameters: {
+            query?: {
+                batchId?: string;
+                countyUnitId?: string;
+                /** @description Only cases with undecided duplicate proposals */
+                duplicateProposals?: boolean;
+                keyCase?: boolean;
+                leadUnitId?: string;
+                page?: number;
+                pageSize?: number;
+                pollutionType?: "water" | "air" | "ecology" | "noise" | "soil" | "solid_waste" | "radiation" | "other";
+                /** @description Words in the case number, content or address */
+                q?: string;
+                receivedFrom?: string;
+                receivedTo?: string;
+                /** @description Comma-separated */
+                state?: ("received" | "transferred" | "investigated" | "closed" | "phase_closed" | "archived" | "merged")[];
+                verdict?: "substantiated" | "mostly" | "partly" | "unfounded";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description {data, total, totalIsExact, page, pageSize}: the complainant’s contact is never in a list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid request: details.fields names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database is busy or unreachable; Retry-After says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    complaints_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The case; contact only for dispatchers and administrators; another unit’s case is a 404 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid request: details.fields names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found, or outside what you may read */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database is busy or unreachable; Retry-After says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    complaints_actions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description [{action, label, enabled, blockedBy, requiresReason}] */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    }[];
+                };
+            };
+            /** @description Invalid request: details.fields names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found, or outside what you may read */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database is busy or unreachable; Retry-After says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    complaints_rejectDuplicate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                otherId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Rejected, in the case’s history */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request: details.fields names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found, or outside what you may read */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database is busy or unreachable; Retry-After says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    complaints_spawnItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpawnItemDto"];
+            };
+        };
+        responses: {
+            /** @description {itemId, version, historySeq…} */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid request: details.fields names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found, or outside what you may read */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database is busy or unreachable; Retry-After says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    complaints_transition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ComplaintTransitionDto"];
+            };
+        };
+        responses: {
+            /** @description {id, action, from, to, version, historySeq}; 409 for a stale version or an action not open, 422 naming what is missing */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid request: details.fields names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not found, or outside what you may read */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database is busy or unreachable; Retry-After says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    complaints_export: {
+        parameters: {
+            query?: {
+                batchId?: string;
+                countyUnitId?: string;
+                /** @description Only cases with undecided duplicate proposals */
+                duplicateProposals?: boolean;
+                /** @description Add the complainants’ contacts (dispatchers and administrators only) */
+                includeContact?: boolean;
+                keyCase?: boolean;
+                leadUnitId?: string;
+                pollutionType?: "water" | "air" | "ecology" | "noise" | "soil" | "solid_waste" | "radiation" | "other";
+                /** @description Words in the case number, content or address */
+                q?: string;
+                receivedFrom?: string;
+                receivedTo?: string;
+                /** @description Comma-separated */
+                state?: ("received" | "transferred" | "investigated" | "closed" | "phase_closed" | "archived" | "merged")[];
+                verdict?: "substantiated" | "mostly" | "partly" | "unfounded";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cases as .xlsx */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Invalid request: details.fields names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database is busy or unreachable; Retry-After says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    complaints_breakdown: {
+        parameters: {
+            query: {
+                /** @description The figures as they stood at the end of this day (default today) */
+                asOf?: string;
+                batchId?: string;
+                countyUnitId?: string;
+                dimension: "batch" | "county" | "pollutionType" | "leadUnit";
+                /** @description Only cases with undecided duplicate proposals */
+                duplicateProposals?: boolean;
+                keyCase?: boolean;
+                leadUnitId?: string;
+                pollutionType?: "water" | "air" | "ecology" | "noise" | "soil" | "solid_waste" | "radiation" | "other";
+                /** @description Words in the case number, content or address */
+                q?: string;
+                receivedFrom?: string;
+                receivedTo?: string;
+                /** @description Comma-separated */
+                state?: ("received" | "transferred" | "investigated" | "closed" | "phase_closed" | "archived" | "merged")[];
+                verdict?: "substantiated" | "mostly" | "partly" | "unfounded";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description {asOf, dimension, definitions, rows[{key, label, figures}]} */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid request: details.fields names each problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Not signed in, or the session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database is busy or unreachable; Retry-After says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    complaints_summary: {
+        parameters: {
+            query?: {
+                /** @description The figures as they stood at the end of this day (default today) */
+                asOf?: string;
+                batchId?: string;
+                countyUnitId?: string;
+                /** @description Only cases with undecided duplicate proposals */
+                duplicateProposals?: boolean;
+                keyCase?: boolean;
+                leadUnitId?: string;
+                pollutionType?: "water" | "air" | "ecology" | "noise" | "soil" | "solid_waste" | "radiation" | "other";
+                /** @description Words in the case number, content or address */
+                q?: string;
+                receivedFrom?: string;
+                receivedTo?: string;
+                /** @description Comma-separated */
+                state?: ("received" | "transferred" | "investigated" | "closed" | "phase_closed" | "archived" | "merged")[];
+                verdict?: "substantiated" | "mostly" | "partly" | "unfounded";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description {asOf, scope, figures[{key, label, kind, value, display, numerator, denominator, formula}]} */
             200: {
                 headers: {
                     [name: string]: unknown;

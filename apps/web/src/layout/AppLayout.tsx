@@ -51,6 +51,8 @@ function useMenu(): MenuProps['items'] {
     if (can(me, 'item.read'))
       items.push({ key: '/statistics', icon: <BarChartOutlined />, label: link('/statistics', t('nav.statistics')) });
     if (can(me, 'project.read')) items.push({ key: '/projects', icon: <AppstoreOutlined />, label: link('/projects', t('nav.projects')) });
+    if (can(me, 'complaint.read'))
+      items.push({ key: '/complaints', icon: <AppstoreOutlined />, label: link('/complaints', t('nav.complaints')) });
     items.push({ key: '/messages', icon: <BellOutlined />, label: link('/messages', t('nav.messages')) });
     const admin: NonNullable<MenuProps['items']> = [];
     if (can(me, 'org.manage')) admin.push({ key: '/admin/units', label: link('/admin/units', t('nav.units')) });

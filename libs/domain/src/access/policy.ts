@@ -14,7 +14,7 @@ import type { Role } from './roles.js';
  * Things outside what the actor may READ are reported as not found, so that ids of other
  * units' data leak nothing; things the actor can read but not change are forbidden.
  */
-export const RESOURCES = ['org', 'user', 'item', 'project', 'audit', 'calendar', 'notifications'] as const;
+export const RESOURCES = ['org', 'user', 'item', 'project', 'complaint', 'audit', 'calendar', 'notifications'] as const;
 export type ResourceType = (typeof RESOURCES)[number];
 
 export const PERMISSIONS = [
@@ -30,6 +30,10 @@ export const PERMISSIONS = [
   'project.read',
   'project.manage',
   'project.report',
+  'complaint.read',
+  'complaint.create',
+  'complaint.act',
+  'complaint.contact',
   'audit.read',
   'calendar.read',
   'calendar.manage',
@@ -51,6 +55,7 @@ export const ROLE_GRANTS: Record<Role, Grants> = {
     'item.read': 'all',
     'item.spot_check': 'all',
     'project.read': 'all',
+    'complaint.read': 'all',
     'audit.read': 'all',
     'calendar.read': 'all',
   },
@@ -62,6 +67,10 @@ export const ROLE_GRANTS: Record<Role, Grants> = {
     'item.act': 'dispatched',
     'project.read': 'dispatched',
     'project.manage': 'dispatched',
+    'complaint.read': 'dispatched',
+    'complaint.create': 'subtree',
+    'complaint.act': 'dispatched',
+    'complaint.contact': 'dispatched',
     'calendar.read': 'all',
   },
   unit_officer: {
@@ -71,6 +80,8 @@ export const ROLE_GRANTS: Record<Role, Grants> = {
     'item.act': 'subtree',
     'project.read': 'subtree',
     'project.report': 'subtree',
+    'complaint.read': 'subtree',
+    'complaint.act': 'subtree',
     'calendar.read': 'all',
   },
   verifier: {

@@ -94,6 +94,9 @@ export const milestoneGuards: Record<string, Guard<MilestoneContext>> = {
         : null,
 };
 
+/** The guards that judge the user's input rather than the milestone. */
+export const milestoneInputGuards: readonly string[] = ['actualDateGiven', 'actualDateNotFuture', 'newPlannedDate'];
+
 export type MilestoneCheck = ActionCheck<MilestoneState>;
 
 export function checkMilestoneAction(action: MilestoneAction, state: MilestoneState, ctx: MilestoneContext): MilestoneCheck {

@@ -129,6 +129,31 @@ export function checkAction<S extends string, A extends string, C extends { inpu
   return { ok: true, to: resolveTo() };
 }
 
+/** Whether an action is open on a subject as it stands, before the user gives any input. */
+export interface Availability {
+  enabled: boolean;
+  /** What blocks it (the guards that judge the subject), empty when enabled. */
+  blockedBy: string[];
+}
+
+/**
+ * The action's state and the guards that judge the subject; the reason and the guards named in
+ * `inputGuards` (they judge what the user types) are left to the action itself.
+ */
+export function checkAvailability<S extends string, A extends string, C>(
+  def: WorkflowDefinition<S, A>,
+  guards: Record<string, Guard<C>>,
+  inputGuards: readonly string[],
+  action: A,
+  state: S,
+  ctx: C,
+): Availability {
+  const a = def.actions[action];
+  if (!a.from.includes(state)) return { enabled: false, blockedBy: [] };
+  const blockedBy = (a.guards ?? []).filter((g) => !inputGuards.includes(g)).flatMap((g) => guards[g](ctx) ?? []);
+  return { enabled: blockedBy.length === 0, blockedBy };
+}
+
 export function singleTarget<S extends string, A extends string>(def: WorkflowDefinition<S, A>, action: A, state: S): S {
   const to = def.actions[action].to;
   if (to === 'same') return state;

@@ -348,6 +348,17 @@ export const rectificationGuards: Record<string, Guard<RectificationContext>> = 
     input.spotCheckResult === 'holds' || input.spotCheckResult === 'rebound' ? null : 'spotCheckResult must be holds or rebound',
 };
 
+/** The guards that judge the user's input rather than the item (left out of "which actions are open now"). */
+export const rectificationInputGuards: readonly string[] = [
+  'progressText',
+  'partStatusGiven',
+  'proposedDeadlineLater',
+  'newDeadlineValid',
+  'returnTargetValid',
+  'mergeTargetGiven',
+  'spotCheckResultGiven',
+];
+
 /** Where an action with several possible targets leads, for this item. */
 export function resolveRectificationTarget(
   action: RectificationAction,

@@ -2,12 +2,11 @@ import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { HistoryService } from '#audit';
+import { EVIDENCE_STORAGE, acceptUpload, type EvidenceStorage, type StoredFileView } from '#files';
 import { personRefSql } from '#persistence';
 import { CLOCK, DomainError, decide, type Actor, type Clock, type RectificationState } from '#domain';
 import { ITEM_ENTITY } from '../item-snapshot.js';
 import { TransitionService } from '../transition.service.js';
-import { acceptUpload, type StoredFileView } from './accept-upload.js';
-import { EVIDENCE_STORAGE, type EvidenceStorage } from './evidence-storage.js';
 
 export interface EvidenceView extends StoredFileView {
   itemId: string;

@@ -26,6 +26,15 @@ interface GroupRow {
   figures: Figure[];
 }
 
+/** The figures report sentences name (GET /api/statistics/report-figures). */
+const REPORTED = [
+  'signedOffAtProvince',
+  'rectified',
+  'reboundRate',
+  'closeVsOriginalDeadline',
+  'closeVsApprovedDeadline',
+  'lateExtensionRequests',
+];
 const SHOWN = ['total', 'signedOff', 'completed', 'awaitingAcceptance', 'inProgress', 'overdueOpen', 'signOffRate', 'completionRate'];
 const shown = (v: Figure) => (v.kind === 'rate' ? formatRate(v.value) : v.display);
 
@@ -39,6 +48,10 @@ export default function StatisticsPage() {
   const summary = useQuery({
     queryKey: ['statistics', 'summary', asOfParam],
     queryFn: () => unwrap(api.GET('/api/statistics/summary', { params: { query: { asOf: asOfParam } } })),
+  });
+  const reported = useQuery({
+    queryKey: ['statistics', 'report-figures', asOfParam],
+    queryFn: () => unwrap(api.GET('/api/statistics/report-figures', { params: { query: { asOf: asOfParam } } })),
   });
   const breakdown = useQuery({
     queryKey: ['statistics', 'breakdown', by, asOfParam],
@@ -143,6 +156,25 @@ export default function StatisticsPage() {
                 <Col key={f!.key} xs={12} sm={6} lg={3}>
                   <Tooltip title={f!.formula}>
                     <div tabIndex={0} data-testid={`stat-${f!.key}`}>
+                      <Statistic title={f!.label} value={shown(f!)} />
+                    </div>
+                  </Tooltip>
+                </Col>
+              ))}
+          </Row>
+        </Card>
+      )}
+      {reported.isError ? (
+        <ErrorView error={reported.error} />
+      ) : (
+        <Card size="small" loading={reported.isPending} title={en ? 'Report figures' : '通报口径'} style={{ marginBottom: 12 }}>
+          <Row gutter={[12, 12]}>
+            {REPORTED.map((k) => ((reported.data?.figures ?? []) as Figure[]).find((f) => f.key === k))
+              .filter(Boolean)
+              .map((f) => (
+                <Col key={f!.key} xs={12} sm={8} lg={4}>
+                  <Tooltip title={f!.formula}>
+                    <div tabIndex={0} data-testid={`report-${f!.key}`}>
                       <Statistic title={f!.label} value={shown(f!)} />
                     </div>
                   </Tooltip>

@@ -1,0 +1,238 @@
+/**
+ * `npm run bench:complaints`: complaint cases at scale, against the targets of issue 23.
+ *
+ *  - the case list, GET /api/complaints (four filters), as the dispatcher and as county officers,
+ *    at concurrency 10 for BENCH_SECONDS: p99 (target < 50 ms);
+ *  - the figures, GET /api/complaints/statistics/summary, against the same statement as raw SQL:
+ *    p95 of each, sequentially (target: the API within 1.5× of the raw SQL);
+ *  - the duplicate check at intake (same county, window, trigram similarity) for new contents:
+ *    per case (target < 50 ms);
+ *  - preview + confirm of a 2,000-row case list (.xlsx) into a batch, through HTTP (target < 3 s).
+ *
+ * The N cases (BENCH_CASES, default 100,000) are written by SQL (cases, units, verdicts; no
+ * history) over two years of daily batches in 11 counties, from texts in the style of the demo.
+ * Settings: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/rectify_bench_complaints;
+ * dropped and re-created), REDIS_URL (default redis://127.0.0.1:6379/14), BENCH_SECONDS (10).
+ */
+import ExcelJS from 'exceljs';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { ComplaintFiguresService, findSimilar } from '#complaints';
+import { OrgUnitsService, UsersService } from '#org';
+import { BENCH_PASSWORD, recreateDatabase } from './lib/seed.js';
+import { intEnv, log, login, numEnv, postgresLine, startBenchApi } from './lib/harness.js';
+import { ms, percentile } from './lib/stats.js';
+
+const env = process.env;
+const N = intEnv('BENCH_CASES', 100_000);
+const SECONDS = numEnv('BENCH_SECONDS', 10);
+const DATABASE_URL = env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/rectify_bench_complaints';
+const REDIS_URL = env.REDIS_URL ?? 'redis://127.0.0.1:6379/14';
+const IMPORT_ROWS = 2_000;
+
+const TEXTS = [
+  '养殖场粪污未经处理直排村边河道，夏季臭味严重，影响村民生活',
+  '洗煤厂洗煤废水外溢，流入附近农田和沟渠，农作物受损',
+  '砖厂夜间偷偷生产，烟尘大，未安装除尘设施，附近村民不敢开窗',
+  '露天堆放煤炭未苫盖，刮风时煤尘飞扬',
+  '临街烧烤店油烟直排，夜间经营噪声扰民至凌晨',
+  '加工厂夜间生产，机器噪声大，严重影响休息',
+  '有人倾倒工业固废，堆放量大，疑似危险废物',
+  '山体被非法开采砂石，破坏植被，留下大坑未修复',
+  '农田被倾倒污泥，村民担心土壤被污染',
+  '企业环评手续不全即投入生产，群众担心环境风险',
+];
+const TYPES = ['water', 'water', 'air', 'air', 'air', 'noise', 'solid_waste', 'ecology', 'soil', 'other'];
+
+async function seedCases(db: pg.Pool, dispatcherUnit: string, counties: string[]): Promise<void> {
+  await db.query(
+    `INSERT INTO complaint_batch (round, batch_no, received_on, issuer, deadline_days, deadline_kind, dispatcher_unit_id)
+                  SELECT '基准督察', d, date '2025-01-01' + d - 1, '基准督察组', 10, 'calendar', $1 FROM generate_series(1, 730) d`,
+    [dispatcherUnit],
+  );
+  // Case k: batch k % 730, county k % 11, text k % 10 with a town and a serial in it (so no two contents are equal).
+  await db.query(
+    `INSERT INTO complaint_case (batch_id, case_no, received_on, content, county_unit_id, address, pollution_types, state, dispatcher_unit_id,
+                                 lead_unit_id, original_deadline, deadline, deadline_version, transferred_at, investigated_at, closed_at,
+                                 published_at, followed_up_at, dispatcher_scope, created_at)
+     SELECT b.id, 'K' || k, b.received_on,
+            '第' || (k % 97) || '号乡镇' || (k % 13) || '村' || ($3::text[])[1 + k % 10] || '，编号' || k, ($2::uuid[])[1 + k % 11], '',
+            ARRAY[($4::text[])[1 + k % 10]], CASE WHEN b.received_on < date '2026-11-01' THEN 'closed' ELSE 'transferred' END, $1,
+            ($2::uuid[])[1 + k % 11], b.received_on + 10, b.received_on + 10, 1, b.received_on + time '15:00',
+            CASE WHEN b.received_on < date '2026-11-01' THEN b.received_on + 5 + time '10:00' END,
+            CASE WHEN b.received_on < date '2026-11-01' THEN b.received_on + 6 + time '10:00' END,
+            CASE WHEN b.received_on < date '2026-11-01' THEN b.received_on + 7 + time '10:00' END,
+            CASE WHEN b.received_on < date '2026-11-01' THEN b.received_on + 9 + time '10:00' END,
+            (SELECT path_ids(path) FROM org_unit WHERE id = $1), b.received_on + time '09:00'
+       FROM generate_series(1, $5::int) k JOIN complaint_batch b ON b.batch_no = 1 + k % 730`,
+    [dispatcherUnit, counties, TEXTS, TYPES, N],
+  );
+  await db.query(`INSERT INTO complaint_unit (case_id, unit_id, role) SELECT id, lead_unit_id, 'lead' FROM complaint_case`);
+  await db.query(`UPDATE complaint_case c SET owner_scope = path_ids(o.path) FROM org_unit o WHERE o.id = c.lead_unit_id`);
+  await db.query(`INSERT INTO complaint_deadline (case_id, version, deadline, kind, created_at)
+                  SELECT id, 1, deadline, 'initial', transferred_at FROM complaint_case`);
+  await db.query(`INSERT INTO complaint_verdict (case_id, seq, verdict, handling_summary, orders_issued, fines_wan, reported_at, review)
+                  SELECT id, 1, (ARRAY['substantiated','mostly','partly','unfounded'])[1 + abs(hashtext(case_no)) % 4], '已处理', 1,
+                         (abs(hashtext(case_no)) % 20) / 2.0, investigated_at, 'accepted'
+                    FROM complaint_case WHERE investigated_at IS NOT NULL`);
+  await db.query('VACUUM ANALYZE');
+}
+
+async function load(
+  urls: string[],
+  tokens: string[],
+  seconds: number,
+  concurrency: number,
+): Promise<{ p50: number; p99: number; n: number; errors: number }> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const until = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, w) => {
+      for (let i = w; Date.now() < until; i += concurrency) {
+        const started = performance.now();
+        const res = await fetch(urls[i % urls.length], { headers: { authorization: `Bearer ${tokens[i % tokens.length]}` } });
+        await res.arrayBuffer();
+        if (res.status !== 200) errors++;
+        latencies.push(performance.now() - started);
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), n: latencies.length, errors };
+}
+
+async function timed(runs: number, fn: () => Promise<unknown>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await fn();
+    out.push(performance.now() - started);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+async function main(): Promise<void> {
+  log(`bench:complaints — ${N} cases, database ${new URL(DATABASE_URL).pathname.slice(1)}`);
+  await recreateDatabase(DATABASE_URL);
+  const { app, baseUrl } = await startBenchApi(DATABASE_URL, REDIS_URL);
+  const db = new pg.Pool({ connectionString: DATABASE_URL, max: 4 });
+  try {
+    log(await postgresLine(db));
+    const orgs = app.get(OrgUnitsService);
+    const users = app.get(UsersService);
+    const city = await orgs.create(null, { code: 'BENCH', name: '基准市', kind: 'city' });
+    const bureau = await orgs.create(null, { code: 'BENCH-DISP', name: '基准市督察办', kind: 'department', parentId: city.id });
+    const counties: { id: string; name: string }[] = [];
+    for (let i = 0; i < 11; i++)
+      counties.push(await orgs.create(null, { code: `BC${i}`, name: `基准县${i}`, kind: 'county', parentId: city.id }));
+    const mk = (email: string, unitId: string, roles: ('dispatcher' | 'unit_officer')[]) =>
+      users.create(null, { name: email.split('@')[0], email, unitId, roles, password: BENCH_PASSWORD });
+    await mk('dispatcher@bench.rectify.cn', bureau.id, ['dispatcher']);
+    for (let i = 0; i < 3; i++) await mk(`officer${i}@bench.rectify.cn`, counties[i].id, ['unit_officer']);
+    let started = performance.now();
+    await seedCases(
+      db,
+      bureau.id,
+      counties.map((c) => c.id),
+    );
+    log(`seeded ${N} cases in ${ms(performance.now() - started)}`);
+
+    const dispatcher = await login(baseUrl, 'dispatcher@bench.rectify.cn');
+    const officers = await Promise.all([0, 1, 2].map((i) => login(baseUrl, `officer${i}@bench.rectify.cn`)));
+    const lists = [
+      `${baseUrl}/api/complaints`,
+      `${baseUrl}/api/complaints?state=transferred`,
+      `${baseUrl}/api/complaints?countyUnitId=${counties[4].id}&pollutionType=air`,
+      `${baseUrl}/api/complaints?receivedFrom=2026-03-01&receivedTo=2026-03-31&verdict=partly`,
+    ];
+    await load(lists, [dispatcher], 1, 4);
+    const asDispatcher = await load(lists, [dispatcher], SECONDS, 10);
+    const asOfficers = await load(lists, officers, SECONDS, 10);
+
+    const figures = app.get(ComplaintFiguresService);
+    const ds = app.get(DataSource);
+    const summaryUrl = `${baseUrl}/api/complaints/statistics/summary?asOf=2026-06-30`;
+    const api = await timed(20, async () =>
+      (await fetch(summaryUrl, { headers: { authorization: `Bearer ${dispatcher}` } })).arrayBuffer(),
+    );
+    const raw = await timed(20, () => db.query(figures.rawSummarySql(), ['2026-07-01T00:00:00+08:00']));
+
+    const dup = await timed(200, () =>
+      ds.transaction((m) =>
+        findSimilar(m, {
+          countyId: counties[Math.floor(Math.random() * 11)].id,
+          receivedOn: '2026-06-15',
+          content: `第${Math.floor(Math.random() * 97)}号乡镇${Math.floor(Math.random() * 13)}村${TEXTS[Math.floor(Math.random() * 10)]}，多次反映`,
+        }),
+      ),
+    );
+
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('信访件');
+    ws.addRow(['受理编号', '督察组交办编号', '受理日期', '举报内容', '行政区域', '污染类型', '举报人', '联系电话']);
+    for (let i = 1; i <= IMPORT_ROWS; i++) {
+      ws.addRow([
+        `IMP-${i}`,
+        `D${i}`,
+        '2026-12-01',
+        `导入乡镇${i % 50}村${TEXTS[i % 10]}，导入编号${i}`,
+        `基准县${i % 11}`,
+        '大气',
+        '某先生',
+        '13900000000',
+      ]);
+    }
+    const file = Buffer.from(await wb.xlsx.writeBuffer());
+    const batch = await fetch(`${baseUrl}/api/complaint-batches`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${dispatcher}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ round: '基准导入', batchNo: 1, receivedOn: '2026-12-01', deadlineDays: 10, deadlineKind: 'calendar' }),
+    });
+    const batchId = ((await batch.json()) as { id: string }).id;
+    const send = async (path: string, fields: Record<string, string>) => {
+      const form = new FormData();
+      for (const [k, v] of Object.entries(fields)) form.append(k, v);
+      form.append('file', new Blob([file]), 'cases.xlsx');
+      const res = await fetch(`${baseUrl}/api/complaint-batches/${batchId}/${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${dispatcher}` },
+        body: form,
+      });
+      return { status: res.status, body: (await res.json()) as { previewId: string; summary: { create: number } } };
+    };
+    started = performance.now();
+    const preview = await send('import-preview', {});
+    const previewMs = performance.now() - started;
+    const confirm = await send('import', { previewId: preview.body.previewId });
+    const importMs = performance.now() - started;
+
+    const p95 = (xs: number[]) => percentile(xs, 95);
+    log();
+    log(
+      `list, concurrency 10, ${SECONDS} s, dispatcher: p50 ${ms(asDispatcher.p50)}, p99 ${ms(asDispatcher.p99)} (${asDispatcher.n} requests, ${asDispatcher.errors} errors)`,
+    );
+    log(
+      `list, concurrency 10, ${SECONDS} s, officers:   p50 ${ms(asOfficers.p50)}, p99 ${ms(asOfficers.p99)} (${asOfficers.n} requests, ${asOfficers.errors} errors)`,
+    );
+    log(`figures: API p95 ${ms(p95(api))}, raw SQL p95 ${ms(p95(raw))}, ratio ${(p95(api) / p95(raw)).toFixed(2)}`);
+    log(`duplicate check per case: p50 ${ms(percentile(dup, 50))}, p95 ${ms(p95(dup))}`);
+    log(
+      `import of ${IMPORT_ROWS} rows: preview ${ms(previewMs)}, preview + confirm ${ms(importMs)} (${confirm.status}, ${confirm.body.summary?.create} created)`,
+    );
+    log();
+    const ok = (b: boolean) => (b ? 'met' : 'NOT met');
+    log(
+      `targets: list p99 < 50 ms ${ok(Math.max(asDispatcher.p99, asOfficers.p99) < 50)}; figures ≤ 1.5× raw ${ok(p95(api) <= 1.5 * p95(raw))}; ` +
+        `duplicate check < 50 ms ${ok(p95(dup) < 50)}; import < 3 s ${ok(importMs < 3000)}`,
+    );
+  } finally {
+    await db.end();
+    await app.close();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,147 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { DomainError, isSupportedDate, type Actor } from '#domain';
+import { DEFAULT_OFFICE_LIMITS, readFirstSheet, type OfficeLimits } from '#office';
+import { ComplaintIntakeService, type BatchRef, type DuplicateProposal } from './complaint-intake.service.js';
+import { CASE_HEADER, readCaseSheet, type CaseField, type RowError } from './complaint-sheet.js';
+
+/** A batch holds tens of cases, a hotline's month a few thousand; 10,000 rows is far beyond. */
+export const CASE_IMPORT_LIMITS: OfficeLimits = { ...DEFAULT_OFFICE_LIMITS, maxRows: 10_000 };
+
+export interface CaseImportPreview {
+  previewId: string;
+  batchId: string;
+  columns: Partial<Record<CaseField, string>>;
+  summary: { rows: number; create: number; existing: number; errors: number; duplicateProposals: number };
+  confirmable: boolean;
+  rows: { row: number; caseNo: string; county: string; outcome: 'create' | 'existing'; duplicates: DuplicateProposal[] }[];
+  errors: RowError[];
+}
+
+class PreviewRollback extends Error {}
+
+/**
+ * Import of a batch's case list: the preview runs the whole import in a transaction and rolls it
+ * back (so its duplicate proposals are exactly those the import will make, the file's own repeats
+ * included); the confirm of the same file runs it again and commits, all or nothing. A case number
+ * already in the batch with the same content is left as it is, so importing a batch again creates
+ * nothing twice.
+ */
+@Injectable()
+export class ComplaintImportService {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(ComplaintIntakeService) private readonly intake: ComplaintIntakeService,
+  ) {}
+
+  async preview(actor: Actor, batchId: string, file: Buffer): Promise<CaseImportPreview> {
+    let preview: CaseImportPreview | null = null;
+    await this.dataSource
+      .transaction(async (m) => {
+        preview = await this.run(m, actor, batchId, file);
+        throw new PreviewRollback();
+      })
+      .catch((e: unknown) => {
+        if (!(e instanceof PreviewRollback)) throw e;
+      });
+    return preview!;
+  }
+
+  async confirm(actor: Actor, batchId: string, file: Buffer, previewId: string): Promise<CaseImportPreview> {
+    return this.dataSource.transaction(async (m) => {
+      const result = await this.run(m, actor, batchId, file);
+      if (result.previewId !== previewId) {
+        throw DomainError.conflict('PREVIEW_OUTDATED', 'This is not the file that was previewed for this batch; preview again', {
+          field: 'previewId',
+        });
+      }
+      if (!result.confirmable) {
+        throw new DomainError(
+          'unprocessable',
+          'IMPORT_HAS_ERRORS',
+          `The file has ${result.errors.length} row error(s); nothing was imported`,
+          {
+            errors: result.errors,
+          },
+        );
+      }
+      return result;
+    });
+  }
+
+  private async run(m: EntityManager, actor: Actor, batchId: string, file: Buffer): Promise<CaseImportPreview> {
+    const batch: BatchRef = await this.intake.batchFor(actor, batchId, m);
+    const sheet = readCaseSheet(await readFirstSheet(file, CASE_IMPORT_LIMITS));
+    const errors = [...sheet.errors];
+    const counties = await this.countiesByName(m, [...new Set(sheet.rows.map((r) => r.county).filter(Boolean))]);
+    const existing = new Map(
+      (
+        await m.query<{ case_no: string; content: string }[]>(`SELECT case_no, content FROM complaint_case WHERE batch_id = $1`, [batch.id])
+      ).map((r) => [r.case_no, r.content]),
+    );
+    const bad = new Set(errors.map((e) => e.row));
+    for (const r of sheet.rows) {
+      const err = (f: CaseField, message: string) => {
+        errors.push({ row: r.row, column: CASE_HEADER[f], value: String(r[f as keyof typeof r] ?? ''), message });
+        bad.add(r.row);
+      };
+      if (r.county && !counties.has(r.county)) err('county', 'is not a known county (区县) or one of its aliases');
+      if (r.receivedOn && !isSupportedDate(r.receivedOn)) err('receivedOn', 'is outside the supported dates');
+      if (r.receivedOn && r.receivedOn < batch.receivedOn) err('receivedOn', `is before the batch was received (${batch.receivedOn})`);
+      const before = existing.get(r.caseNo);
+      if (before !== undefined && before !== r.content) err('caseNo', 'is already in this batch with other content');
+    }
+    const rows: CaseImportPreview['rows'] = [];
+    let proposals = 0;
+    if (errors.length === 0) {
+      for (const r of sheet.rows) {
+        if (existing.has(r.caseNo)) {
+          rows.push({ row: r.row, caseNo: r.caseNo, county: r.county, outcome: 'existing', duplicates: [] });
+          continue;
+        }
+        const { duplicates } = await this.intake.insertCase(m, actor, batch, {
+          caseNo: r.caseNo,
+          teamNo: r.teamNo ?? undefined,
+          receivedOn: r.receivedOn ?? undefined,
+          content: r.content,
+          countyUnitId: counties.get(r.county)!,
+          address: r.address,
+          pollutionTypes: r.pollutionTypes,
+          keyCase: r.keyCase,
+          contact: { name: r.contactName, phone: r.contactPhone },
+        });
+        proposals += duplicates.length;
+        rows.push({ row: r.row, caseNo: r.caseNo, county: r.county, outcome: 'create', duplicates });
+      }
+    }
+    errors.sort((a, b) => a.row - b.row);
+    return {
+      previewId: createHash('sha256').update(batch.id).update(file).digest('hex'),
+      batchId: batch.id,
+      columns: sheet.columns,
+      summary: {
+        rows: sheet.rows.length,
+        create: rows.filter((r) => r.outcome === 'create').length,
+        existing: rows.filter((r) => r.outcome === 'existing').length,
+        errors: errors.length,
+        duplicateProposals: proposals,
+      },
+      confirmable: errors.length === 0,
+      rows,
+      errors,
+    };
+  }
+
+  /** County units by name or alias. */
+  private async countiesByName(m: EntityManager, names: string[]): Promise<Map<string, string>> {
+    const rows = await m.query<{ name: string; id: string }[]>(
+      `SELECT o.name, o.id FROM org_unit o WHERE o.kind = 'county' AND o.active AND o.name = ANY($1::text[])
+       UNION ALL
+       SELECT a.alias, o.id FROM org_unit_alias a JOIN org_unit o ON o.id = a.unit_id
+        WHERE o.kind = 'county' AND o.active AND a.alias = ANY($1::text[])`,
+      [names],
+    );
+    return new Map(rows.map((r) => [r.name, r.id]));
+  }
+}

@@ -1,0 +1,127 @@
+import type { EntityManager } from 'typeorm';
+import { readChangeEvent } from '#workflow';
+import { usersIn, type Recipient } from './item-mail.js';
+import type { Locale, MailData } from './templates.js';
+
+/** Who a complaint case's event is mailed to: the lead unit's officers, or the receiving unit's dispatchers. */
+export const COMPLAINT_AUDIENCE: Record<string, 'lead_officers' | 'dispatchers'> = {
+  'complaint.transfer': 'lead_officers',
+  'complaint.return': 'lead_officers',
+  'complaint.urge': 'lead_officers',
+  'complaint.reassign': 'lead_officers',
+  'complaint.approve_extension': 'lead_officers',
+  'complaint.reject_extension': 'lead_officers',
+  'complaint.report_verdict': 'dispatchers',
+  'complaint.request_extension': 'dispatchers',
+  'complaint.apply_closure': 'dispatchers',
+};
+
+/** The e-mails one complaint event makes: recipients with the data of the template named by the event's kind. */
+export async function complaintMails(
+  m: EntityManager,
+  kind: string,
+  payload: unknown,
+  publicUrl: string,
+): Promise<{ recipient: Recipient; data: Omit<MailData, 'recipientName'> }[]> {
+  const audience = COMPLAINT_AUDIENCE[kind];
+  const e = audience ? readChangeEvent(payload, kind, ['complaintId']) : null;
+  if (!e) return [];
+  const [c] = await m.query<
+    {
+      case_no: string;
+      content: string;
+      deadline: string | null;
+      lead_unit_id: string | null;
+      dispatcher_unit_id: string;
+      actor: string | null;
+    }[]
+  >(
+    `SELECT case_no, content, to_char(deadline, 'YYYY-MM-DD') AS deadline, lead_unit_id, dispatcher_unit_id,
+            (SELECT name FROM app_user WHERE id = $2) AS actor
+       FROM complaint_case WHERE id = $1`,
+    [e.complaintId, e.actorId],
+  );
+  if (!c) return [];
+  const units = audience === 'dispatchers' ? [c.dispatcher_unit_id] : [c.lead_unit_id];
+  const recipients = await usersIn(m, units, [audience === 'dispatchers' ? 'dispatcher' : 'unit_officer']);
+  const data = {
+    itemCode: c.case_no,
+    itemTitle: c.content.length > 60 ? `${c.content.slice(0, 60)}…` : c.content,
+    deadline: c.deadline,
+    link: `${publicUrl}/complaints/${e.complaintId}`,
+    actorName: c.actor,
+    reason: e.reason,
+  };
+  return recipients.map((recipient) => ({ recipient, data }));
+}
+
+type Texts = Record<Locale, (d: MailData) => { subject: string; lines: string[] }>;
+const why = (d: MailData, zh: boolean): string[] => (d.reason ? [zh ? `说明：${d.reason}` : `Reason: ${d.reason}`] : []);
+const due = (d: MailData, zh: boolean): string => (d.deadline ? (zh ? `，办理时限 ${d.deadline}` : `, due ${d.deadline}`) : '');
+
+/** Complaint case e-mails: itemCode is the case number, itemTitle the start of its content. */
+export const COMPLAINT_TEMPLATES: Record<string, Texts> = {
+  'complaint.transfer': {
+    zh: (d) => ({ subject: `【信访件转办】${d.itemCode}${due(d, true)}`, lines: [d.itemTitle, '请按时调查核实并报送办理情况。'] }),
+    en: (d) => ({
+      subject: `[Complaint transferred] ${d.itemCode}${due(d, false)}`,
+      lines: [d.itemTitle, 'Please investigate and report by the deadline.'],
+    }),
+  },
+  'complaint.reassign': {
+    zh: (d) => ({
+      subject: `【信访件改派】${d.itemCode}${due(d, true)}`,
+      lines: [d.itemTitle, '该件已改派贵单位牵头办理。', ...why(d, true)],
+    }),
+    en: (d) => ({
+      subject: `[Complaint reassigned] ${d.itemCode}${due(d, false)}`,
+      lines: [d.itemTitle, 'Your unit now leads this case.', ...why(d, false)],
+    }),
+  },
+  'complaint.return': {
+    zh: (d) => ({ subject: `【信访件退回重办】${d.itemCode}`, lines: [d.itemTitle, '报送的办理情况未通过审核。', ...why(d, true)] }),
+    en: (d) => ({
+      subject: `[Complaint returned] ${d.itemCode}`,
+      lines: [d.itemTitle, 'The reported handling was returned.', ...why(d, false)],
+    }),
+  },
+  'complaint.urge': {
+    zh: (d) => ({
+      subject: `【催办】信访件 ${d.itemCode}${due(d, true)}`,
+      lines: [`${d.actorName ?? '督办部门'}催办此件，请加快办理。`, ...why(d, true)],
+    }),
+    en: (d) => ({
+      subject: `[Urgent] complaint ${d.itemCode}${due(d, false)}`,
+      lines: [`${d.actorName ?? 'The dispatcher'} urges this case.`, ...why(d, false)],
+    }),
+  },
+  'complaint.approve_extension': {
+    zh: (d) => ({ subject: `【延期已批准】信访件 ${d.itemCode}${due(d, true)}`, lines: [d.itemTitle] }),
+    en: (d) => ({ subject: `[Extension approved] complaint ${d.itemCode}${due(d, false)}`, lines: [d.itemTitle] }),
+  },
+  'complaint.reject_extension': {
+    zh: (d) => ({ subject: `【延期未批准】信访件 ${d.itemCode}${due(d, true)}`, lines: [d.itemTitle, ...why(d, true)] }),
+    en: (d) => ({ subject: `[Extension refused] complaint ${d.itemCode}${due(d, false)}`, lines: [d.itemTitle, ...why(d, false)] }),
+  },
+  'complaint.report_verdict': {
+    zh: (d) => ({
+      subject: `【信访件待审核】${d.itemCode} 已报送调查核实结果`,
+      lines: [d.itemTitle, '请审核办理情况：办结、阶段性办结或退回。'],
+    }),
+    en: (d) => ({
+      subject: `[Complaint to review] ${d.itemCode} reported`,
+      lines: [d.itemTitle, 'Please review: close, phase-close or return.'],
+    }),
+  },
+  'complaint.request_extension': {
+    zh: (d) => ({ subject: `【延期申请】信访件 ${d.itemCode}`, lines: [d.itemTitle, ...why(d, true)] }),
+    en: (d) => ({ subject: `[Extension requested] complaint ${d.itemCode}`, lines: [d.itemTitle, ...why(d, false)] }),
+  },
+  'complaint.apply_closure': {
+    zh: (d) => ({ subject: `【申请完全办结】信访件 ${d.itemCode}`, lines: [d.itemTitle, '阶段性办结件已申请完全办结，请审核。'] }),
+    en: (d) => ({
+      subject: `[Final closure applied for] complaint ${d.itemCode}`,
+      lines: [d.itemTitle, 'Please review the final closure.'],
+    }),
+  },
+};
