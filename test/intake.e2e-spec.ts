@@ -315,6 +315,15 @@ describe('intake: ledger import and export, decomposition, hostile files (e2e)',
       expect(header.slice(0, 4)).toEqual(['编号', '轮次/批次', '来源', '问题']);
       const row1 = (ws.getRow(2).values as unknown[]).slice(1);
       expect(row1[header.indexOf('验收层级')]).toBe('县级自验→市级验收');
+      // 县级自验 has no unit of its own and falls to the item's county; 市级验收 is the chain's unit.
+      const [cityLevel] = await api.ds.query(
+        `SELECT o.name FROM batch b JOIN org_unit o ON o.id = (b.acceptance_chain->1->>'unitId')::uuid WHERE b.id = $1`,
+        [batch.id],
+      );
+      expect(row1[header.indexOf('验收单位')]).toBe(`${county.name}→${cityLevel.name}`);
+      const dateCol = header.indexOf('验收日期') + 1;
+      expect(ws.getRow(2).getCell(dateCol).value).toBeNull();
+      for (const col of [1, dateCol]) expect(ws.getRow(2).getCell(col).alignment).toEqual({ vertical: 'top', wrapText: true });
       const p = await send('dispatcher', `/api/batches/${batch.id}/ledger-import/preview`, exported, 'export.xlsx');
       expect(p.status).toBe(200);
       expect(p.body.errors).toEqual([]);

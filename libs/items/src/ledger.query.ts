@@ -50,8 +50,10 @@ export const LEDGER_SQL = `
          i.state, (i.state = ANY($OVERDUE::text[]) AND i.current_deadline < $TODAY::date) AS overdue,
          (SELECT string_agg(l.lvl->>'label', '→' ORDER BY l.ord) FROM jsonb_array_elements(b.acceptance_chain) WITH ORDINALITY AS l(lvl, ord))
            AS acceptance_levels,
-         (SELECT string_agg(coalesce(u.name, '—'), '→' ORDER BY l.ord) FROM jsonb_array_elements(b.acceptance_chain) WITH ORDINALITY AS l(lvl, ord)
-            LEFT JOIN org_unit u ON u.id = (item_acceptance_units(i.id))[l.ord]) AS acceptance_units,
+         (SELECT string_agg(coalesce(u.name, '—'), '→' ORDER BY a.ord)
+            FROM unnest(item_acceptance_units_of(b.acceptance_chain, i.county_unit_id,
+                          ARRAY(SELECT iu.unit_id FROM item_unit iu WHERE iu.item_id = i.id AND iu.role = 'lead'))) WITH ORDINALITY AS a(unit_id, ord)
+            LEFT JOIN org_unit u ON u.id = a.unit_id) AS acceptance_units,
          (SELECT to_char(max(a.signed_at) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') FROM item_acceptance a WHERE a.item_id = i.id) AS acceptance_date,
          (SELECT coalesce((SELECT l.lvl->>'label' FROM jsonb_array_elements(b.acceptance_chain) AS l(lvl) WHERE l.lvl->>'level' = a.level LIMIT 1), a.level)
                  || CASE a.result WHEN 'pass' THEN ' 通过' ELSE ' 退回' END || coalesce('：' || a.opinion, '')
