@@ -66,7 +66,7 @@ export default function ComplaintDetailPage() {
     const body: Body = { action, version: c.version };
     for (const [k, v] of Object.entries(fields)) {
       if (v === undefined || v === null || v === '') continue;
-      body[k] = typeof v === 'object' && 'format' in (v) ? (v as { format: (f: string) => string }).format('YYYY-MM-DD') : v;
+      body[k] = typeof v === 'object' && 'format' in v ? (v as { format: (f: string) => string }).format('YYYY-MM-DD') : v;
     }
     try {
       await unwrap(api.POST('/api/complaints/{id}/transitions', { params: { path: { id } }, body: body as never }));
