@@ -66,6 +66,7 @@ const TABLE: Record<string, Expectation> = {
   'GET /api/batches': { need: 'item.read' },
   'GET /api/batches/{id}': { need: 'item.read', shared: true },
   'POST /api/batches': { need: 'item.create' },
+  'PATCH /api/batches/{id}': { need: 'item.create', body: { version: STALE, name: '改名' } },
   'POST /api/batches/{id}/ledger-import/preview': { need: 'item.create', form: {} },
   'POST /api/batches/{id}/ledger-import': { need: 'item.create', form: { fields: { previewId: 'a'.repeat(64) } } },
   'POST /api/batches/{id}/decomposition': {
@@ -95,6 +96,24 @@ const TABLE: Record<string, Expectation> = {
   'GET /api/statistics/trend': { need: 'item.read' },
   'GET /api/statistics/bulletin': { need: 'item.read' },
   'GET /api/statistics/export': { need: 'item.read' },
+  'GET /api/statistics/report-figures': { need: 'item.read' },
+
+  // Complaint cases: their ids here are made up (a unit's own and another's cases are in complaints.e2e-spec.ts).
+  'GET /api/complaint-batches': { need: 'complaint.read' },
+  'POST /api/complaint-batches': { need: 'complaint.create' },
+  'POST /api/complaint-batches/{id}/cases': { need: 'complaint.create' },
+  'POST /api/complaint-batches/{id}/import-preview': { need: 'complaint.create', form: {} },
+  'POST /api/complaint-batches/{id}/import': { need: 'complaint.create', form: {} },
+  'GET /api/complaint-batches/{id}/daily-report': { need: 'complaint.read' },
+  'GET /api/complaints': { need: 'complaint.read' },
+  'GET /api/complaints/export': { need: 'complaint.read' },
+  'GET /api/complaints/statistics/summary': { need: 'complaint.read' },
+  'GET /api/complaints/statistics/breakdown': { need: 'complaint.read' },
+  'GET /api/complaints/{id}': { need: 'complaint.read' },
+  'GET /api/complaints/{id}/actions': { need: 'complaint.read' },
+  'POST /api/complaints/{id}/transitions': { need: 'complaint.read', body: { action: 'transfer', version: STALE } },
+  'POST /api/complaints/{id}/spawn-item': { need: 'complaint.act' },
+  'POST /api/complaints/{id}/duplicates/{otherId}/reject': { need: 'complaint.act' },
 
   'GET /api/calendar/days': { need: 'calendar.read' },
   'GET /api/calendar/deadline': { need: 'calendar.read' },
