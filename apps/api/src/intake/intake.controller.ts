@@ -4,6 +4,7 @@ import {
   ApiBody,
   ApiConsumes,
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
@@ -24,6 +25,13 @@ import {
 } from '#intake';
 import { CurrentActor, RequirePermission, type SessionActor } from '../auth/access.decorators.js';
 import { jsonField, readUpload } from '../http/upload.js';
+import {
+  DecompositionCreatedDto,
+  DecompositionResultDto,
+  LedgerImportResultDto,
+  LedgerPreviewDto,
+  MappedUnitDto,
+} from './intake.answers.dto.js';
 import { LedgerExportQueryDto, PREVIEW_ID, checkMapping } from './intake.dto.js';
 
 const CONTENT_TYPES = { xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', csv: 'text/csv; charset=utf-8' };
@@ -48,11 +56,8 @@ export class IntakeController {
   @ApiOperation({ summary: 'Preview a ledger import (.xlsx): creations, field changes, row problems, unmatched units; writes nothing' })
   @ApiConsumes('multipart/form-data')
   @ApiBody(FILE_FORM({ mapping: { type: 'string', description: 'JSON {name: unitId}' }, saveAliases: { type: 'boolean' } }))
-  @ApiOkResponse({
-    schema: { type: 'object', additionalProperties: true },
-    description:
-      '{previewId, summary, rows[{row, code, action, changes, kept}], errors[{row, column, value, message}], unmatchedUnits[{name, suggestions}]}',
-  })
+  @ApiExtraModels(MappedUnitDto)
+  @ApiOkResponse({ type: LedgerPreviewDto })
   async preview(
     @CurrentActor() actor: SessionActor,
     @Param('id', ParseUUIDPipe) batchId: string,
@@ -72,10 +77,7 @@ export class IntakeController {
   @ApiOperation({ summary: 'Confirm a previewed ledger import: the same file, mapping and previewId, all or nothing' })
   @ApiConsumes('multipart/form-data')
   @ApiBody(FILE_FORM({ previewId: { type: 'string' }, mapping: { type: 'string' }, saveAliases: { type: 'boolean' } }))
-  @ApiCreatedResponse({
-    schema: { type: 'object', additionalProperties: true },
-    description: '{created, updated, unchanged, aliasesSaved}; 409 PREVIEW_OUTDATED when anything differs from the preview',
-  })
+  @ApiCreatedResponse({ type: LedgerImportResultDto, description: '409 PREVIEW_OUTDATED when anything differs from the preview' })
   async confirm(
     @CurrentActor() actor: SessionActor,
     @Param('id', ParseUUIDPipe) batchId: string,
@@ -118,10 +120,7 @@ export class IntakeController {
   @ApiOperation({ summary: 'Split a policy document (.txt or .docx) into its numbered tasks with units, dates and type; writes nothing' })
   @ApiConsumes('multipart/form-data')
   @ApiBody(FILE_FORM({}))
-  @ApiOkResponse({
-    schema: { type: 'object', additionalProperties: true },
-    description: '{documentYear, tasks[{no, title, text, lead, cooperating, implementing, leadExplicit, stages, deadline, type, span}]}',
-  })
+  @ApiOkResponse({ type: DecompositionResultDto })
   async decompose(@Req() req: FastifyRequest): Promise<DecompositionResult> {
     const upload = await readUpload(req, DOCUMENT_LIMIT_BYTES);
     return this.decompositions.decompose(upload);
@@ -134,10 +133,7 @@ export class IntakeController {
   @ApiBody(
     FILE_FORM({ drafts: { type: 'string', description: 'JSON [{no, title, leadUnitIds, cooperatingUnitIds, deadline, type, span}]' } }),
   )
-  @ApiCreatedResponse({
-    schema: { type: 'object', additionalProperties: true },
-    description: '{sourceDocumentId, itemIds}',
-  })
+  @ApiCreatedResponse({ type: DecompositionCreatedDto })
   async createFromDocument(
     @CurrentActor() actor: SessionActor,
     @Param('id', ParseUUIDPipe) batchId: string,

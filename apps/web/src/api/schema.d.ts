@@ -2038,6 +2038,15 @@ export interface components {
             reason: string | null;
             version: number;
         };
+        DecompositionCreatedDto: {
+            itemIds: string[];
+            /** Format: uuid */
+            sourceDocumentId: string;
+        };
+        DecompositionResultDto: {
+            documentYear: number | null;
+            tasks: components["schemas"]["DraftTaskDto"][];
+        };
         DelayedMilestoneDto: {
             daysLate: number;
             name: string;
@@ -2051,6 +2060,23 @@ export interface components {
             overdue: components["schemas"]["DashboardTileDto"];
             /** @description Overdue items by lead unit, the most first (at most 20 units) */
             overdueByUnit: components["schemas"]["UnitTileDto"][];
+        };
+        DraftTaskDto: {
+            cooperating: components["schemas"]["UnitNamedDto"][];
+            /** Format: date */
+            deadline: string | null;
+            implementing: components["schemas"]["UnitNamedDto"][];
+            /** @description The numbering path as printed, e.g. 二（一）3 */
+            label: string;
+            lead: components["schemas"]["UnitNamedDto"][];
+            leadExplicit: boolean;
+            no: number;
+            span: components["schemas"]["TextSpanDto"];
+            stages: string[];
+            text: string;
+            title: string;
+            /** @enum {string} */
+            type: "deadline" | "ongoing" | "recurring";
         };
         ErrorBodyDto: {
             /** @example VALIDATION_FAILED */
@@ -2100,6 +2126,11 @@ export interface components {
             requester: components["schemas"]["PersonRefDto"] | null;
             /** @enum {string} */
             status: "pending" | "approved" | "rejected";
+        };
+        FieldChangeDto: {
+            field: string;
+            from: string;
+            to: string;
         };
         HandlingDto: {
             /** @description 问责 */
@@ -2310,6 +2341,37 @@ export interface components {
             unitId: string;
             unitName: string;
         };
+        KeptChangeDto: {
+            field: string;
+            from: string;
+            /** @description Why the workflow keeps its value */
+            reason: string;
+            to: string;
+        };
+        LedgerImportResultDto: {
+            aliasesSaved: string[];
+            /** Format: uuid */
+            batchId: string;
+            created: number;
+            unchanged: number;
+            updated: number;
+        };
+        LedgerPreviewDto: {
+            /** Format: uuid */
+            batchId: string;
+            /** @description No errors and no unmatched units */
+            confirmable: boolean;
+            errors: components["schemas"]["RowErrorDto"][];
+            fileSha256: string;
+            header: components["schemas"]["PreviewHeaderDto"];
+            mapping: {
+                [key: string]: components["schemas"]["MappedUnitDto"];
+            };
+            previewId: string;
+            rows: components["schemas"]["PlannedRowDto"][];
+            summary: components["schemas"]["PreviewSummaryDto"];
+            unmatchedUnits: components["schemas"]["UnmatchedUnitDto"][];
+        };
         LoginDto: {
             /** @example admin@rectify.local */
             email: string;
@@ -2334,6 +2396,11 @@ export interface components {
             /** @example Bearer */
             tokenType: string;
             user: components["schemas"]["SignedInUserDto"];
+        };
+        MappedUnitDto: {
+            /** Format: uuid */
+            unitId: string;
+            unitName: string;
         };
         MeDto: {
             email: string;
@@ -2513,6 +2580,17 @@ export interface components {
             unitId: string;
             unitName: string;
         };
+        PlannedRowDto: {
+            /** @enum {string} */
+            action: "create" | "update" | "unchanged";
+            changes: components["schemas"]["FieldChangeDto"][];
+            code: string;
+            /** Format: uuid */
+            itemId: string | null;
+            kept: components["schemas"]["KeptChangeDto"][];
+            row: number;
+            version: number | null;
+        };
         PlanVersionDto: {
             at: string;
             kind: string;
@@ -2524,6 +2602,21 @@ export interface components {
         PreferencesDto: {
             /** @description Non-urgent mail only in the weekly digest; overdue and escalation mail always comes */
             digestOnly: boolean;
+        };
+        PreviewHeaderDto: {
+            /** @description field → header as written */
+            columns: {
+                [key: string]: string;
+            };
+            rows: number[];
+        };
+        PreviewSummaryDto: {
+            create: number;
+            errors: number;
+            rows: number;
+            unchanged: number;
+            unmatchedUnits: number;
+            update: number;
         };
         ProgressDto: {
             author: components["schemas"]["PersonRefDto"] | null;
@@ -2652,6 +2745,12 @@ export interface components {
             /** @description Given to the user out of band; must meet the password policy */
             temporaryPassword: string;
         };
+        RowErrorDto: {
+            column: string;
+            message: string;
+            row: number;
+            value: string;
+        };
         SavedFilterDto: {
             /** Format: date-time */
             createdAt: string;
@@ -2730,6 +2829,12 @@ export interface components {
              */
             share: number;
         };
+        TextSpanDto: {
+            end: number;
+            lineEnd: number;
+            lineStart: number;
+            start: number;
+        };
         TokenPairDto: {
             /** @description Short-lived JWT for the Authorization: Bearer header */
             accessToken: string;
@@ -2801,10 +2906,25 @@ export interface components {
             to: "draft" | "assigned" | "in_progress" | "in_acceptance" | "public_notice" | "phase_completed" | "signed_off" | "cancelled" | "merged";
             version: number;
         };
+        UnitNamedDto: {
+            /** @description As written in the document */
+            name: string;
+            /** Format: uuid */
+            unitId: string | null;
+            unitName: string | null;
+        };
         UnitRefDto: {
             /** Format: uuid */
             id: string;
             name: string;
+        };
+        UnitSuggestionDto: {
+            /** Format: uuid */
+            id: string;
+            /** @description The name or alias that resembles the name looked up */
+            matched: string;
+            name: string;
+            score: number;
         };
         UnitTileDto: {
             count: number;
@@ -2817,6 +2937,12 @@ export interface components {
             /** Format: uuid */
             unitId: string;
             unitName: string;
+        };
+        UnmatchedUnitDto: {
+            columns: string[];
+            name: string;
+            rows: number[];
+            suggestions: components["schemas"]["UnitSuggestionDto"][];
         };
         UnreadCountDto: {
             unread: number;
@@ -3993,15 +4119,12 @@ export interface operations {
             };
         };
         responses: {
-            /** @description {sourceDocumentId, itemIds} */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["DecompositionCreatedDto"];
                 };
             };
             /** @description Invalid request: details.fields names each problem */
@@ -4072,15 +4195,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description {created, updated, unchanged, aliasesSaved}; 409 PREVIEW_OUTDATED when anything differs from the preview */
+            /** @description 409 PREVIEW_OUTDATED when anything differs from the preview */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["LedgerImportResultDto"];
                 };
             };
             /** @description Invalid request: details.fields names each problem */
@@ -4151,15 +4272,12 @@ export interface operations {
             };
         };
         responses: {
-            /** @description {previewId, summary, rows[{row, code, action, changes, kept}], errors[{row, column, value, message}], unmatchedUnits[{name, suggestions}]} */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["LedgerPreviewDto"];
                 };
             };
             /** @description Invalid request: details.fields names each problem */
@@ -5749,15 +5867,12 @@ export interface operations {
             };
         };
         responses: {
-            /** @description {documentYear, tasks[{no, title, text, lead, cooperating, implementing, leadExplicit, stages, deadline, type, span}]} */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["DecompositionResultDto"];
                 };
             };
             /** @description Invalid request: details.fields names each problem */

@@ -101,6 +101,16 @@ export default function ItemListPage() {
               </Button>
             </Link>
           )}
+          {can(me, 'item.create') && (
+            <>
+              <Link to={query.batchId ? `/items/import?batchId=${query.batchId}` : '/items/import'}>
+                <Button>{t('intake.import')}</Button>
+              </Link>
+              <Link to="/items/decompose">
+                <Button>{t('intake.decompose')}</Button>
+              </Link>
+            </>
+          )}
           <Popover content={columnsChooser} trigger="click" placement="bottomRight">
             <Button icon={<SettingOutlined />}>{t('common.columns')}</Button>
           </Popover>
