@@ -1,4 +1,5 @@
 export * from './errors/domain-error.js';
+export * from './errors/error-codes.js';
 export * from './access/roles.js';
 export * from './access/policy.js';
 export * from './org/unit-path.js';

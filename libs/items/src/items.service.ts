@@ -32,7 +32,6 @@ export * from './item-filter.js';
 export * from './item-views.js';
 export { COUNT_CAP, type ItemPage } from './item-list.query.js';
 export type { LedgerRow } from './ledger.query.js';
-export { readScopeSql } from './read-scope.query.js';
 
 const EDITABLE_STATES: readonly RectificationState[] = ['draft', 'assigned'];
 

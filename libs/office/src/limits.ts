@@ -1,4 +1,4 @@
-import { DomainError } from '#domain';
+import { DomainError, type ErrorCode } from '#domain';
 
 /** Bounds on an Office package, checked before and while it is read. */
 export interface OfficeLimits {
@@ -35,12 +35,12 @@ export const DEFAULT_OFFICE_LIMITS: OfficeLimits = {
 };
 
 /** A limit exceeded: 413 with a code naming the limit, its value and what was found. */
-export function limitExceeded(code: string, message: string, details: Record<string, unknown>): DomainError {
+export function limitExceeded(code: ErrorCode, message: string, details: Record<string, unknown>): DomainError {
   return new DomainError('too_large', code, message, details);
 }
 
 /** A file that is not the package it claims to be, or is damaged: 422 naming the problem. */
-export function unreadable(code: string, message: string, details: Record<string, unknown> = {}): DomainError {
+export function unreadable(code: ErrorCode, message: string, details: Record<string, unknown> = {}): DomainError {
   return new DomainError('unprocessable', code, message, details);
 }
 

@@ -1,4 +1,6 @@
 export * from './projects.service.js';
+export * from './project-fields.js';
+export { guardWrite, insertMilestone } from './project-writes.js';
 export * from './milestones.service.js';
 export * from './milestone-workflow.js';
 export * from './investment.service.js';

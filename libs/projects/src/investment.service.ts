@@ -4,7 +4,8 @@ import { HistoryService } from '#audit';
 import { CLOCK, DomainError, decide, isMonth, parseAmount, shanghaiDate, type Actor, type Clock } from '#domain';
 import { isUniqueViolation } from '#persistence';
 import { endOfShanghaiDay, investmentAt, type InvestmentFigures } from './project-figures.js';
-import { PROJECT_ENTITY, ProjectsService, type ProjectRef } from './projects.service.js';
+import { PROJECT_ENTITY, type ProjectRef } from './project-fields.js';
+import { ProjectsService } from './projects.service.js';
 
 export interface InvestmentReportInput {
   /** YYYY-MM */

@@ -18,7 +18,8 @@ import {
 } from '#domain';
 import type { ChainTip } from '#audit';
 import type { EffectsTable, MilestoneRef, TransitionRequest, WorkflowAdapter } from '#workflow';
-import { ProjectsService, type ProjectRef } from './projects.service.js';
+import type { ProjectRef } from './project-fields.js';
+import { ProjectsService } from './projects.service.js';
 
 export const MILESTONE_ENTITY = 'milestone';
 

@@ -24,14 +24,9 @@ import {
   type MilestoneRow,
   type MilestoneTransitionInput,
 } from './milestone-workflow.js';
-import {
-  PROJECT_ENTITY,
-  ProjectsService,
-  checkMilestones,
-  insertMilestone,
-  type MilestoneInput,
-  type ProjectRef,
-} from './projects.service.js';
+import { PROJECT_ENTITY, checkMilestones, type MilestoneInput, type ProjectRef } from './project-fields.js';
+import { insertMilestone } from './project-writes.js';
+import { ProjectsService } from './projects.service.js';
 
 export interface MilestoneView {
   id: string;

@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 import { DomainError, type Actor, type MilestoneTemplateEntry } from '#domain';
 import { OrgUnitsService } from '#org';
 import { writeTable, type ExportFormat, type ReportFile } from '#statistics';
-import { dateAtShare, ProjectsService, type ProjectFilter } from './projects.service.js';
+import { dateAtShare, type ProjectFilter } from './project-fields.js';
+import { ProjectsService } from './projects.service.js';
 import { projectTable, readProjectTable, type ImportProblem } from './project-workbook.js';
 
 /** At most this many projects per import (a plan's tables hold tens to a few hundred). */

@@ -10,7 +10,7 @@ import {
 import { DEFAULT_OFFICE_LIMITS, readFirstSheet, type OfficeLimits } from '#office';
 import type { Table } from '#statistics';
 import type { MilestoneView } from './milestones.service.js';
-import type { ProjectDetail } from './projects.service.js';
+import type { ProjectDetail } from './project-fields.js';
 
 /** A project table row as read from a workbook, before units are resolved. */
 export interface ImportedRow {

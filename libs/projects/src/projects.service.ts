@@ -7,170 +7,38 @@ import {
   DEFAULT_MILESTONE_TEMPLATE,
   DomainError,
   PROJECT_CATEGORY_LABELS,
-  addDays,
   decide,
-  elapsedDays,
   grantFor,
-  isSupportedDate,
-  dateOutOfRangeIssue,
-  listScope,
-  parseAmount,
   previousMonth,
   scopeOfPaths,
   shanghaiDate,
   templateProblems,
   type Actor,
   type Clock,
-  type FieldIssue,
   type MilestoneTemplateEntry,
-  type ProjectCategory,
-  type ResourceScope,
   type ScheduleJudgement,
-  type ScheduleStatus,
 } from '#domain';
-import { PG_FOREIGN_KEY_VIOLATION, SqlParams, escapeLike, isUniqueViolation, pgErrorCode } from '#persistence';
+import { SqlParams } from '#persistence';
 import {
-  endOfShanghaiDay,
-  investmentAt,
-  milestoneFactsAt,
-  recordRevision,
-  revisionsAt,
-  schedulesAt,
-  type InvestmentFigures,
-} from './project-figures.js';
-
-export const PROJECT_ENTITY = 'project';
-export const MILESTONE_TEMPLATE_ENTITY = 'milestone_template';
-
-export interface YearPlanInput {
-  year: number;
-  amount: string | number;
-}
-
-export interface MilestoneInput {
-  name: string;
-  plannedDate: string;
-  responsibleUnitId?: string;
-}
-
-export interface ProjectFields {
-  name: string;
-  category: ProjectCategory;
-  countyUnitId?: string | null;
-  source?: string;
-  description?: string;
-  /** 万元 */
-  plannedInvestment: string | number;
-  /** 万元 completed before the first monthly report. */
-  priorInvestment?: string | number;
-  startYear: number;
-  endYear: number;
-  plannedStart?: string;
-  plannedEnd?: string;
-  responsibleUnitIds: string[];
-  yearPlans?: YearPlanInput[];
-}
-
-export interface CreateProject extends ProjectFields {
-  code: string;
-  /** Milestones with planned dates; without them the template's milestones are spread over the period. */
-  milestones?: MilestoneInput[];
-}
-
-export type UpdateProject = Partial<ProjectFields> & { version: number };
-
-export interface ProjectFilter {
-  category?: ProjectCategory[];
-  countyUnitId?: string;
-  unitId?: string;
-  schedule?: ScheduleStatus[];
-  year?: number;
-  q?: string;
-  page: number;
-  pageSize: number;
-}
-
-export interface ProjectSummary {
-  id: string;
-  code: string;
-  name: string;
-  category: ProjectCategory;
-  categoryLabel: string;
-  countyUnitId: string | null;
-  countyName: string | null;
-  source: string;
-  plannedInvestment: string;
-  startYear: number;
-  endYear: number;
-  plannedStart: string;
-  plannedEnd: string;
-  responsibleUnits: { id: string; name: string }[];
-  version: number;
-  schedule: ScheduleJudgement;
-  /** The latest report month (the month before today's) with its shares. */
-  investment: InvestmentFigures;
-}
-
-export interface ProjectDetail extends ProjectSummary {
-  description: string;
-  priorInvestment: string;
-  dispatcherUnitId: string;
-  yearPlans: { year: number; amount: string }[];
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface ProjectPage {
-  data: ProjectSummary[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
-
-/** A project loaded for a permission check. */
-export interface ProjectRef {
-  id: string;
-  version: number;
-  scope: ResourceScope;
-  dispatcherUnitId: string;
-  responsibleUnitIds: string[];
-  plannedStart: string;
-  plannedEnd: string;
-}
-
-interface ProjectRow {
-  id: string;
-  code: string;
-  name: string;
-  category: ProjectCategory;
-  county_unit_id: string | null;
-  county_name: string | null;
-  source: string;
-  description: string;
-  planned_investment: string;
-  prior_investment: string;
-  start_year: number;
-  end_year: number;
-  planned_start: string;
-  planned_end: string;
-  dispatcher_unit_id: string;
-  units: { id: string; name: string }[];
-  year_plans: { year: number; amount: string }[];
-  version: number;
-  created_at: Date;
-  updated_at: Date;
-}
-
-const SELECT_PROJECT = `
-  SELECT p.id, p.code, p.name, p.category, p.county_unit_id, c.name AS county_name, p.source, p.description,
-         trim_scale(p.planned_investment)::text AS planned_investment, trim_scale(p.prior_investment)::text AS prior_investment,
-         p.start_year, p.end_year, to_char(p.planned_start, 'YYYY-MM-DD') AS planned_start, to_char(p.planned_end, 'YYYY-MM-DD') AS planned_end,
-         p.dispatcher_unit_id, p.version, p.created_at, p.updated_at,
-         coalesce((SELECT json_agg(json_build_object('id', o.id, 'name', o.name) ORDER BY o.name)
-                     FROM project_unit pu JOIN org_unit o ON o.id = pu.unit_id WHERE pu.project_id = p.id), '[]') AS units,
-         coalesce((SELECT json_agg(json_build_object('year', y.year, 'amount', trim_scale(y.amount)::text) ORDER BY y.year)
-                     FROM project_year_plan y WHERE y.project_id = p.id), '[]') AS year_plans
-    FROM project p LEFT JOIN org_unit c ON c.id = p.county_unit_id`;
+  MILESTONE_TEMPLATE_ENTITY,
+  PROJECT_ENTITY,
+  checkMilestones,
+  checkProjectFields,
+  columnValues,
+  dateAtShare,
+  type CreateProject,
+  type MilestoneInput,
+  type ProjectDetail,
+  type ProjectFields,
+  type ProjectFilter,
+  type ProjectPage,
+  type ProjectRef,
+  type ProjectSummary,
+  type UpdateProject,
+} from './project-fields.js';
+import { endOfShanghaiDay, investmentAt, milestoneFactsAt, recordRevision, revisionsAt, schedulesAt } from './project-figures.js';
+import { ProjectQuery, projectScopeSql, type ProjectReads, type ProjectRow } from './project.query.js';
+import { guardWrite, insertMilestone, writeUnits, writeYearPlans } from './project-writes.js';
 
 /**
  * The project ledger: create (with milestones from the template or given), edit with a version
@@ -182,7 +50,11 @@ export class ProjectsService {
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(HistoryService) private readonly history: HistoryService,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  ) {
+    this.rows = new ProjectQuery(dataSource);
+  }
+
+  private readonly rows: ProjectReads;
 
   /** The milestone template; inside a transaction, read on its connection (pass its manager). */
   async template(db: DataSource | EntityManager = this.dataSource): Promise<{ template: MilestoneTemplateEntry[]; version: number }> {
@@ -219,7 +91,7 @@ export class ProjectsService {
   }
 
   async create(actor: Actor, input: CreateProject, manager?: EntityManager): Promise<ProjectDetail> {
-    const fields = this.checkFields(input, true);
+    const fields = checkProjectFields(input, true);
     const id = randomUUID();
     const at = this.clock.now();
     const milestones: MilestoneInput[] = input.milestones?.length
@@ -242,8 +114,8 @@ export class ProjectsService {
           [id, input.code.trim(), ...columnValues(fields), actor.unitId, actor.userId, at],
         ),
       );
-      await this.writeUnits(m, id, fields.responsibleUnitIds);
-      await this.writeYearPlans(m, id, fields.yearPlans ?? []);
+      await writeUnits(m, id, fields.responsibleUnitIds);
+      await writeYearPlans(m, id, fields.yearPlans ?? []);
       for (const [i, ms] of milestones.entries()) {
         await insertMilestone(m, id, i + 1, ms, ms.responsibleUnitId ?? fields.responsibleUnitIds[0], actor.userId, at);
       }
@@ -275,7 +147,7 @@ export class ProjectsService {
       const project = await this.readable(m, actor, id, true);
       this.assertManages(actor, project);
       assertVersion(project, input.version);
-      const [current] = await m.query<ProjectRow[]>(`${SELECT_PROJECT} WHERE p.id = $1`, [id]);
+      const current = (await this.rows.byId(m, id))!;
       const merged: ProjectFields = {
         name: input.name ?? current.name,
         category: input.category ?? current.category,
@@ -292,7 +164,7 @@ export class ProjectsService {
         responsibleUnitIds: input.responsibleUnitIds ?? current.units.map((u) => u.id),
         yearPlans: input.yearPlans ?? current.year_plans,
       };
-      const fields = this.checkFields(merged, false);
+      const fields = checkProjectFields(merged, false);
       await guardWrite(() =>
         m.query(
           `UPDATE project SET name = $3, category = $4, county_unit_id = $5, source = $6, description = $7, planned_investment = $8,
@@ -302,8 +174,8 @@ export class ProjectsService {
           [id, input.version, ...columnValues(fields), at],
         ),
       );
-      if (input.responsibleUnitIds) await this.writeUnits(m, id, fields.responsibleUnitIds);
-      if (input.yearPlans) await this.writeYearPlans(m, id, fields.yearPlans ?? []);
+      if (input.responsibleUnitIds) await writeUnits(m, id, fields.responsibleUnitIds);
+      if (input.yearPlans) await writeYearPlans(m, id, fields.yearPlans ?? []);
       await m.query(`SELECT project_refresh_scope($1)`, [id]);
       await recordRevision(m, id, at);
       const changes = Object.fromEntries(Object.entries(input).filter(([k, v]) => k !== 'version' && v !== undefined));
@@ -359,8 +231,8 @@ export class ProjectsService {
 
   async get(actor: Actor, id: string, manager: EntityManager = this.dataSource.manager): Promise<ProjectDetail> {
     await this.readable(manager, actor, id);
-    const [row] = await manager.query<ProjectRow[]>(`${SELECT_PROJECT} WHERE p.id = $1`, [id]);
-    const [detail] = await this.details(manager, [row]);
+    const row = await this.rows.byId(manager, id);
+    const [detail] = await this.details(manager, [row!]);
     return detail;
   }
 
@@ -399,69 +271,18 @@ export class ProjectsService {
 
   /** Every project in the actor's scope that matches, with all its ledger fields, in code order. */
   async matching(actor: Actor, filter: Omit<ProjectFilter, 'page' | 'pageSize'>): Promise<ProjectDetail[]> {
-    const q = new SqlParams();
-    const where = this.scopeConditions(actor, q);
-    if (!where) return [];
-    if (filter.category?.length) where.push(`p.category = ANY(${q.add(filter.category)}::text[])`);
-    if (filter.countyUnitId) where.push(`p.county_unit_id = ${q.add(filter.countyUnitId)}`);
-    if (filter.unitId) {
-      where.push(`EXISTS (SELECT 1 FROM project_unit pu JOIN org_unit o ON o.id = pu.unit_id
-                           WHERE pu.project_id = p.id AND path_ids(o.path) @> ARRAY[${q.add(filter.unitId)}::uuid])`);
-    }
-    if (filter.year !== undefined) where.push(`${q.add(filter.year)}::int BETWEEN p.start_year AND p.end_year`);
-    if (filter.q) where.push(`(p.code || ' ' || p.name) ILIKE ${q.add(`%${escapeLike(filter.q)}%`)}`);
-    const rows = await this.dataSource.query<ProjectRow[]>(
-      `${SELECT_PROJECT} WHERE ${where.length ? where.join(' AND ') : 'true'} ORDER BY p.code`,
-      q.values,
-    );
-    const details = await this.details(this.dataSource.manager, rows);
+    const details = await this.details(this.dataSource.manager, await this.rows.matching(actor, filter));
     return filter.schedule?.length ? details.filter((d) => filter.schedule!.includes(d.schedule.status)) : details;
   }
 
   /** SQL conditions limiting projects to what the actor may read; null when nothing. */
   scopeConditions(actor: Actor, q: SqlParams): string[] | null {
-    const scope = listScope(actor, 'project.read');
-    if (scope.kind === 'none') return null;
-    if (scope.kind === 'all') return [];
-    const unit = q.add(scope.unitId);
-    return [
-      scope.dispatched
-        ? `(p.owner_scope @> ARRAY[${unit}::uuid] OR p.dispatcher_scope @> ARRAY[${unit}::uuid])`
-        : `p.owner_scope @> ARRAY[${unit}::uuid]`,
-    ];
+    return projectScopeSql(actor, q);
   }
 
   /** Loads a project the actor may read; otherwise it does not exist for them (404). */
   async readable(m: EntityManager, actor: Actor, id: string, lock = false): Promise<ProjectRef> {
-    const [row] = await m.query<
-      {
-        id: string;
-        version: number;
-        owner_scope: string[];
-        dispatcher_scope: string[];
-        dispatcher_unit_id: string;
-        units: string[];
-        planned_start: string;
-        planned_end: string;
-      }[]
-    >(
-      `SELECT p.id, p.version, p.owner_scope, p.dispatcher_scope, p.dispatcher_unit_id,
-              to_char(p.planned_start, 'YYYY-MM-DD') AS planned_start, to_char(p.planned_end, 'YYYY-MM-DD') AS planned_end,
-              coalesce((SELECT array_agg(unit_id ORDER BY unit_id) FROM project_unit WHERE project_id = p.id), '{}') AS units
-         FROM project p WHERE p.id = $1 ${lock ? 'FOR UPDATE' : ''}`,
-      [id],
-    );
-    const ref: ProjectRef | null = row
-      ? {
-          id: row.id,
-          version: row.version,
-          scope: { ownerScope: row.owner_scope, dispatcherScope: row.dispatcher_scope },
-          dispatcherUnitId: row.dispatcher_unit_id,
-          responsibleUnitIds: row.units,
-          plannedStart: row.planned_start,
-          plannedEnd: row.planned_end,
-        }
-      : null;
+    const ref = await this.rows.ref(m, id, lock);
     if (!ref || !decide(actor, 'project.read', ref.scope).allowed) throw DomainError.notFound('project', id);
     return ref;
   }
@@ -513,81 +334,9 @@ export class ProjectsService {
       updatedAt: r.updated_at.toISOString(),
     }));
   }
-
-  /** Checks and normalises the fields: amounts as decimal strings, the period inside the years. */
-  private checkFields(input: ProjectFields, creating: boolean): ProjectFields & { plannedStart: string; plannedEnd: string } {
-    const issues: FieldIssue[] = [];
-    const amount = (field: string, value: unknown): string => {
-      const parsed = parseAmount(value);
-      if (!parsed.ok) issues.push({ field, messages: [`${field} ${parsed.problem}`] });
-      return parsed.ok ? parsed.value : '0';
-    };
-    const plannedInvestment = amount('plannedInvestment', input.plannedInvestment);
-    const priorInvestment = input.priorInvestment === undefined ? '0' : amount('priorInvestment', input.priorInvestment);
-    const yearPlans = (input.yearPlans ?? []).map((y, i) => ({ year: y.year, amount: amount(`yearPlans.${i}.amount`, y.amount) }));
-    if (!Number.isInteger(input.startYear) || !Number.isInteger(input.endYear) || input.endYear < input.startYear) {
-      issues.push({ field: 'endYear', messages: ['endYear must be a year not before startYear'] });
-    }
-    const plannedStart = input.plannedStart ?? `${input.startYear}-01-01`;
-    const plannedEnd = input.plannedEnd ?? `${input.endYear}-12-31`;
-    if (!isSupportedDate(plannedStart) || plannedStart.slice(0, 4) !== String(input.startYear)) {
-      issues.push({ field: 'plannedStart', messages: ['plannedStart must be a date in startYear'] });
-    }
-    if (!isSupportedDate(plannedEnd) || plannedEnd.slice(0, 4) !== String(input.endYear)) {
-      issues.push({ field: 'plannedEnd', messages: ['plannedEnd must be a date in endYear'] });
-    } else if (plannedEnd < plannedStart) {
-      issues.push({ field: 'plannedEnd', messages: ['plannedEnd must not be before plannedStart'] });
-    }
-    const years = yearPlans.map((y) => y.year);
-    if (new Set(years).size !== years.length) issues.push({ field: 'yearPlans', messages: ['each year may have one plan'] });
-    const outside = years.filter((y) => y < input.startYear || y > input.endYear);
-    if (outside.length) issues.push({ field: 'yearPlans', messages: [`years outside the construction period: ${outside.join(', ')}`] });
-    const planned = yearPlans.reduce((sum, y) => sum + Math.round(Number(y.amount) * 100), 0);
-    if (issues.length === 0 && planned > Math.round(Number(plannedInvestment) * 100)) {
-      issues.push({ field: 'yearPlans', messages: ['the yearly plans add up to more than the planned total investment'] });
-    }
-    if (!input.responsibleUnitIds?.length) issues.push({ field: 'responsibleUnitIds', messages: ['at least one responsible unit'] });
-    if (creating && !input.name?.trim()) issues.push({ field: 'name', messages: ['name must not be empty'] });
-    if (issues.length) throw DomainError.validation('The project has invalid fields', issues);
-    return { ...input, plannedInvestment, priorInvestment, yearPlans, plannedStart, plannedEnd };
-  }
-
-  private async writeUnits(m: EntityManager, projectId: string, unitIds: string[]): Promise<void> {
-    const units = [...new Set(unitIds)];
-    await m.query(`DELETE FROM project_unit WHERE project_id = $1 AND NOT (unit_id = ANY($2::uuid[]))`, [projectId, units]);
-    await guardWrite(() =>
-      m.query(`INSERT INTO project_unit (project_id, unit_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`, [projectId, units]),
-    );
-  }
-
-  private async writeYearPlans(m: EntityManager, projectId: string, plans: YearPlanInput[]): Promise<void> {
-    await m.query(`DELETE FROM project_year_plan WHERE project_id = $1`, [projectId]);
-    if (plans.length === 0) return;
-    await m.query(
-      `INSERT INTO project_year_plan (project_id, year, amount) SELECT $1, y, a FROM unnest($2::int[], $3::numeric[]) AS t(y, a)`,
-      [projectId, plans.map((p) => p.year), plans.map((p) => String(p.amount))],
-    );
-  }
 }
 
 /** The list's view of a project: its detail without the fields only the project page shows. */
-/** The project's own columns, name to planned_end, in the order the INSERT and the UPDATE list them. */
-function columnValues(fields: ProjectFields & { plannedStart: string; plannedEnd: string }): unknown[] {
-  return [
-    fields.name.trim(),
-    fields.category,
-    fields.countyUnitId ?? null,
-    fields.source ?? '',
-    fields.description ?? '',
-    fields.plannedInvestment,
-    fields.priorInvestment ?? '0',
-    fields.startYear,
-    fields.endYear,
-    fields.plannedStart,
-    fields.plannedEnd,
-  ];
-}
-
 function summaryOf(d: ProjectDetail): ProjectSummary {
   const { description: _d, priorInvestment: _p, dispatcherUnitId: _u, yearPlans: _y, createdAt: _c, updatedAt: _m, ...summary } = d;
   return summary;
@@ -599,68 +348,5 @@ function assertVersion(project: ProjectRef, version: number): void {
     throw DomainError.conflict('VERSION_CONFLICT', `The project was changed by someone else (current version ${project.version})`, {
       currentVersion: project.version,
     });
-  }
-}
-
-/** The date at a share of the period (0 = start, 1 = end), rounded to whole days. */
-export function dateAtShare(start: string, end: string, share: number): string {
-  const { total } = elapsedDays(start, end, end);
-  return addDays(start, Math.round(share * (total - 1)));
-}
-
-export function checkMilestones(milestones: MilestoneInput[]): void {
-  const issues: FieldIssue[] = [];
-  const names = new Set<string>();
-  for (const [i, ms] of milestones.entries()) {
-    const name = ms.name?.trim();
-    if (!name || name.length > 100) issues.push({ field: `milestones.${i}.name`, messages: ['name must be 1–100 characters'] });
-    else if (names.has(name)) issues.push({ field: `milestones.${i}.name`, messages: [`${name} appears twice`] });
-    else names.add(name);
-    if (!isSupportedDate(ms.plannedDate ?? '')) issues.push(dateOutOfRangeIssue(`milestones.${i}.plannedDate`));
-  }
-  if (milestones.length > 30) issues.push({ field: 'milestones', messages: ['at most 30 milestones'] });
-  if (issues.length) throw DomainError.validation('The milestones are not valid', issues);
-}
-
-/** Inserts a milestone with its first planned-date version. */
-export async function insertMilestone(
-  m: EntityManager,
-  projectId: string,
-  seq: number,
-  input: MilestoneInput,
-  responsibleUnitId: string,
-  userId: string,
-  at: Date,
-): Promise<string> {
-  const id = randomUUID();
-  await guardWrite(() =>
-    m.query(
-      `INSERT INTO milestone (id, project_id, seq, name, responsible_unit_id, planned_date, original_planned_date, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $7)`,
-      [id, projectId, seq, input.name.trim(), responsibleUnitId, input.plannedDate, at],
-    ),
-  );
-  await m.query(
-    `INSERT INTO milestone_plan (milestone_id, version, planned_date, kind, decided_by, created_at) VALUES ($1, 1, $2, 'initial', $3, $4)`,
-    [id, input.plannedDate, userId, at],
-  );
-  return id;
-}
-
-export async function guardWrite<T>(write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (e) {
-    if (isUniqueViolation(e)) {
-      if (isUniqueViolation(e, 'milestone_name_uq'))
-        throw DomainError.conflict('MILESTONE_NAME_TAKEN', 'The project already has a milestone of this name');
-      throw DomainError.conflict('PROJECT_CODE_TAKEN', 'Another project already has this code');
-    }
-    if (pgErrorCode(e) === PG_FOREIGN_KEY_VIOLATION) {
-      throw new DomainError('unprocessable', 'REFERENCE_NOT_FOUND', 'A referenced unit does not exist', {
-        detail: (e as { driverError?: { detail?: string } }).driverError?.detail ?? null,
-      });
-    }
-    throw e;
   }
 }

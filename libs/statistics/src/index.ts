@@ -1,4 +1,5 @@
 export * from './statistics.service.js';
+export * from './stat-scope.js';
 export * from './snapshots.js';
 export { endOfDay, monthEnd } from './stretches.js';
 export * from './reports.service.js';

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CLOSURE_STATES, UNCOUNTED_STATES, countFigure, ratioFigure, type Actor, type Figure } from '#domain';
 import { SqlParams } from '#persistence';
-import { StatisticsService, type AsOf, type StatScope } from './statistics.service.js';
+import type { AsOf, StatScope } from './stat-scope.js';
+import { StatisticsService } from './statistics.service.js';
 import { list } from './stretches.js';
 
 export interface ReportFiguresResult {

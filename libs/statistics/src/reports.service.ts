@@ -4,7 +4,8 @@ import { CLOCK, DomainError, shanghaiDate, type Actor, type Clock } from '#domai
 import { bulletinDocx } from './bulletin-docx.js';
 import { ReportFiguresService } from './report-figures.js';
 import { addBarCharts, type BarChart } from './xlsx-chart.js';
-import { StatisticsService, type AsOf, type BreakdownResult, type StatScope } from './statistics.service.js';
+import type { AsOf, StatScope } from './stat-scope.js';
+import { StatisticsService, type BreakdownResult } from './statistics.service.js';
 import { monthEnd } from './stretches.js';
 import {
   BREAKDOWN_RATE_COLUMNS,

@@ -1,4 +1,5 @@
 import { DomainError } from '../errors/domain-error.js';
+import type { NotFoundEntity } from '../errors/error-codes.js';
 import { ancestorIds } from '../org/unit-path.js';
 import type { Role } from './roles.js';
 
@@ -168,7 +169,7 @@ export function decide(actor: Actor, permission: Permission, resource: ResourceS
 }
 
 /** Throws the domain error that matches a refusal: not found outside read scope, else forbidden. */
-export function assertAllowed(actor: Actor, permission: Permission, resource: ResourceScope, entity: string, id?: string): void {
+export function assertAllowed(actor: Actor, permission: Permission, resource: ResourceScope, entity: NotFoundEntity, id?: string): void {
   const decision = decide(actor, permission, resource);
   if (decision.allowed) return;
   if (decision.reason === 'not_found') throw DomainError.notFound(entity, id);

@@ -3,6 +3,8 @@
  * code and a kind; the HTTP layer maps the kind to a status in exactly one place.
  * Nothing here knows about HTTP.
  */
+import type { ErrorCode, NotFoundEntity } from './error-codes.js';
+
 export type DomainErrorKind =
   | 'validation' // input is malformed (400)
   | 'unauthenticated' // no or bad credentials (401)
@@ -23,7 +25,7 @@ export interface FieldIssue {
 export class DomainError extends Error {
   constructor(
     readonly kind: DomainErrorKind,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details?: Record<string, unknown>,
   ) {
@@ -31,8 +33,9 @@ export class DomainError extends Error {
     this.name = 'DomainError';
   }
 
-  static notFound(entity: string, id?: string): DomainError {
-    return new DomainError('not_found', `${entity.toUpperCase()}_NOT_FOUND`, `${entity} not found`, id ? { id } : undefined);
+  static notFound(entity: NotFoundEntity, id?: string): DomainError {
+    const code = `${entity.toUpperCase()}_NOT_FOUND` as `${Uppercase<NotFoundEntity>}_NOT_FOUND`;
+    return new DomainError('not_found', code, `${entity} not found`, id ? { id } : undefined);
   }
 
   static validation(message: string, fields: FieldIssue[]): DomainError {
@@ -43,7 +46,7 @@ export class DomainError extends Error {
     return new DomainError('forbidden', 'FORBIDDEN', message, details);
   }
 
-  static conflict(code: string, message: string, details?: Record<string, unknown>): DomainError {
+  static conflict(code: ErrorCode, message: string, details?: Record<string, unknown>): DomainError {
     return new DomainError('conflict', code, message, details);
   }
 }
