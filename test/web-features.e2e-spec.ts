@@ -278,8 +278,14 @@ describe('what the web app needs from the API (e2e)', () => {
     it('the e-mails the outbox relay wrote for a transition are the recipient’s messages, and only theirs', async () => {
       await api.app.get(OutboxService).expandEvents();
       await act('dispatcher', 'B', 'urge', { reason: '本周内报送进度' });
+      // Another test file's worker on the same database may claim the event first: wait for its mail rows.
       await api.app.get(OutboxService).expandEvents();
-      const page = await api.request('GET', '/api/me/messages?pageSize=50', { token: t.officer });
+      let page = await api.request('GET', '/api/me/messages?pageSize=50', { token: t.officer });
+      for (let i = 0; i < 50 && page.body.items?.[0]?.kind !== 'item.urge'; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        await api.app.get(OutboxService).expandEvents();
+        page = await api.request('GET', '/api/me/messages?pageSize=50', { token: t.officer });
+      }
       expect(page.status).toBe(200);
       const urge = page.body.items[0];
       expect(urge).toMatchObject({ kind: 'item.urge', itemId: it_.B.id, projectId: null, readAt: null });
