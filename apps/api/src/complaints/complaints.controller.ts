@@ -30,12 +30,10 @@ import {
   ComplaintExportQueryDto,
   ComplaintFiguresQueryDto,
   ComplaintListQueryDto,
-  ComplaintTransitionDto,
-  SpawnItemDto,
-  CreateComplaintBatchDto,
-  CreateComplaintCaseDto,
   DailyReportQueryDto,
-} from './complaints.dto.js';
+} from './complaint-query.dto.js';
+import { ComplaintTransitionDto, SpawnItemDto } from './complaint-transition.dto.js';
+import { CreateComplaintBatchDto, CreateComplaintCaseDto } from './complaints.dto.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const OBJECT = { type: 'object', additionalProperties: true } as const;
