@@ -37,7 +37,7 @@ export class ComplaintDailyReportService {
       [batchId],
     );
     const scope = batch ? { ownerScope: [], dispatcherScope: scopeOfPaths([batch.path]) } : null;
-    if (!batch || !scope || !decide(actor, 'complaint.read', scope).allowed) throw DomainError.notFound('complaint batch', batchId);
+    if (!batch || !scope || !decide(actor, 'complaint.read', scope).allowed) throw DomainError.notFound('complaint_batch', batchId);
     const rows = await this.dataSource.query<
       {
         caseNo: string;

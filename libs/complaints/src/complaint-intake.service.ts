@@ -120,7 +120,7 @@ export class ComplaintIntakeService {
       [id],
     );
     const scope = row ? { ownerScope: [], dispatcherScope: scopeOfPaths([row.path]) } : null;
-    if (!row || !scope || !decide(actor, 'complaint.read', scope).allowed) throw DomainError.notFound('complaint batch', id);
+    if (!row || !scope || !decide(actor, 'complaint.read', scope).allowed) throw DomainError.notFound('complaint_batch', id);
     if (!decide(actor, 'complaint.create', { ownerScope: scope.dispatcherScope }).allowed) {
       throw DomainError.forbidden('Only dispatchers of the receiving unit add cases to this batch');
     }
