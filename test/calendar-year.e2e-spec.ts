@@ -217,6 +217,9 @@ describe('next year’s holiday schedule (e2e, own database, real SMTP)', () => 
       action: 'recompute_deadline',
       data: { year: 2027, deadline: { from: '2027-02-15', to: '2027-02-22' } },
     });
+    // the version the recompute wrote (UPDATE … RETURNING answers [rows, count] through TypeORM)
+    const ruledNow = (await api.request('GET', `/api/items/${ruled}`, { token: t.dispatcher })).body;
+    expect([history.at(-1).data.version, typeof ruledNow.version]).toEqual([ruledNow.version, 'number']);
 
     const job = await relayQueue.add(JOBS.notifications.relayOutbox, {});
     await waitFor(async () => ['completed', 'failed'].includes(await job.getState()), 15000, 'the relay');

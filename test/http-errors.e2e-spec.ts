@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import type { OrgUnitView } from '#org';
 import { TestApi } from './support/api.js';
+import { Factory } from './support/factories.js';
 
 describe('bad input gets a clear 4xx and writes nothing (e2e)', () => {
   let api: TestApi;
@@ -110,6 +111,40 @@ describe('bad input gets a clear 4xx and writes nothing (e2e)', () => {
     });
     expect(res.status).toBe(422);
     expect(res.body).toEqual({ code: 'ORG_UNIT_NOT_FOUND', message: 'The unit does not exist', details: { unitId: missing } });
+  });
+
+  it('a missing complaint batch or duplicate proposal is a 404 with a code of one word', async () => {
+    const city = await api.factory.newUnit({ parent: unit, kind: 'city' });
+    const county = await api.factory.newUnit({ parent: city, kind: 'county' });
+    const dispatcher = await api.factory.newUser(city, ['dispatcher']);
+    const dt = (await api.login(dispatcher.email)).accessToken;
+    const missing = '00000000-0000-4000-8000-000000000002';
+    const report = await api.request('GET', `/api/complaint-batches/${missing}/daily-report`, { token: dt });
+    expect([report.status, report.body]).toEqual([
+      404,
+      { code: 'COMPLAINT_BATCH_NOT_FOUND', message: 'complaint_batch not found', details: { id: missing } },
+    ]);
+    const batch = await api.request('POST', '/api/complaint-batches', {
+      token: dt,
+      body: {
+        round: `督察-${Factory.tag()}`,
+        batchNo: 1,
+        receivedOn: '2026-06-01',
+        issuer: '督察组',
+        deadlineDays: 10,
+        deadlineKind: 'calendar',
+      },
+    });
+    const kase = await api.request('POST', `/api/complaint-batches/${batch.body.id}/cases`, {
+      token: dt,
+      body: { caseNo: 'E-001', content: '河道边堆放垃圾', countyUnitId: county.id, pollutionTypes: ['water'] },
+    });
+    expect([batch.status, kase.status, kase.raw]).toEqual([201, 201, expect.any(String)]);
+    const reject = await api.request('POST', `/api/complaints/${kase.body.id}/duplicates/${missing}/reject`, { token: dt });
+    expect([reject.status, reject.body]).toEqual([
+      404,
+      { code: 'DUPLICATE_PROPOSAL_NOT_FOUND', message: 'duplicate_proposal not found', details: { id: missing } },
+    ]);
   });
 
   it('echoes a sane request id and replaces a hostile one', async () => {

@@ -87,12 +87,12 @@ export class ComplaintTransitionsService implements OnModuleInit {
       if (!decide(actor, 'complaint.act', { ownerScope: [], dispatcherScope: subject.row.dispatcher_scope }).allowed) {
         throw DomainError.forbidden('Only dispatchers of the receiving unit decide duplicate proposals');
       }
-      const [p] = await m.query<{ status: string }[]>(
+      const [[p]] = await m.query<[{ status: string }[], number]>(
         `UPDATE complaint_duplicate SET status = 'rejected', decided_by = $3, decided_at = $4
           WHERE case_id = $1 AND other_id = $2 AND status = 'proposed' RETURNING status`,
         [id, otherId, actor.userId, this.clock.now()],
       );
-      if (!p) throw DomainError.notFound('duplicate proposal', otherId);
+      if (!p) throw DomainError.notFound('duplicate_proposal', otherId);
       await this.history.appendAfter(m, subject.tip, {
         entityType: COMPLAINT_ENTITY,
         entityId: id,

@@ -56,7 +56,7 @@ export class DeadlineRecomputeService {
         const from = item.currentDeadline!;
         const to = computed.deadline;
         const reason = `按${year}年节假日安排重新计算整改时限：${computed.explanation}`;
-        const [updated] = await m.query<{ version: number }[]>(
+        const [[updated]] = await m.query<[{ version: number }[], number]>(
           `UPDATE item SET deadline_rule = $2, version = version + 1, updated_at = $3 WHERE id = $1 RETURNING version`,
           [id, stored, at],
         );
