@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { chainHash, verifyEntityChain, type ChainBreak } from '#domain';
-import { HistoryEntity, type PersonRef } from '#persistence';
+import { HistoryEntity, SqlParams, type PersonRef } from '#persistence';
 
 /** The newest row of an entity's chain. */
 export interface ChainTip {
@@ -74,31 +74,30 @@ export class HistoryService {
   }
 
   /**
-   * The INSERT of a chained row, its parameters numbered from `first`. With `from` (a CTE of the
-   * same statement) the row is written once for each row that CTE returns: only if its write happened.
+   * The INSERT of a chained row, its parameters added to `q` (after those of the statement it joins).
+   * With `from` (a CTE of the same statement) the row is written once for each row that CTE
+   * returns: only if its write happened.
    */
-  static insert(row: Omit<HistoryEntity, 'id'>, first = 1, from?: string): { sql: string; params: unknown[] } {
-    const params = [
-      row.entityType,
-      row.entityId,
-      row.seq,
-      row.action,
-      row.fromState,
-      row.toState,
-      row.actorId,
-      row.at,
-      row.reason,
-      row.data,
-      row.prevHash,
-      row.hash,
-    ];
+  static insert(row: Omit<HistoryEntity, 'id'>, q = new SqlParams(), from?: string): { sql: string; params: unknown[] } {
     // Typed, so that they need no column to infer it from (a SELECT list has none).
-    const types = ['text', 'uuid', 'int', 'text', 'text', 'text', 'uuid', 'timestamptz', 'text', 'jsonb', 'text', 'text'];
-    const placeholders = params.map((_, i) => `$${first + i}::${types[i]}`).join(', ');
+    const placeholders = [
+      q.add(row.entityType, 'text'),
+      q.add(row.entityId, 'uuid'),
+      q.add(row.seq, 'int'),
+      q.add(row.action, 'text'),
+      q.add(row.fromState, 'text'),
+      q.add(row.toState, 'text'),
+      q.add(row.actorId, 'uuid'),
+      q.add(row.at, 'timestamptz'),
+      q.add(row.reason, 'text'),
+      q.add(row.data, 'jsonb'),
+      q.add(row.prevHash, 'text'),
+      q.add(row.hash, 'text'),
+    ].join(', ');
     return {
       sql: `INSERT INTO history (entity_type, entity_id, seq, action, from_state, to_state, actor_id, at, reason, data, prev_hash, hash)
             ${from ? `SELECT ${placeholders} FROM ${from}` : `VALUES (${placeholders})`}`,
-      params,
+      params: q.values,
     };
   }
 

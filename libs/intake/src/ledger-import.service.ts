@@ -6,6 +6,7 @@ import { CLOCK, DomainError, decide, scopeOfPaths, shanghaiDate, type Actor, typ
 import { ITEM_ENTITY } from '#items';
 import { DEFAULT_OFFICE_LIMITS, readFirstSheet, type OfficeLimits } from '#office';
 import { OrgUnitsService } from '#org';
+import { SqlParams } from '#persistence';
 import { FIELD_HEADER, type ImportField } from './ledger-columns.js';
 import { insertItems } from './insert-items.js';
 import {
@@ -256,10 +257,12 @@ export class LedgerImportService {
       }
     }
     columns.updated_at = at;
-    const sets = Object.keys(columns).map((c, i) => `${c} = $${i + 3}`);
+    const q = new SqlParams();
+    const where = `id = ${q.add(plan.itemId)} AND version = ${q.add(plan.version)}`;
+    const sets = [...q.assignments(columns), 'version = version + 1'];
     const [rows] = await m.query<[{ state: string }[], number]>(
-      `UPDATE item SET ${[...sets, 'version = version + 1'].join(', ')} WHERE id = $1 AND version = $2 RETURNING state`,
-      [plan.itemId, plan.version, ...Object.values(columns)],
+      `UPDATE item SET ${sets.join(', ')} WHERE ${where} RETURNING state`,
+      q.values,
     );
     if (rows.length === 0) {
       throw DomainError.conflict('PREVIEW_OUTDATED', `Item ${plan.code} was changed after the preview; preview again`, { code: plan.code });

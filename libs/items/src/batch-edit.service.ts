@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { HistoryService } from '#audit';
 import { CLOCK, DomainError, assertAllowed, scopeOfPaths, type Actor, type Clock } from '#domain';
+import { SqlParams } from '#persistence';
 import { BATCH_ENTITY, BatchesService, type BatchView, type NoticeEndAction } from './batches.service.js';
 
 /** The fields of a batch that may change while none of its items has been signed off. */
@@ -66,20 +67,19 @@ export class BatchEditService {
           },
         );
       const changes: Record<string, { from: unknown; to: unknown }> = {};
+      const q = new SqlParams();
+      const where = `id = ${q.add(id)}`;
       const sets: string[] = [];
-      const params: unknown[] = [id];
       for (const [key, column] of Object.entries(COLUMNS) as [Exclude<keyof BatchEdit, 'version'>, string][]) {
         const value = input[key];
         if (value === undefined) continue;
         const next = typeof value === 'string' ? value.trim() : value;
         if (next === before[key]) continue;
         changes[key] = { from: before[key], to: next };
-        params.push(next);
-        sets.push(`${column} = $${params.length}`);
+        sets.push(`${column} = ${q.add(next)}`);
       }
       if (sets.length === 0) return;
-      params.push(at);
-      await m.query(`UPDATE batch SET ${sets.join(', ')}, version = version + 1, updated_at = $${params.length} WHERE id = $1`, params);
+      await m.query(`UPDATE batch SET ${sets.join(', ')}, version = version + 1, updated_at = ${q.add(at)} WHERE ${where}`, q.values);
       await this.history.append(m, { entityType: BATCH_ENTITY, entityId: id, action: 'update', actorId: actor.userId, data: changes, at });
     });
     return this.batches.get(actor, id);

@@ -219,13 +219,11 @@ export class ItemsService {
         changes.deadline = { from: item.currentDeadline, to: newDeadline, version };
       }
       columns.updated_at = at;
-      const sets = Object.keys(columns).map((c, i) => `${c} = $${i + 3}`);
+      const q = new SqlParams();
+      const where = `id = ${q.add(id)} AND version = ${q.add(input.version)}`;
+      const sets = [...q.assignments(columns), 'version = version + 1'];
       const [, count] = await this.guardWrite(() =>
-        m.query<[unknown, number]>(`UPDATE item SET ${[...sets, 'version = version + 1'].join(', ')} WHERE id = $1 AND version = $2`, [
-          id,
-          input.version,
-          ...Object.values(columns),
-        ]),
+        m.query<[unknown, number]>(`UPDATE item SET ${sets.join(', ')} WHERE ${where}`, q.values),
       );
       if (count === 0) throw DomainError.conflict('VERSION_CONFLICT', 'The item was changed by someone else', {});
       if (input.leadUnitIds !== undefined || input.cooperating !== undefined) {

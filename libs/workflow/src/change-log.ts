@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { HistoryService, type ChainTip, type HistoryEntry } from '#audit';
-import { isUniqueViolation, preparedQuery } from '#persistence';
+import { SqlParams, isUniqueViolation, preparedQuery } from '#persistence';
 import { changeDetails, type ChangeEvent, type SubjectRef } from './change-event.js';
 
 /** A change to record: its history row, the subject its event names, and the event's kind (default `<entity>.<action>`). */
@@ -60,17 +60,17 @@ export async function writeAndRecord<T, R extends SubjectRef = SubjectRef>(
   change: ChangeRecord<R>,
 ): Promise<{ rows: T[]; seq: number }> {
   const row = HistoryService.chained(last, change.entry);
-  const before = write?.params ?? [];
-  const history = HistoryService.insert(row, before.length + 1, write ? 'w' : undefined);
+  // One numbering for the write, the history row and the event, in the order they are spliced.
+  const q = new SqlParams(write?.params);
+  const history = HistoryService.insert(row, q, write ? 'w' : undefined);
   const event = changeEvent(change, row.seq);
   const dedupeKey = `${row.entityType}:${row.entityId}:${row.seq}`;
-  const n = before.length + history.params.length;
-  const outbox = `INSERT INTO outbox (kind, dedupe_key, payload) SELECT $${n + 1}::text, $${n + 2}::text, $${n + 3}::jsonb FROM h
+  const outbox = `INSERT INTO outbox (kind, dedupe_key, payload) SELECT ${q.add(event.kind, 'text')}, ${q.add(dedupeKey, 'text')}, ${q.add(event, 'jsonb')} FROM h
                   ON CONFLICT (dedupe_key) DO NOTHING`;
   const sql = write
     ? `WITH w AS (${write.sql}), h AS (${history.sql} RETURNING 1), o AS (${outbox}) SELECT * FROM w`
     : `WITH h AS (${history.sql} RETURNING 1) ${outbox}`;
-  const rows = await preparedQuery<T>(m, sql, [...before, ...history.params, event.kind, dedupeKey, event]);
+  const rows = await preparedQuery<T>(m, sql, q.values);
   return { rows, seq: row.seq };
 }
 

@@ -15,7 +15,7 @@ import {
   type Actor,
   type Clock,
 } from '#domain';
-import { preparedQuery } from '#persistence';
+import { SqlParams, preparedQuery } from '#persistence';
 import type {
   ActionEffect,
   AvailableAction,
@@ -101,16 +101,18 @@ export class WorkflowRunner {
     const args: EffectArgs<S, T, I, C> = { actor, subject, input, to: check.to, at, today, ctx };
     const effect: ActionEffect<S, T, I, C> | null = adapter.effects[input.action];
 
-    const params: unknown[] = [subject.id, subject.version, check.to, at];
-    const bind = Object.assign((value: unknown) => `$${params.push(value)}`, { at: '$4' }) satisfies Bind;
+    const q = new SqlParams();
+    const [id, version, to, atParam] = [q.add(subject.id), q.add(subject.version), q.add(check.to), q.add(at)];
+    const bind: Bind = Object.assign((value: unknown) => q.add(value), { at: atParam });
     const sets = [
-      'state = $3',
+      `state = ${to}`,
       'version = version + 1',
-      'updated_at = $4',
+      `updated_at = ${atParam}`,
       ...(adapter.columns?.(args, bind) ?? []),
       ...(effect?.columns?.(args, bind) ?? []),
     ];
-    const update = `UPDATE ${adapter.table} SET ${sets.join(', ')} WHERE id = $1 AND version = $2`;
+    const update = `UPDATE ${adapter.table} SET ${sets.join(', ')} WHERE id = ${id} AND version = ${version}`;
+    const params = q.values;
     const change = (data: Record<string, unknown>): ChangeRecord<R> => ({
       entry: entry(adapter, subject, input, args, data),
       ref: adapter.ref(subject),
@@ -147,7 +149,7 @@ export class WorkflowRunner {
       // The row lock this UPDATE takes makes us the subject's only writer; the chain tip comes with it.
       const updated = await preparedQuery<{ version: number; tip: ChainTip | null }>(
         m,
-        `${update} RETURNING version, ${HistoryService.tipSql(`'${adapter.entity}'`, '$1')} AS tip`,
+        `${update} RETURNING version, ${HistoryService.tipSql(`'${adapter.entity}'`, id)} AS tip`,
         params,
       );
       if (updated.length === 0) throw versionConflict(noun, await this.currentVersion(m, adapter.table, subject.id));
