@@ -9,14 +9,13 @@ import {
   rectificationWorkflow,
   resolveRectificationTarget,
   scopeOfPaths,
-  type Actor,
   type ActorScope,
   type RectificationAction,
   type RectificationContext,
   type RectificationState,
   type ResourceScope,
 } from '#domain';
-import type { Bind, ItemRef, TransitionRequest, WorkflowAdapter } from '#workflow';
+import type { Bind, ItemRef, TransitionRequest, WorkflowActor, WorkflowAdapter } from '#workflow';
 import { ITEM_ENTITY, loadSnapshot, type ItemSnapshot } from './item-snapshot.js';
 import { itemEffects, nextAcceptanceLevel, partOf, type ItemEffectArgs } from './transition-effects.js';
 
@@ -56,7 +55,7 @@ export class ItemWorkflow implements WorkflowAdapter<
   }
 
   /** Loads the item if the actor may read it; otherwise it does not exist for them (404). */
-  async load(m: EntityManager, actor: Actor, itemId: string, lock = false): Promise<ItemSnapshot> {
+  async load(m: EntityManager, actor: WorkflowActor, itemId: string, lock = false): Promise<ItemSnapshot> {
     const item = await loadSnapshot(m, itemId, lock);
     if (!item || !decide(actor, 'item.read', item.scope).allowed) throw DomainError.notFound('item', itemId);
     return item;
@@ -70,7 +69,7 @@ export class ItemWorkflow implements WorkflowAdapter<
     m: EntityManager,
     actorScope: ActorScope,
     item: ItemSnapshot,
-    actor: Actor,
+    actor: WorkflowActor,
     input: TransitionInput | null,
   ): Promise<ResourceScope | null> {
     switch (actorScope) {

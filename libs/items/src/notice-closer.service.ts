@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { DomainError, type Actor } from '#domain';
+import { DomainError, type SystemActor } from '#domain';
 import { TransitionService } from './transition.service.js';
 
 export const AUTO_SIGN_OFF_REASON = '公示期满无异议，按批次设置自动销号';
@@ -31,7 +31,7 @@ export class NoticeCloser {
     );
     const closed: string[] = [];
     for (const item of due) {
-      const actor: Actor = { userId: null as unknown as string, unitId: item.unit_id, unitPath: item.unit_path, roles: ['dispatcher'] };
+      const actor: SystemActor = { userId: null, unitId: item.unit_id, unitPath: item.unit_path, roles: ['dispatcher'] };
       try {
         await this.transitions.transition(actor, item.id, { action: 'close_notice', version: item.version, reason: AUTO_SIGN_OFF_REASON });
         closed.push(item.code);

@@ -1,7 +1,12 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor, RectificationAction, RectificationState } from '#domain';
-import { WorkflowRunner, type AvailableAction as RunnerAvailableAction, type TransitionResult as RunnerTransitionResult } from '#workflow';
+import {
+  WorkflowRunner,
+  type AvailableAction as RunnerAvailableAction,
+  type TransitionResult as RunnerTransitionResult,
+  type WorkflowActor,
+} from '#workflow';
 import type { ItemSnapshot } from './item-snapshot.js';
 import { ItemWorkflow, type TransitionInput } from './item-workflow.js';
 
@@ -27,7 +32,8 @@ export class TransitionService implements OnModuleInit {
     return { state: item.state, version: item.version, actions: await this.actionsFor(actor, item) };
   }
 
-  transition(actor: Actor, itemId: string, input: TransitionInput): Promise<TransitionResult> {
+  /** `actor` is a user, or the system acting as a unit (an automatic sign-off). */
+  transition(actor: WorkflowActor, itemId: string, input: TransitionInput): Promise<TransitionResult> {
     return this.runner.perform(this.items, actor, itemId, input);
   }
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { ChainTip } from '#audit';
-import type { Actor, ActorScope, Guard, ResourceScope, WorkflowDefinition } from '#domain';
+import type { Actor, ActorScope, Guard, ResourceScope, SystemActor, WorkflowDefinition } from '#domain';
 import type { SubjectRef } from './change-event.js';
 
 /** What the runner needs of any subject it moves: loaded with the chain tip of its history. */
@@ -42,9 +42,12 @@ export interface AvailableAction<A extends string> {
   requiresReason: boolean;
 }
 
+/** Who takes an action: a signed-in user, or the system acting as a unit (then the history row names no actor). */
+export type WorkflowActor = Actor | SystemActor;
+
 /** What an effect sees: the same instant `at` as the history row, and `today` in Asia/Shanghai. */
 export interface EffectArgs<S extends string, T, I, C> {
-  actor: Actor;
+  actor: WorkflowActor;
   subject: T;
   input: I;
   to: S;
@@ -98,7 +101,7 @@ export interface WorkflowAdapter<
   readonly inputGuards: readonly string[];
   readonly effects: EffectsTable<S, A, T, I, C>;
   /** The subject if the actor may read it; otherwise a 404 (never a 403 for someone else's). */
-  load(m: EntityManager, actor: Actor, key: K, lock?: boolean): Promise<T>;
+  load(m: EntityManager, actor: WorkflowActor, key: K, lock?: boolean): Promise<T>;
   /** How events name the subject. */
   ref(subject: T): R;
   /**
@@ -106,7 +109,7 @@ export interface WorkflowAdapter<
    * has no part in it (the action is not listed). With `input` (the action is being taken) it may
    * throw a 403 naming what is missing instead.
    */
-  scope(m: EntityManager, actorScope: ActorScope, subject: T, actor: Actor, input: I | null): Promise<ResourceScope | null>;
+  scope(m: EntityManager, actorScope: ActorScope, subject: T, actor: WorkflowActor, input: I | null): Promise<ResourceScope | null>;
   /** What the guards see; `input` is empty when asking which actions are open. */
   context(subject: T, today: string, input: Partial<I>): C;
   /** The target of an action with several (default: the definition's single one). */

@@ -12,7 +12,6 @@ import {
   decide,
   shanghaiDate,
   singleTarget,
-  type Actor,
   type Clock,
 } from '#domain';
 import { SqlParams, preparedQuery } from '#persistence';
@@ -25,6 +24,7 @@ import type {
   Subject,
   TransitionRequest,
   TransitionResult,
+  WorkflowActor,
   WorkflowAdapter,
 } from './adapter.js';
 import type { SubjectRef } from './change-event.js';
@@ -67,7 +67,7 @@ export class WorkflowRunner {
     I extends TransitionRequest<A>,
     C extends GuardContext,
     R extends SubjectRef,
-  >(adapter: WorkflowAdapter<K, S, A, T, I, C, R>, actor: Actor, key: K, input: I): Promise<TransitionResult<S, A>> {
+  >(adapter: WorkflowAdapter<K, S, A, T, I, C, R>, actor: WorkflowActor, key: K, input: I): Promise<TransitionResult<S, A>> {
     const noun = adapter.entity;
     const subject = await adapter.load(this.dataSource.manager, actor, key);
     const def = adapter.definition.actions[input.action];
@@ -169,7 +169,7 @@ export class WorkflowRunner {
     R extends SubjectRef,
   >(
     adapter: WorkflowAdapter<K, S, A, T, I, C, R>,
-    actor: Actor,
+    actor: WorkflowActor,
     subject: T,
     m: EntityManager = this.dataSource.manager,
   ): Promise<AvailableAction<A>[]> {

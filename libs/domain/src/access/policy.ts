@@ -103,6 +103,14 @@ export interface Actor {
 }
 
 /**
+ * The system acting as a unit with no user behind it (the automatic sign-off of an ended notice):
+ * the policy judges it by unit and roles like anyone, and its history rows name no actor.
+ */
+export interface SystemActor extends Omit<Actor, 'userId'> {
+  readonly userId: null;
+}
+
+/**
  * Where a resource belongs, as scope sets: the ids of the owning units and of all their
  * ancestors. A unit's subtree holds the resource exactly when the set contains the unit's id.
  */
@@ -140,7 +148,7 @@ export function hasPermission(actor: Pick<Actor, 'roles'>, permission: Permissio
   return grantFor(actor, permission) !== null;
 }
 
-function covers(scope: GrantScope, actor: Actor, resource: ResourceScope): boolean {
+function covers(scope: GrantScope, actor: Actor | SystemActor, resource: ResourceScope): boolean {
   switch (scope) {
     case 'all':
       return true;
@@ -153,7 +161,7 @@ function covers(scope: GrantScope, actor: Actor, resource: ResourceScope): boole
   }
 }
 
-function coversAny(actor: Actor, permission: Permission, resource: ResourceScope): boolean {
+function coversAny(actor: Actor | SystemActor, permission: Permission, resource: ResourceScope): boolean {
   return grantsFor(actor, permission).some((scope) => covers(scope, actor, resource));
 }
 
@@ -162,7 +170,7 @@ function readPermissionOf(permission: Permission): Permission {
   return `${resource}.read` as Permission;
 }
 
-export function decide(actor: Actor, permission: Permission, resource: ResourceScope): Decision {
+export function decide(actor: Actor | SystemActor, permission: Permission, resource: ResourceScope): Decision {
   if (!coversAny(actor, readPermissionOf(permission), resource)) return { allowed: false, reason: 'not_found' };
   if (!coversAny(actor, permission, resource)) return { allowed: false, reason: 'forbidden' };
   return { allowed: true };
