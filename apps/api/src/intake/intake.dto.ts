@@ -1,7 +1,7 @@
 import { ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { DomainError } from '#domain';
-import { ItemQueryDto } from '../items/items.dto.js';
+import { ItemQueryDto } from '../items/item-query.dto.js';
 
 const FORMATS = ['xlsx', 'csv'] as const;
 

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags, ApiOperation
 import { BatchEditService, BatchesService, type BatchView } from '#items';
 import { CurrentActor, RequirePermission, type SessionActor } from '../auth/access.decorators.js';
 import { BatchDto } from './item-views.dto.js';
-import { CreateBatchDto, UpdateBatchDto } from './items.dto.js';
+import { CreateBatchDto, UpdateBatchDto } from './batch.dto.js';
 
 @ApiTags('batches')
 @ApiBearerAuth()

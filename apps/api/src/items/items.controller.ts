@@ -42,15 +42,9 @@ import { sendEvidence } from '../http/send-file.js';
 import { openUpload } from '../http/upload.js';
 import { HistoryRowDto } from '../org/org.dto.js';
 import { toErrorResponse } from '../http/error-response.js';
-import {
-  BulkTransitionDto,
-  BulkTransitionResultDto,
-  CommentDto,
-  CreateItemDto,
-  ItemQueryDto,
-  TransitionDto,
-  UpdateItemDto,
-} from './items.dto.js';
+import { ItemQueryDto } from './item-query.dto.js';
+import { BulkTransitionDto, BulkTransitionResultDto, CommentDto, TransitionDto } from './item-transition.dto.js';
+import { CreateItemDto, UpdateItemDto } from './items.dto.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -5,7 +5,7 @@ import { MessagesService, type MessagePage } from '#notifications';
 import { Authenticated, CurrentActor, RequirePermission, type SessionActor } from '../auth/access.decorators.js';
 import { ApiAnswers } from '../http/api-answers.js';
 import { RectifyValidationPipe } from '../http/validation.pipe.js';
-import { ItemQueryDto } from '../items/items.dto.js';
+import { ItemQueryDto } from '../items/item-query.dto.js';
 import { DomainError } from '#domain';
 import { CreateSavedFilterDto, DashboardDto, MessagePageDto, MessageQueryDto, SavedFilterDto, UnreadCountDto } from './me.dto.js';
 
