@@ -6,6 +6,7 @@ export * from './org/unit-path.js';
 export * from './audit/chain.js';
 export * from './workflow/engine.js';
 export * from './workflow/rectification.workflow.js';
+export * from './workflow/rectification.guards.js';
 export * from './time/clock.js';
 export * from './time/date-range.js';
 export * from './items/sources.js';

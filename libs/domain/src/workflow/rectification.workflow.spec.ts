@@ -1,15 +1,12 @@
 import fc from 'fast-check';
 import { ROLES, type Role } from '../access/roles.js';
 import { validateWorkflow, type WorkflowDefinition } from './engine.js';
+import { checkRectificationAction, rectificationGuards, rolesMayTake, type RectificationContext } from './rectification.guards.js';
 import {
   RECTIFICATION_ACTIONS,
   RECTIFICATION_STATES,
-  checkRectificationAction,
-  rectificationGuards,
   rectificationWorkflow,
-  rolesMayTake,
   type RectificationAction,
-  type RectificationContext,
   type RectificationState,
 } from './rectification.workflow.js';
 
