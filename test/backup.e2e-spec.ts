@@ -6,14 +6,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DataSource } from 'typeorm';
 import { HistoryService } from '#audit';
-import { systemClock } from '#domain';
 import { createDataSource } from '#persistence';
-import { StatisticsService, StatisticsSnapshots } from '#statistics';
+import { StatisticsService } from '#statistics';
 import { sha256Of } from '../apps/cli/src/backup.js';
 import { DEMO_AS_OF } from '../apps/cli/src/demo/demo-batches.js';
 import { seedDemo } from '../apps/cli/src/demo/seed-demo.js';
 import { ensureTestDatabase, openTestDataSource, separateDatabaseUrl } from './support/database.js';
 import { Factory } from './support/factories.js';
+import { buildTestModule } from './support/test-module.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -51,11 +51,12 @@ const auditor = { userId: randomUUID(), unitId: randomUUID(), unitPath: '/x/', r
 
 /** What must survive a backup and restore: every item, the figures now and as of a past day, the evidence, the history. */
 async function fingerprint(ds: DataSource): Promise<Fingerprint> {
-  const stats = new StatisticsService(ds, systemClock, new StatisticsSnapshots(ds, systemClock));
+  const services = await buildTestModule({ ds });
+  const stats = services.get(StatisticsService);
   const figures = async (asOf: Parameters<StatisticsService['summary']>[2]): Promise<unknown> =>
     (await stats.summary(auditor, {}, asOf)).figures.map((f) => [f.key, f.value]);
-  const verified = await new HistoryService(ds).verify();
-  return {
+  const verified = await services.get(HistoryService).verify();
+  const print = {
     items: await ds.query(
       `SELECT i.id, i.code, i.state, i.version, i.title,
               (SELECT max(h.seq) FROM history h WHERE h.entity_type = 'item' AND h.entity_id = i.id) AS last_seq
@@ -68,6 +69,8 @@ async function fingerprint(ds: DataSource): Promise<Fingerprint> {
     ),
     history: { rows: verified.checkedRows, entities: verified.checkedEntities, firstBreak: verified.firstBreak },
   };
+  await services.close();
+  return print;
 }
 
 async function tableCount(ds: DataSource): Promise<number> {
@@ -93,8 +96,9 @@ describe('backup and restore (CLI processes, pg_dump/pg_restore, PostgreSQL, evi
     archive = path.join(work, 'rectify.tar');
     src = await openTestDataSource(source);
     opened.push(src);
-    const f = new Factory(src);
+    const f = await Factory.create(src);
     await seedDemo(src, f.units, f.users, { evidenceDir: sourceEvidence, complaints: false });
+    await f.close();
     before = await fingerprint(src);
   }, 300_000);
 

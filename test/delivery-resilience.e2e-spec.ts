@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { loadConfig } from '#config';
 import type { Actor } from '#domain';
-import { OutboxService, type Mailer } from '#notifications';
+import { MAILER, NotificationsModule, OutboxService, type Mailer } from '#notifications';
 import type { OrgUnitView } from '#org';
 import { QUEUES } from '#queue';
 import { openTestDataSource, separateDatabaseUrl } from './support/database.js';
 import { TEST_REDIS_URL } from './support/env.js';
 import { Factory } from './support/factories.js';
+import { buildTestModule } from './support/test-module.js';
 import { PrivateRedis } from './support/private-redis.js';
 import { SmtpSink, waitFor, type CapturedMail } from './support/smtp-sink.js';
 import { WorkerProcess } from './support/worker-process.js';
@@ -57,7 +57,7 @@ describe('e-mail delivery when a worker dies or Redis restarts (worker processes
       QUEUE_PREFIX: `rectify-test-resilience-${randomUUID().slice(0, 8)}`,
     });
     ds = await openTestDataSource(env.DATABASE_URL);
-    f = new Factory(ds);
+    f = await Factory.create(ds);
     city = await f.newUnit({ kind: 'city' });
     const bureau = await f.newUnit({ parent: city });
     dispatcher = Factory.actor(await f.newUser(bureau, ['dispatcher']), bureau);
@@ -79,6 +79,7 @@ describe('e-mail delivery when a worker dies or Redis restarts (worker processes
     for (const q of sharedQueues) await q.close().catch(() => {});
     sharedRedis?.disconnect();
     await privateRedis?.dispose();
+    await f?.close();
     await ds?.destroy();
     await sink.stop();
   });
@@ -230,7 +231,8 @@ describe('e-mail delivery when a worker dies or Redis restarts (worker processes
       // A relay now turns the events into e-mail rows (PostgreSQL only); putting them on the queue
       // fails (no retries, no offline queue: at once), and in the same transaction they stay pending.
       const noMailer: Mailer = { send: () => Promise.reject(new Error('not used')) };
-      const outbox = new OutboxService(ds, loadConfig({ ...process.env, ...env }), noMailer, null as never); // sends nothing: no attachments
+      const relay = await buildTestModule({ ds, env, imports: [NotificationsModule], replace: [[MAILER, noMailer]] });
+      const outbox = relay.get(OutboxService);
       expect(await outbox.expandEvents()).toBeGreaterThanOrEqual(2);
       const down = new Queue(QUEUES.email, {
         connection: { host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null },
@@ -239,6 +241,7 @@ describe('e-mail delivery when a worker dies or Redis restarts (worker processes
       down.on('error', () => {});
       await expect(outbox.enqueueEmails(down)).rejects.toThrow();
       await down.close().catch(() => {});
+      await relay.close();
       expect(await statusCounts(during.emails)).toEqual({ pending: 60 });
       expect(worker.running).toBe(true); // the worker rides the outage out
 

@@ -3,10 +3,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
-import { HistoryService } from '#audit';
 import { readDocxText } from '#office';
-import { RECTIFICATION_STATES, systemClock } from '#domain';
-import { StatisticsService, StatisticsSnapshots, type AsOf } from '#statistics';
+import { RECTIFICATION_STATES } from '#domain';
+import { StatisticsService, type AsOf } from '#statistics';
 import { ProjectStatisticsService } from '#projects';
 import { DEMO_PROJECTS } from '../apps/cli/src/demo/demo-projects.js';
 import { DEMO_AS_OF, DEMO_BATCHES, DEMO_FIGURES } from '../apps/cli/src/demo/demo-batches.js';
@@ -87,7 +86,7 @@ describe('demo rectification ledger (e2e)', () => {
   });
 
   it('the statistics report the seed documents’ figures, now and as of the ledger’s last day', async () => {
-    const stats = new StatisticsService(ds, systemClock, new StatisticsSnapshots(ds, systemClock));
+    const stats = api.factory.get(StatisticsService);
     const auditor = { userId: randomUUID(), unitId: randomUUID(), unitPath: '/x/', roles: ['auditor' as const] };
     const idsOf = async (codes: readonly string[]): Promise<string[]> =>
       (await ds.query(`SELECT id FROM batch WHERE code = ANY($1::text[])`, [codes])).map((r: { id: string }) => r.id);
@@ -218,7 +217,7 @@ describe('demo rectification ledger (e2e)', () => {
   });
 
   it('histories verify, end in the item’s state, move forward in time and stay before the as-of date', async () => {
-    const verify = await new HistoryService(ds).verify('item');
+    const verify = await api.factory.history.verify('item');
     expect(verify.firstBreak).toBeNull();
     const bad = await ds.query(
       `WITH h AS (
@@ -428,7 +427,7 @@ describe('demo rectification ledger (e2e)', () => {
       );
       expect(open).toBeGreaterThan(0);
       for (const type of ['project', 'milestone']) {
-        expect((await new HistoryService(ds).verify(type)).firstBreak).toBeNull();
+        expect((await api.factory.history.verify(type)).firstBreak).toBeNull();
       }
     });
 

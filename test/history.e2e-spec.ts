@@ -8,9 +8,10 @@ describe('history: append-only and hash-chained (real PostgreSQL)', () => {
 
   beforeAll(async () => {
     ds = await openTestDataSource();
-    f = new Factory(ds);
+    f = await Factory.create(ds);
   });
   afterAll(async () => {
+    await f.close();
     await ds.destroy();
   });
 

@@ -28,7 +28,7 @@ describe('intake: ledger import and export, decomposition, hostile files (e2e)',
 
   beforeAll(async () => {
     api = await TestApi.start({ clock });
-    f = new Factory(api.ds, clock);
+    f = await Factory.create(api.ds, clock);
     tag = Factory.tag();
     const city = await f.newUnit({ kind: 'city' });
     bureau = await f.newUnit({ parent: city });
@@ -47,6 +47,7 @@ describe('intake: ledger import and export, decomposition, hostile files (e2e)',
     batch = await f.newBatch(dispatcher, { sourceType: 'provincial_inspection' });
   });
   afterAll(async () => {
+    await f.close();
     await api.stop();
   });
 

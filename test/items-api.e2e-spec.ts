@@ -22,7 +22,7 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
 
   beforeAll(async () => {
     api = await TestApi.start({ clock, env: { UPLOAD_LIMIT_BYTES: '2048' } });
-    f = new Factory(api.ds, clock);
+    f = await Factory.create(api.ds, clock);
     city = await f.newUnit({ kind: 'city' });
     bureau = await f.newUnit({ parent: city });
     countyA = await f.newUnit({ parent: city, kind: 'county' });
@@ -74,6 +74,7 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
     Object.assign(ids, { a: a.id, b: b.id, c: c.id });
   });
   afterAll(async () => {
+    await f.close();
     await api.stop();
   });
 

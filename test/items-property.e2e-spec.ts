@@ -19,7 +19,7 @@ describe('property: random action sequences on real PostgreSQL', () => {
 
   beforeAll(async () => {
     ds = await openTestDataSource();
-    f = new Factory(ds);
+    f = await Factory.create(ds);
     const city = await f.newUnit({ kind: 'city' });
     const bureau = await f.newUnit({ parent: city });
     const county = await f.newUnit({ parent: city, kind: 'county' });
@@ -39,6 +39,7 @@ describe('property: random action sequences on real PostgreSQL', () => {
       .id;
   });
   afterAll(async () => {
+    await f.close();
     await ds.destroy();
   });
 

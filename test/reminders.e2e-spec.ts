@@ -43,7 +43,7 @@ describe('deadline reminders and escalation (real PostgreSQL, Redis, SMTP; contr
       QUEUE_PREFIX: `rectify-test-rem-${randomUUID().slice(0, 8)}`,
     };
     ds = await openTestDataSource(env.DATABASE_URL);
-    f = new Factory(ds, clock);
+    f = await Factory.create(ds, clock);
     worker = await createWorker(loadConfig({ ...process.env, ...env }), clock);
     sweep = worker.get(ReminderSweepService);
     relayQueue = worker.get<Queue>(getQueueToken(QUEUES.notifications));
@@ -61,6 +61,7 @@ describe('deadline reminders and escalation (real PostgreSQL, Redis, SMTP; contr
     await worker.get<Queue>(getQueueToken(QUEUES.email)).obliterate({ force: true });
     await relayQueue.obliterate({ force: true });
     await worker.close();
+    await f.close();
     await ds.destroy();
     await sink.stop();
   });

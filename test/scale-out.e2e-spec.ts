@@ -65,7 +65,7 @@ describe('two api and two worker processes side by side (child processes, Postgr
       REDIS_URL: TEST_REDIS_URL,
     });
     ds = await openTestDataSource(env.DATABASE_URL);
-    f = new Factory(ds, past);
+    f = await Factory.create(ds, past);
     city = await f.newUnit({ kind: 'city' });
     const bureau = await f.newUnit({ parent: city });
     dispatcher = Factory.actor(await f.newUser(bureau, ['dispatcher']), bureau);
@@ -89,6 +89,7 @@ describe('two api and two worker processes side by side (child processes, Postgr
     for (const q of Object.values(queues)) await q.obliterate({ force: true }).catch(() => {});
     for (const q of Object.values(queues)) await q.close().catch(() => {});
     redis?.disconnect();
+    await f?.close();
     await ds?.destroy();
     await sink.stop();
   });

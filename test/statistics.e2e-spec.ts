@@ -12,6 +12,7 @@ import { TestApi, type Reply } from './support/api.js';
 import { TestClock } from './support/clock.js';
 import { separateDatabaseUrl } from './support/database.js';
 import { Factory } from './support/factories.js';
+import { buildTestModule } from './support/test-module.js';
 
 interface FigureView {
   key: string;
@@ -46,7 +47,7 @@ describe('statistics (e2e)', () => {
   beforeAll(async () => {
     // A database of its own: the roll-ups are compared with full counts over everything.
     api = await TestApi.start({ clock, env: { DATABASE_URL: separateDatabaseUrl('stats') } });
-    f = new Factory(api.ds, clock);
+    f = await Factory.create(api.ds, clock);
     city = await f.newUnit({ kind: 'city', name: `统计市-${Factory.tag()}` });
     bureau = await f.newUnit({ parent: city, name: '市生态环境局' });
     deptA = await f.newUnit({ parent: city, name: '市住建局' });
@@ -64,6 +65,7 @@ describe('statistics (e2e)', () => {
     for (const [k, user] of Object.entries(users)) tokens[k] = (await api.login(user.email)).accessToken;
   });
   afterAll(async () => {
+    await f.close();
     await api.stop();
   });
 
@@ -344,7 +346,7 @@ describe('statistics (e2e)', () => {
     });
 
     it_('the roll-ups answer exactly what counting every item answers, before and after folding, and match a rebuild', async () => {
-      const stats = new StatisticsService(api.ds, clock, new StatisticsSnapshots(api.ds, clock));
+      const stats = f.get(StatisticsService);
       const auditor = Factory.actor(users.auditor, city);
       const scopes: StatScope[] = [
         {},
@@ -466,7 +468,7 @@ describe('statistics (e2e)', () => {
 
     // Month-end snapshots: as of a past day, the figures start from the nearest month end's snapshot
     // (or from now) and correct for what changed in between. They must always be the counted ones.
-    const stats = (): StatisticsService => new StatisticsService(api.ds, clock, new StatisticsSnapshots(api.ds, clock));
+    const stats = (): StatisticsService => f.get(StatisticsService);
     const snapshotsNow = (): Promise<{ id: string; kind: string; month_end: string }[]> =>
       api.ds.query(
         `SELECT id, kind, to_char(month_end, 'YYYY-MM-DD') AS month_end FROM item_stat_snapshot
@@ -599,8 +601,10 @@ describe('statistics (e2e)', () => {
           return api.ds.query(sql, params);
         },
       } as unknown as DataSource;
-      const s = new StatisticsService(racing, clock, new StatisticsSnapshots(api.ds, clock));
-      const figures = await s.breakdown(auditor, 'county', {}, asOf);
+      // The statistics on the racing connection; the snapshots they build on the real one.
+      const onRacing = await buildTestModule({ ds: racing, clock, replace: [[StatisticsSnapshots, f.get(StatisticsSnapshots)]] });
+      const figures = await onRacing.get(StatisticsService).breakdown(auditor, 'county', {}, asOf);
+      await onRacing.close();
       expect(raced).toBe(true);
       expect(figures).toEqual(await stats().breakdown(auditor, 'county', {}, asOf, 'count'));
       expect(figures.rows.some((r) => r.figures.find((x) => x.key === 'closeDaysMedian')?.value !== null)).toBe(true);
@@ -651,7 +655,10 @@ describe('statistics (e2e)', () => {
         x.X3.id,
       ]);
       let done = false;
-      const building = new StatisticsSnapshots(api.ds, clock).ensure('main', '2026-05-31').finally(() => (done = true));
+      const building = f
+        .get(StatisticsSnapshots)
+        .ensure('main', '2026-05-31')
+        .finally(() => (done = true));
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(done).toBe(false);
       await writer.commitTransaction();

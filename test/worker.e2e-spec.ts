@@ -52,7 +52,7 @@ describe('worker: connects, schedules and processes jobs (real Redis and Postgre
   });
 
   it('the compaction job folds the statistics deltas into the roll-ups', async () => {
-    const f = new Factory(ds);
+    const f = await Factory.create(ds);
     const unit = await f.newUnit();
     const dispatcher = Factory.actor(await f.newUser(unit, ['dispatcher']), unit);
     await f.newItem(dispatcher, await f.newBatch(dispatcher), { leadUnitIds: [unit.id] });
@@ -63,10 +63,11 @@ describe('worker: connects, schedules and processes jobs (real Redis and Postgre
     // Folded: the unit's cell holds the new draft (other tests' deltas may have arrived meanwhile).
     const [cell] = await ds.query(`SELECT n::int FROM item_stat_cell WHERE dim = 'lead' AND key = $1 AND state = 'draft'`, [unit.id]);
     expect(cell.n).toBe(1);
+    await f.close();
   });
 
   it('the purge job removes long-expired refresh tokens and keeps live ones', async () => {
-    const f = new Factory(ds);
+    const f = await Factory.create(ds);
     const user = await f.newUser(await f.newUnit(), ['unit_officer']);
     const insert = (expiresAt: string) =>
       ds.query(
@@ -86,6 +87,7 @@ describe('worker: connects, schedules and processes jobs (real Redis and Postgre
       .sort();
     expect(remaining).toEqual([recent.id, live.id].sort());
     expect(remaining).not.toContain(old.id);
+    await f.close();
   });
 
   it('the snapshot job takes a snapshot of every ended month since the timeline began', async () => {
@@ -93,7 +95,7 @@ describe('worker: connects, schedules and processes jobs (real Redis and Postgre
     const created = addDays(shanghaiDate(new Date()), -62);
     const clock = new TestClock(new Date());
     clock.setDate(created);
-    const f = new Factory(ds, clock);
+    const f = await Factory.create(ds, clock);
     const unit = await f.newUnit();
     const dispatcher = Factory.actor(await f.newUser(unit, ['dispatcher']), unit);
     await f.newItem(dispatcher, await f.newBatch(dispatcher), { leadUnitIds: [unit.id] });
@@ -112,5 +114,6 @@ describe('worker: connects, schedules and processes jobs (real Redis and Postgre
     expect(snapshots.filter((r: { kind: string }) => r.kind === 'main').map((r: { n: number }) => r.n)).toEqual(
       expect.arrayContaining([1]),
     );
+    await f.close();
   }, 90_000);
 });

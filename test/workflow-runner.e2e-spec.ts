@@ -17,7 +17,7 @@ describe('workflow runner (items adapter, real PostgreSQL)', () => {
 
   beforeAll(async () => {
     ds = await openTestDataSource();
-    f = new Factory(ds);
+    f = await Factory.create(ds);
     const city = await f.newUnit();
     const dept = await f.newUnit({ parent: city, kind: 'department' });
     const other = await f.newUnit();
@@ -30,6 +30,7 @@ describe('workflow runner (items adapter, real PostgreSQL)', () => {
     officerEmail = o.email;
   });
   afterAll(async () => {
+    await f.close();
     await ds.destroy();
   });
 

@@ -38,11 +38,12 @@ export class TestApi {
     const app = await createApiApp(config, { extraControllers: opts.extraControllers, clock: opts.clock });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.getHttpServer().address() as { port: number };
-    return new TestApi(app, `http://127.0.0.1:${address.port}`, ds, new Factory(ds));
+    return new TestApi(app, `http://127.0.0.1:${address.port}`, ds, await Factory.create(ds, undefined, { env: opts.env }));
   }
 
   async stop(): Promise<void> {
     await this.app.close();
+    await this.factory.close();
     await this.ds.destroy();
   }
 

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import type { Type } from '@nestjs/common';
+import type { TestingModule } from '@nestjs/testing';
 import type { DataSource } from 'typeorm';
 import { HistoryService } from '#audit';
 import { CalendarService } from '#calendar';
 import { systemClock, type Actor, type Clock, type OrgUnitKind, type Role, type SourceType } from '#domain';
-import { BatchesService, ItemWorkflow, ItemsService, TransitionService, type BatchView, type CreateItem, type ItemDetail } from '#items';
-import { WorkflowRunner } from '#workflow';
-import { AccessChanges, OrgUnitsService, PasswordHasher, UsersService, type OrgUnitView, type UserView } from '#org';
+import { BatchesService, ItemsService, TransitionService, type BatchView, type CreateItem, type ItemDetail } from '#items';
+import { OrgUnitsService, UsersService, type OrgUnitView, type UserView } from '#org';
+import { buildTestModule, type TestModuleOptions } from './test-module.js';
 
 export const TEST_PASSWORD = 'Test-Password-2026';
 
@@ -19,17 +21,33 @@ export class Factory {
   readonly items: ItemsService;
   readonly calendar: CalendarService;
 
-  constructor(
+  private constructor(
     readonly ds: DataSource,
-    clock: Clock = systemClock,
+    /** The services, wired by Nest on the test's database and clock (see buildTestModule). */
+    readonly module: TestingModule,
   ) {
-    this.history = new HistoryService(ds);
-    this.units = new OrgUnitsService(ds, this.history, new AccessChanges());
-    this.users = new UsersService(ds, this.history, new PasswordHasher(), new AccessChanges());
-    this.batches = new BatchesService(ds, this.history, clock);
-    this.calendar = new CalendarService(ds, this.history);
-    this.transitions = new TransitionService(ds, new WorkflowRunner(ds, clock), new ItemWorkflow(this.calendar));
-    this.items = new ItemsService(ds, this.history, this.transitions, clock, this.calendar);
+    this.history = module.get(HistoryService);
+    this.units = module.get(OrgUnitsService);
+    this.users = module.get(UsersService);
+    this.batches = module.get(BatchesService);
+    this.calendar = module.get(CalendarService);
+    this.transitions = module.get(TransitionService);
+    this.items = module.get(ItemsService);
+  }
+
+  /** A factory on a test database; `clock` is what its services read "now" from. Close it when done. */
+  static async create(ds: DataSource, clock: Clock = systemClock, opts: Omit<TestModuleOptions, 'ds' | 'clock'> = {}): Promise<Factory> {
+    return new Factory(ds, await buildTestModule({ ...opts, ds, clock }));
+  }
+
+  /** Any other service of the test module (statistics, snapshots, …). */
+  get<T>(type: Type<T>): T {
+    return this.module.get(type);
+  }
+
+  /** Closes the services; the test's DataSource stays open. */
+  close(): Promise<void> {
+    return this.module.close();
   }
 
   /** The policy's view of a user. */
