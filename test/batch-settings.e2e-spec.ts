@@ -1,17 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { getQueueToken } from '@nestjs/bullmq';
-import type { INestApplicationContext } from '@nestjs/common';
-import type { Queue } from 'bullmq';
-import { loadConfig } from '#config';
 import { AUTO_SIGN_OFF_REASON } from '#items';
 import type { OrgUnitView, UserView } from '#org';
-import { JOBS, QUEUES } from '#queue';
-import { createWorker } from '../apps/worker/src/bootstrap.js';
-import { TestApi, type Reply } from './support/api.js';
+import { JOBS } from '#queue';
+import { type TestApi, type Reply } from './support/api.js';
 import { TestClock } from './support/clock.js';
-import { separateDatabaseUrl } from './support/database.js';
 import { Factory } from './support/factories.js';
-import { SmtpSink, waitFor } from './support/smtp-sink.js';
+import { MailWorld } from './support/mail-world.js';
+import { SmtpSink } from './support/smtp-sink.js';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 
@@ -24,23 +18,14 @@ describe('batch editing and the public-notice end setting (e2e, real SMTP)', () 
   const sink = new SmtpSink();
   const clock = new TestClock(new Date('2026-03-02T09:00:00+08:00'));
   let api: TestApi;
-  let worker: INestApplicationContext;
-  let queue: Queue;
+  let world: MailWorld;
   let county: OrgUnitView;
   const u: Record<string, UserView> = {};
   const t: Record<string, string> = {};
 
   beforeAll(async () => {
-    await sink.start();
-    const env = {
-      DATABASE_URL: separateDatabaseUrl('batchset'),
-      SMTP_URL: sink.url,
-      QUEUE_PREFIX: `rectify-test-batchset-${randomUUID().slice(0, 8)}`,
-      PUBLIC_URL: 'https://rectify.example.cn',
-    };
-    api = await TestApi.start({ env, clock });
-    worker = await createWorker(loadConfig({ ...process.env, ...env }), clock);
-    queue = worker.get<Queue>(getQueueToken(QUEUES.notifications));
+    world = await MailWorld.start('batchset', clock, sink);
+    api = world.api;
     const f = api.factory;
     const city = await f.newUnit({ kind: 'city', name: `大同市-${Factory.tag()}` });
     const bureau = await f.newUnit({ parent: city, name: '市生态环境局' });
@@ -50,33 +35,12 @@ describe('batch editing and the public-notice end setting (e2e, real SMTP)', () 
     u.verifier = await f.newUser(bureau, ['verifier']);
     u.officer = await f.newUser(county, ['unit_officer']);
     u.stranger = await f.newUser(other, ['dispatcher']);
-    for (const [k, user] of Object.entries(u)) t[k] = (await api.login(user.email)).accessToken;
+    Object.assign(t, await world.tokens(u));
   }, 120_000);
   afterAll(async () => {
-    await worker.get<Queue>(getQueueToken(QUEUES.email)).obliterate({ force: true });
-    await queue.obliterate({ force: true });
-    await worker.close();
-    await api.stop();
-    await sink.stop();
+    await world.stop();
   });
 
-  const run = async (name: string, data: Record<string, unknown> = {}): Promise<unknown> => {
-    const job = await queue.add(name, data);
-    await waitFor(async () => ['completed', 'failed'].includes(await job.getState()), 30000, name);
-    expect(await job.getState()).toBe('completed');
-    return (await queue.getJob(job.id!))?.returnvalue;
-  };
-  async function settle(): Promise<void> {
-    await run(JOBS.notifications.relayOutbox);
-    await waitFor(
-      async () => {
-        const [{ n }] = await api.ds.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM outbox WHERE status <> 'sent'`);
-        return n === 0;
-      },
-      15000,
-      'every e-mail sent',
-    );
-  }
   const subjects = (who: string, code: string): string[] =>
     sink
       .to(u[who].email)
@@ -191,10 +155,10 @@ describe('batch editing and the public-notice end setting (e2e, real SMTP)', () 
     remindItem = await inNotice(remindBatch, remindCode);
     // Notices from 3/2: 3 days (to 3/4) and 5 days (to 3/6). On 3/4 neither has ended.
     clock.setDate('2026-03-04');
-    await run(JOBS.notifications.sweepReminders, { day: '2026-03-04' });
+    await world.run(JOBS.notifications.sweepReminders, { day: '2026-03-04' });
     expect(await itemState(autoItem)).toBe('public_notice');
     clock.setDate('2026-03-09');
-    const result = (await run(JOBS.notifications.sweepReminders, { day: '2026-03-09' })) as { noticesSignedOff: string[] };
+    const result = (await world.run(JOBS.notifications.sweepReminders, { day: '2026-03-09' })) as { noticesSignedOff: string[] };
     expect(result.noticesSignedOff).toEqual([autoCode]);
     expect(await itemState(autoItem)).toBe('signed_off');
     expect(await itemState(remindItem)).toBe('public_notice');
@@ -202,13 +166,13 @@ describe('batch editing and the public-notice end setting (e2e, real SMTP)', () 
     const last = (Array.isArray(history) ? history : history.data).at(-1);
     expect(last).toMatchObject({ action: 'close_notice', fromState: 'public_notice', toState: 'signed_off', reason: AUTO_SIGN_OFF_REASON });
     expect(last.actorId).toBeNull();
-    await settle();
+    await world.settle();
     expect(subjects('officer', autoCode)).toContain(`【已销号】${autoCode} 整改完成并销号`);
     expect(subjects('dispatcher', remindCode)).toContain(`【公示期满】${remindCode} 公示已于 2026-03-06 期满，请办理销号`);
     expect(subjects('dispatcher', autoCode).filter((s) => s.startsWith('【公示期满】'))).toEqual([]);
     // the sweep again closes nothing more
     expect(
-      ((await run(JOBS.notifications.sweepReminders, { day: '2026-03-09' })) as { noticesSignedOff: string[] }).noticesSignedOff,
+      ((await world.run(JOBS.notifications.sweepReminders, { day: '2026-03-09' })) as { noticesSignedOff: string[] }).noticesSignedOff,
     ).toEqual([]);
   }, 120_000);
 

@@ -1,16 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { getQueueToken } from '@nestjs/bullmq';
-import type { INestApplicationContext } from '@nestjs/common';
-import type { Queue } from 'bullmq';
-import { loadConfig } from '#config';
 import type { OrgUnitView, UserView } from '#org';
-import { JOBS, QUEUES } from '#queue';
-import { createWorker } from '../apps/worker/src/bootstrap.js';
-import { TestApi, type Reply } from './support/api.js';
+import { type TestApi, type Reply } from './support/api.js';
 import { TestClock } from './support/clock.js';
-import { separateDatabaseUrl } from './support/database.js';
 import { Factory } from './support/factories.js';
-import { SmtpSink, waitFor, type CapturedMail } from './support/smtp-sink.js';
+import { MailWorld } from './support/mail-world.js';
+import { SmtpSink, type CapturedMail } from './support/smtp-sink.js';
 
 /**
  * One complaint case's whole life through HTTP on the workflow runner, with the e-mails it causes
@@ -24,8 +17,7 @@ describe('a complaint case’s life (e2e, real SMTP)', () => {
   const clock = new TestClock(new Date('2026-06-02T09:00:00+08:00'));
   const tag = Factory.tag();
   let api: TestApi;
-  let worker: INestApplicationContext;
-  let relayQueue: Queue;
+  let world: MailWorld;
   let section: OrgUnitView;
   let cooperating: OrgUnitView;
   const u: Record<string, UserView> = {};
@@ -35,16 +27,8 @@ describe('a complaint case’s life (e2e, real SMTP)', () => {
   let version: number;
 
   beforeAll(async () => {
-    await sink.start();
-    const env = {
-      DATABASE_URL: separateDatabaseUrl('complaints'),
-      SMTP_URL: sink.url,
-      QUEUE_PREFIX: `rectify-test-complaints-${randomUUID().slice(0, 8)}`,
-      PUBLIC_URL: 'https://rectify.example.cn',
-    };
-    api = await TestApi.start({ env, clock });
-    worker = await createWorker(loadConfig({ ...process.env, ...env }), clock);
-    relayQueue = worker.get<Queue>(getQueueToken(QUEUES.notifications));
+    world = await MailWorld.start('complaints', clock, sink);
+    api = world.api;
     const f = api.factory;
     const city = await f.newUnit({ kind: 'city', name: `大同市-${tag}` });
     const bureau = await f.newUnit({ parent: city, name: `市生态环境局-${tag}` });
@@ -56,7 +40,7 @@ describe('a complaint case’s life (e2e, real SMTP)', () => {
     u.officer = await f.newUser(section, ['unit_officer']);
     u.other = await f.newUser(other, ['unit_officer']);
     u.auditor = await f.newUser(city, ['auditor']);
-    for (const [k, user] of Object.entries(u)) t[k] = (await api.login(user.email)).accessToken;
+    Object.assign(t, await world.tokens(u));
     const batch = await post('dispatcher', '/api/complaint-batches', {
       round: `第三轮中央生态环境保护督察-${tag}`,
       batchNo: 1,
@@ -88,11 +72,7 @@ describe('a complaint case’s life (e2e, real SMTP)', () => {
     expect(merged.body).toMatchObject({ from: 'received', to: 'merged' });
   }, 120_000);
   afterAll(async () => {
-    await worker.get<Queue>(getQueueToken(QUEUES.email)).obliterate({ force: true });
-    await relayQueue.obliterate({ force: true });
-    await worker.close();
-    await api.stop();
-    await sink.stop();
+    await world.stop();
   });
 
   function post(who: string, url: string, body: unknown): Promise<Reply> {
@@ -104,12 +84,7 @@ describe('a complaint case’s life (e2e, real SMTP)', () => {
     if (res.status === 200) version = res.body.version;
     return res;
   }
-  async function mailsTo(who: string, since: number, n = 1): Promise<CapturedMail[]> {
-    const job = await relayQueue.add(JOBS.notifications.relayOutbox, {});
-    await waitFor(async () => ['completed', 'failed'].includes(await job.getState()), 15000, 'the relay');
-    await waitFor(() => sink.to(u[who].email).length >= since + n, 15000, `${n} e-mail(s) to ${who}`);
-    return sink.to(u[who].email).slice(since);
-  }
+  const mailsTo = (who: string, since: number, n = 1): Promise<CapturedMail[]> => world.mailsTo(u[who].email, since, n);
   const count = (who: string): number => sink.to(u[who].email).length;
 
   it('transfers with the batch’s rule: 10 calendar days from receipt, the lead unit told', async () => {

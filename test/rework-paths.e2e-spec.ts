@@ -1,18 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { getQueueToken } from '@nestjs/bullmq';
-import type { INestApplicationContext } from '@nestjs/common';
-import type { Queue } from 'bullmq';
-import { loadConfig } from '#config';
 import type { ItemDetail } from '#items';
 import type { OrgUnitView, UserView } from '#org';
 import { ReminderSweepService } from '#notifications';
-import { JOBS, QUEUES } from '#queue';
-import { createWorker } from '../apps/worker/src/bootstrap.js';
-import { TestApi, type Reply } from './support/api.js';
+import { type TestApi, type Reply } from './support/api.js';
 import { TestClock } from './support/clock.js';
-import { separateDatabaseUrl } from './support/database.js';
 import { Factory } from './support/factories.js';
-import { SmtpSink, waitFor, type CapturedMail } from './support/smtp-sink.js';
+import { MailWorld } from './support/mail-world.js';
+import { SmtpSink, type CapturedMail } from './support/smtp-sink.js';
 
 const nextDay = (d: string): string => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
@@ -26,8 +19,7 @@ describe('returns, new deadlines and everyone told (e2e, real SMTP)', () => {
   const sink = new SmtpSink();
   const clock = new TestClock(new Date('2026-03-02T09:00:00+08:00'));
   let api: TestApi;
-  let worker: INestApplicationContext;
-  let relayQueue: Queue;
+  let world: MailWorld;
   let province: OrgUnitView;
   let county: OrgUnitView;
   let housing: OrgUnitView;
@@ -36,16 +28,8 @@ describe('returns, new deadlines and everyone told (e2e, real SMTP)', () => {
   let batchId: string;
 
   beforeAll(async () => {
-    await sink.start();
-    const env = {
-      DATABASE_URL: separateDatabaseUrl('rework'),
-      SMTP_URL: sink.url,
-      QUEUE_PREFIX: `rectify-test-rework-${randomUUID().slice(0, 8)}`,
-      PUBLIC_URL: 'https://rectify.example.cn',
-    };
-    api = await TestApi.start({ env, clock });
-    worker = await createWorker(loadConfig({ ...process.env, ...env }), clock);
-    relayQueue = worker.get<Queue>(getQueueToken(QUEUES.notifications));
+    world = await MailWorld.start('rework', clock, sink);
+    api = world.api;
     const f = api.factory;
     const city = await f.newUnit({ kind: 'city', name: `大同市-${Factory.tag()}` });
     const bureau = await f.newUnit({ parent: city, name: '市生态环境局' });
@@ -59,7 +43,7 @@ describe('returns, new deadlines and everyone told (e2e, real SMTP)', () => {
     u.countyVerifier = await f.newUser(county, ['verifier']);
     u.cityVerifier = await f.newUser(bureau, ['verifier']);
     u.provinceVerifier = await f.newUser(province, ['verifier']);
-    for (const [k, user] of Object.entries(u)) t[k] = (await api.login(user.email)).accessToken;
+    Object.assign(t, await world.tokens(u));
     const batch = await api.request('POST', '/api/batches', {
       token: t.dispatcher,
       body: {
@@ -75,36 +59,14 @@ describe('returns, new deadlines and everyone told (e2e, real SMTP)', () => {
     batchId = batch.body.id;
   }, 120_000);
   afterAll(async () => {
-    await worker.get<Queue>(getQueueToken(QUEUES.email)).obliterate({ force: true });
-    await relayQueue.obliterate({ force: true });
-    await worker.close();
-    await api.stop();
-    await sink.stop();
+    await world.stop();
   });
 
-  const relay = async (): Promise<void> => {
-    const job = await relayQueue.add(JOBS.notifications.relayOutbox, {});
-    await waitFor(async () => ['completed', 'failed'].includes(await job.getState()), 15000, 'the relay');
-  };
+  const relay = (): Promise<void> => world.relay();
   /** Relays, then waits for exactly `n` new e-mails to `who` since `since`, and returns them. */
-  async function mailsTo(who: string, since: number, n = 1): Promise<CapturedMail[]> {
-    await relay();
-    await waitFor(() => sink.to(u[who].email).length >= since + n, 15000, `${n} e-mail(s) to ${who}`);
-    return sink.to(u[who].email).slice(since);
-  }
+  const mailsTo = (who: string, since: number, n = 1): Promise<CapturedMail[]> => world.mailsTo(u[who].email, since, n);
   const count = (who: string): number => sink.to(u[who].email).length;
-  /** Relays and waits until every e-mail written so far has reached the sink, so counts start clean. */
-  async function settle(): Promise<void> {
-    await relay();
-    await waitFor(
-      async () => {
-        const [{ n }] = await api.ds.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM outbox WHERE status <> 'sent'`);
-        return n === 0;
-      },
-      15000,
-      'every e-mail sent',
-    );
-  }
+  const settle = (): Promise<void> => world.settle();
 
   let itemId: string;
   let version: number;
@@ -250,7 +212,7 @@ describe('returns, new deadlines and everyone told (e2e, real SMTP)', () => {
       '3:province:pass',
     ]);
     // the notice ended on 3/8 with no objection: the dispatchers are reminded each working day until it is closed
-    const sweep = worker.get(ReminderSweepService);
+    const sweep = world.worker.get(ReminderSweepService);
     for (const day of ['2026-03-06', '2026-03-09', '2026-03-09', '2026-03-10']) await sweep.sweep(day);
     await settle();
     const noticeOver = (who: string): string[] =>
@@ -407,7 +369,7 @@ describe('returns, new deadlines and everyone told (e2e, real SMTP)', () => {
     });
     await f.transitions.transition(dispatcher, item.id, { action: 'assign', version: item.version });
     await settle();
-    const sweep = worker.get(ReminderSweepService);
+    const sweep = world.worker.get(ReminderSweepService);
     for (let day = '2026-11-02'; day <= '2026-12-31'; day = nextDay(day)) await sweep.sweep(day);
     await settle();
     // (delivery order is not guaranteed: compared sorted)
