@@ -80,9 +80,10 @@ describe('complaint case evidence (e2e)', () => {
     (await api.ds.query(`SELECT count(*)::int AS n FROM complaint_evidence WHERE case_id = $1`, [id]))[0].n;
   const history = async (id = caseId): Promise<string[]> =>
     (
-      await api.ds.query<{ action: string }[]>(`SELECT action FROM history WHERE entity_type = 'complaint' AND entity_id = $1 ORDER BY seq`, [
-        id,
-      ])
+      await api.ds.query<{ action: string }[]>(
+        `SELECT action FROM history WHERE entity_type = 'complaint' AND entity_id = $1 ORDER BY seq`,
+        [id],
+      )
     ).map((r) => r.action);
 
   let photoId: string;
@@ -107,7 +108,9 @@ describe('complaint case evidence (e2e)', () => {
       expect(list.status).toBe(200);
       expect(list.body.map((e: { id: string }) => e.id)).toEqual([photoId]);
     }
-    const file = await fetch(`${api.baseUrl}/api/complaints/${caseId}/evidence/${photoId}`, { headers: { authorization: `Bearer ${t.dispatcher}` } });
+    const file = await fetch(`${api.baseUrl}/api/complaints/${caseId}/evidence/${photoId}`, {
+      headers: { authorization: `Bearer ${t.dispatcher}` },
+    });
     expect(file.status).toBe(200);
     expect(file.headers.get('content-type')).toBe('image/png');
     expect(file.headers.get('x-content-sha256')).toBe(res.body.sha256);
@@ -168,9 +171,9 @@ describe('complaint case evidence (e2e)', () => {
     expect((await api.request('DELETE', `/api/complaints/${caseId}/evidence/${late.body.id}`, { token: t.cooperating })).status).toBe(403);
     const removed = await api.request('DELETE', `/api/complaints/${caseId}/evidence/${late.body.id}`, { token: t.officer });
     expect(removed.status).toBe(204);
-    expect((await api.request('GET', `/api/complaints/${caseId}/evidence`, { token: t.officer })).body.map((e: { id: string }) => e.id)).toEqual([
-      photoId,
-    ]);
+    expect(
+      (await api.request('GET', `/api/complaints/${caseId}/evidence`, { token: t.officer })).body.map((e: { id: string }) => e.id),
+    ).toEqual([photoId]);
     expect((await api.request('GET', `/api/complaints/${caseId}/evidence/${late.body.id}`, { token: t.officer })).status).toBe(404);
     expect((await api.request('DELETE', `/api/complaints/${caseId}/evidence/${late.body.id}`, { token: t.officer })).status).toBe(404);
     expect(await history()).toEqual(['receive', 'transfer', 'add_evidence', 'report_verdict', 'add_evidence', 'remove_evidence']);
