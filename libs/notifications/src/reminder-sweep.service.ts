@@ -271,15 +271,9 @@ export class ReminderSweepService {
         [link, day],
       ),
     );
-    await this.sweepProjects(calendar, day, policies.get('default') ?? DEFAULT_REMINDER_POLICY, count);
-    await sweepComplaints(
-      (sql, params) => this.insert(sql, params),
-      calendar,
-      day,
-      policies.get('default') ?? DEFAULT_REMINDER_POLICY,
-      link,
-      count,
-    );
+    const fallback = policies.get('default') ?? DEFAULT_REMINDER_POLICY;
+    await this.sweepProjects(calendar, day, fallback, count);
+    await sweepComplaints(this.dataSource, (sql, params) => this.insert(sql, params), { calendar, day, policy: fallback, link }, count);
     const ms = Math.round(performance.now() - started);
     this.logger.log(`reminder sweep for ${day}: ${JSON.stringify(written)} in ${ms} ms`);
     return { day, written, ms };
