@@ -601,6 +601,27 @@ CREATE TABLE public.complaint_duplicate (
     CONSTRAINT complaint_duplicate_status_check CHECK ((status = ANY (ARRAY['proposed'::text, 'confirmed'::text, 'rejected'::text])))
 );
 
+CREATE TABLE public.complaint_evidence (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    case_id uuid NOT NULL,
+    unit_id uuid NOT NULL,
+    verdict_seq integer,
+    filename text NOT NULL,
+    content_type text NOT NULL,
+    size_bytes bigint NOT NULL,
+    sha256 text NOT NULL,
+    storage_key text NOT NULL,
+    uploaded_by uuid NOT NULL,
+    uploaded_at timestamp with time zone DEFAULT now() NOT NULL,
+    removed_by uuid,
+    removed_at timestamp with time zone,
+    CONSTRAINT complaint_evidence_filename_check CHECK (((length(filename) >= 1) AND (length(filename) <= 200))),
+    CONSTRAINT complaint_evidence_removed_by CHECK (((removed_at IS NULL) = (removed_by IS NULL))),
+    CONSTRAINT complaint_evidence_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT complaint_evidence_size_bytes_check CHECK ((size_bytes > 0)),
+    CONSTRAINT complaint_evidence_verdict_seq_check CHECK ((verdict_seq >= 1))
+);
+
 CREATE TABLE public.complaint_extension (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     case_id uuid NOT NULL,
@@ -1242,6 +1263,9 @@ ALTER TABLE ONLY public.complaint_deadline
 ALTER TABLE ONLY public.complaint_duplicate
     ADD CONSTRAINT complaint_duplicate_pkey PRIMARY KEY (case_id, other_id);
 
+ALTER TABLE ONLY public.complaint_evidence
+    ADD CONSTRAINT complaint_evidence_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.complaint_extension
     ADD CONSTRAINT complaint_extension_pkey PRIMARY KEY (id);
 
@@ -1392,9 +1416,13 @@ CREATE INDEX auth_refresh_token_user_idx ON public.auth_refresh_token USING btre
 
 CREATE INDEX complaint_case_batch_idx ON public.complaint_case USING btree (batch_id, case_no);
 
+CREATE INDEX complaint_case_committed_idx ON public.complaint_case USING btree (committed_date) WHERE (state = 'phase_closed'::text);
+
 CREATE INDEX complaint_case_content_trgm_idx ON public.complaint_case USING gin (content public.gin_trgm_ops);
 
 CREATE INDEX complaint_case_county_received_idx ON public.complaint_case USING btree (county_unit_id, received_on);
+
+CREATE INDEX complaint_case_deadline_open_idx ON public.complaint_case USING btree (deadline) WHERE (state = 'transferred'::text);
 
 CREATE INDEX complaint_case_dispatcher_scope_idx ON public.complaint_case USING gin (dispatcher_scope);
 
@@ -1403,6 +1431,8 @@ CREATE INDEX complaint_case_list_idx ON public.complaint_case USING btree (recei
 CREATE INDEX complaint_case_owner_scope_idx ON public.complaint_case USING gin (owner_scope);
 
 CREATE INDEX complaint_duplicate_other_idx ON public.complaint_duplicate USING btree (other_id);
+
+CREATE INDEX complaint_evidence_case_idx ON public.complaint_evidence USING btree (case_id, uploaded_at) WHERE (removed_at IS NULL);
 
 CREATE UNIQUE INDEX complaint_extension_one_pending ON public.complaint_extension USING btree (case_id) WHERE (status = 'pending'::text);
 
@@ -1607,6 +1637,18 @@ ALTER TABLE ONLY public.complaint_duplicate
 
 ALTER TABLE ONLY public.complaint_duplicate
     ADD CONSTRAINT complaint_duplicate_other_id_fkey FOREIGN KEY (other_id) REFERENCES public.complaint_case(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.complaint_evidence
+    ADD CONSTRAINT complaint_evidence_case_id_fkey FOREIGN KEY (case_id) REFERENCES public.complaint_case(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.complaint_evidence
+    ADD CONSTRAINT complaint_evidence_removed_by_fkey FOREIGN KEY (removed_by) REFERENCES public.app_user(id);
+
+ALTER TABLE ONLY public.complaint_evidence
+    ADD CONSTRAINT complaint_evidence_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES public.org_unit(id);
+
+ALTER TABLE ONLY public.complaint_evidence
+    ADD CONSTRAINT complaint_evidence_uploaded_by_fkey FOREIGN KEY (uploaded_by) REFERENCES public.app_user(id);
 
 ALTER TABLE ONLY public.complaint_extension
     ADD CONSTRAINT complaint_extension_case_id_fkey FOREIGN KEY (case_id) REFERENCES public.complaint_case(id) ON DELETE CASCADE;

@@ -114,6 +114,10 @@ const TABLE: Record<string, Expectation> = {
   'POST /api/complaints/{id}/transitions': { need: 'complaint.read', body: { action: 'transfer', version: STALE } },
   'POST /api/complaints/{id}/spawn-item': { need: 'complaint.act' },
   'POST /api/complaints/{id}/duplicates/{otherId}/reject': { need: 'complaint.act' },
+  'GET /api/complaints/{id}/evidence': { need: 'complaint.read' },
+  'POST /api/complaints/{id}/evidence': { need: 'complaint.act', form: {} },
+  'GET /api/complaints/{id}/evidence/{evidenceId}': { need: 'complaint.read' },
+  'DELETE /api/complaints/{id}/evidence/{evidenceId}': { need: 'complaint.act' },
 
   'GET /api/calendar/days': { need: 'calendar.read' },
   'GET /api/calendar/deadline': { need: 'calendar.read' },

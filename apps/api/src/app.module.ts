@@ -14,6 +14,7 @@ import { ProjectsModule } from '#projects';
 import { IntakeModule } from '#intake';
 import { IntakeController } from './intake/intake.controller.js';
 import { ComplaintsModule } from '#complaints';
+import { ComplaintEvidenceController } from './complaints/complaint-evidence.controller.js';
 import { ComplaintsController } from './complaints/complaints.controller.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CalendarController } from './calendar/calendar.controller.js';
@@ -80,6 +81,7 @@ export class AppModule {
         ProjectsController,
         IntakeController,
         ComplaintsController,
+        ComplaintEvidenceController,
         ...extraControllers,
       ],
       providers: [

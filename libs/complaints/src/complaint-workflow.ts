@@ -149,7 +149,14 @@ async function insertVerdict(m: EntityManager, a: Args, verdict: Verdict): Promi
       a.at,
     ],
   );
-  return { verdict, verdictSeq: seq, handling: h };
+  // The files the case's units uploaded since the last report go in with this one.
+  const attached = await m.query<{ id: string }[]>(
+    `WITH a AS (UPDATE complaint_evidence SET verdict_seq = $2 WHERE case_id = $1 AND verdict_seq IS NULL AND removed_at IS NULL
+        AND unit_id IN (SELECT unit_id FROM complaint_unit WHERE case_id = $1) RETURNING id, uploaded_at)
+     SELECT id FROM a ORDER BY uploaded_at, id`,
+    [a.subject.id, seq],
+  );
+  return { verdict, verdictSeq: seq, handling: h, evidenceIds: attached.map((r) => r.id) };
 }
 
 /** Complaint cases as a subject of the workflow runner; every effect of an action in one place. */

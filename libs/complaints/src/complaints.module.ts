@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { FilesModule } from '#files';
 import { ItemsModule } from '#items';
 import { WorkflowModule } from '#workflow';
+import { ComplaintEvidenceService } from './complaint-evidence.service.js';
 import { ComplaintDailyReportService } from './complaint-daily-report.service.js';
 import { ComplaintExportService } from './complaint-export.service.js';
 import { ComplaintFiguresService } from './complaint-figures.service.js';
@@ -19,7 +21,8 @@ const SERVICES = [
   ComplaintDailyReportService,
   ComplaintWorkflow,
   ComplaintTransitionsService,
+  ComplaintEvidenceService,
 ];
 
-@Module({ imports: [ItemsModule, WorkflowModule], providers: SERVICES, exports: SERVICES })
+@Module({ imports: [ItemsModule, WorkflowModule, FilesModule], providers: SERVICES, exports: SERVICES })
 export class ComplaintsModule {}

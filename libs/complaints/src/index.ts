@@ -8,3 +8,4 @@ export * from './complaint-sheet.js';
 export * from './complaints.module.js';
 export * from './complaint-workflow.js';
 export * from './complaint-transitions.service.js';
+export * from './complaint-evidence.service.js';

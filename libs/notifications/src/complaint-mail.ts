@@ -117,6 +117,50 @@ export const COMPLAINT_TEMPLATES: Record<string, Texts> = {
     zh: (d) => ({ subject: `【延期申请】信访件 ${d.itemCode}`, lines: [d.itemTitle, ...why(d, true)] }),
     en: (d) => ({ subject: `[Extension requested] complaint ${d.itemCode}`, lines: [d.itemTitle, ...why(d, false)] }),
   },
+  'reminder.complaint_before': {
+    zh: (d) => ({
+      subject: d.days
+        ? `【信访件到期提醒】${d.itemCode} 距办理时限还有${d.days}个工作日（${d.deadline}）`
+        : `【信访件今日到期】${d.itemCode} 办理时限 ${d.deadline}，今天是最后一个工作日`,
+      lines: [d.itemTitle, `请于 ${d.deadline} 前报送调查核实和处理情况；如确需延期，请在时限前提出申请。`],
+    }),
+    en: (d) => ({
+      subject: d.days
+        ? `[Complaint due soon] ${d.itemCode} is due in ${d.days} working day(s) (${d.deadline})`
+        : `[Complaint due] ${d.itemCode} is due ${d.deadline}: today is the last working day`,
+      lines: [d.itemTitle, `Please report the findings and handling by ${d.deadline}; ask for any extension before then.`],
+    }),
+  },
+  'reminder.complaint_overdue': {
+    zh: (d) => ({
+      subject: `【信访件逾期】${d.itemCode} 已超过办理时限（${d.deadline}）`,
+      lines: [d.itemTitle, `该件办理时限为 ${d.deadline}，至今未报送办理情况，请立即办理。`],
+    }),
+    en: (d) => ({
+      subject: `[Complaint overdue] ${d.itemCode} passed its deadline (${d.deadline})`,
+      lines: [d.itemTitle, `This case was due ${d.deadline} and nothing has been reported. Please act now.`],
+    }),
+  },
+  'reminder.complaint_escalation': {
+    zh: (d) => ({
+      subject: `【信访件逾期升级督办】${d.itemCode} 逾期未报送（时限 ${d.deadline}）`,
+      lines: [d.itemTitle, `下级单位承办的该信访件已逾期，现提级督办（第${d.level}级），请督促其立即办理。`],
+    }),
+    en: (d) => ({
+      subject: `[Complaint escalated] ${d.itemCode} overdue since ${d.deadline}`,
+      lines: [d.itemTitle, `A case led by a unit under yours is overdue; escalated to you (level ${d.level}). Please step in.`],
+    }),
+  },
+  'reminder.complaint_committed': {
+    zh: (d) => ({
+      subject: `【阶段性办结到期】${d.itemCode} 承诺完成时限 ${d.deadline} 已到`,
+      lines: [d.itemTitle, '该件阶段性办结时承诺的完成时限已到，请报送完全办结申请。'],
+    }),
+    en: (d) => ({
+      subject: `[Committed date reached] ${d.itemCode}: completion was promised by ${d.deadline}`,
+      lines: [d.itemTitle, 'This phase-closed case reached its committed completion date. Please apply for final closure.'],
+    }),
+  },
   'complaint.apply_closure': {
     zh: (d) => ({ subject: `【申请完全办结】信访件 ${d.itemCode}`, lines: [d.itemTitle, '阶段性办结件已申请完全办结，请审核。'] }),
     en: (d) => ({

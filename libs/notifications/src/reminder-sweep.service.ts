@@ -23,6 +23,7 @@ import {
   workingDaysBack,
 } from '#domain';
 import { APP_CONFIG, type AppConfig } from '#config';
+import { sweepComplaints } from './complaint-reminders.js';
 
 export interface SweepResult {
   day: string;
@@ -203,8 +204,6 @@ export class ReminderSweepService {
         );
       }
       for (const step of overdueSteps(calendar, day, policy)) {
-        // Level 0: the lead units' officers and the dispatching unit's dispatchers. Level n: the
-        // unit n levels above each lead unit (its officers and dispatchers). Never muted.
         // Level 0: the lead units' officers and the dispatching unit's dispatchers, found per item
         // (LATERAL: only for the items in the window). Level n: the unit n levels above each lead
         // unit, its officers and dispatchers. Never muted.
@@ -272,7 +271,9 @@ export class ReminderSweepService {
         [link, day],
       ),
     );
-    await this.sweepProjects(calendar, day, policies.get('default') ?? DEFAULT_REMINDER_POLICY, count);
+    const fallback = policies.get('default') ?? DEFAULT_REMINDER_POLICY;
+    await this.sweepProjects(calendar, day, fallback, count);
+    await sweepComplaints(this.dataSource, (sql, params) => this.insert(sql, params), { calendar, day, policy: fallback, link }, count);
     const ms = Math.round(performance.now() - started);
     this.logger.log(`reminder sweep for ${day}: ${JSON.stringify(written)} in ${ms} ms`);
     return { day, written, ms };

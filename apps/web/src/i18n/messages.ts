@@ -99,6 +99,19 @@ const zh = {
   'intake.merge': '合并所选两项',
   'intake.createItems': '创建为整改事项',
   'intake.created': '已创建 {n} 个整改事项',
+  'evidence.title': '佐证材料',
+  'evidence.upload': '上传佐证材料',
+  'evidence.uploaded': '已上传',
+  'evidence.file': '文件',
+  'evidence.unit': '单位',
+  'evidence.by': '上传人',
+  'evidence.size': '大小',
+  'evidence.when': '时间',
+  'evidence.withdraw': '撤回',
+  'evidence.withdrawConfirm': '撤回该文件？撤回记录将保留在办理过程中。',
+  'evidence.withdrawn': '已撤回',
+  'evidence.reported': '随第{n}次核查结果报送',
+  'evidence.pending': '随下次核查结果报送',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -203,6 +216,19 @@ const en: Record<MessageKey, string> = {
   'intake.merge': 'Merge the two selected',
   'intake.createItems': 'Create as items',
   'intake.created': '{n} items created',
+  'evidence.title': 'Evidence',
+  'evidence.upload': 'Upload evidence',
+  'evidence.uploaded': 'Uploaded',
+  'evidence.file': 'File',
+  'evidence.unit': 'Unit',
+  'evidence.by': 'By',
+  'evidence.size': 'Size',
+  'evidence.when': 'When',
+  'evidence.withdraw': 'Withdraw',
+  'evidence.withdrawConfirm': 'Withdraw this file? The withdrawal stays in the timeline.',
+  'evidence.withdrawn': 'Withdrawn',
+  'evidence.reported': 'Reported with verdict {n}',
+  'evidence.pending': 'Goes with the next report',
 };
 
 export const MESSAGES = { 'zh-CN': zh as Record<MessageKey, string>, en };

@@ -22,6 +22,7 @@ import { api, unwrap } from '../../api/client';
 import { describeError, ErrorView } from '../../components/ErrorView';
 import { useI18n } from '../../i18n/i18n';
 import { unitOptions, useUnits } from '../../lib/units';
+import { ComplaintEvidence } from './ComplaintEvidence';
 import { STATE_COLORS, VERDICT_LABELS, type AvailableAction, type ComplaintDetail } from './types';
 
 type Body = Record<string, unknown>;
@@ -165,6 +166,9 @@ export default function ComplaintDetailPage() {
             {v.review === 'returned' ? <Tag color="error">{`退回：${v.reviewReason ?? ''}`}</Tag> : null}
           </p>
         ))}
+      </Card>
+      <Card size="small" title={t('evidence.title')} style={{ marginBottom: 12 }}>
+        <ComplaintEvidence caseId={id} state={c.state} />
       </Card>
       <Card size="small" title={en ? 'Timeline' : '办理过程'}>
         <Timeline

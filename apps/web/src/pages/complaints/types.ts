@@ -1,3 +1,5 @@
+import type { ResponseOf } from '../../api/types';
+
 /** What the complaint endpoints answer (documented as free-form objects in the OpenAPI document). */
 export interface ComplaintRow {
   id: string;
@@ -72,3 +74,5 @@ export const STATE_COLORS: Record<string, string> = {
   archived: 'default',
   merged: 'default',
 };
+
+export type ComplaintEvidence = ResponseOf<'/api/complaints/{id}/evidence', 'get'>[number];
