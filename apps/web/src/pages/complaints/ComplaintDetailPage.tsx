@@ -91,11 +91,14 @@ export default function ComplaintDetailPage() {
   return (
     <div className="page">
       <h1 className="page-title">
-        {en ? 'Complaint' : '信访举报件'} {c.caseNo} <Tag color={STATE_COLORS[c.state]}>{c.stateLabel}</Tag>
+        {en ? 'Complaint' : '信访举报件'} {c.caseNo}{' '}
+        <Tag color={STATE_COLORS[c.state]} data-testid="complaint-state" data-state={c.state}>
+          {c.stateLabel}
+        </Tag>
       </h1>
       <Space wrap style={{ marginBottom: 12 }}>
         {(actions.data ?? []).map((a) => (
-          <Button key={a.action} disabled={!a.enabled} title={a.blockedBy.join('；')} onClick={() => setOpen(a)}>
+          <Button key={a.action} data-action={a.action} disabled={!a.enabled} title={a.blockedBy.join('；')} onClick={() => setOpen(a)}>
             {a.label}
           </Button>
         ))}

@@ -8,6 +8,7 @@ import { download, saveBlob } from '../../auth/token';
 import { describeError, ErrorView } from '../../components/ErrorView';
 import { useI18n } from '../../i18n/i18n';
 import { formatDate } from '../../lib/format';
+import { today } from '../../lib/today';
 import { VERDICT_LABELS } from './types';
 
 interface BatchRow {
@@ -38,7 +39,7 @@ export default function DailyReportPage() {
   const { message } = App.useApp();
   const [params, setParams] = useSearchParams();
   const batchId = params.get('batch') ?? undefined;
-  const [asOf, setAsOf] = useState<Dayjs>(() => dayjs());
+  const [asOf, setAsOf] = useState<Dayjs>(() => dayjs(today()));
   const day = asOf.format('YYYY-MM-DD');
   const batches = useQuery({
     queryKey: ['complaint-batches'],
@@ -97,7 +98,7 @@ export default function DailyReportPage() {
           value={asOf}
           allowClear={false}
           onChange={(d) => d && setAsOf(d)}
-          disabledDate={(d) => d.isAfter(dayjs())}
+          disabledDate={(d) => d.format('YYYY-MM-DD') > today()}
         />
         <Button disabled={!report.data} onClick={() => void downloadXlsx()} data-testid="daily-xlsx">
           {t('daily.download')}
@@ -120,7 +121,6 @@ export default function DailyReportPage() {
                 className="dense"
                 rowKey="caseNo"
                 pagination={false}
-                scroll={{ x: 'max-content' }}
                 dataSource={(report.data?.lines ?? []).map((l, i) => ({ ...l, no: i + 1 }))}
                 columns={[
                   { title: t('daily.no'), dataIndex: 'no', width: 56 },

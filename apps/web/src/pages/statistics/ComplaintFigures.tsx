@@ -17,6 +17,8 @@ const RATES = ['closureRate', 'closureRateWithPhase', 'feedbackRate', 'substanti
 const HANDLING = ['finesWan', 'ordersIssued', 'casesFiled', 'detained', 'summoned', 'accountable'];
 const COLUMNS = ['received', 'valid', 'closed', 'phaseClosed', 'closureRateWithPhase', 'feedbackRate', 'substantiatedShare', 'finesWan'];
 
+// Batch and unit names are long: slanted, cut to a width, the whole name in the tooltip.
+const AXIS_LABEL = { rotate: 30, interval: 0, width: 110, overflow: 'truncate' } as const;
 const GROUP_HEADING = { fontSize: 14, margin: '4px 0 8px' } as const;
 
 /** The complaint figures (信访举报件) as of a day: tiles with formulas, a breakdown as charts and a table. */
@@ -44,7 +46,7 @@ export function ComplaintFigures({ asOf }: { asOf?: string }) {
       tooltip: { trigger: 'axis' },
       legend: { top: 0 },
       grid: { left: 40, right: 10, top: 30, bottom: 80 },
-      xAxis: { type: 'category', data: rows.map((r) => r.label), axisLabel: { rotate: 45, interval: 0 } },
+      xAxis: { type: 'category', data: rows.map((r) => r.label), axisLabel: AXIS_LABEL },
       yAxis: { type: 'value', minInterval: 1 },
       series: [
         { key: 'closed', color: '#237804' },
@@ -66,7 +68,7 @@ export function ComplaintFigures({ asOf }: { asOf?: string }) {
       tooltip: { trigger: 'axis', valueFormatter: (v: number) => `${v}%` },
       legend: { top: 0 },
       grid: { left: 40, right: 10, top: 30, bottom: 80 },
-      xAxis: { type: 'category', data: rows.map((r) => r.label), axisLabel: { rotate: 45, interval: 0 } },
+      xAxis: { type: 'category', data: rows.map((r) => r.label), axisLabel: AXIS_LABEL },
       yAxis: { type: 'value', max: 100 },
       series: [
         { key: 'closureRate', color: '#1454c8' },
@@ -102,7 +104,6 @@ export function ComplaintFigures({ asOf }: { asOf?: string }) {
           size="small"
           loading={summary.isPending}
           title={`${t('common.asOf')}：${formatDate(summary.data?.asOf, locale)}`}
-          extra={summary.data?.scope ? t('cstats.scope', { scope: String(summary.data.scope) }) : null}
           style={{ marginBottom: 12 }}
         >
           <h2 style={GROUP_HEADING}>{t('cstats.counts')}</h2>
