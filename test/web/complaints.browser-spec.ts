@@ -71,41 +71,49 @@ describe('web: a complaint case through its life, the daily report and the compl
   const stateIs = (page: Page, state: string) => page.locator(`[data-testid=complaint-state][data-state=${state}]`).waitFor();
 
   it(
-    'dispatcher transfers, the unit reports its verdict and handling, the dispatcher closes, publishes and visits; the officer never sees the contact',
+    'dispatcher receives a batch and a case, transfers it; the unit reports its verdict and handling; the dispatcher closes, publishes and visits; the officer never sees the contact',
     async () => {
       const { dispatcher, officer } = w.users;
       const county = w.units.county;
-      // Intake: the team's batch and its case, received as the intake api does (the list has no create form yet).
-      const batch = await w.api.request('POST', '/api/complaint-batches', {
-        token,
-        body: {
-          round,
-          batchNo: 1,
-          receivedOn: new Date().toISOString().slice(0, 10),
-          issuer: '中央第三生态环境保护督察组',
-          deadlineDays: 10,
-          deadlineKind: 'calendar',
-        },
+      // Dispatcher: receives the team's batch and its case on the list page, the complainant's contact with it.
+      let page = await as(dispatcher, '/complaints', '[data-testid=new-batch]');
+      await page.locator('[data-testid=new-batch]').click();
+      let modal = page.locator('.ant-modal:visible');
+      await modal.locator('#round').fill(round);
+      await modal.locator('#issuer').fill('中央第三生态环境保护督察组');
+      await modal.locator('.ant-btn-primary').click();
+      await page.locator('.ant-message-success').waitFor();
+      await modal.waitFor({ state: 'detached' });
+      const batches = await get('/api/complaint-batches');
+      const batch = batches.body.find((b: { round: string }) => b.round === round);
+      expect(batch).toMatchObject({ batchNo: 1, deadlineDays: 10, deadlineKind: 'calendar', issuer: '中央第三生态环境保护督察组' });
+      batchId = batch.id;
+
+      await page.locator('[data-testid=new-case]').click();
+      modal = page.locator('.ant-modal:visible');
+      await pick(page, modal, 'batchId', round);
+      await modal.locator('#caseNo').fill(caseNo);
+      await modal.locator('#teamNo').fill(`X${tag}000001`);
+      await modal.locator('#content').fill(`${county.name}南河村养殖场粪污直排村边河道，臭味严重`);
+      await pick(page, modal, 'countyUnitId', county.name);
+      await modal.locator('#address').fill('南河村东侧');
+      await pick(page, modal, 'pollutionTypes', '水', true);
+      await modal.locator('#contact_name').click();
+      await modal.locator('#contact_name').fill('王先生');
+      await modal.locator('#contact_phone').fill(PHONE);
+      await modal.locator('.ant-btn-primary').click();
+      await stateIs(page, 'received');
+      caseId = new URL(page.url()).pathname.split('/').pop()!;
+      const created = await get(`/api/complaints/${caseId}`);
+      expect(created.body).toMatchObject({
+        caseNo,
+        countyName: county.name,
+        address: '南河村东侧',
+        contact: { name: '王先生', phone: PHONE },
       });
-      expect(batch.status).toBe(201);
-      batchId = batch.body.id;
-      const created = await w.api.request('POST', `/api/complaint-batches/${batchId}/cases`, {
-        token,
-        body: {
-          caseNo,
-          teamNo: `X${tag}000001`,
-          content: `${county.name}南河村养殖场粪污直排村边河道，臭味严重`,
-          countyUnitId: county.id,
-          address: '南河村东侧',
-          pollutionTypes: ['water'],
-          contact: { name: '王先生', phone: PHONE },
-        },
-      });
-      expect(created.status).toBe(201);
-      caseId = created.body.id;
 
       // Dispatcher: finds the case in the list, sees the complainant, transfers it to the county.
-      let page = await as(dispatcher, '/complaints', '.ant-table-row');
+      page = await as(dispatcher, '/complaints', '.ant-table-row');
       await page.getByRole('link', { name: caseNo }).click();
       await stateIs(page, 'received');
       await page.getByText(PHONE).waitFor();
