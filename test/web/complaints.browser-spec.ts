@@ -148,6 +148,9 @@ describe('web: a complaint case through its life, the daily report and the compl
       await act(page, 'follow_up', (m) => pick(page, m, 'satisfaction', '满意', true));
       await page.locator('[data-action=archive]:not([disabled])').waitFor();
       await screenshot(page, '40-complaint-closed');
+      const timeline = (await page.locator('.ant-timeline').textContent()) ?? '';
+      for (const step of ['受理', '转办', '报送调查核实结果', '办结', '公开', '回访']) expect(timeline).toContain(step);
+      for (const user of [dispatcher, officer]) expect(timeline).toContain(user.name);
       const done = await get(`/api/complaints/${caseId}`);
       expect(done.body).toMatchObject({ state: 'closed', verdict: 'substantiated' });
       const history = JSON.stringify(done.body.history.map((h: { action: string }) => h.action));

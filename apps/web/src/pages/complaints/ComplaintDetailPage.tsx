@@ -21,8 +21,9 @@ import { useParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { describeError, ErrorView } from '../../components/ErrorView';
 import { useI18n } from '../../i18n/i18n';
+import { formatDateTime } from '../../lib/format';
 import { unitOptions, useUnits } from '../../lib/units';
-import { STATE_COLORS, VERDICT_LABELS, type AvailableAction, type ComplaintDetail } from './types';
+import { ACTION_LABELS, STATE_COLORS, VERDICT_LABELS, type AvailableAction, type ComplaintDetail } from './types';
 
 type Body = Record<string, unknown>;
 
@@ -172,7 +173,7 @@ export default function ComplaintDetailPage() {
       <Card size="small" title={en ? 'Timeline' : '办理过程'}>
         <Timeline
           items={c.history.map((h) => ({
-            children: `${new Date(h.at).toLocaleString(en ? 'en-GB' : 'zh-CN')} ${h.actor?.name ?? ''} ${h.action}${h.reason ? `：${h.reason}` : ''}`,
+            children: `${formatDateTime(h.at)} ${h.actor?.name ?? ''} ${ACTION_LABELS[h.action]?.[en ? 1 : 0] ?? h.action}${h.reason ? `：${h.reason}` : ''}`,
           }))}
         />
       </Card>
