@@ -39,6 +39,7 @@ const routes: RouteObject[] = [
           { path: 'projects', ...page(() => import('./pages/projects/ProjectListPage')) },
           { path: 'projects/:id', ...page(() => import('./pages/projects/ProjectDetailPage')) },
           { path: 'complaints', ...page(() => import('./pages/complaints/ComplaintListPage')) },
+          { path: 'complaints/daily-report', ...page(() => import('./pages/complaints/DailyReportPage')) },
           { path: 'complaints/:id', ...page(() => import('./pages/complaints/ComplaintDetailPage')) },
           { path: 'messages', ...page(() => import('./pages/MessagesPage')) },
           { path: 'admin/units', ...page(() => import('./pages/admin/UnitsPage')) },

@@ -1,5 +1,8 @@
+import { complaintEn, complaintZh } from './complaintMessages';
+
 /** Page text, Chinese first; English when the user switches. Keys are grouped by what they name. */
 const zh = {
+  ...complaintZh,
   'app.name': '整改通',
   'app.subtitle': '督察整改工作平台',
   'nav.dashboard': '工作台',
@@ -117,6 +120,7 @@ const zh = {
 export type MessageKey = keyof typeof zh;
 
 const en: Record<MessageKey, string> = {
+  ...complaintEn,
   'app.name': 'Rectify',
   'app.subtitle': 'Inspection rectification',
   'nav.dashboard': 'My work',

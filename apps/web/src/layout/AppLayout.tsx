@@ -5,6 +5,7 @@ import {
   BellOutlined,
   DashboardOutlined,
   FileTextOutlined,
+  ProfileOutlined,
   SettingOutlined,
   UserOutlined,
 } from '@ant-design/icons';
@@ -21,6 +22,7 @@ import { can, useMe, useSession } from '../auth/session';
 import { useI18n } from '../i18n/i18n';
 
 const { Header, Sider, Content } = Layout;
+const DAILY_REPORT = '/complaints/daily-report';
 
 // Text colours dark enough for WCAG AA contrast (antd's defaults for placeholders and status tags are not).
 const THEME = {
@@ -53,6 +55,9 @@ function useMenu(): MenuProps['items'] {
     if (can(me, 'project.read')) items.push({ key: '/projects', icon: <AppstoreOutlined />, label: link('/projects', t('nav.projects')) });
     if (can(me, 'complaint.read'))
       items.push({ key: '/complaints', icon: <AppstoreOutlined />, label: link('/complaints', t('nav.complaints')) });
+    // The daily report is read by the batch's dispatching unit, auditors and administrators (the api's rule).
+    if (can(me, 'complaint.create') || me.roles.includes('auditor'))
+      items.push({ key: DAILY_REPORT, icon: <ProfileOutlined />, label: link(DAILY_REPORT, t('nav.dailyReport')) });
     items.push({ key: '/messages', icon: <BellOutlined />, label: link('/messages', t('nav.messages')) });
     const admin: NonNullable<MenuProps['items']> = [];
     if (can(me, 'org.manage')) admin.push({ key: '/admin/units', label: link('/admin/units', t('nav.units')) });
@@ -127,13 +132,14 @@ export default function AppLayout() {
   const screens = Grid.useBreakpoint();
   const narrow = !screens.md;
   dayjs.locale(locale === 'en' ? 'en' : 'zh-cn');
-  const selected =
-    '/' +
-    location.pathname
-      .split('/')
-      .filter(Boolean)
-      .slice(0, location.pathname.startsWith('/admin') ? 2 : 1)
-      .join('/');
+  const selected = location.pathname.startsWith(DAILY_REPORT)
+    ? DAILY_REPORT
+    : '/' +
+      location.pathname
+        .split('/')
+        .filter(Boolean)
+        .slice(0, location.pathname.startsWith('/admin') ? 2 : 1)
+        .join('/');
 
   return (
     <ConfigProvider locale={locale === 'en' ? enUS : zhCN} componentSize="small" theme={THEME}>

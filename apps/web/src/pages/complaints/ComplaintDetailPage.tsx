@@ -21,9 +21,10 @@ import { useParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { describeError, ErrorView } from '../../components/ErrorView';
 import { useI18n } from '../../i18n/i18n';
+import { formatDateTime } from '../../lib/format';
 import { unitOptions, useUnits } from '../../lib/units';
 import { ComplaintEvidence } from './ComplaintEvidence';
-import { STATE_COLORS, VERDICT_LABELS, type AvailableAction, type ComplaintDetail } from './types';
+import { ACTION_LABELS, STATE_COLORS, VERDICT_LABELS, type AvailableAction, type ComplaintDetail } from './types';
 
 type Body = Record<string, unknown>;
 
@@ -92,11 +93,14 @@ export default function ComplaintDetailPage() {
   return (
     <div className="page">
       <h1 className="page-title">
-        {en ? 'Complaint' : '信访举报件'} {c.caseNo} <Tag color={STATE_COLORS[c.state]}>{c.stateLabel}</Tag>
+        {en ? 'Complaint' : '信访举报件'} {c.caseNo}{' '}
+        <Tag color={STATE_COLORS[c.state]} data-testid="complaint-state" data-state={c.state}>
+          {c.stateLabel}
+        </Tag>
       </h1>
       <Space wrap style={{ marginBottom: 12 }}>
         {(actions.data ?? []).map((a) => (
-          <Button key={a.action} disabled={!a.enabled} title={a.blockedBy.join('；')} onClick={() => setOpen(a)}>
+          <Button key={a.action} data-action={a.action} disabled={!a.enabled} title={a.blockedBy.join('；')} onClick={() => setOpen(a)}>
             {a.label}
           </Button>
         ))}
@@ -173,7 +177,7 @@ export default function ComplaintDetailPage() {
       <Card size="small" title={en ? 'Timeline' : '办理过程'}>
         <Timeline
           items={c.history.map((h) => ({
-            children: `${new Date(h.at).toLocaleString(en ? 'en-GB' : 'zh-CN')} ${h.actor?.name ?? ''} ${h.action}${h.reason ? `：${h.reason}` : ''}`,
+            children: `${formatDateTime(h.at)} ${h.actor?.name ?? ''} ${ACTION_LABELS[h.action]?.[en ? 1 : 0] ?? h.action}${h.reason ? `：${h.reason}` : ''}`,
           }))}
         />
       </Card>

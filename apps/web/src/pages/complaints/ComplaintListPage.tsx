@@ -3,9 +3,12 @@ import { App, Button, Checkbox, Input, Select, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, unwrap } from '../../api/client';
+import { can, useMe } from '../../auth/session';
 import { download, saveBlob } from '../../auth/token';
 import { describeError, ErrorView } from '../../components/ErrorView';
 import { useI18n } from '../../i18n/i18n';
+import { NewBatchButton } from './NewBatchModal';
+import { NewCaseButton } from './NewCaseModal';
 import { STATE_COLORS, VERDICT_LABELS, type ComplaintPage, type ComplaintRow } from './types';
 
 const STATES: [string, string][] = [
@@ -23,6 +26,7 @@ export default function ComplaintListPage() {
   const { t, locale } = useI18n();
   const en = locale === 'en';
   const { message } = App.useApp();
+  const me = useMe();
   const [q, setQ] = useState<string>();
   const [state, setState] = useState<string[]>([]);
   const [proposals, setProposals] = useState(false);
@@ -71,7 +75,11 @@ export default function ComplaintListPage() {
             {en ? 'Duplicate proposals to decide' : '待确认的重复件'}
           </Checkbox>
         </Space>
-        <Button onClick={() => void exportXlsx()}>{t('common.export')} (.xlsx)</Button>
+        <Space>
+          {can(me, 'complaint.create') && <NewBatchButton />}
+          {can(me, 'complaint.create') && <NewCaseButton />}
+          <Button onClick={() => void exportXlsx()}>{t('common.export')} (.xlsx)</Button>
+        </Space>
       </Space>
       {list.isError ? (
         <ErrorView error={list.error} retry={() => void list.refetch()} />
