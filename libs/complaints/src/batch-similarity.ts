@@ -32,6 +32,15 @@ interface County {
   index: Map<number, number[]>;
 }
 
+/** A real as PostgreSQL prints it (the shortest decimal that reads back as the same float4), as findSimilar reads it. */
+function printed(x: number): number {
+  for (let p = 1; p < 9; p++) {
+    const d = Number(x.toPrecision(p));
+    if (Math.fround(d) === x) return d;
+  }
+  return Number(x.toPrecision(9));
+}
+
 const day = (iso: string): number => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
 
 /**
@@ -115,16 +124,18 @@ export async function similarInBatch(m: EntityManager, rows: BatchCase[]): Promi
     add(r.countyId, mine);
   });
   if (kept.length === 0) return result;
-  const ranked = await m.query<{ ord: number; id: string; case_no: string; sim: number }[]>(
-    `SELECT ord, id, case_no, sim FROM (
-       SELECT x.*, row_number() OVER (PARTITION BY x.ord ORDER BY x.sim DESC, x.case_no) AS n
-         FROM jsonb_to_recordset($1::jsonb) AS x(ord int, id uuid, case_no text, sim real)) y
-      WHERE n <= 10 ORDER BY ord, n`,
-    [JSON.stringify(kept)],
-  );
-  for (const h of ranked) {
-    result.proposals[h.ord].push({ otherId: h.id, otherCaseNo: h.case_no, similarity: Math.round(h.sim * 1000) / 1000 });
+  // Equal similarities in the order of their case numbers, as the database collates them.
+  const [{ order }] = await m.query<{ order: string[] }[]>(`SELECT array_agg(x ORDER BY x) AS order FROM unnest($1::text[]) AS x`, [
+    [...new Set(kept.map((k) => k.case_no))],
+  ]);
+  const rank = new Map(order.map((c, i) => [c, i]));
+  kept.sort((a, b) => a.ord - b.ord || b.sim - a.sim || rank.get(a.case_no)! - rank.get(b.case_no)!);
+  let taken = 0;
+  kept.forEach((h, i) => {
+    taken = i > 0 && kept[i - 1].ord === h.ord ? taken + 1 : 1;
+    if (taken > 10) return;
+    result.proposals[h.ord].push({ otherId: h.id, otherCaseNo: h.case_no, similarity: Math.round(printed(h.sim) * 1000) / 1000 });
     result.pairs.push({ caseId: rows[h.ord].id, otherId: h.id, similarity: h.sim });
-  }
+  });
   return result;
 }
