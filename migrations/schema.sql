@@ -1,3 +1,7 @@
+CREATE EXTENSION IF NOT EXISTS btree_gist WITH SCHEMA public;
+
+COMMENT ON EXTENSION btree_gist IS 'support for indexing common datatypes in GiST';
+
 CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
 
 COMMENT ON EXTENSION pg_trgm IS 'text similarity measurement and index searching based on trigrams';
@@ -1425,6 +1429,8 @@ CREATE INDEX complaint_case_county_received_idx ON public.complaint_case USING b
 CREATE INDEX complaint_case_deadline_open_idx ON public.complaint_case USING btree (deadline) WHERE (state = 'transferred'::text);
 
 CREATE INDEX complaint_case_dispatcher_scope_idx ON public.complaint_case USING gin (dispatcher_scope);
+
+CREATE INDEX complaint_case_duplicate_idx ON public.complaint_case USING gist (county_unit_id, received_on, content public.gist_trgm_ops);
 
 CREATE INDEX complaint_case_list_idx ON public.complaint_case USING btree (received_on DESC, case_no DESC);
 

@@ -1,10 +1,12 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { DomainError, isSupportedDate, type Actor } from '#domain';
+import { CLOCK, DomainError, isSupportedDate, type Actor, type Clock } from '#domain';
 import { DEFAULT_OFFICE_LIMITS, readFirstSheet, type OfficeLimits } from '#office';
-import { ComplaintIntakeService, type BatchRef, type DuplicateProposal } from './complaint-intake.service.js';
+import { similarInBatch, type BatchSimilarity } from './batch-similarity.js';
+import { ComplaintIntakeService, type BatchRef, type CaseInput, type DuplicateProposal } from './complaint-intake.service.js';
 import { CASE_HEADER, readCaseSheet, type CaseField, type RowError } from './complaint-sheet.js';
+import { insertCases } from './insert-cases.js';
 
 /** A batch holds tens of cases, a hotline's month a few thousand; 10,000 rows is far beyond. */
 export const CASE_IMPORT_LIMITS: OfficeLimits = { ...DEFAULT_OFFICE_LIMITS, maxRows: 10_000 };
@@ -19,38 +21,28 @@ export interface CaseImportPreview {
   errors: RowError[];
 }
 
-class PreviewRollback extends Error {}
-
 /**
- * Import of a batch's case list: the preview runs the whole import in a transaction and rolls it
- * back (so its duplicate proposals are exactly those the import will make, the file's own repeats
- * included); the confirm of the same file runs it again and commits, all or nothing. A case number
- * already in the batch with the same content is left as it is, so importing a batch again creates
- * nothing twice.
+ * Import of a batch's case list: the preview reads the file and works out, without writing, what
+ * the import will do, with the duplicate proposals it will make (the file's earlier rows included,
+ * as if each row came in after them); the confirm of the same file works it out again and writes
+ * it in a few statements, all or nothing. A case number already in the batch with the same content
+ * is left as it is, so importing a batch again creates nothing twice.
  */
 @Injectable()
 export class ComplaintImportService {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(ComplaintIntakeService) private readonly intake: ComplaintIntakeService,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async preview(actor: Actor, batchId: string, file: Buffer): Promise<CaseImportPreview> {
-    let preview: CaseImportPreview | null = null;
-    await this.dataSource
-      .transaction(async (m) => {
-        preview = await this.run(m, actor, batchId, file);
-        throw new PreviewRollback();
-      })
-      .catch((e: unknown) => {
-        if (!(e instanceof PreviewRollback)) throw e;
-      });
-    return preview!;
+    return (await this.plan(this.dataSource.manager, actor, batchId, file)).result;
   }
 
   async confirm(actor: Actor, batchId: string, file: Buffer, previewId: string): Promise<CaseImportPreview> {
     return this.dataSource.transaction(async (m) => {
-      const result = await this.run(m, actor, batchId, file);
+      const { result, batch, cases, similar } = await this.plan(m, actor, batchId, file);
       if (result.previewId !== previewId) {
         throw DomainError.conflict('PREVIEW_OUTDATED', 'This is not the file that was previewed for this batch; preview again', {
           field: 'previewId',
@@ -66,11 +58,12 @@ export class ComplaintImportService {
           },
         );
       }
+      await insertCases(m, actor, batch, cases, similar.pairs, this.clock.now());
       return result;
     });
   }
 
-  private async run(m: EntityManager, actor: Actor, batchId: string, file: Buffer): Promise<CaseImportPreview> {
+  private async plan(m: EntityManager, actor: Actor, batchId: string, file: Buffer) {
     const batch: BatchRef = await this.intake.batchFor(actor, batchId, m);
     const sheet = readCaseSheet(await readFirstSheet(file, CASE_IMPORT_LIMITS));
     const errors = [...sheet.errors];
@@ -92,31 +85,34 @@ export class ComplaintImportService {
       const before = existing.get(r.caseNo);
       if (before !== undefined && before !== r.content) err('caseNo', 'is already in this batch with other content');
     }
+    const fresh = errors.length === 0 ? sheet.rows.filter((r) => !existing.has(r.caseNo)) : [];
+    const cases: (CaseInput & { id: string })[] = fresh.map((r) => ({
+      id: randomUUID(),
+      caseNo: r.caseNo,
+      teamNo: r.teamNo ?? undefined,
+      receivedOn: r.receivedOn ?? undefined,
+      content: r.content,
+      countyUnitId: counties.get(r.county)!,
+      address: r.address,
+      pollutionTypes: r.pollutionTypes,
+      keyCase: r.keyCase,
+      contact: { name: r.contactName, phone: r.contactPhone },
+    }));
+    const similar: BatchSimilarity = await similarInBatch(
+      m,
+      cases.map((c) => ({ ...c, countyId: c.countyUnitId, receivedOn: c.receivedOn ?? batch.receivedOn })),
+    );
+    const duplicatesOf = new Map(fresh.map((r, i) => [r.row, similar.proposals[i]]));
     const rows: CaseImportPreview['rows'] = [];
-    let proposals = 0;
     if (errors.length === 0) {
       for (const r of sheet.rows) {
-        if (existing.has(r.caseNo)) {
-          rows.push({ row: r.row, caseNo: r.caseNo, county: r.county, outcome: 'existing', duplicates: [] });
-          continue;
-        }
-        const { duplicates } = await this.intake.insertCase(m, actor, batch, {
-          caseNo: r.caseNo,
-          teamNo: r.teamNo ?? undefined,
-          receivedOn: r.receivedOn ?? undefined,
-          content: r.content,
-          countyUnitId: counties.get(r.county)!,
-          address: r.address,
-          pollutionTypes: r.pollutionTypes,
-          keyCase: r.keyCase,
-          contact: { name: r.contactName, phone: r.contactPhone },
-        });
-        proposals += duplicates.length;
-        rows.push({ row: r.row, caseNo: r.caseNo, county: r.county, outcome: 'create', duplicates });
+        const duplicates: DuplicateProposal[] = duplicatesOf.get(r.row) ?? [];
+        rows.push({ row: r.row, caseNo: r.caseNo, county: r.county, outcome: existing.has(r.caseNo) ? 'existing' : 'create', duplicates });
       }
     }
+    const proposals = similar.pairs.length;
     errors.sort((a, b) => a.row - b.row);
-    return {
+    const result: CaseImportPreview = {
       previewId: createHash('sha256').update(batch.id).update(file).digest('hex'),
       batchId: batch.id,
       columns: sheet.columns,
@@ -131,6 +127,7 @@ export class ComplaintImportService {
       rows,
       errors,
     };
+    return { result, batch, cases, similar };
   }
 
   /** County units by name or alias. */

@@ -243,8 +243,9 @@ export class ComplaintIntakeService {
 
 /**
  * Cases in the same county received within the window whose content is similar, in one statement;
- * with `proposeFor`, the same statement records them as that case's proposals. The GIN trigram
- * index answers `%` at pg_trgm's default threshold (0.3), below ours, so it only narrows.
+ * with `proposeFor`, the same statement records them as that case's proposals. The GiST index on
+ * county, receipt date and trigrams answers `%` at pg_trgm's default threshold (0.3), below ours,
+ * so it only narrows; similarity() then runs once per case it found (OFFSET 0 keeps it there).
  */
 export async function findSimilar(
   m: EntityManager,
@@ -254,10 +255,11 @@ export async function findSimilar(
   if (threshold < 0.3) await m.query(`SELECT set_config('pg_trgm.similarity_threshold', $1, true)`, [String(threshold)]);
   const rows = await m.query<{ id: string; case_no: string; sim: number }[]>(
     `WITH s AS (
-       SELECT id, case_no, similarity(content, $1) AS sim FROM complaint_case
-        WHERE county_unit_id = $2 AND received_on BETWEEN $3::date - $4::int AND $3::date + $4::int
-          AND state <> 'merged' AND id IS DISTINCT FROM $5::uuid AND content % $1 AND similarity(content, $1) >= $6
-        ORDER BY sim DESC, case_no LIMIT 10),
+       SELECT id, case_no, sim FROM (
+         SELECT id, case_no, similarity(content, $1) AS sim FROM complaint_case
+          WHERE county_unit_id = $2 AND received_on BETWEEN $3::date - $4::int AND $3::date + $4::int
+            AND state <> 'merged' AND id IS DISTINCT FROM $5::uuid AND content % $1 OFFSET 0) c
+        WHERE sim >= $6 ORDER BY sim DESC, case_no LIMIT 10),
      p AS (INSERT INTO complaint_duplicate (case_id, other_id, similarity)
            SELECT $7::uuid, id, sim FROM s WHERE $7::uuid IS NOT NULL ON CONFLICT DO NOTHING)
      SELECT * FROM s ORDER BY sim DESC, case_no`,

@@ -1,10 +1,10 @@
 import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
-import ExcelJS from 'exceljs';
 import { DataSource } from 'typeorm';
 import { CLOCK, DOMAIN_LABELS, SOURCE_LABELS, rectificationWorkflow, shanghaiDate, type Actor, type Clock } from '#domain';
 import { ItemsService, type ItemFilterFields, type ItemSort, type LedgerRow } from '#items';
+import { XlsxTextWriter } from '#office';
 import { FIELD_HEADER, TYPE_LABELS } from './ledger-columns.js';
 
 export type LedgerFormat = 'xlsx' | 'csv';
@@ -60,8 +60,8 @@ function csvCell(value: string | null): string {
 
 /**
  * The ledger export (整改台账): the items a list's filters select, in its order, written as they
- * are read from a cursor (1,000 rows at a time) through exceljs's streaming writer, so memory
- * stays bounded however many rows. The importable columns read back unchanged.
+ * are read from a cursor (1,000 rows at a time) as XML text straight into the zipped stream, so
+ * memory stays bounded however many rows. The importable columns read back unchanged.
  */
 @Injectable()
 export class LedgerExportService {
@@ -85,7 +85,7 @@ export class LedgerExportService {
 
   private async write(query: { sql: string; params: unknown[] } | null, format: LedgerFormat, out: PassThrough): Promise<void> {
     const sink = format === 'xlsx' ? new XlsxSink(out) : new CsvSink(out);
-    sink.header(COLUMNS.map(([h, w]) => ({ header: h, width: w })));
+    await sink.header(COLUMNS.map(([h, w]) => ({ header: h, width: w })));
     if (query) {
       const runner = this.dataSource.createQueryRunner('slave');
       await runner.connect();
@@ -101,9 +101,8 @@ export class LedgerExportService {
           // The database reads the next rows while these are written; a failure is met on the next turn.
           pending = rows.length < FETCH ? null : fetchRows();
           pending?.catch(() => undefined);
-          for (const r of rows) sink.row(COLUMNS.map(([, , get]) => get(r)));
-          // Wait for the response to take what was written before reading more.
-          if (out.writableNeedDrain) await once(out, 'drain');
+          // Each row waits, when it must, for the response to take what was written before.
+          for (const r of rows) await sink.row(COLUMNS.map(([, , get]) => get(r)));
         }
         await runner.query('COMMIT');
       } catch (e) {
@@ -118,41 +117,23 @@ export class LedgerExportService {
 }
 
 interface Sink {
-  header(columns: { header: string; width: number }[]): void;
-  row(values: (string | null)[]): void;
+  header(columns: { header: string; width: number }[]): Promise<void>;
+  row(values: (string | null)[]): Promise<void>;
   end(): Promise<void>;
 }
 
-const ALIGNMENT: Partial<ExcelJS.Alignment> = { vertical: 'top', wrapText: true };
-// One per cell type: the style id exceljs caches per object also depends on the cell's type.
-const TEXT_CELL_STYLE: Partial<ExcelJS.Style> = { alignment: ALIGNMENT };
-const EMPTY_CELL_STYLE: Partial<ExcelJS.Style> = { alignment: ALIGNMENT };
-
 class XlsxSink implements Sink {
-  private readonly wb: ExcelJS.stream.xlsx.WorkbookWriter;
-  private readonly ws: ExcelJS.Worksheet;
-  constructor(out: PassThrough) {
-    this.wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
-    this.wb.creator = 'Rectify 整改通';
-    this.ws = this.wb.addWorksheet('整改台账', { views: [{ state: 'frozen', ySplit: 1 }] });
+  private writer: XlsxTextWriter | null = null;
+  constructor(private readonly out: PassThrough) {}
+  async header(columns: { header: string; width: number }[]): Promise<void> {
+    this.writer = new XlsxTextWriter(this.out, '整改台账', columns);
+    await this.writer.start();
   }
-  header(columns: { header: string; width: number }[]): void {
-    this.ws.columns = columns.map((c) => ({ header: c.header, width: c.width }));
-    this.ws.getRow(1).font = { bold: true };
-    this.ws.getRow(1).commit();
-  }
-  row(values: (string | null)[]): void {
-    const row = this.ws.addRow(values);
-    // Shared style objects: exceljs looks a style up once per object (a WeakMap), not once per cell.
-    row.eachCell({ includeEmpty: true }, (cell) => {
-      cell.style = cell.type === ExcelJS.ValueType.Null ? EMPTY_CELL_STYLE : TEXT_CELL_STYLE;
-    });
-    row.alignment = ALIGNMENT;
-    row.commit();
+  async row(values: (string | null)[]): Promise<void> {
+    await this.writer!.row(values);
   }
   async end(): Promise<void> {
-    this.ws.commit();
-    await this.wb.commit();
+    await this.writer!.end();
   }
 }
 
@@ -160,11 +141,14 @@ class CsvSink implements Sink {
   constructor(private readonly out: PassThrough) {
     out.write(Buffer.from([0xef, 0xbb, 0xbf]));
   }
-  header(columns: { header: string; width: number }[]): void {
-    this.out.write(columns.map((c) => csvCell(c.header)).join(',') + '\r\n');
+  async header(columns: { header: string; width: number }[]): Promise<void> {
+    await this.write(columns.map((c) => csvCell(c.header)).join(',') + '\r\n');
   }
-  row(values: (string | null)[]): void {
-    this.out.write(values.map(csvCell).join(',') + '\r\n');
+  async row(values: (string | null)[]): Promise<void> {
+    await this.write(values.map(csvCell).join(',') + '\r\n');
+  }
+  private async write(line: string): Promise<void> {
+    if (!this.out.write(line)) await once(this.out, 'drain');
   }
   async end(): Promise<void> {
     this.out.end();

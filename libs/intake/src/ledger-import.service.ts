@@ -8,7 +8,7 @@ import { DEFAULT_OFFICE_LIMITS, readFirstSheet, type OfficeLimits } from '#offic
 import { OrgUnitsService } from '#org';
 import { SqlParams } from '#persistence';
 import { FIELD_HEADER, type ImportField } from './ledger-columns.js';
-import { insertItems } from './insert-items.js';
+import { insertItems, mergePendingIndexEntries } from './insert-items.js';
 import {
   checkUnits,
   planRow,
@@ -54,6 +54,8 @@ export interface LedgerImportResult {
 }
 
 const CHUNK = 1000;
+/** Files read lately, by content and year: the confirm of a preview reads its file once more. */
+const SHEETS_KEPT = 2;
 
 /**
  * Ledger import into a batch: a preview that writes nothing (what each row creates or changes,
@@ -62,6 +64,8 @@ const CHUNK = 1000;
  */
 @Injectable()
 export class LedgerImportService {
+  private readonly sheets = new Map<string, ReturnType<typeof readLedgerSheet>>();
+
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(OrgUnitsService) private readonly units: OrgUnitsService,
@@ -110,6 +114,7 @@ export class LedgerImportService {
         }
       }
     });
+    if (preview.summary.create > 0) mergePendingIndexEntries(this.dataSource);
     return {
       batchId: input.batchId,
       created: preview.summary.create,
@@ -122,10 +127,12 @@ export class LedgerImportService {
   private async plan(actor: Actor, input: LedgerImportInput) {
     const batch = await this.batchFor(actor, input.batchId);
     const fileSha256 = createHash('sha256').update(input.file).digest('hex');
-    const sheet = readLedgerSheet(
-      await readFirstSheet(input.file, LEDGER_IMPORT_LIMITS),
-      Number(shanghaiDate(this.clock.now()).slice(0, 4)),
-    );
+    const year = Number(shanghaiDate(this.clock.now()).slice(0, 4));
+    const key = `${fileSha256}:${year}`;
+    const sheet = this.sheets.get(key) ?? readLedgerSheet(await readFirstSheet(input.file, LEDGER_IMPORT_LIMITS), year);
+    this.sheets.delete(key);
+    this.sheets.set(key, sheet);
+    if (this.sheets.size > SHEETS_KEPT) this.sheets.delete(this.sheets.keys().next().value!);
     const directory = await this.units.directory();
     const mapping = await this.checkMapping(input.mapping ?? {});
     const { resolved, unmatched } = resolveRows(sheet.rows, directory, mapping);
