@@ -61,6 +61,17 @@ const recentlyChangedSql = (probe: string | null, matches: number): string => `r
 const RECENTLY_CHANGED_WHERE = `i.id IN (SELECT id FROM recent) AND i.updated_at > (SELECT min(at) FROM recent)`;
 
 /**
+ * How many items a scope may read that match a filter, up to COUNT_CAP + 1 (past COUNT_CAP, "more
+ * than 1000" is what a list needs to say): the list's own count, also used by "my work"'s tiles.
+ * A unit's is an index-only scan of its item_reader rows unless the filter needs the item row.
+ */
+export function cappedCountSql(scope: ListScope, f: ResolvedFilter, today: string, q: SqlParams): string {
+  const readers = scope.kind === 'units' && !hasItemOnlyFilter(f) ? scope : null;
+  const from = readers ? `item_reader r ${readerWhereSql(readers, f, today, q)}` : `item i ${itemWhereSql(scope, f, today, q, 'set')}`;
+  return `SELECT count(*)::int AS total FROM (SELECT 1 FROM ${from} LIMIT ${COUNT_CAP + 1}) t`;
+}
+
+/**
  * One page of the items a scope may read that match a filter, and how many match (up to
  * COUNT_CAP + 1): the list's three strategies, chosen by scope and filter.
  */
@@ -86,11 +97,7 @@ export async function queryItemPage(
     const where = itemWhere(q);
     return where ? `EXISTS (SELECT 1 FROM item i ${andWhere(where, 'i.id = h.id')})` : null;
   };
-  // Counting stops past COUNT_CAP: beyond that, "more than 1000" is what a list needs to say.
-  const countSql = (q: SqlParams): string => {
-    const from = readers ? `item_reader r ${readerWhereSql(readers, f, today, q)}` : `item i ${itemWhere(q, 'set')}`;
-    return `SELECT count(*)::int AS total FROM (SELECT 1 FROM ${from} LIMIT ${COUNT_CAP + 1}) t`;
-  };
+  const countSql = (q: SqlParams): string => cappedCountSql(scope, f, today, q);
   // The page is chosen on the item table (or its readers) alone; names are joined to those few rows
   // only. It is chosen from the filter as written ('all'), through the newest history rows
   // ('recent'), or from the matches found once ('matches'). With `counted`, the same statement
