@@ -19,6 +19,7 @@ import { BatchNoticeEndAndOpenFirst1766100000000 } from './1766100000000-notice-
 import { ItemReaderOpenFirst1766150000000 } from './1766150000000-item-reader-open-first.js';
 import { ComplaintCases1766200000000 } from './1766200000000-complaint-cases.js';
 import { BulkItemInsert1766300000000 } from './1766300000000-bulk-item-insert.js';
+import { ComplaintReaders1766400000000 } from './1766400000000-complaint-readers.js';
 
 /** Every migration, in order. Listed explicitly so tsc, swc, Jest and the CLI see one set. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   ItemReaderOpenFirst1766150000000,
   ComplaintCases1766200000000,
   BulkItemInsert1766300000000,
+  ComplaintReaders1766400000000,
 ];
