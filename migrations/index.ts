@@ -20,6 +20,7 @@ import { ItemReaderOpenFirst1766150000000 } from './1766150000000-item-reader-op
 import { ComplaintCases1766200000000 } from './1766200000000-complaint-cases.js';
 import { BulkItemInsert1766300000000 } from './1766300000000-bulk-item-insert.js';
 import { ComplaintReaders1766400000000 } from './1766400000000-complaint-readers.js';
+import { OpenItemsCovering1766400000001 } from './1766400000001-open-items-covering.js';
 
 /** Every migration, in order. Listed explicitly so tsc, swc, Jest and the CLI see one set. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   ComplaintCases1766200000000,
   BulkItemInsert1766300000000,
   ComplaintReaders1766400000000,
+  OpenItemsCovering1766400000001,
 ];

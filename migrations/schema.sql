@@ -1511,7 +1511,7 @@ CREATE UNIQUE INDEX item_extension_one_pending_uq ON public.item_extension USING
 
 CREATE INDEX item_lead_scope_idx ON public.item USING gin (lead_scope);
 
-CREATE INDEX item_open_deadline_idx ON public.item USING btree (current_deadline) WHERE (state = ANY (ARRAY['assigned'::text, 'in_progress'::text]));
+CREATE INDEX item_open_deadline_idx ON public.item USING btree (current_deadline) INCLUDE (lead_scope, owner_scope, dispatcher_scope, acceptance_scope) WHERE (state = ANY (ARRAY['assigned'::text, 'in_progress'::text]));
 
 CREATE INDEX item_open_first_idx ON public.item USING btree (((state = ANY (ARRAY['signed_off'::text, 'phase_completed'::text, 'cancelled'::text, 'merged'::text]))), current_deadline, id);
 

@@ -44,8 +44,9 @@ const tileOf = (total: number, query: ItemFilterFields): DashboardTile => ({
 /**
  * "My work" (工作台): per role, counts of the items that need attention. Each count is the item
  * list's own count (the same WHERE and cap) for the query given with it, so the page's counts and
- * the list they open always agree. All the tiles are counted in one statement, and "overdue by
- * lead unit" in one grouped pass over the overdue items, instead of a list request per tile.
+ * the list they open always agree. All the tiles are counted in one statement (a unit's own
+ * dispatched items on its item_reader rows), and "overdue by lead unit" in one grouped pass over
+ * the overdue items, instead of a list request per tile.
  */
 @Injectable()
 export class DashboardService {
@@ -127,9 +128,10 @@ export class DashboardService {
   }
 
   /**
-   * The lead units with the most items matching `query` (by items they lead themselves), each with
-   * the list's count for `query` plus that lead unit (which includes the units below it: the list
-   * tests lead_scope), from one grouped pass over the matching items.
+   * The lead units with the most items matching `query`, each with the list's count for `query`
+   * plus that lead unit (which takes in the units below it: the list tests lead_scope), from one
+   * grouped pass over the matching items' lead_scope. Only units that lead items are listed (not
+   * their parents as such), the most items first.
    */
   private async overdueByLeadUnit(
     actor: Actor,
@@ -140,12 +142,11 @@ export class DashboardService {
     const q = new SqlParams();
     const where = itemWhereSql(readable.scope, readable.f, shanghaiDate(this.clock.now()), q, 'set');
     const rows = await this.dataSource.query<{ id: string; name: string; total: number }[]>(
-      `WITH matching AS MATERIALIZED (SELECT i.id, i.lead_scope FROM item i ${where}),
-            direct AS (SELECT iu.unit_id, count(*) AS n FROM matching m JOIN item_unit iu ON iu.item_id = m.id AND iu.role = 'lead'
-                        GROUP BY iu.unit_id),
-            under AS (SELECT s.unit_id, count(*)::int AS total FROM matching m CROSS JOIN unnest(m.lead_scope) s(unit_id) GROUP BY s.unit_id)
-       SELECT o.id, o.name, under.total FROM direct JOIN org_unit o ON o.id = direct.unit_id JOIN under ON under.unit_id = direct.unit_id
-        ORDER BY direct.n DESC, o.name LIMIT ${UNITS_SHOWN}`,
+      `WITH under AS (SELECT s.unit_id, count(*)::int AS total FROM item i CROSS JOIN unnest(i.lead_scope) s(unit_id) ${where}
+                       GROUP BY s.unit_id)
+       SELECT o.id, o.name, under.total FROM under JOIN org_unit o ON o.id = under.unit_id
+        WHERE EXISTS (SELECT 1 FROM item_unit iu WHERE iu.unit_id = under.unit_id AND iu.role = 'lead')
+        ORDER BY under.total DESC, o.name LIMIT ${UNITS_SHOWN}`,
       q.values,
     );
     return rows.map((r) => ({ unitId: r.id, unitName: r.name, ...tileOf(r.total, { ...query, leadUnitId: r.id }) }));
