@@ -39,6 +39,11 @@ export class ComplaintReaders1766400000000 implements MigrationInterface {
     await q.query(`
       CREATE INDEX complaint_reader_county_idx ON complaint_reader (unit_id, county_unit_id, received_on DESC, case_no DESC, case_id DESC)
         INCLUDE (via, state, lead_unit_id, pollution_types, key_case, verdict)`);
+    // A state filter walks only the cases in that state (a count of transferred cases otherwise read
+    // every reader row of the unit: they are the newest, last in the table).
+    await q.query(`
+      CREATE INDEX complaint_reader_state_idx ON complaint_reader (unit_id, state, received_on DESC, case_no DESC, case_id DESC)
+        INCLUDE (via, county_unit_id, lead_unit_id, pollution_types, key_case, verdict)`);
     await q.query(`
       CREATE FUNCTION complaint_reader_rows(p complaint_case) RETURNS SETOF complaint_reader LANGUAGE sql STABLE AS $$
         SELECT p.id, s.unit_id, bit_or(s.via)::smallint, p.received_on, p.case_no, p.state, p.county_unit_id, p.lead_unit_id,

@@ -1479,6 +1479,8 @@ CREATE INDEX complaint_reader_county_idx ON public.complaint_reader USING btree 
 
 CREATE INDEX complaint_reader_list_idx ON public.complaint_reader USING btree (unit_id, received_on DESC, case_no DESC, case_id DESC) INCLUDE (via, state, county_unit_id, lead_unit_id, pollution_types, key_case, verdict);
 
+CREATE INDEX complaint_reader_state_idx ON public.complaint_reader USING btree (unit_id, state, received_on DESC, case_no DESC, case_id DESC) INCLUDE (via, county_unit_id, lead_unit_id, pollution_types, key_case, verdict);
+
 CREATE INDEX complaint_unit_unit_idx ON public.complaint_unit USING btree (unit_id);
 
 CREATE INDEX evidence_item_idx ON public.evidence USING btree (item_id, uploaded_at);
