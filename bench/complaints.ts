@@ -45,6 +45,9 @@ const TEXTS = [
 const TYPES = ['water', 'water', 'air', 'air', 'air', 'noise', 'solid_waste', 'ecology', 'soil', 'other'];
 
 async function seedCases(db: pg.Pool, dispatcherUnit: string, counties: string[]): Promise<void> {
+  // The reader rows are written once at the end, set-based, not by a trigger per row and update.
+  await db.query(`ALTER TABLE complaint_case DISABLE TRIGGER complaint_reader_insert, DISABLE TRIGGER complaint_reader_update`);
+  await db.query(`ALTER TABLE complaint_verdict DISABLE TRIGGER complaint_reader_verdict`);
   await db.query(
     `INSERT INTO complaint_batch (round, batch_no, received_on, issuer, deadline_days, deadline_kind, dispatcher_unit_id)
                   SELECT '基准督察', d, date '2025-01-01' + d - 1, '基准督察组', 10, 'calendar', $1 FROM generate_series(1, 730) d`,
@@ -75,6 +78,9 @@ async function seedCases(db: pg.Pool, dispatcherUnit: string, counties: string[]
                   SELECT id, 1, (ARRAY['substantiated','mostly','partly','unfounded'])[1 + abs(hashtext(case_no)) % 4], '已处理', 1,
                          (abs(hashtext(case_no)) % 20) / 2.0, investigated_at, 'accepted'
                     FROM complaint_case WHERE investigated_at IS NOT NULL`);
+  await db.query(`ALTER TABLE complaint_case ENABLE TRIGGER complaint_reader_insert, ENABLE TRIGGER complaint_reader_update`);
+  await db.query(`ALTER TABLE complaint_verdict ENABLE TRIGGER complaint_reader_verdict`);
+  await db.query(`SELECT complaint_reader_rebuild()`);
   await db.query('VACUUM ANALYZE');
 }
 

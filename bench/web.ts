@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Page } from 'playwright-core';
-import { intEnv, log, startBenchApi } from './lib/harness.js';
+import { intEnv, log, login, startBenchApi } from './lib/harness.js';
 import { BENCH_PASSWORD, recreateDatabase, seed } from './lib/seed.js';
 
 const WEB = path.resolve('dist/web');
@@ -70,6 +70,19 @@ else {
 }
 const { app, baseUrl } = await startBenchApi(DATABASE_URL, REDIS_URL);
 
+// The counts the 工作台 waits for: GET /api/me/dashboard for the dispatcher, median of sequential calls.
+const token = await login(baseUrl, DISPATCHER);
+const dashboardMs: number[] = [];
+for (let i = 0; i < 11; i++) {
+  const started = performance.now();
+  const res = await fetch(`${baseUrl}/api/me/dashboard`, { headers: { authorization: `Bearer ${token}` } });
+  await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`GET /api/me/dashboard: ${res.status}`);
+  dashboardMs.push(performance.now() - started);
+}
+dashboardMs.sort((a, b) => a - b);
+log(`GET /api/me/dashboard (dispatcher, ${N} items): median ${dashboardMs[5].toFixed(0)} ms, worst ${dashboardMs[10].toFixed(0)} ms`);
+
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
@@ -124,12 +137,14 @@ const filterChange = async (p: Page, change: () => Promise<void>, overdue: boole
     `location.search.includes('overdue=true') === ${overdue} && !document.querySelector('[data-testid=item-table] .ant-spin-spinning') &&
      document.querySelectorAll('[data-testid=item-table] .ant-table-row, [data-testid=item-table] .ant-table-placeholder').length > 0`,
     undefined,
-    { polling: 'raf' },
+    // an interval, not 'raf': animation frames of a page in a headless window were seen not to come
+    { polling: 10 },
   );
   return Date.now() - t0;
 };
 const overdue = page.getByRole('checkbox', { name: '已逾期' });
 const times: number[] = [];
+let filterMedian = Infinity;
 try {
   for (let i = 0; i < 5; i++) {
     // click, not check(): the box is controlled by the address, so it changes only once the list follows
@@ -137,13 +152,25 @@ try {
     times.push(await filterChange(page, () => overdue.click(), false));
   }
   times.sort((a, b) => a - b);
+  filterMedian = times[times.length >> 1];
   log(
     `item list filter change → rendered rows (${N} items, ${times.length} changes): median ${times[times.length >> 1]} ms, ` +
       `worst ${times[times.length - 1]} ms (target < 300 ms)`,
   );
 } catch (e) {
-  log(`item list filter change: not measured (${(e as Error).message.split('\n')[0]})`);
-  process.exitCode = 1;
+  const state = await page.evaluate(
+    `JSON.stringify({ search: location.search, spinning: document.querySelectorAll('[data-testid=item-table] .ant-spin-spinning').length,
+       rows: document.querySelectorAll('[data-testid=item-table] .ant-table-row').length, checked: document.querySelector('.ant-checkbox-checked') !== null })`,
+  );
+  log(`item list filter change: not measured (${(e as Error).message.split('\n')[0]}; page: ${String(state)})`);
 }
+const targets: [string, boolean][] = [
+  ['sign-in JS ≤ 250 KB', signIn.js <= 250 * 1024],
+  ['工作台 LCP cold < 2 s', dashCold < 2000],
+  ['filter → rows < 300 ms', filterMedian < 300],
+];
+log(`targets: ${targets.map(([name, met]) => `${name} ${met ? 'met' : 'NOT met'}`).join('; ')}`);
+// The exit status says whether every target was met (a run that could not measure one fails).
+process.exitCode = targets.every(([, met]) => met) ? 0 : 1;
 await browser.close();
 await app.close();

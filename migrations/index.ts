@@ -19,6 +19,8 @@ import { BatchNoticeEndAndOpenFirst1766100000000 } from './1766100000000-notice-
 import { ItemReaderOpenFirst1766150000000 } from './1766150000000-item-reader-open-first.js';
 import { ComplaintCases1766200000000 } from './1766200000000-complaint-cases.js';
 import { BulkItemInsert1766300000000 } from './1766300000000-bulk-item-insert.js';
+import { ComplaintReaders1766400000000 } from './1766400000000-complaint-readers.js';
+import { OpenItemsCovering1766400000001 } from './1766400000001-open-items-covering.js';
 import { ComplaintEvidence1766410000000 } from './1766410000000-complaint-evidence.js';
 import { ComplaintDuplicateIndex1766430000000 } from './1766430000000-complaint-duplicate-index.js';
 
@@ -45,6 +47,8 @@ export const MIGRATIONS = [
   ItemReaderOpenFirst1766150000000,
   ComplaintCases1766200000000,
   BulkItemInsert1766300000000,
+  ComplaintReaders1766400000000,
+  OpenItemsCovering1766400000001,
   ComplaintEvidence1766410000000,
   ComplaintDuplicateIndex1766430000000,
 ];

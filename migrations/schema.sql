@@ -10,6 +10,115 @@ CREATE EXTENSION IF NOT EXISTS "uuid-ossp" WITH SCHEMA public;
 
 COMMENT ON EXTENSION "uuid-ossp" IS 'generate universally unique identifiers (UUIDs)';
 
+CREATE FUNCTION public.complaint_reader_rebuild() RETURNS bigint
+    LANGUAGE plpgsql
+    AS $$
+      DECLARE n bigint;
+      BEGIN
+        TRUNCATE complaint_reader;
+        INSERT INTO complaint_reader SELECT r.* FROM complaint_case c CROSS JOIN LATERAL complaint_reader_rows(c) r;
+        GET DIAGNOSTICS n = ROW_COUNT;
+        RETURN n;
+      END $$;
+
+CREATE TABLE public.complaint_case (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    batch_id uuid NOT NULL,
+    case_no text NOT NULL,
+    team_no text,
+    received_on date NOT NULL,
+    content text NOT NULL,
+    county_unit_id uuid NOT NULL,
+    address text DEFAULT ''::text NOT NULL,
+    latitude numeric(9,6),
+    longitude numeric(9,6),
+    pollution_types text[] DEFAULT '{}'::text[] NOT NULL,
+    key_case boolean DEFAULT false NOT NULL,
+    state text DEFAULT 'received'::text NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    dispatcher_unit_id uuid NOT NULL,
+    lead_unit_id uuid,
+    original_deadline date,
+    deadline date,
+    deadline_version integer DEFAULT 0 NOT NULL,
+    duplicate_of_id uuid,
+    committed_date date,
+    await_items boolean DEFAULT false NOT NULL,
+    transferred_at timestamp with time zone,
+    investigated_at timestamp with time zone,
+    phase_closed_at timestamp with time zone,
+    closed_at timestamp with time zone,
+    merged_at timestamp with time zone,
+    published_at timestamp with time zone,
+    followed_up_at timestamp with time zone,
+    archived_at timestamp with time zone,
+    owner_scope uuid[] DEFAULT '{}'::uuid[] NOT NULL,
+    dispatcher_scope uuid[] DEFAULT '{}'::uuid[] NOT NULL,
+    created_by uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT complaint_case_case_no_check CHECK (((length(case_no) >= 1) AND (length(case_no) <= 60))),
+    CONSTRAINT complaint_case_content_check CHECK (((length(content) >= 1) AND (length(content) <= 10000))),
+    CONSTRAINT complaint_case_deadline_after_receipt CHECK (((original_deadline IS NULL) OR (original_deadline >= received_on))),
+    CONSTRAINT complaint_case_latitude_check CHECK (((latitude >= ('-90'::integer)::numeric) AND (latitude <= (90)::numeric))),
+    CONSTRAINT complaint_case_longitude_check CHECK (((longitude >= ('-180'::integer)::numeric) AND (longitude <= (180)::numeric))),
+    CONSTRAINT complaint_case_merged_has_target CHECK (((state = 'merged'::text) = (duplicate_of_id IS NOT NULL))),
+    CONSTRAINT complaint_case_pollution_types_check CHECK ((pollution_types <@ ARRAY['water'::text, 'air'::text, 'ecology'::text, 'noise'::text, 'soil'::text, 'solid_waste'::text, 'radiation'::text, 'other'::text])),
+    CONSTRAINT complaint_case_state_check CHECK ((state = ANY (ARRAY['received'::text, 'transferred'::text, 'investigated'::text, 'closed'::text, 'phase_closed'::text, 'archived'::text, 'merged'::text]))),
+    CONSTRAINT complaint_case_team_no_check CHECK ((length(team_no) <= 60))
+);
+
+CREATE TABLE public.complaint_reader (
+    case_id uuid NOT NULL,
+    unit_id uuid NOT NULL,
+    via smallint NOT NULL,
+    received_on date NOT NULL,
+    case_no text NOT NULL,
+    state text NOT NULL,
+    county_unit_id uuid NOT NULL,
+    lead_unit_id uuid,
+    pollution_types text[] NOT NULL,
+    key_case boolean NOT NULL,
+    verdict text,
+    CONSTRAINT complaint_reader_via_check CHECK (((via >= 1) AND (via <= 3)))
+);
+
+CREATE FUNCTION public.complaint_reader_rows(p public.complaint_case) RETURNS SETOF public.complaint_reader
+    LANGUAGE sql STABLE
+    AS $$
+        SELECT p.id, s.unit_id, bit_or(s.via)::smallint, p.received_on, p.case_no, p.state, p.county_unit_id, p.lead_unit_id,
+               p.pollution_types, p.key_case,
+               (SELECT v.verdict FROM complaint_verdict v WHERE v.case_id = p.id ORDER BY v.seq DESC LIMIT 1)
+          FROM (SELECT unnest(p.owner_scope) AS unit_id, 1 AS via UNION ALL SELECT unnest(p.dispatcher_scope), 2) s
+         GROUP BY s.unit_id
+      $$;
+
+CREATE FUNCTION public.complaint_reader_sync() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+      BEGIN
+        IF TG_OP = 'UPDATE' AND OLD.owner_scope = NEW.owner_scope AND OLD.dispatcher_scope = NEW.dispatcher_scope THEN
+          UPDATE complaint_reader SET received_on = NEW.received_on, case_no = NEW.case_no, state = NEW.state,
+                 county_unit_id = NEW.county_unit_id, lead_unit_id = NEW.lead_unit_id, pollution_types = NEW.pollution_types,
+                 key_case = NEW.key_case
+           WHERE case_id = NEW.id;
+        ELSE
+          DELETE FROM complaint_reader WHERE case_id = NEW.id;
+          INSERT INTO complaint_reader SELECT * FROM complaint_reader_rows(NEW);
+        END IF;
+        RETURN NULL;
+      END $$;
+
+CREATE FUNCTION public.complaint_reader_verdict() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+      DECLARE c uuid := CASE WHEN TG_OP = 'DELETE' THEN OLD.case_id ELSE NEW.case_id END;
+      BEGIN
+        UPDATE complaint_reader SET verdict = (SELECT v.verdict FROM complaint_verdict v WHERE v.case_id = c ORDER BY v.seq DESC LIMIT 1)
+         WHERE case_id = c;
+        RETURN NULL;
+      END $$;
+
 CREATE FUNCTION public.complaint_refresh_scope(p_case uuid) RETURNS void
     LANGUAGE sql
     AS $$
@@ -521,53 +630,6 @@ CREATE TABLE public.complaint_batch (
     CONSTRAINT complaint_batch_deadline_days_check CHECK (((deadline_days >= 1) AND (deadline_days <= 365))),
     CONSTRAINT complaint_batch_deadline_kind_check CHECK ((deadline_kind = ANY (ARRAY['calendar'::text, 'working'::text]))),
     CONSTRAINT complaint_batch_round_check CHECK (((length(round) >= 1) AND (length(round) <= 200)))
-);
-
-CREATE TABLE public.complaint_case (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    batch_id uuid NOT NULL,
-    case_no text NOT NULL,
-    team_no text,
-    received_on date NOT NULL,
-    content text NOT NULL,
-    county_unit_id uuid NOT NULL,
-    address text DEFAULT ''::text NOT NULL,
-    latitude numeric(9,6),
-    longitude numeric(9,6),
-    pollution_types text[] DEFAULT '{}'::text[] NOT NULL,
-    key_case boolean DEFAULT false NOT NULL,
-    state text DEFAULT 'received'::text NOT NULL,
-    version integer DEFAULT 1 NOT NULL,
-    dispatcher_unit_id uuid NOT NULL,
-    lead_unit_id uuid,
-    original_deadline date,
-    deadline date,
-    deadline_version integer DEFAULT 0 NOT NULL,
-    duplicate_of_id uuid,
-    committed_date date,
-    await_items boolean DEFAULT false NOT NULL,
-    transferred_at timestamp with time zone,
-    investigated_at timestamp with time zone,
-    phase_closed_at timestamp with time zone,
-    closed_at timestamp with time zone,
-    merged_at timestamp with time zone,
-    published_at timestamp with time zone,
-    followed_up_at timestamp with time zone,
-    archived_at timestamp with time zone,
-    owner_scope uuid[] DEFAULT '{}'::uuid[] NOT NULL,
-    dispatcher_scope uuid[] DEFAULT '{}'::uuid[] NOT NULL,
-    created_by uuid,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT complaint_case_case_no_check CHECK (((length(case_no) >= 1) AND (length(case_no) <= 60))),
-    CONSTRAINT complaint_case_content_check CHECK (((length(content) >= 1) AND (length(content) <= 10000))),
-    CONSTRAINT complaint_case_deadline_after_receipt CHECK (((original_deadline IS NULL) OR (original_deadline >= received_on))),
-    CONSTRAINT complaint_case_latitude_check CHECK (((latitude >= ('-90'::integer)::numeric) AND (latitude <= (90)::numeric))),
-    CONSTRAINT complaint_case_longitude_check CHECK (((longitude >= ('-180'::integer)::numeric) AND (longitude <= (180)::numeric))),
-    CONSTRAINT complaint_case_merged_has_target CHECK (((state = 'merged'::text) = (duplicate_of_id IS NOT NULL))),
-    CONSTRAINT complaint_case_pollution_types_check CHECK ((pollution_types <@ ARRAY['water'::text, 'air'::text, 'ecology'::text, 'noise'::text, 'soil'::text, 'solid_waste'::text, 'radiation'::text, 'other'::text])),
-    CONSTRAINT complaint_case_state_check CHECK ((state = ANY (ARRAY['received'::text, 'transferred'::text, 'investigated'::text, 'closed'::text, 'phase_closed'::text, 'archived'::text, 'merged'::text]))),
-    CONSTRAINT complaint_case_team_no_check CHECK ((length(team_no) <= 60))
 );
 
 CREATE TABLE public.complaint_contact (
@@ -1279,6 +1341,9 @@ ALTER TABLE ONLY public.complaint_follow_up
 ALTER TABLE ONLY public.complaint_item
     ADD CONSTRAINT complaint_item_pkey PRIMARY KEY (case_id, item_id);
 
+ALTER TABLE ONLY public.complaint_reader
+    ADD CONSTRAINT complaint_reader_pkey PRIMARY KEY (case_id, unit_id);
+
 ALTER TABLE ONLY public.complaint_unit
     ADD CONSTRAINT complaint_unit_pkey PRIMARY KEY (case_id, unit_id);
 
@@ -1446,6 +1511,12 @@ CREATE INDEX complaint_follow_up_case_idx ON public.complaint_follow_up USING bt
 
 CREATE INDEX complaint_item_item_idx ON public.complaint_item USING btree (item_id);
 
+CREATE INDEX complaint_reader_county_idx ON public.complaint_reader USING btree (unit_id, county_unit_id, received_on DESC, case_no DESC, case_id DESC) INCLUDE (via, state, lead_unit_id, pollution_types, key_case, verdict);
+
+CREATE INDEX complaint_reader_list_idx ON public.complaint_reader USING btree (unit_id, received_on DESC, case_no DESC, case_id DESC) INCLUDE (via, state, county_unit_id, lead_unit_id, pollution_types, key_case, verdict);
+
+CREATE INDEX complaint_reader_state_idx ON public.complaint_reader USING btree (unit_id, state, received_on DESC, case_no DESC, case_id DESC) INCLUDE (via, county_unit_id, lead_unit_id, pollution_types, key_case, verdict);
+
 CREATE INDEX complaint_unit_unit_idx ON public.complaint_unit USING btree (unit_id);
 
 CREATE INDEX evidence_item_idx ON public.evidence USING btree (item_id, uploaded_at);
@@ -1478,7 +1549,7 @@ CREATE UNIQUE INDEX item_extension_one_pending_uq ON public.item_extension USING
 
 CREATE INDEX item_lead_scope_idx ON public.item USING gin (lead_scope);
 
-CREATE INDEX item_open_deadline_idx ON public.item USING btree (current_deadline) WHERE (state = ANY (ARRAY['assigned'::text, 'in_progress'::text]));
+CREATE INDEX item_open_deadline_idx ON public.item USING btree (current_deadline) INCLUDE (lead_scope, owner_scope, dispatcher_scope, acceptance_scope) WHERE (state = ANY (ARRAY['assigned'::text, 'in_progress'::text]));
 
 CREATE INDEX item_open_first_idx ON public.item USING btree (((state = ANY (ARRAY['signed_off'::text, 'phase_completed'::text, 'cancelled'::text, 'merged'::text]))), current_deadline, id);
 
@@ -1559,6 +1630,12 @@ CREATE INDEX project_unit_unit_idx ON public.project_unit USING btree (unit_id);
 CREATE UNIQUE INDEX saved_filter_user_name_uq ON public.saved_filter USING btree (user_id, lower(name));
 
 CREATE INDEX source_document_batch_idx ON public.source_document USING btree (batch_id);
+
+CREATE TRIGGER complaint_reader_insert AFTER INSERT ON public.complaint_case FOR EACH ROW EXECUTE FUNCTION public.complaint_reader_sync();
+
+CREATE TRIGGER complaint_reader_update AFTER UPDATE OF received_on, case_no, state, county_unit_id, lead_unit_id, pollution_types, key_case, owner_scope, dispatcher_scope ON public.complaint_case FOR EACH ROW WHEN (((old.received_on IS DISTINCT FROM new.received_on) OR (old.case_no IS DISTINCT FROM new.case_no) OR (old.state IS DISTINCT FROM new.state) OR (old.county_unit_id IS DISTINCT FROM new.county_unit_id) OR (old.lead_unit_id IS DISTINCT FROM new.lead_unit_id) OR (old.pollution_types IS DISTINCT FROM new.pollution_types) OR (old.key_case IS DISTINCT FROM new.key_case) OR (old.owner_scope IS DISTINCT FROM new.owner_scope) OR (old.dispatcher_scope IS DISTINCT FROM new.dispatcher_scope))) EXECUTE FUNCTION public.complaint_reader_sync();
+
+CREATE TRIGGER complaint_reader_verdict AFTER INSERT OR DELETE OR UPDATE OF verdict, seq, case_id ON public.complaint_verdict FOR EACH ROW EXECUTE FUNCTION public.complaint_reader_verdict();
 
 CREATE TRIGGER history_no_truncate BEFORE TRUNCATE ON public.history FOR EACH STATEMENT EXECUTE FUNCTION public.history_is_append_only();
 
@@ -1676,6 +1753,9 @@ ALTER TABLE ONLY public.complaint_item
 
 ALTER TABLE ONLY public.complaint_item
     ADD CONSTRAINT complaint_item_item_id_fkey FOREIGN KEY (item_id) REFERENCES public.item(id);
+
+ALTER TABLE ONLY public.complaint_reader
+    ADD CONSTRAINT complaint_reader_case_id_fkey FOREIGN KEY (case_id) REFERENCES public.complaint_case(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY public.complaint_unit
     ADD CONSTRAINT complaint_unit_case_id_fkey FOREIGN KEY (case_id) REFERENCES public.complaint_case(id) ON DELETE CASCADE;

@@ -208,6 +208,31 @@ describe('what the web app needs from the API (e2e)', () => {
         expect([who, tile.query, list.body.total]).toEqual([who, tile.query, tile.count]);
       }
     });
+
+    it('counts overdue by lead unit in one grouped pass: the most first, each the total of its list', async () => {
+      // C and F (the county leads them, as A) and G (阳高县 leads it) overdue for a moment: 3 and 1.
+      const keys = ['C', 'F', 'G'];
+      const before = await api.ds.query<{ id: string; d: string }[]>(
+        `SELECT id, current_deadline::text AS d FROM item WHERE id = ANY($1::uuid[])`,
+        [keys.map((k) => it_[k].id)],
+      );
+      await api.ds.query(`UPDATE item SET current_deadline = '2020-01-31' WHERE id = ANY($1::uuid[])`, [before.map((b) => b.id)]);
+      try {
+        const board = (await api.request('GET', '/api/me/dashboard', { token: t.dispatcher })).body.dispatcher;
+        expect(board.overdue.count).toBe(4);
+        const byUnit = board.overdueByUnit as { unitId: string; count: number; query: Record<string, unknown> }[];
+        expect(byUnit.map((x) => [x.unitId, x.count])).toEqual([
+          [county.id, 3],
+          [county2.id, 1],
+        ]);
+        for (const x of byUnit) {
+          const list = await api.request('GET', `/api/items?${toQueryString(x.query)}`, { token: t.dispatcher });
+          expect(list.body.total).toBe(x.count);
+        }
+      } finally {
+        for (const b of before) await api.ds.query(`UPDATE item SET current_deadline = $2 WHERE id = $1`, [b.id, b.d]);
+      }
+    });
   });
 
   describe('bulk transitions', () => {

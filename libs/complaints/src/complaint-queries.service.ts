@@ -16,6 +16,7 @@ import {
 } from '#domain';
 import { SqlParams, escapeLike } from '#persistence';
 import { COMPLAINT_ENTITY } from './complaint-intake.service.js';
+import { COUNT_CAP, queryComplaintPage, readerAnswers, readerWhere } from './complaint-list.query.js';
 
 export interface ComplaintFilter {
   batchId?: string;
@@ -75,8 +76,6 @@ export const complaintRowSql = (today: string): string => `
     JOIN org_unit co ON co.id = c.county_unit_id
     LEFT JOIN org_unit lu ON lu.id = c.lead_unit_id`;
 
-const COUNT_CAP = 1000;
-
 type Row = Record<string, unknown>;
 
 /** Reading complaint cases: lists and the detail, scoped (404 outside), the contact for dispatchers only. */
@@ -126,28 +125,23 @@ export class ComplaintQueriesService {
   ): Promise<{ data: ComplaintRow[]; total: number; totalIsExact: boolean; page: number; pageSize: number }> {
     const page = f.page ?? 1;
     const pageSize = f.pageSize ?? 20;
+    const scope = listScope(actor, 'complaint.read');
+    const reader = scope.kind === 'units' && readerAnswers(f) ? scope : null;
     const q = new SqlParams();
-    const w = this.where(actor, f, q);
+    const w = reader ? readerWhere(reader, f, q) : this.where(actor, f, q);
     if (!w) return { data: [], total: 0, totalIsExact: true, page, pageSize };
-    const cond = w.length ? `WHERE ${w.join(' AND ')}` : '';
-    const countValues = [...q.values];
-    const today = q.add(this.today());
-    const limit = q.add(pageSize);
-    const offset = q.add((page - 1) * pageSize);
-    const [rows, [count]] = await Promise.all([
-      this.dataSource.query<ComplaintRow[]>(
-        `${complaintRowSql(today)} ${cond} ORDER BY c.received_on DESC, c.case_no DESC LIMIT ${limit} OFFSET ${offset}`,
-        q.values,
-      ),
-      this.dataSource.query<{ n: number }[]>(
-        `SELECT count(*)::int AS n FROM (SELECT 1 FROM complaint_case c ${cond} LIMIT ${COUNT_CAP + 1}) s`,
-        countValues,
-      ),
-    ]);
+    const { rows, total } = await queryComplaintPage(this.dataSource, {
+      reader: reader !== null,
+      where: w,
+      params: q.values,
+      today: this.today(),
+      page,
+      pageSize,
+    });
     return {
       data: rows.map(withLabel),
-      total: Math.min(count.n, COUNT_CAP),
-      totalIsExact: count.n <= COUNT_CAP,
+      total: Math.min(total, COUNT_CAP),
+      totalIsExact: total <= COUNT_CAP,
       page,
       pageSize,
     };

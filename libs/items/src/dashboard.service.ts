@@ -1,7 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CLOCK, shanghaiDate, type Actor, type Clock, type RectificationState } from '#domain';
+import { SqlParams } from '#persistence';
+import { COUNT_CAP, cappedCountSql } from './item-list.query.js';
 import { ItemsService, type ItemFilterFields } from './items.service.js';
+import { itemWhereSql } from './read-scope.query.js';
 
 /** A count on "my work", and the item list query that lists exactly those items. */
 export interface DashboardTile {
@@ -32,10 +35,18 @@ const OPEN: RectificationState[] = ['assigned', 'in_progress', 'in_acceptance', 
 /** How many lead units "overdue by unit" lists, the most overdue first. */
 const UNITS_SHOWN = 20;
 
+const tileOf = (total: number, query: ItemFilterFields): DashboardTile => ({
+  count: Math.min(total, COUNT_CAP),
+  countIsExact: total <= COUNT_CAP,
+  query,
+});
+
 /**
- * "My work" (工作台): per role, counts of the items that need attention. Each count is the total
- * of the item list for the query given with it, computed by that same list, so the page's counts
- * and the list they open always agree. The tiles are counted side by side; the pool queues them.
+ * "My work" (工作台): per role, counts of the items that need attention. Each count is the item
+ * list's own count (the same WHERE and cap) for the query given with it, so the page's counts and
+ * the list they open always agree. All the tiles are counted in one statement (a unit's own
+ * dispatched items on its item_reader rows), and "overdue by lead unit" in one grouped pass over
+ * the overdue items, instead of a list request per tile.
  */
 @Injectable()
 export class DashboardService {
@@ -46,54 +57,98 @@ export class DashboardService {
   ) {}
 
   async forActor(actor: Actor): Promise<Dashboard> {
-    const tile = async (query: ItemFilterFields): Promise<DashboardTile> => {
-      const page = await this.items.list(actor, { ...query, sort: 'deadline', page: 1, pageSize: 1 });
-      return { count: page.total, countIsExact: page.totalIsExact, query };
-    };
-    const dashboard: Dashboard = {};
     const unit = actor.unitId;
-    if (actor.roles.includes('unit_officer')) {
-      const [overdue, dueSoon, returned, toAccept, partsOwed] = await Promise.all([
-        tile({ overdue: true }),
-        tile({ dueWithinWorkingDays: 5 }),
-        tile({ returned: true }),
-        tile({ state: ['assigned'], leadUnitId: unit }),
-        tile({ cooperatingUnitId: unit, cooperatingPartOpen: true }),
-      ]);
-      dashboard.officer = { overdue, dueSoon, returned, toAccept, partsOwed };
+    const queries: Record<string, ItemFilterFields> = {};
+    const officer = actor.roles.includes('unit_officer');
+    const dispatcher = actor.roles.includes('dispatcher');
+    const verifier = actor.roles.includes('verifier');
+    const overview = actor.roles.includes('auditor') || actor.roles.includes('admin');
+    if (officer) {
+      Object.assign(queries, {
+        'officer.overdue': { overdue: true },
+        'officer.dueSoon': { dueWithinWorkingDays: 5 },
+        'officer.returned': { returned: true },
+        'officer.toAccept': { state: ['assigned'], leadUnitId: unit },
+        'officer.partsOwed': { cooperatingUnitId: unit, cooperatingPartOpen: true },
+      });
     }
-    if (actor.roles.includes('dispatcher')) {
-      const overdueUnits = await this.dataSource.query<{ id: string; name: string }[]>(
-        `SELECT o.id, o.name FROM item i JOIN item_unit iu ON iu.item_id = i.id AND iu.role = 'lead' JOIN org_unit o ON o.id = iu.unit_id
-          WHERE i.dispatcher_scope @> ARRAY[$1::uuid] AND i.state IN ('assigned', 'in_progress') AND i.current_deadline < $2
-          GROUP BY o.id, o.name ORDER BY count(*) DESC, o.name LIMIT ${UNITS_SHOWN}`,
-        [unit, shanghaiDate(this.clock.now())],
-      );
-      const [overdueByUnit, dispatchedOpen, overdue, extensionRequests, inAcceptance] = await Promise.all([
-        Promise.all(
-          overdueUnits.map(async (u) => ({
-            unitId: u.id,
-            unitName: u.name,
-            ...(await tile({ dispatcherUnitId: unit, overdue: true, leadUnitId: u.id })),
-          })),
-        ),
-        tile({ dispatcherUnitId: unit, state: OPEN }),
-        tile({ dispatcherUnitId: unit, overdue: true }),
-        tile({ dispatcherUnitId: unit, extensionPending: true }),
-        tile({ dispatcherUnitId: unit, state: ['in_acceptance'] }),
-      ]);
-      dashboard.dispatcher = { dispatchedOpen, overdue, overdueByUnit, extensionRequests, inAcceptance };
+    if (dispatcher) {
+      Object.assign(queries, {
+        'dispatcher.dispatchedOpen': { dispatcherUnitId: unit, state: OPEN },
+        'dispatcher.overdue': { dispatcherUnitId: unit, overdue: true },
+        'dispatcher.extensionRequests': { dispatcherUnitId: unit, extensionPending: true },
+        'dispatcher.inAcceptance': { dispatcherUnitId: unit, state: ['in_acceptance'] },
+      });
     }
-    if (actor.roles.includes('verifier')) dashboard.verifier = { acceptanceQueue: await tile({ awaitingMyAcceptance: true }) };
-    if (actor.roles.includes('auditor') || actor.roles.includes('admin')) {
-      const [open, overdue, inAcceptance, signedOff] = await Promise.all([
-        tile({ state: OPEN }),
-        tile({ overdue: true }),
-        tile({ state: ['in_acceptance', 'public_notice'] }),
-        tile({ state: ['signed_off'] }),
-      ]);
-      dashboard.overview = { open, overdue, inAcceptance, signedOff };
+    if (verifier) queries['verifier.acceptanceQueue'] = { awaitingMyAcceptance: true };
+    if (overview) {
+      Object.assign(queries, {
+        'overview.open': { state: OPEN },
+        'overview.overdue': { overdue: true },
+        'overview.inAcceptance': { state: ['in_acceptance', 'public_notice'] },
+        'overview.signedOff': { state: ['signed_off'] },
+      });
     }
+    const [counts, overdueByUnit] = await Promise.all([
+      this.counts(actor, queries),
+      dispatcher ? this.overdueByLeadUnit(actor, { dispatcherUnitId: unit, overdue: true }) : Promise.resolve([]),
+    ]);
+    const section = <K extends string>(prefix: string, keys: readonly K[]): Record<K, DashboardTile> =>
+      Object.fromEntries(keys.map((k) => [k, counts[`${prefix}.${k}`]])) as Record<K, DashboardTile>;
+    const dashboard: Dashboard = {};
+    if (officer) dashboard.officer = section('officer', ['overdue', 'dueSoon', 'returned', 'toAccept', 'partsOwed'] as const);
+    if (dispatcher) {
+      const d = section('dispatcher', ['dispatchedOpen', 'overdue', 'extensionRequests', 'inAcceptance'] as const);
+      dashboard.dispatcher = {
+        dispatchedOpen: d.dispatchedOpen,
+        overdue: d.overdue,
+        overdueByUnit,
+        extensionRequests: d.extensionRequests,
+        inAcceptance: d.inAcceptance,
+      };
+    }
+    if (verifier) dashboard.verifier = section('verifier', ['acceptanceQueue'] as const);
+    if (overview) dashboard.overview = section('overview', ['open', 'overdue', 'inAcceptance', 'signedOff'] as const);
     return dashboard;
+  }
+
+  /** Every query's list count, in one statement (each a capped scalar subquery, as the list counts). */
+  private async counts(actor: Actor, queries: Record<string, ItemFilterFields>): Promise<Record<string, DashboardTile>> {
+    const today = shanghaiDate(this.clock.now());
+    const q = new SqlParams();
+    const columns: string[] = [];
+    const keys = Object.keys(queries);
+    for (const [n, key] of keys.entries()) {
+      const readable = await this.items.readable(actor, queries[key]);
+      columns.push(`${readable ? `(${cappedCountSql(readable.scope, readable.f, today, q)})` : '0'} AS c${n}`);
+    }
+    if (keys.length === 0) return {};
+    const [row] = await this.dataSource.query<Record<string, number>[]>(`SELECT ${columns.join(', ')}`, q.values);
+    return Object.fromEntries(keys.map((key, n) => [key, tileOf(row[`c${n}`], queries[key])]));
+  }
+
+  /**
+   * The lead units with the most items matching `query`, each with the list's count for `query`
+   * plus that lead unit (which takes in the units below it: the list tests lead_scope), from one
+   * grouped pass over the matching items' lead_scope. Only units that lead items are listed (not
+   * their parents as such), the most items first.
+   */
+  private async overdueByLeadUnit(
+    actor: Actor,
+    query: ItemFilterFields,
+  ): Promise<(DashboardTile & { unitId: string; unitName: string })[]> {
+    const readable = await this.items.readable(actor, query);
+    if (!readable) return [];
+    const q = new SqlParams();
+    const where = itemWhereSql(readable.scope, readable.f, shanghaiDate(this.clock.now()), q, 'set');
+    const rows = await this.dataSource.query<{ id: string; name: string; total: number }[]>(
+      `WITH under AS (SELECT s.unit_id, count(*)::int AS total FROM item i CROSS JOIN unnest(i.lead_scope) s(unit_id) ${where}
+                       GROUP BY s.unit_id)
+       SELECT o.id, o.name, under.total FROM under JOIN org_unit o ON o.id = under.unit_id
+        WHERE EXISTS (SELECT 1 FROM item_unit iu WHERE iu.unit_id = under.unit_id AND iu.role = 'lead')
+        ORDER BY under.total DESC, o.name LIMIT ${UNITS_SHOWN}`,
+      q.values,
+    );
+    return rows.map((r) => ({ unitId: r.id, unitName: r.name, ...tileOf(r.total, { ...query, leadUnitId: r.id }) }));
   }
 }

@@ -3,7 +3,15 @@ import type { ListScope } from '#domain';
 import { SqlParams } from '#persistence';
 import type { ItemFilter, ItemSort } from './item-filter.js';
 import { onPage, type PageRow, type SummaryRow, type ItemSummary } from './item-views.js';
-import { andWhere, hasItemOnlyFilter, itemWhereSql, readerWhereSql, type ResolvedFilter, type Tested } from './read-scope.query.js';
+import {
+  andWhere,
+  itemWhereSql,
+  readerFilter,
+  readerWhereSql,
+  type ResolvedFilter,
+  type Tested,
+  type UnitScope,
+} from './read-scope.query.js';
 
 /** Lists count matching items exactly up to this many; past it, `total` is this and `totalIsExact` false. */
 export const COUNT_CAP = 1000;
@@ -61,6 +69,19 @@ const recentlyChangedSql = (probe: string | null, matches: number): string => `r
 const RECENTLY_CHANGED_WHERE = `i.id IN (SELECT id FROM recent) AND i.updated_at > (SELECT min(at) FROM recent)`;
 
 /**
+ * How many items a scope may read that match a filter, up to COUNT_CAP + 1 (past COUNT_CAP, "more
+ * than 1000" is what a list needs to say): the list's own count, also used by "my work"'s tiles.
+ * A unit's is an index-only scan of its item_reader rows unless the filter needs the item row.
+ */
+export function cappedCountSql(scope: ListScope, f: ResolvedFilter, today: string, q: SqlParams): string {
+  const rf = readerFilter(scope, f);
+  const from = rf
+    ? `item_reader r ${readerWhereSql(scope as UnitScope, rf, today, q)}`
+    : `item i ${itemWhereSql(scope, f, today, q, 'set')}`;
+  return `SELECT count(*)::int AS total FROM (SELECT 1 FROM ${from} LIMIT ${COUNT_CAP + 1}) t`;
+}
+
+/**
  * One page of the items a scope may read that match a filter, and how many match (up to
  * COUNT_CAP + 1): the list's three strategies, chosen by scope and filter.
  */
@@ -73,7 +94,8 @@ export async function queryItemPage(
 ): Promise<{ rows: SummaryRow[]; total: number }> {
   // A unit's list is read from item_reader (an index in deadline order that holds every column
   // these filters test) unless it filters on something only the item row has.
-  const readers = scope.kind === 'units' && !hasItemOnlyFilter(f) ? scope : null;
+  const rf = readerFilter(scope, f);
+  const readers = rf ? (scope as UnitScope) : null;
   const itemWhere = (q: SqlParams, tested: Tested = 'rows'): string => itemWhereSql(scope, f, today, q, tested);
 
   // Which recent history rows count for "recently changed first": a unit's through its reader
@@ -81,16 +103,12 @@ export async function queryItemPage(
   // when there is a filter; the page itself still applies every condition.
   const recentProbe = (q: SqlParams): string | null => {
     if (scope.kind === 'units') {
-      return `EXISTS (SELECT 1 FROM item_reader r ${readerWhereSql(scope, readers ? f : {}, today, q)} AND r.item_id = h.id)`;
+      return `EXISTS (SELECT 1 FROM item_reader r ${readerWhereSql(scope, rf ?? {}, today, q)} AND r.item_id = h.id)`;
     }
     const where = itemWhere(q);
     return where ? `EXISTS (SELECT 1 FROM item i ${andWhere(where, 'i.id = h.id')})` : null;
   };
-  // Counting stops past COUNT_CAP: beyond that, "more than 1000" is what a list needs to say.
-  const countSql = (q: SqlParams): string => {
-    const from = readers ? `item_reader r ${readerWhereSql(readers, f, today, q)}` : `item i ${itemWhere(q, 'set')}`;
-    return `SELECT count(*)::int AS total FROM (SELECT 1 FROM ${from} LIMIT ${COUNT_CAP + 1}) t`;
-  };
+  const countSql = (q: SqlParams): string => cappedCountSql(scope, f, today, q);
   // The page is chosen on the item table (or its readers) alone; names are joined to those few rows
   // only. It is chosen from the filter as written ('all'), through the newest history rows
   // ('recent'), or from the matches found once ('matches'). With `counted`, the same statement
@@ -110,7 +128,7 @@ export async function queryItemPage(
         SELECT i.id, i.state, i.current_deadline, i.created_at, i.updated_at, i.code FROM item i ${itemWhere(q, 'set')} LIMIT ${COUNT_CAP + 1}),`;
       chosen = `FROM item i WHERE i.id IN (SELECT i.id FROM matches i ORDER BY ${sort} ${limit})`;
     } else if (readers && readerSort) {
-      chosen = `FROM item i WHERE i.id IN (SELECT r.item_id FROM item_reader r ${readerWhereSql(readers, f, today, q)} ORDER BY ${readerSort} ${limit})`;
+      chosen = `FROM item i WHERE i.id IN (SELECT r.item_id FROM item_reader r ${readerWhereSql(readers, rf!, today, q)} ORDER BY ${readerSort} ${limit})`;
     } else {
       chosen = `FROM item i ${itemWhere(q)} ORDER BY ${sort} ${limit}`;
     }
@@ -155,7 +173,7 @@ export async function queryItemPage(
   };
   let rows: SummaryRow[];
   let total: number;
-  if (scope.kind === 'units' && !scope.dispatched && hasItemOnlyFilter(f)) {
+  if (scope.kind === 'units' && !scope.dispatched && !rf) {
     // A unit (a narrow scope: a county, a department) filtering on text, lead or cooperating unit
     // finds its matches once (each long row rechecked once, each bitmap built once) and takes
     // page and count from them. Past COUNT_CAP matches the page needs the whole order.

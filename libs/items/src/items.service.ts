@@ -295,7 +295,7 @@ export class ItemsService {
   }
 
   /** The caller's read scope and the filter with its source type resolved to batch ids; null when nothing can match. */
-  private async readable(actor: Actor, filter: ItemFilterFields): Promise<{ scope: ListScope; f: ResolvedFilter } | null> {
+  async readable(actor: Actor, filter: ItemFilterFields): Promise<{ scope: ListScope; f: ResolvedFilter } | null> {
     const scope = listScope(actor, 'item.read');
     if (scope.kind === 'none') return null;
     const f: ResolvedFilter = { ...filter, countyUnitId: filter.countyUnitId ?? filter.countyId };

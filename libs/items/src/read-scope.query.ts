@@ -11,7 +11,13 @@ export function readScopeSql(actor: Actor, q: SqlParams): string | null {
 }
 
 export type UnitScope = Extract<ListScope, { kind: 'units' }>;
-export type ResolvedFilter = ItemFilterFields & { sourceBatchIds?: string[]; dueBy?: string; acceptingPath?: string };
+export type ResolvedFilter = ItemFilterFields & {
+  sourceBatchIds?: string[];
+  dueBy?: string;
+  acceptingPath?: string;
+  /** On a unit's reader rows: only the items that unit (or a unit below it) dispatched (bit 2 of via). */
+  dispatchedByReader?: boolean;
+};
 
 /** The condition on item i for what a scope may read; null when it reads everything. */
 export function itemScopeSql(scope: ListScope, q: SqlParams): string | null {
@@ -33,6 +39,17 @@ function readerScopeSql(scope: UnitScope, q: SqlParams): string {
 /** Whether a filter tests something only the item row has (text, lead or cooperating unit), not its reader rows. */
 export const hasItemOnlyFilter = (f: ResolvedFilter): boolean =>
   Boolean(f.q || f.leadUnitId || f.cooperatingUnitId || f.acceptingPath || f.returned || f.extensionPending || f.dispatcherUnitId);
+
+/**
+ * The filter on a unit's item_reader rows, or null when it needs the item row (or the scope is not
+ * a unit's). "Dispatched by my own unit" is a reader condition: the unit is in the item's
+ * dispatcher_scope exactly when bit 2 of its reader row's via is set.
+ */
+export function readerFilter(scope: ListScope, f: ResolvedFilter): ResolvedFilter | null {
+  if (scope.kind !== 'units') return null;
+  const g = f.dispatcherUnitId === scope.unitId ? { ...f, dispatcherUnitId: undefined, dispatchedByReader: true } : f;
+  return hasItemOnlyFilter(g) ? null : g;
+}
 
 /** What a condition is for: testing rows walked in an order (a page), or finding a set (a count, the matches). */
 export type Tested = 'rows' | 'set';
@@ -66,6 +83,10 @@ function filterSql(f: ResolvedFilter, today: string, q: SqlParams, a: 'i' | 'r',
     );
   }
   if (a === 'r' && hasItemOnlyFilter(f)) throw new Error('item_reader holds no lead units, cooperating units or text');
+  if (f.dispatchedByReader) {
+    if (a !== 'r') throw new Error('dispatchedByReader is a condition on reader rows');
+    where.push('(r.via & 2) <> 0');
+  }
   if (f.leadUnitId) where.push(`i.lead_scope @> ${q.add([f.leadUnitId])}::uuid[]`);
   if (f.cooperatingUnitId) {
     const open = f.cooperatingPartOpen ? ` AND cu.status <> 'done' AND i.state = ANY(${q.add(OVERDUE_STATES)}::text[])` : '';

@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, unwrap } from '../api/client';
 import * as auth from '../api/auth';
+import { prefetchLanding } from '../lib/dashboardQuery';
 import { onSignedOut, refresh, setAccessToken } from './token';
 
 /** The signed-in user as GET /api/auth/me answers. */
@@ -29,7 +30,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     // A reload: the refresh cookie (if any) gives a new access token.
     let cancelled = false;
     void refresh()
-      .then(async (ok) => (ok ? { status: 'signed-in' as const, me: await loadMe() } : { status: 'signed-out' as const }))
+      .then(async (ok) => {
+        if (!ok) return { status: 'signed-out' as const };
+        prefetchLanding(queryClient, window.location.pathname);
+        return { status: 'signed-in' as const, me: await loadMe() };
+      })
       .catch(() => ({ status: 'signed-out' as const }))
       .then((next) => !cancelled && setState(next));
     const off = onSignedOut(() => {

@@ -1,14 +1,18 @@
 import { useQuery } from '@tanstack/react-query';
 import { Card, Col, Row, Skeleton, Space, Statistic, Tooltip } from 'antd';
+import { lazy, Suspense } from 'react';
 import { Link } from 'react-router';
 import { api, unwrap } from '../api/client';
 import type { components } from '../api/schema';
 import { can, useMe } from '../auth/session';
 import { ErrorView } from '../components/ErrorView';
-import { ItemTable } from '../components/ItemTable';
 import { useI18n } from '../i18n/i18n';
+import { dashboardQuery } from '../lib/dashboardQuery';
 import { formatDate, formatRate } from '../lib/format';
 import { paramsFromQuery, queryFromApi } from '../lib/itemQuery';
+
+// The table (antd Table, Select, Tree…) is most of the page's code: loaded after the counts show.
+const DashboardUrgent = lazy(() => import('./DashboardUrgent'));
 
 type Dashboard = components['schemas']['DashboardDto'];
 type TileAnswer = components['schemas']['DashboardTileDto'];
@@ -92,15 +96,10 @@ export default function DashboardPage() {
   const me = useMe();
   const { t, locale } = useI18n();
   const en = locale === 'en';
-  const dashboard = useQuery({ queryKey: ['me', 'dashboard'], queryFn: () => unwrap(api.GET('/api/me/dashboard')) });
+  const dashboard = useQuery(dashboardQuery);
   const tiles = dashboard.data ? tilesOf(dashboard.data, en) : [];
   const first = tiles[0];
   const firstQuery = first ? queryFromApi(first.tile.query) : undefined;
-  const urgent = useQuery({
-    queryKey: ['items', { ...firstQuery, pageSize: 10 }],
-    queryFn: () => unwrap(api.GET('/api/items', { params: { query: { ...firstQuery, pageSize: 10 } } })),
-    enabled: Boolean(firstQuery),
-  });
   const byUnit = dashboard.data?.dispatcher?.overdueByUnit ?? [];
   const showFigures = me.roles.includes('auditor') || me.roles.includes('dispatcher') || me.roles.includes('admin');
   return (
@@ -135,16 +134,9 @@ export default function DashboardPage() {
       )}
       {first && firstQuery && (
         <Card size="small" title={first.title} extra={<Link to={listLink(first.tile.query)}>{en ? 'All' : '全部'}</Link>}>
-          {urgent.isError ? (
-            <ErrorView error={urgent.error} retry={() => void urgent.refetch()} />
-          ) : (
-            <ItemTable
-              dataSource={urgent.data?.data ?? []}
-              loading={urgent.isPending}
-              pagination={false}
-              locale={{ emptyText: t('common.none') }}
-            />
-          )}
+          <Suspense fallback={<Skeleton active paragraph={{ rows: 4 }} />}>
+            <DashboardUrgent query={firstQuery} />
+          </Suspense>
         </Card>
       )}
     </div>
