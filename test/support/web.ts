@@ -104,7 +104,7 @@ export async function pickOption(page: Page, combobox: Locator, text: string): P
   const option = dropdown.locator(`.ant-select-item-option[title*="${text}"]`).first();
   await option.waitFor({ state: 'visible' });
   if (!((await option.getAttribute('class')) ?? '').includes('ant-select-item-option-selected')) await option.click();
-  const select = page.locator('.ant-select', { has: combobox });
+  const select = combobox.locator('xpath=ancestor::*[contains(concat(" ", normalize-space(@class), " "), " ant-select ")][1]');
   // A multiple select shows a tag per value, a single one the value's title on its content.
   await select.locator(`.ant-select-selection-item[title*="${text}"], .ant-select-content[title*="${text}"]`).first().waitFor();
 }
