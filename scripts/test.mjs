@@ -2,12 +2,25 @@
 // PostgreSQL: TEST_DATABASE_URL, else a server on 127.0.0.1:5432 (user postgres), else an embedded one.
 // Redis: TEST_REDIS_URL, else 127.0.0.1:6379, else a redis-server started here.
 // The test database is dropped and re-created, so migrations always run from an empty schema.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DATA_DIR, createDatabase, postgresAnswers, redisAnswers, run, startEmbeddedPostgres, startRedis } from './services.mjs';
 
 const stops = [];
 
+/** The browser tests drive the built app: a run that includes them stops first when it is not built. */
+function checkWebBuilt() {
+  const args = process.argv.slice(2);
+  const browser = args.length === 0 || args.some((a) => a.includes('browser'));
+  if (browser && !existsSync(path.resolve('dist/web/index.html'))) {
+    throw new Error(
+      'dist/web/index.html is missing: the browser tests (test/web/*.browser-spec.ts) run against the built app — run `npm run build` first',
+    );
+  }
+}
+
 async function main() {
+  checkWebBuilt();
   let adminUrl;
   let dbName = 'rectify_test';
   if (process.env.TEST_DATABASE_URL) {

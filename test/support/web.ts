@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 export const WEB_DIR = path.resolve('dist/web');
 export const SCREENSHOT_DIR = path.resolve('test-results/screenshots');
@@ -85,4 +85,26 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
 export async function openPath(page: Page, baseUrl: string, pathname: string, ready: string): Promise<void> {
   await page.goto(`${baseUrl}${pathname}`, { waitUntil: 'domcontentloaded' });
   await page.locator(ready).first().waitFor({ state: 'visible' });
+}
+
+/**
+ * Picks an option of an antd Select (`combobox`: its input) by typing part of the option's label.
+ * The option is looked for in this select's own dropdown (the listbox its input controls while
+ * open): another select's dropdown, still closing, may list the same name. An option already
+ * selected is not clicked again (in a multiple select that would take it out); either way the
+ * select must end up showing it.
+ */
+export async function pickOption(page: Page, combobox: Locator, text: string): Promise<void> {
+  await combobox.click();
+  const open = combobox.and(page.locator('[aria-expanded=true][aria-controls]'));
+  await open.waitFor();
+  await combobox.fill(text);
+  const listId = await open.getAttribute('aria-controls');
+  const dropdown = page.locator('.ant-select-dropdown').filter({ has: page.locator(`[id="${listId}"]`) });
+  const option = dropdown.locator(`.ant-select-item-option[title*="${text}"]`).first();
+  await option.waitFor({ state: 'visible' });
+  if (!((await option.getAttribute('class')) ?? '').includes('ant-select-item-option-selected')) await option.click();
+  const select = combobox.locator('xpath=ancestor::*[contains(concat(" ", normalize-space(@class), " "), " ant-select ")][1]');
+  // A multiple select shows a tag per value, a single one the value's title on its content.
+  await select.locator(`.ant-select-selection-item[title*="${text}"], .ant-select-content[title*="${text}"]`).first().waitFor();
 }

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { Factory } from '../support/factories.js';
-import { WAIT_MS, newPage, openPath, screenshot, signIn } from '../support/web.js';
+import { WAIT_MS, newPage, openPath, pickOption, screenshot, signIn } from '../support/web.js';
 import { startWebWorld, type WebWorld } from '../support/web-world.js';
 
 // The intake screens (issue 24) driven by the dispatcher: a ledger import with an unmatched unit
@@ -31,12 +31,7 @@ describe('web: ledger import and plan decomposition through the screens', () => 
       [w.batch.id],
     );
 
-  /** Opens an antd Select, types into its search and picks the option whose label contains the text. */
-  const pick = async (select: ReturnType<Page['locator']>, text: string) => {
-    await select.click();
-    await page.keyboard.type(text);
-    await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title*="${text}"]`).first().click();
-  };
+  const pick = (select: ReturnType<Page['locator']>, text: string) => pickOption(page, select, text);
 
   it(
     'imports an .xlsx: the preview shows the rows and the unmatched name, the name is mapped, confirm creates the items the list shows',
@@ -65,7 +60,7 @@ describe('web: ledger import and plan decomposition through the screens', () => 
       expect(await page.locator('#import-confirm').isDisabled()).toBe(true);
       await screenshot(page, '40-ledger-import-preview');
 
-      await pick(page.locator('[data-testid=import-unmatched] .ant-select'), bureau.name);
+      await pick(page.locator('[data-testid=import-unmatched] .ant-select input[role=combobox]'), bureau.name);
       await page.getByText('保存为单位别名').click();
       await page.locator('#import-repreview').click();
       await page.locator('[data-testid=import-summary]', { hasText: '未匹配单位 0' }).waitFor();

@@ -3,7 +3,7 @@ import type { UserView } from '#org';
 import type { BatchView } from '#items';
 import { TestClock } from '../support/clock.js';
 import { Factory } from '../support/factories.js';
-import { WAIT_MS, newPage, openPath, screenshot, seriousA11yViolations, signIn } from '../support/web.js';
+import { WAIT_MS, newPage, openPath, pickOption, screenshot, seriousA11yViolations, signIn } from '../support/web.js';
 import { startWebWorld, type WebWorld } from '../support/web-world.js';
 
 // One item's whole life across roles through the screens only (the api is read to check, never to
@@ -44,12 +44,7 @@ describe('web: an item through its whole life, by role, in the browser', () => {
     return page;
   };
 
-  /** Picks an option of an antd Select by typing part of its label. */
-  const pick = async (page: Page, selector: string, text: string) => {
-    await page.locator(selector).click();
-    await page.locator(selector).fill(text);
-    await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title*="${text}"]`).first().click();
-  };
+  const pick = (page: Page, selector: string, text: string) => pickOption(page, page.locator(selector), text);
 
   /** Takes an action through its button and form; resolves once the modal closed, fails with the page's own error text. */
   const act = async (page: Page, action: string, fill: (modal: ReturnType<Page['locator']>) => Promise<void> = async () => {}) => {
@@ -63,6 +58,14 @@ describe('web: an item through its whole life, by role, in the browser', () => {
       modal.waitFor({ state: 'detached' }),
       alert.waitFor().then(async () => Promise.reject(new Error(`${action}: ${await alert.textContent()}`))),
     ]);
+  };
+
+  /** How many lines a cell's text takes (runs in the page; the DOM types are not in this program). */
+  const textLines = (cell: unknown): number => {
+    type Range = { selectNodeContents(node: unknown): void; getClientRects(): ArrayLike<{ top: number }> };
+    const range = (globalThis as unknown as { document: { createRange(): Range } }).document.createRange();
+    range.selectNodeContents(cell);
+    return new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top))).size;
   };
 
   const stateIs = (page: Page, state: string) => page.locator(`[data-testid=item-state][data-state=${state}]`).waitFor();
@@ -123,6 +126,15 @@ describe('web: an item through its whole life, by role, in the browser', () => {
       await page.getByText('2030-09-30').or(page.getByText('2030年9月30日')).first().waitFor();
       const extended = await w.api.request('GET', `/api/items/${id}`, { token });
       expect(extended.body).toMatchObject({ currentDeadline: '2030-09-30', originalDeadline: '2030-06-30' });
+      // The versions table names each version's source in words, and the decider's name on one line.
+      const versions = page.locator('[data-testid=deadline-versions]');
+      await versions.getByText('延期批准').waitFor();
+      const versionsText = (await versions.textContent()) ?? '';
+      expect(versionsText).toContain('初始');
+      expect(versionsText).not.toMatch(/initial|extension/);
+      const decider = versions.locator('td', { hasText: dispatcher.name });
+      expect(await decider.count()).toBe(2); // created the item, approved the extension
+      for (const cell of await decider.all()) expect(await cell.evaluate(textLines)).toBe(1);
 
       // Officer submits for acceptance.
       page = await as(officer, `/items/${id}`, '[data-action=submit]');
@@ -154,9 +166,22 @@ describe('web: an item through its whole life, by role, in the browser', () => {
       const history = page.locator('[data-testid=history]');
       await history.waitFor();
       const text = (await history.textContent()) ?? '';
-      for (const step of ['交办', '签收', '报送进展', '申请延期', '同意延期', '提请验收', '验收通过', '退回整改', '公示']) {
+      for (const step of [
+        '创建事项',
+        '交办',
+        '签收',
+        '报送进展',
+        '上传佐证材料',
+        '申请延期',
+        '同意延期',
+        '提请验收',
+        '验收通过',
+        '退回整改',
+        '公示',
+      ]) {
         expect(text).toContain(step);
       }
+      expect(text).not.toMatch(/[a-z]+_[a-z]+|\b(create|assign|accept|submit|pass|return|draft|add_evidence)\b/); // no raw codes
       for (const user of [dispatcher, officer, countyVerifier, cityVerifier]) expect(text).toContain(user.name);
       await screenshot(page, '21-item-signed-off-history');
     },

@@ -11,6 +11,7 @@ export * from './time/clock.js';
 export * from './time/date-range.js';
 export * from './items/sources.js';
 export * from './items/overdue.js';
+export * from './items/deadline-kinds.js';
 export * from './calendar/statutory-days.js';
 export * from './calendar/work-calendar.js';
 export * from './calendar/deadline-rule.js';

@@ -18,7 +18,7 @@ type FailedEmail = {
 
 /** E-mails that failed for good (bad address, 5xx), with the reason and a retry. */
 export default function OutboxPage() {
-  const { t, locale } = useI18n();
+  const { t, label, locale } = useI18n();
   const en = locale === 'en';
   const list = useQuery({ queryKey: ['outbox-failed'], queryFn: () => unwrap(api.GET('/api/admin/outbox/failed', {})) });
   const retry = useAction(
@@ -42,7 +42,12 @@ export default function OutboxPage() {
             locale={{ emptyText: en ? 'No failed e-mails' : '没有发送失败的邮件' }}
             columns={[
               { title: en ? 'To' : '收件人', dataIndex: 'to', width: 200 },
-              { title: en ? 'Template' : '类型', dataIndex: 'template', width: 140 },
+              {
+                title: en ? 'Template' : '类型',
+                dataIndex: 'template',
+                width: 160,
+                render: (v: string | null) => label('mailTemplate', v),
+              },
               { title: en ? 'Attempts' : '尝试次数', dataIndex: 'attempts', width: 80 },
               { title: en ? 'Reason' : '失败原因', dataIndex: 'lastError', ellipsis: true },
               { title: en ? 'When' : '时间', dataIndex: 'createdAt', width: 140, render: (v: string) => formatDateTime(v) },

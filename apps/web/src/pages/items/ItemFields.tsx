@@ -4,11 +4,8 @@ import { formatDate, formatDateTime, formatDays } from '../../lib/format';
 import { DeadlineCell, StateTag } from '../../components/ItemTable';
 import type { ItemDetail } from './types';
 
-const PART_STATUS: Record<string, [string, string]> = {
-  pending: ['未开始', 'Not started'],
-  in_progress: ['进行中', 'In progress'],
-  done: ['已完成', 'Done'],
-};
+/** Names must not wrap in the narrow person columns. */
+const nowrap = () => ({ style: { whiteSpace: 'nowrap' as const } });
 
 /** Every ledger field of the item (整改台账 columns), then its deadlines, units and acceptances. */
 export function ItemFields({ item }: { item: ItemDetail }) {
@@ -105,26 +102,28 @@ export function ItemFields({ item }: { item: ItemDetail }) {
             width: 120,
             render: (v: string | null) => (v ? formatDate(v, locale, 'short') : '—'),
           },
-          { title: en ? 'Status' : '进展', dataIndex: 'status', width: 90, render: (s: string) => PART_STATUS[s]?.[en ? 1 : 0] ?? s },
+          { title: en ? 'Status' : '进展', dataIndex: 'status', width: 90, render: (s: string) => label('partStatus', s) },
         ]}
       />
       <h2 className="page-title" style={{ marginTop: 16 }}>
         {en ? 'Deadline versions' : '整改时限变更'}
       </h2>
-      <Table<ItemDetail['deadlines'][number]>
-        size="small"
-        rowKey="version"
-        pagination={false}
-        dataSource={item.deadlines}
-        columns={[
-          { title: en ? 'Version' : '版本', dataIndex: 'version', width: 60 },
-          { title: en ? 'Deadline' : '时限', dataIndex: 'deadline', width: 140, render: (v: string) => d(v) },
-          { title: en ? 'How' : '来源', dataIndex: 'kind', width: 120 },
-          { title: en ? 'Reason' : '理由', dataIndex: 'reason', render: (v: string | null) => v ?? '—' },
-          { title: en ? 'Decided by' : '决定人', width: 100, render: (_, v) => v.decider?.name ?? '—' },
-          { title: en ? 'When' : '时间', dataIndex: 'createdAt', width: 140, render: (v: string) => formatDateTime(v) },
-        ]}
-      />
+      <div data-testid="deadline-versions">
+        <Table<ItemDetail['deadlines'][number]>
+          size="small"
+          rowKey="version"
+          pagination={false}
+          dataSource={item.deadlines}
+          columns={[
+            { title: en ? 'Version' : '版本', dataIndex: 'version', width: 60 },
+            { title: en ? 'Deadline' : '时限', dataIndex: 'deadline', width: 140, render: (v: string) => d(v) },
+            { title: en ? 'How' : '来源', dataIndex: 'kind', width: 130, render: (k: string) => label('deadlineKind', k) },
+            { title: en ? 'Reason' : '理由', dataIndex: 'reason', render: (v: string | null) => v ?? '—' },
+            { title: en ? 'Decided by' : '决定人', width: 150, onCell: nowrap, render: (_, v) => v.decider?.name ?? '—' },
+            { title: en ? 'When' : '时间', dataIndex: 'createdAt', width: 140, render: (v: string) => formatDateTime(v) },
+          ]}
+        />
+      </div>
       {item.acceptanceChain.length > 0 && (
         <>
           <h2 className="page-title" style={{ marginTop: 16 }}>
@@ -164,7 +163,7 @@ export function ItemFields({ item }: { item: ItemDetail }) {
                     ),
                 },
                 { title: en ? 'Opinion' : '意见', dataIndex: 'opinion', render: (v: string | null) => v ?? '—' },
-                { title: en ? 'Signed by' : '签署人', render: (_, a) => a.signer?.name ?? '—', width: 100 },
+                { title: en ? 'Signed by' : '签署人', width: 150, onCell: nowrap, render: (_, a) => a.signer?.name ?? '—' },
                 { title: en ? 'When' : '时间', dataIndex: 'signedAt', width: 140, render: (v: string) => formatDateTime(v) },
               ]}
             />

@@ -1,5 +1,6 @@
 import { Timeline } from 'antd';
 import { useI18n } from '../../i18n/i18n';
+import { LABELS } from '../../i18n/messages';
 import { formatDateTime } from '../../lib/format';
 import { useUnitNames } from '../../lib/units';
 import type { ItemHistory as History } from './types';
@@ -13,6 +14,7 @@ export function ItemHistory({ history }: { history: History }) {
   const names = useUnitNames();
   const en = locale === 'en';
   const rows = [...history].reverse();
+  const actionLabel = (a: string) => (a in LABELS.itemEvent ? label('itemEvent', a) : label('action', a));
   return (
     <Timeline
       data-testid="history"
@@ -36,7 +38,7 @@ export function ItemHistory({ history }: { history: History }) {
           content: (
             <div>
               <div>
-                <strong>{label('action', h.action) || h.action}</strong> {move && <span style={{ color: '#595959' }}>{move}</span>}
+                <strong>{actionLabel(h.action)}</strong> {move && <span style={{ color: '#595959' }}>{move}</span>}
               </div>
               <div style={{ color: '#595959', fontSize: 12 }}>
                 {formatDateTime(h.at)} · {who}
