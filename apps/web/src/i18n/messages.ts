@@ -1,4 +1,4 @@
-import { complaintEn, complaintZh } from './complaintMessages';
+import { complaintEn, complaintZh } from './complaintMessages.js';
 
 /** Page text, Chinese first; English when the user switches. Keys are grouped by what they name. */
 const zh = {
