@@ -101,6 +101,35 @@ export class HistoryService {
     };
   }
 
+  /** Writes many chained rows (each an entity's next row, from `chained`) in one statement. */
+  static async insertMany(manager: EntityManager, rows: Omit<HistoryEntity, 'id'>[]): Promise<void> {
+    if (rows.length === 0) return;
+    await manager.query(
+      `INSERT INTO history (entity_type, entity_id, seq, action, from_state, to_state, actor_id, at, reason, data, prev_hash, hash)
+       SELECT h.entity_type, h.entity_id, h.seq, h.action, h.from_state, h.to_state, h.actor_id, h.at, h.reason, h.data, h.prev_hash, h.hash
+         FROM jsonb_to_recordset($1::jsonb) AS h(entity_type text, entity_id uuid, seq int, action text, from_state text, to_state text,
+              actor_id uuid, at timestamptz, reason text, data jsonb, prev_hash text, hash text)`,
+      [
+        JSON.stringify(
+          rows.map((h) => ({
+            entity_type: h.entityType,
+            entity_id: h.entityId,
+            seq: h.seq,
+            action: h.action,
+            from_state: h.fromState,
+            to_state: h.toState,
+            actor_id: h.actorId,
+            at: h.at,
+            reason: h.reason,
+            data: h.data,
+            prev_hash: h.prevHash,
+            hash: h.hash,
+          })),
+        ),
+      ],
+    );
+  }
+
   /** An entity's history, oldest first, each row naming its actor. */
   async list(entityType: string, entityId: string): Promise<HistoryView[]> {
     const rows = await this.dataSource.getRepository(HistoryEntity).find({

@@ -78,30 +78,7 @@ export async function insertCases(
       at,
     }),
   );
-  await m.query(
-    `INSERT INTO history (entity_type, entity_id, seq, action, from_state, to_state, actor_id, at, reason, data, prev_hash, hash)
-     SELECT h.entity_type, h.entity_id, h.seq, h.action, h.from_state, h.to_state, h.actor_id, $2, h.reason, h.data, h.prev_hash, h.hash
-       FROM jsonb_to_recordset($1::jsonb) AS h(entity_type text, entity_id uuid, seq int, action text, from_state text, to_state text,
-            actor_id uuid, reason text, data jsonb, prev_hash text, hash text)`,
-    [
-      JSON.stringify(
-        history.map((h) => ({
-          entity_type: h.entityType,
-          entity_id: h.entityId,
-          seq: h.seq,
-          action: h.action,
-          from_state: h.fromState,
-          to_state: h.toState,
-          actor_id: h.actorId,
-          reason: h.reason,
-          data: h.data,
-          prev_hash: h.prevHash,
-          hash: h.hash,
-        })),
-      ),
-      at,
-    ],
-  );
+  await HistoryService.insertMany(m, history);
   if (pairs.length > 0) {
     await m.query(
       `INSERT INTO complaint_duplicate (case_id, other_id, similarity)
