@@ -17,63 +17,20 @@ import {
   type ComplaintAction,
   type ComplaintContext,
   type ComplaintState,
-  type HandlingResults,
   type ResourceScope,
-  type Satisfaction,
-  type Verdict,
 } from '#domain';
-import type { EffectArgs, EffectsTable, TransitionRequest, WorkflowAdapter } from '#workflow';
+import type { EffectsTable, WorkflowAdapter } from '#workflow';
+import { assertUnits, insertVerdict, review, setUnits } from './complaint-case-writes.js';
 import { COMPLAINT_ENTITY } from './complaint-intake.service.js';
+import type {
+  ComplaintEffectArgs as Args,
+  ComplaintRef,
+  ComplaintRow,
+  ComplaintSubject,
+  ComplaintTransitionInput,
+} from './complaint-subject.js';
 
-export type ComplaintRef = { complaintId: string };
-
-export interface ComplaintTransitionInput extends TransitionRequest<ComplaintAction> {
-  leadUnitId?: string;
-  cooperatingUnitIds?: string[];
-  deadline?: string;
-  duplicateOfId?: string;
-  verdict?: Verdict;
-  findings?: string;
-  handlingSummary?: string;
-  handling?: Partial<HandlingResults>;
-  committedDate?: string;
-  requestedDeadline?: string;
-  reached?: boolean;
-  satisfaction?: Satisfaction;
-  visitedOn?: string;
-  note?: string;
-  itemId?: string;
-  awaitItem?: boolean;
-}
-
-interface ComplaintRow {
-  batch_id: string;
-  received_on: string;
-  deadline_days: number;
-  deadline_kind: 'calendar' | 'working';
-  lead_unit_id: string | null;
-  lead_path: string | null;
-  owner_scope: string[];
-  dispatcher_scope: string[];
-  deadline: string | null;
-  deadline_version: number;
-  published_at: Date | null;
-  followed_up_at: Date | null;
-  verdict: Verdict | null;
-  verdict_seq: number;
-  pending_extension: { id: string; requestedDeadline: string } | null;
-  awaited_open: number;
-}
-
-export interface ComplaintSubject {
-  id: string;
-  state: ComplaintState;
-  version: number;
-  tip: ChainTip | null;
-  row: ComplaintRow;
-}
-
-type Args = EffectArgs<ComplaintState, ComplaintSubject, ComplaintTransitionInput, ComplaintContext>;
+export type { ComplaintRef, ComplaintSubject, ComplaintTransitionInput } from './complaint-subject.js';
 
 const SELECT_CASE = `
   SELECT c.id, c.state, c.version, c.batch_id, to_char(c.received_on, 'YYYY-MM-DD') AS received_on,
@@ -89,75 +46,6 @@ const SELECT_CASE = `
     JOIN complaint_batch b ON b.id = c.batch_id
     LEFT JOIN org_unit lu ON lu.id = c.lead_unit_id
     LEFT JOIN LATERAL (SELECT v.verdict, v.seq FROM complaint_verdict v WHERE v.case_id = c.id ORDER BY v.seq DESC LIMIT 1) v ON true`;
-
-async function setUnits(m: EntityManager, caseId: string, leadUnitId: string, cooperating: string[]): Promise<void> {
-  await m.query(`DELETE FROM complaint_unit WHERE case_id = $1`, [caseId]);
-  await m.query(
-    `INSERT INTO complaint_unit (case_id, unit_id, role)
-     SELECT $1, u, CASE WHEN u = $2::uuid THEN 'lead' ELSE 'cooperating' END FROM unnest($3::uuid[]) u`,
-    [caseId, leadUnitId, [leadUnitId, ...cooperating.filter((u) => u !== leadUnitId)]],
-  );
-  await m.query(`SELECT complaint_refresh_scope($1)`, [caseId]);
-}
-
-async function assertUnits(m: EntityManager, refs: { field: string; ids: string[] }[]): Promise<void> {
-  const all = [...new Set(refs.flatMap((r) => r.ids))];
-  const found = new Set(
-    (await m.query<{ id: string }[]>(`SELECT id FROM org_unit WHERE id = ANY($1::uuid[]) AND active`, [all])).map((r) => r.id),
-  );
-  const issues = refs
-    .filter((r) => r.ids.some((id) => !found.has(id)))
-    .map((r) => ({ field: r.field, messages: ['names no active unit'] }));
-  if (issues.length > 0) throw DomainError.validation('Unknown unit', issues);
-}
-
-async function review(m: EntityManager, a: Args, outcome: 'accepted' | 'returned'): Promise<void> {
-  await m.query(
-    `UPDATE complaint_verdict SET review = $1, review_reason = $2, reviewed_by = $3, reviewed_at = $4 WHERE case_id = $5 AND seq = $6`,
-    [outcome, a.input.reason?.trim() || null, a.actor.userId, a.at, a.subject.id, a.subject.row.verdict_seq],
-  );
-}
-
-/** A new verdict row; handling figures not given carry over from the previous report (an application for final closure). */
-async function insertVerdict(m: EntityManager, a: Args, verdict: Verdict): Promise<Record<string, unknown>> {
-  const [previous] = a.input.handling
-    ? []
-    : await m.query<HandlingResults[]>(
-        `SELECT orders_issued AS "ordersIssued", fines_wan::float8 AS "finesWan", cases_filed AS "casesFiled", detained, accountable, summoned
-           FROM complaint_verdict WHERE case_id = $1 AND seq = $2`,
-        [a.subject.id, a.subject.row.verdict_seq],
-      );
-  const h = assertHandling(a.input.handling ?? previous ?? {});
-  const seq = a.subject.row.verdict_seq + 1;
-  await m.query(
-    `INSERT INTO complaint_verdict (case_id, seq, verdict, findings, handling_summary, orders_issued, fines_wan, cases_filed, detained,
-                                    accountable, summoned, reported_by, reported_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-    [
-      a.subject.id,
-      seq,
-      verdict,
-      a.input.findings ?? '',
-      a.input.handlingSummary!.trim(),
-      h.ordersIssued,
-      h.finesWan,
-      h.casesFiled,
-      h.detained,
-      h.accountable,
-      h.summoned,
-      a.actor.userId,
-      a.at,
-    ],
-  );
-  // The files the case's units uploaded since the last report go in with this one.
-  const attached = await m.query<{ id: string }[]>(
-    `WITH a AS (UPDATE complaint_evidence SET verdict_seq = $2 WHERE case_id = $1 AND verdict_seq IS NULL AND removed_at IS NULL
-        AND unit_id IN (SELECT unit_id FROM complaint_unit WHERE case_id = $1) RETURNING id, uploaded_at)
-     SELECT id FROM a ORDER BY uploaded_at, id`,
-    [a.subject.id, seq],
-  );
-  return { verdict, verdictSeq: seq, handling: h, evidenceIds: attached.map((r) => r.id) };
-}
 
 /** Complaint cases as a subject of the workflow runner; every effect of an action in one place. */
 @Injectable()
