@@ -24,3 +24,6 @@ export function shown(f: Figure, locale: Locale = 'zh-CN'): string {
 
 /** A rate 0..1 as a percentage with one decimal, for the charts (0 when undefined). */
 export const percent = (v: number | null | undefined): number => Math.round((v ?? 0) * 1000) / 10;
+
+/** antd's Statistic groups digits (1,171); figures read as the api writes them (1171), as the bureau's reports do. */
+export const asWritten = (v: number | string): string => String(v);

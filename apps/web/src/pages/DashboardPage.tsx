@@ -8,6 +8,7 @@ import { can, useMe } from '../auth/session';
 import { ErrorView } from '../components/ErrorView';
 import { useI18n } from '../i18n/i18n';
 import { dashboardQuery } from '../lib/dashboardQuery';
+import { asWritten } from '../lib/figures';
 import { formatDate, formatRate } from '../lib/format';
 import { paramsFromQuery, queryFromApi } from '../lib/itemQuery';
 
@@ -57,6 +58,7 @@ function CountTile({ tile }: { tile: Tile }) {
         <Statistic
           title={tile.title}
           value={countIsExact ? count : `${count}+`}
+          formatter={asWritten}
           styles={{ content: { color: tile.danger && count > 0 ? '#a8071a' : undefined } }}
         />
       </Card>
@@ -82,7 +84,7 @@ function ClosureFigures() {
           <Col key={f.key} xs={12} sm={8} lg={4}>
             <Tooltip title={f.formula}>
               <div data-testid={`figure-${f.key}`}>
-                <Statistic title={f.label} value={f.kind === 'rate' ? formatRate(f.value) : f.display} />
+                <Statistic title={f.label} value={f.kind === 'rate' ? formatRate(f.value) : f.display} formatter={asWritten} />
               </div>
             </Tooltip>
           </Col>

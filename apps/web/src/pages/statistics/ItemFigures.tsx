@@ -8,7 +8,7 @@ import { Chart } from '../../components/Chart';
 import { ErrorView } from '../../components/ErrorView';
 import { useI18n } from '../../i18n/i18n';
 import { formatDate } from '../../lib/format';
-import { shown, type Figure, type GroupRow } from './figures';
+import { asWritten, shown, type Figure, type GroupRow } from './figures';
 
 type By = QueryOf<'/api/statistics/breakdown', 'get'>['by'];
 
@@ -106,7 +106,7 @@ export function ItemFigures({ asOf }: { asOf: Dayjs | null }) {
                 <Col key={f!.key} xs={12} sm={6} lg={3}>
                   <Tooltip title={f!.formula}>
                     <div tabIndex={0} data-testid={`stat-${f!.key}`}>
-                      <Statistic title={f!.label} value={shown(f!)} />
+                      <Statistic title={f!.label} value={shown(f!)} formatter={asWritten} />
                     </div>
                   </Tooltip>
                 </Col>
@@ -125,7 +125,7 @@ export function ItemFigures({ asOf }: { asOf: Dayjs | null }) {
                 <Col key={f!.key} xs={12} sm={8} lg={4}>
                   <Tooltip title={f!.formula}>
                     <div tabIndex={0} data-testid={`report-${f!.key}`}>
-                      <Statistic title={f!.label} value={shown(f!)} />
+                      <Statistic title={f!.label} value={shown(f!)} formatter={asWritten} />
                     </div>
                   </Tooltip>
                 </Col>

@@ -1,8 +1,8 @@
 import { Col, Statistic, Tooltip } from 'antd';
-import { shown, type Figure } from '../../lib/figures';
+import { asWritten, shown, type Figure } from '../../lib/figures';
 import type { Locale } from '../../lib/format';
 
-export { percent, shown, type Figure } from '../../lib/figures';
+export { asWritten, percent, shown, type Figure } from '../../lib/figures';
 
 /** A group of a breakdown: its figures' values (defined once in `definitions` or the summary). */
 export interface GroupRow {
@@ -18,7 +18,7 @@ export function FigureTile(props: { f: Figure; label?: string; testId: string; s
     <Col {...span}>
       <Tooltip title={f.formula}>
         <div tabIndex={0} data-testid={testId} data-value={f.value ?? ''} aria-description={f.formula}>
-          <Statistic title={label ?? f.label} value={shown(f, locale)} />
+          <Statistic title={label ?? f.label} value={shown(f, locale)} formatter={asWritten} />
         </div>
       </Tooltip>
     </Col>
