@@ -146,6 +146,11 @@ const overdue = page.getByRole('checkbox', { name: '已逾期' });
 const times: number[] = [];
 let filterMedian = Infinity;
 try {
+  // One toggle first, not counted: a click that lands while the list is still settling after its first load was seen
+  // to be lost, and the first change also loads the filter's code.
+  await overdue.waitFor({ state: 'visible' });
+  await filterChange(page, () => overdue.click(), true).catch(() => filterChange(page, () => overdue.click(), true));
+  await filterChange(page, () => overdue.click(), false);
   for (let i = 0; i < 5; i++) {
     // click, not check(): the box is controlled by the address, so it changes only once the list follows
     times.push(await filterChange(page, () => overdue.click(), true));
