@@ -88,6 +88,30 @@ export async function openPath(page: Page, baseUrl: string, pathname: string, re
 }
 
 /**
+ * Each user's own browser context, signed in on the first visit; later visits reload the path (the refresh
+ * cookie keeps the session). `world` is read at call time, as tests start theirs in beforeAll.
+ */
+export function pagePerUser(
+  world: () => { browser: Browser; url: string; password: string },
+  contexts: BrowserContext[],
+): (user: { email: string }, path: string, ready: string) => Promise<Page> {
+  const pages = new Map<string, Page>();
+  return async (user, pathname, ready) => {
+    const w = world();
+    const known = pages.get(user.email);
+    if (known) {
+      await openPath(known, w.url, pathname, ready);
+      return known;
+    }
+    const { context, page } = await newPage(w.browser);
+    contexts.push(context);
+    await signIn(page, w.url, user.email, w.password, pathname, ready);
+    pages.set(user.email, page);
+    return page;
+  };
+}
+
+/**
  * Picks an option of an antd Select (`combobox`: its input) by typing part of the option's label.
  * The option is looked for in this select's own dropdown (the listbox its input controls while
  * open): another select's dropdown, still closing, may list the same name. An option already

@@ -1,8 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
-import type { UserView } from '#org';
 import { Factory } from '../support/factories.js';
-import { WAIT_MS, newPage, openPath, screenshot, seriousA11yViolations, signIn } from '../support/web.js';
+import { WAIT_MS, pagePerUser, screenshot, seriousA11yViolations } from '../support/web.js';
 import { startWebWorld, type WebWorld } from '../support/web-world.js';
 
 // One complaint case's life through the screens (issue 23): transfer, verdict with handling results,
@@ -17,7 +16,6 @@ describe('web: a complaint case through its life, the daily report and the compl
   const round = `第三轮中央生态环境保护督察-${tag}`;
   const caseNo = `D${tag}-001`;
   const contexts: BrowserContext[] = [];
-  const pages = new Map<UserView, Page>();
   let batchId: string;
   let caseId: string;
   let token: string;
@@ -31,18 +29,7 @@ describe('web: a complaint case through its life, the daily report and the compl
     await w?.stop();
   });
 
-  const as = async (user: UserView, path: string, ready: string): Promise<Page> => {
-    const known = pages.get(user);
-    if (known) {
-      await openPath(known, w.url, path, ready);
-      return known;
-    }
-    const { context, page } = await newPage(w.browser);
-    contexts.push(context);
-    await signIn(page, w.url, user.email, w.password, path, ready);
-    pages.set(user, page);
-    return page;
-  };
+  const as = pagePerUser(() => w, contexts);
   const get = (url: string, who = token) => w.api.request('GET', url, { token: who });
 
   /** Opens an antd Select inside `scope`, types and picks the option whose label is (or contains) the text. */

@@ -1,9 +1,8 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import type { UserView } from '#org';
 import type { BatchView } from '#items';
 import { TestClock } from '../support/clock.js';
 import { Factory } from '../support/factories.js';
-import { WAIT_MS, newPage, openPath, pickOption, screenshot, seriousA11yViolations, signIn } from '../support/web.js';
+import { WAIT_MS, newPage, openPath, pagePerUser, pickOption, screenshot, seriousA11yViolations, signIn } from '../support/web.js';
 import { startWebWorld, type WebWorld } from '../support/web-world.js';
 
 // One item's whole life across roles through the screens only (the api is read to check, never to
@@ -16,7 +15,6 @@ describe('web: an item through its whole life, by role, in the browser', () => {
   let noticeBatch: BatchView;
   const clock = new TestClock(new Date());
   const contexts: BrowserContext[] = [];
-  const pages = new Map<UserView, Page>();
 
   beforeAll(async () => {
     w = await startWebWorld({ suffix: Factory.tag().slice(0, 4), clock });
@@ -30,19 +28,7 @@ describe('web: an item through its whole life, by role, in the browser', () => {
     await w?.stop();
   });
 
-  /** The user's own browser context, signed in once; later visits reload (the refresh cookie keeps the session). */
-  const as = async (user: UserView, path: string, ready: string): Promise<Page> => {
-    const known = pages.get(user);
-    if (known) {
-      await openPath(known, w.url, path, ready);
-      return known;
-    }
-    const { context, page } = await newPage(w.browser);
-    contexts.push(context);
-    await signIn(page, w.url, user.email, w.password, path, ready);
-    pages.set(user, page);
-    return page;
-  };
+  const as = pagePerUser(() => w, contexts);
 
   const pick = (page: Page, selector: string, text: string) => pickOption(page, page.locator(selector), text);
 
