@@ -59,13 +59,34 @@ export interface AxeViolation {
   nodes: { target: string[] }[];
 }
 
-/** axe-core run in the page; returns the serious and critical violations. */
-export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]> {
-  await page.evaluate(AXE);
+/**
+ * Resolves once no CSS transition, animation or loading spinner is running in the page (polled from here:
+ * the page's CSP forbids the string evaluation that waitForFunction would poll with).
+ */
+async function settled(page: Page): Promise<void> {
+  const quiet = "document.getAnimations().every((a) => a.playState !== 'running') && !document.querySelector('.ant-spin-spinning')";
+  for (let waited = 0; waited < WAIT_MS && !(await page.evaluate<boolean>(quiet)); waited += 100) await page.waitForTimeout(100);
+}
+
+async function axeRun(page: Page): Promise<AxeViolation[]> {
   // A string, so the page's globals (axe, document) need no DOM types here.
   const violations = await page.evaluate<AxeViolation[]>(`axe.run(document, { resultTypes: ['violations'] }).then((r) =>
     r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target })) })))`);
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/**
+ * axe-core run in the settled page; returns the serious and critical violations. A loaded machine can
+ * still catch a repaint half-way (a tag's colour mid-transition reads as low contrast), so a finding is
+ * confirmed by a second run a moment later: a real defect is there both times.
+ */
+export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]> {
+  await page.evaluate(AXE);
+  await settled(page);
+  if ((await axeRun(page)).length === 0) return [];
+  await page.waitForTimeout(1000);
+  await settled(page);
+  return axeRun(page);
 }
 
 /**
