@@ -198,7 +198,10 @@ async function main(): Promise<void> {
   await ds0.initialize();
   try {
     const ran = await migrate(ds0);
-    if (ran.length) log(`migrations run on the seeded copy: ${ran.join(', ')}`);
+    if (ran.length) {
+      log(`migrations run on the seeded copy: ${ran.join(', ')}`);
+      await ds0.query('VACUUM ANALYZE');
+    }
   } finally {
     await ds0.destroy();
   }
@@ -295,7 +298,7 @@ async function main(): Promise<void> {
     for (const [role, r] of listResults)
       log(
         `list, concurrency 10, ${SECONDS} s, ${role.padEnd(10)}: p50 ${ms(r.p50)}, p99 ${ms(r.p99)} (${r.n} requests, ${r.errors} errors; ` +
-          `slowest list ${new URL(r.worst.url).search || '(no filter)'} p99 ${ms(r.worst.p99)})`,
+          `slowest list ${decodeURIComponent(new URL(r.worst.url).search) || '(no filter)'} p99 ${ms(r.worst.p99)})`,
       );
     log(`figures: API p95 ${ms(p95(api))}, raw SQL p95 ${ms(p95(raw))}, ratio ${(p95(api) / p95(raw)).toFixed(2)}`);
     log(`duplicate check per case: p50 ${ms(percentile(dup, 50))}, p95 ${ms(p95(dup))}`);
