@@ -11,6 +11,14 @@ export const EVERY_CASE_READER = '00000000-0000-0000-0000-000000000000';
 
 type ReaderScope = Extract<ListScope, { kind: 'units' | 'all' }>;
 
+/** A unit's scope as a condition on case c (its scope arrays, GIN-indexed). */
+export function caseScopeWhere(scope: Extract<ListScope, { kind: 'units' }>, q: SqlParams): string {
+  const unit = q.add(scope.unitId);
+  return scope.dispatched
+    ? `(c.owner_scope @> ARRAY[${unit}::uuid] OR c.dispatcher_scope @> ARRAY[${unit}::uuid])`
+    : `c.owner_scope @> ARRAY[${unit}::uuid]`;
+}
+
 /**
  * The condition of a text search on case c: the case number, the content or the address holds
  * the words. The three as one text (complaint_case_text_trgm_idx) find the candidates; the three
@@ -49,6 +57,9 @@ export function readerWhere(scope: ReaderScope, f: ComplaintFilter, q: SqlParams
   if (f.receivedFrom) w.push(`r.received_on >= ${q.add(f.receivedFrom)}::date`);
   if (f.receivedTo) w.push(`r.received_on <= ${q.add(f.receivedTo)}::date`);
   if (f.q) w.push(textMatch(f.q, q));
+  // The same scope on the case row: a unit's text search may then test only its own cases
+  // (a term of two Chinese characters has no trigram to look up).
+  if (scope.kind === 'units' && testsCaseRow(f)) w.push(caseScopeWhere(scope, q));
   return w;
 }
 

@@ -16,7 +16,7 @@ import {
 } from '#domain';
 import { SqlParams } from '#persistence';
 import { COMPLAINT_ENTITY } from './complaint-intake.service.js';
-import { COUNT_CAP, queryComplaintPage, readerWhere, textMatch } from './complaint-list.query.js';
+import { COUNT_CAP, caseScopeWhere, queryComplaintPage, readerWhere, textMatch } from './complaint-list.query.js';
 
 export interface ComplaintFilter {
   batchId?: string;
@@ -92,14 +92,7 @@ export class ComplaintQueriesService {
     const scope = listScope(actor, 'complaint.read');
     if (scope.kind === 'none') return null;
     const w: string[] = [];
-    if (scope.kind === 'units') {
-      const unit = q.add(scope.unitId);
-      w.push(
-        scope.dispatched
-          ? `(c.owner_scope @> ARRAY[${unit}::uuid] OR c.dispatcher_scope @> ARRAY[${unit}::uuid])`
-          : `c.owner_scope @> ARRAY[${unit}::uuid]`,
-      );
-    }
+    if (scope.kind === 'units') w.push(caseScopeWhere(scope, q));
     if (f.batchId) w.push(`c.batch_id = ${q.add(f.batchId)}::uuid`);
     if (f.countyUnitId) w.push(`c.county_unit_id = ${q.add(f.countyUnitId)}::uuid`);
     if (f.leadUnitId) w.push(`c.lead_unit_id = ${q.add(f.leadUnitId)}::uuid`);
