@@ -218,18 +218,11 @@ async function main(): Promise<void> {
       ['admin', [await login(baseUrl, 'admin@bench.rectify.cn')]],
       ['auditor', [await login(baseUrl, 'auditor@bench.rectify.cn')]],
     ];
+    const paths = lists.map(([, path]) => path);
+    // Every role's lists for a second first: the copied database starts with a cold cache.
+    for (const [, tokens] of roles) await load(port, paths, tokens, 1, 4);
     const listResults: [string, Awaited<ReturnType<typeof load>>][] = [];
-    for (const [role, tokens] of roles)
-      listResults.push([
-        role,
-        await load(
-          port,
-          lists.map(([, path]) => path),
-          tokens,
-          SECONDS,
-          10,
-        ),
-      ]);
+    for (const [role, tokens] of roles) listResults.push([role, await load(port, paths, tokens, SECONDS, 10)]);
 
     const figures = app.get(ComplaintFiguresService);
     const ds = app.get(DataSource);
