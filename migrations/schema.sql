@@ -80,7 +80,7 @@ CREATE TABLE public.complaint_reader (
     pollution_types text[] NOT NULL,
     key_case boolean NOT NULL,
     verdict text,
-    CONSTRAINT complaint_reader_via_check CHECK (((via >= 1) AND (via <= 3)))
+    CONSTRAINT complaint_reader_via_check CHECK ((((via >= 1) AND (via <= 3)) OR ((via = 4) AND (unit_id = '00000000-0000-0000-0000-000000000000'::uuid))))
 );
 
 CREATE FUNCTION public.complaint_reader_rows(p public.complaint_case) RETURNS SETOF public.complaint_reader
@@ -89,7 +89,8 @@ CREATE FUNCTION public.complaint_reader_rows(p public.complaint_case) RETURNS SE
         SELECT p.id, s.unit_id, bit_or(s.via)::smallint, p.received_on, p.case_no, p.state, p.county_unit_id, p.lead_unit_id,
                p.pollution_types, p.key_case,
                (SELECT v.verdict FROM complaint_verdict v WHERE v.case_id = p.id ORDER BY v.seq DESC LIMIT 1)
-          FROM (SELECT unnest(p.owner_scope) AS unit_id, 1 AS via UNION ALL SELECT unnest(p.dispatcher_scope), 2) s
+          FROM (SELECT unnest(p.owner_scope) AS unit_id, 1 AS via UNION ALL SELECT unnest(p.dispatcher_scope), 2
+                UNION ALL SELECT '00000000-0000-0000-0000-000000000000'::uuid, 4) s
          GROUP BY s.unit_id
       $$;
 
@@ -1500,6 +1501,10 @@ CREATE INDEX complaint_case_duplicate_idx ON public.complaint_case USING gist (c
 CREATE INDEX complaint_case_list_idx ON public.complaint_case USING btree (received_on DESC, case_no DESC);
 
 CREATE INDEX complaint_case_owner_scope_idx ON public.complaint_case USING gin (owner_scope);
+
+CREATE INDEX complaint_case_text_trgm_idx ON public.complaint_case USING gin ((((((case_no || '
+'::text) || content) || '
+'::text) || address)) public.gin_trgm_ops);
 
 CREATE INDEX complaint_duplicate_other_idx ON public.complaint_duplicate USING btree (other_id);
 

@@ -17,6 +17,7 @@ describe('the complaint list as a unit reads it (e2e)', () => {
   const t: Record<string, string> = {};
   const ids: Record<string, string> = {};
   const versions: Record<string, number> = {};
+  let batchId: string;
 
   beforeAll(async () => {
     api = await TestApi.start();
@@ -29,6 +30,8 @@ describe('the complaint list as a unit reads it (e2e)', () => {
     u.dispatcher = await f.newUser(bureau, ['dispatcher']);
     u.officerA = await f.newUser(sectionA, ['unit_officer']);
     u.officerB = await f.newUser(countyB, ['unit_officer']);
+    u.admin = await f.newUser(city, ['admin']);
+    u.auditor = await f.newUser(city, ['auditor']);
     for (const [k, user] of Object.entries(u)) t[k] = (await api.login(user.email)).accessToken;
     const batch = await post('dispatcher', '/api/complaint-batches', {
       round: `列表督察-${tag}`,
@@ -37,13 +40,14 @@ describe('the complaint list as a unit reads it (e2e)', () => {
       deadlineDays: 10,
       deadlineKind: 'calendar',
     });
+    batchId = batch.body.id;
     const cases: [string, OrgUnitView, string, string][] = [
       ['L-1', countyA, 'water', '甲县某养殖场粪污直排河道'],
       ['L-2', countyA, 'air', '甲县某砖厂烟尘无组织排放'],
       ['L-3', countyB, 'air', '乙县某煤场露天堆放未苫盖'],
     ];
     for (const [caseNo, county, type, content] of cases) {
-      const res = await post('dispatcher', `/api/complaint-batches/${batch.body.id}/cases`, {
+      const res = await post('dispatcher', `/api/complaint-batches/${batchId}/cases`, {
         caseNo,
         content,
         countyUnitId: county.id,
@@ -103,5 +107,20 @@ describe('the complaint list as a unit reads it (e2e)', () => {
     expect(await list('officerA')).toEqual([['L-3', 'L-2', 'L-1'], 3]);
     expect(await list('officerB')).toEqual([[], 0]);
     expect(await list('officerA', `?countyUnitId=${countyB.id}&state=transferred`)).toEqual([['L-3'], 1]);
+  });
+
+  it('filters by batch and by words in every scope: the admin and the auditor read every case, a unit its own', async () => {
+    const words = (w: string) => encodeURIComponent(w);
+    expect(await list('admin', `?batchId=${batchId}`)).toEqual([['L-3', 'L-2', 'L-1'], 3]);
+    expect(await list('auditor', `?batchId=${batchId}&verdict=substantiated`)).toEqual([['L-1'], 1]);
+    expect(await list('admin', `?batchId=${batchId}&q=${words('煤场')}`)).toEqual([['L-3'], 1]);
+    expect(await list('officerB', `?batchId=${batchId}`)).toEqual([[], 0]);
+    expect(await list('officerA', `?batchId=${batchId}&q=${words('砖厂')}`)).toEqual([['L-2'], 1]);
+    expect(await list('officerA', `?q=${words('养殖场')}`)).toEqual([['L-1'], 1]);
+    expect(await list('officerB', `?q=${words('养殖场')}`)).toEqual([[], 0]);
+    // Case-insensitive where case exists; words spanning the case number and the content match nothing.
+    expect(await list('dispatcher', '?q=l-3')).toEqual([['L-3'], 1]);
+    expect(await list('dispatcher', `?q=${words('L-1\n甲县')}`)).toEqual([[], 0]);
+    expect(await list('dispatcher', `?q=${words('L-1')}&state=investigated`)).toEqual([['L-1'], 1]);
   });
 });

@@ -321,4 +321,39 @@ describe('complaint cases (e2e)', () => {
       ]);
     });
   });
+
+  // After the figures: these cases would count in them.
+  describe('import after the database changed', () => {
+    it('a case that came in after the preview is among the duplicates the confirm records', async () => {
+      const later = await post('dispatcher', '/api/complaint-batches', {
+        round: `第三轮中央督察-${tag}`,
+        batchNo: 3,
+        receivedOn: '2026-06-03',
+        deadlineDays: 7,
+        deadlineKind: 'calendar',
+      });
+      const file = await workbook([
+        ['受理编号', '受理日期', '举报内容', '行政区域', '污染类型'],
+        ['C-1', '2026-06-03', '天镇县逯家湾镇养殖场粪污直排河道，夏季臭味严重', tianzhen.name, '水'],
+      ]);
+      const preview = await upload('dispatcher', `/api/complaint-batches/${later.body.id}/import-preview`, file);
+      expect(preview.body.summary).toMatchObject({ create: 1, duplicateProposals: 0 });
+      const meanwhile = await post(
+        'dispatcher',
+        `/api/complaint-batches/${batchId}/cases`,
+        caseBody(`A-late-${tag}`, '天镇县逯家湾镇养殖场粪污直排河道，夏季臭味很严重', tianzhen.id),
+      );
+      expect(meanwhile.status).toBe(201);
+      const done = await upload('dispatcher', `/api/complaint-batches/${later.body.id}/import`, file, {
+        previewId: preview.body.previewId,
+      });
+      expect(done.status).toBe(201);
+      expect(done.body.summary).toMatchObject({ create: 1, duplicateProposals: 1 });
+      const [pair] = await api.ds.query(
+        `SELECT d.other_id FROM complaint_duplicate d JOIN complaint_case c ON c.id = d.case_id WHERE c.batch_id = $1`,
+        [later.body.id],
+      );
+      expect(pair.other_id).toBe(meanwhile.body.id);
+    });
+  });
 });

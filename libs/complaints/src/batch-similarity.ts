@@ -43,6 +43,25 @@ function printed(x: number): number {
 
 const day = (iso: string): number => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
 
+/** The existing cases an import's rows are compared with: not merged, in their counties, within the window of their dates. */
+const COMPARED_WHERE = `county_unit_id = ANY($1::uuid[]) AND received_on BETWEEN $2::date - $4::int AND $3::date + $4::int AND state <> 'merged'`;
+
+function comparedParams(rows: BatchCase[]): unknown[] {
+  const dates = rows.map((r) => r.receivedOn).sort();
+  return [[...new Set(rows.map((r) => r.countyId))], dates[0], dates[dates.length - 1], DUPLICATE_WINDOW_DAYS];
+}
+
+/** A digest of the existing cases similarInBatch compares these rows with (of what it reads of them). */
+export async function comparedCasesDigest(m: EntityManager, rows: BatchCase[]): Promise<string> {
+  if (rows.length === 0) return '';
+  const [{ digest }] = await m.query<{ digest: string | null }[]>(
+    `SELECT md5(string_agg(concat_ws('/', id, case_no, county_unit_id, received_on, md5(content)), ',' ORDER BY id)) AS digest
+       FROM complaint_case WHERE ${COMPARED_WHERE}`,
+    comparedParams(rows),
+  );
+  return digest ?? '';
+}
+
 /**
  * The duplicate proposals of a whole import in three statements, the same ones findSimilar makes
  * row by row (the file's earlier rows included): the trigram sets come from pg_trgm (show_trgm),
@@ -54,7 +73,6 @@ export async function similarInBatch(m: EntityManager, rows: BatchCase[]): Promi
   const result: BatchSimilarity = { proposals: rows.map(() => []), pairs: [] };
   if (rows.length === 0) return result;
   const threshold = Math.fround(DUPLICATE_SIMILARITY);
-  const dates = rows.map((r) => r.receivedOn).sort();
   const [fresh, existing] = await Promise.all([
     m.query<{ t: string }[]>(
       `SELECT array_to_string(show_trgm(u.t), chr(1)) AS t FROM unnest($1::text[]) WITH ORDINALITY AS u(t, n) ORDER BY u.n`,
@@ -63,9 +81,8 @@ export async function similarInBatch(m: EntityManager, rows: BatchCase[]): Promi
     m.query<{ id: string; case_no: string; county: string; d: string; t: string }[]>(
       `SELECT id, case_no, county_unit_id AS county, to_char(received_on, 'YYYY-MM-DD') AS d,
               array_to_string(show_trgm(content), chr(1)) AS t
-         FROM complaint_case
-        WHERE county_unit_id = ANY($1::uuid[]) AND received_on BETWEEN $2::date - $4::int AND $3::date + $4::int AND state <> 'merged'`,
-      [[...new Set(rows.map((r) => r.countyId))], dates[0], dates[dates.length - 1], DUPLICATE_WINDOW_DAYS],
+         FROM complaint_case WHERE ${COMPARED_WHERE}`,
+      comparedParams(rows),
     ),
   ]);
   const codes = new Map<string, number>();

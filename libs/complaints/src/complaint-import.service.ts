@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CLOCK, DomainError, isSupportedDate, type Actor, type Clock } from '#domain';
 import { DEFAULT_OFFICE_LIMITS, readFirstSheet, type OfficeLimits } from '#office';
-import { similarInBatch, type BatchSimilarity } from './batch-similarity.js';
+import { comparedCasesDigest, similarInBatch, type BatchCase, type BatchSimilarity } from './batch-similarity.js';
 import { ComplaintIntakeService, type BatchRef, type CaseInput, type DuplicateProposal } from './complaint-intake.service.js';
 import { CASE_HEADER, readCaseSheet, type CaseField, type RowError } from './complaint-sheet.js';
 import { insertCases } from './insert-cases.js';
@@ -21,15 +21,37 @@ export interface CaseImportPreview {
   errors: RowError[];
 }
 
+type NewCase = CaseInput & { id: string };
+
+/** What an import will do, and what it was worked out from. */
+interface ImportPlan {
+  result: CaseImportPreview;
+  cases: NewCase[];
+  similar: BatchSimilarity;
+  /** The county names of the file's rows. */
+  countyNames: string[];
+  /** The new cases as the duplicate check compared them. */
+  compared: BatchCase[];
+  /** Everything the plan read from the database besides the file, as one digest. */
+  basis: string;
+}
+
+/** Plans worked out lately, by preview id: the confirm of a preview writes the plan it showed. */
+const PLANS_KEPT = 2;
+
 /**
  * Import of a batch's case list: the preview reads the file and works out, without writing, what
  * the import will do, with the duplicate proposals it will make (the file's earlier rows included,
- * as if each row came in after them); the confirm of the same file works it out again and writes
- * it in a few statements, all or nothing. A case number already in the batch with the same content
- * is left as it is, so importing a batch again creates nothing twice.
+ * as if each row came in after them); the confirm of the same file writes that plan in a few
+ * statements, all or nothing. The confirm takes the plan the preview kept when what it was worked
+ * out from (the batch, its cases, the counties, the cases compared for duplicates) is unchanged,
+ * and works it out again otherwise. A case number already in the batch with the same content is
+ * left as it is, so importing a batch again creates nothing twice.
  */
 @Injectable()
 export class ComplaintImportService {
+  private readonly plans = new Map<string, ImportPlan>();
+
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(ComplaintIntakeService) private readonly intake: ComplaintIntakeService,
@@ -37,12 +59,13 @@ export class ComplaintImportService {
   ) {}
 
   async preview(actor: Actor, batchId: string, file: Buffer): Promise<CaseImportPreview> {
-    return (await this.plan(this.dataSource.manager, actor, batchId, file)).result;
+    return (await this.plan(this.dataSource.manager, actor, batchId, file)).plan.result;
   }
 
   async confirm(actor: Actor, batchId: string, file: Buffer, previewId: string): Promise<CaseImportPreview> {
     return this.dataSource.transaction(async (m) => {
-      const { result, batch, cases, similar } = await this.plan(m, actor, batchId, file);
+      const { plan, batch } = await this.plan(m, actor, batchId, file);
+      const { result, cases, similar } = plan;
       if (result.previewId !== previewId) {
         throw DomainError.conflict('PREVIEW_OUTDATED', 'This is not the file that was previewed for this batch; preview again', {
           field: 'previewId',
@@ -63,16 +86,20 @@ export class ComplaintImportService {
     });
   }
 
-  private async plan(m: EntityManager, actor: Actor, batchId: string, file: Buffer) {
+  private async plan(m: EntityManager, actor: Actor, batchId: string, file: Buffer): Promise<{ plan: ImportPlan; batch: BatchRef }> {
     const batch: BatchRef = await this.intake.batchFor(actor, batchId, m);
+    const previewId = createHash('sha256').update(batch.id).update(file).digest('hex');
+    const kept = this.plans.get(previewId);
+    if (kept) {
+      const state = await this.batchState(m, batch, kept.countyNames);
+      const compared = await comparedCasesDigest(m, kept.compared);
+      if (basisDigest(batch, state.counties, state.existingRows, compared) === kept.basis) return { plan: kept, batch };
+    }
+
     const sheet = readCaseSheet(await readFirstSheet(file, CASE_IMPORT_LIMITS));
     const errors = [...sheet.errors];
-    const counties = await this.countiesByName(m, [...new Set(sheet.rows.map((r) => r.county).filter(Boolean))]);
-    const existing = new Map(
-      (
-        await m.query<{ case_no: string; content: string }[]>(`SELECT case_no, content FROM complaint_case WHERE batch_id = $1`, [batch.id])
-      ).map((r) => [r.case_no, r.content]),
-    );
+    const countyNames = [...new Set(sheet.rows.map((r) => r.county).filter(Boolean))];
+    const { counties, existing, existingRows } = await this.batchState(m, batch, countyNames);
     const bad = new Set(errors.map((e) => e.row));
     for (const r of sheet.rows) {
       const err = (f: CaseField, message: string) => {
@@ -86,7 +113,7 @@ export class ComplaintImportService {
       if (before !== undefined && before !== r.content) err('caseNo', 'is already in this batch with other content');
     }
     const fresh = errors.length === 0 ? sheet.rows.filter((r) => !existing.has(r.caseNo)) : [];
-    const cases: (CaseInput & { id: string })[] = fresh.map((r) => ({
+    const cases: NewCase[] = fresh.map((r) => ({
       id: randomUUID(),
       caseNo: r.caseNo,
       teamNo: r.teamNo ?? undefined,
@@ -98,10 +125,10 @@ export class ComplaintImportService {
       keyCase: r.keyCase,
       contact: { name: r.contactName, phone: r.contactPhone },
     }));
-    const similar: BatchSimilarity = await similarInBatch(
-      m,
-      cases.map((c) => ({ ...c, countyId: c.countyUnitId, receivedOn: c.receivedOn ?? batch.receivedOn })),
-    );
+    const compared: BatchCase[] = cases.map((c) => ({ ...c, countyId: c.countyUnitId, receivedOn: c.receivedOn ?? batch.receivedOn }));
+    // The digest is read before the comparison, so a case that comes in meanwhile makes the kept plan stale.
+    const digest = basisDigest(batch, counties, existingRows, await comparedCasesDigest(m, compared));
+    const similar = await similarInBatch(m, compared);
     const duplicatesOf = new Map(fresh.map((r, i) => [r.row, similar.proposals[i]]));
     const rows: CaseImportPreview['rows'] = [];
     if (errors.length === 0) {
@@ -113,7 +140,7 @@ export class ComplaintImportService {
     const proposals = similar.pairs.length;
     errors.sort((a, b) => a.row - b.row);
     const result: CaseImportPreview = {
-      previewId: createHash('sha256').update(batch.id).update(file).digest('hex'),
+      previewId,
       batchId: batch.id,
       columns: sheet.columns,
       summary: {
@@ -127,7 +154,22 @@ export class ComplaintImportService {
       rows,
       errors,
     };
-    return { result, batch, cases, similar };
+    const plan: ImportPlan = { result, cases, similar, countyNames, compared, basis: digest };
+    this.plans.delete(previewId);
+    this.plans.set(previewId, plan);
+    if (this.plans.size > PLANS_KEPT) this.plans.delete(this.plans.keys().next().value!);
+    return { plan, batch };
+  }
+
+  /** The counties of the file by name, and the batch's cases (number → content). */
+  private async batchState(m: EntityManager, batch: BatchRef, countyNames: string[]) {
+    // One after the other: in the confirm, m is one connection.
+    const counties = await this.countiesByName(m, countyNames);
+    const existingRows = await m.query<{ case_no: string; content: string }[]>(
+      `SELECT case_no, content FROM complaint_case WHERE batch_id = $1 ORDER BY case_no`,
+      [batch.id],
+    );
+    return { counties, existingRows, existing: new Map(existingRows.map((r) => [r.case_no, r.content])) };
   }
 
   /** County units by name or alias. */
@@ -141,4 +183,11 @@ export class ComplaintImportService {
     );
     return new Map(rows.map((r) => [r.name, r.id]));
   }
+}
+
+/** A plan's basis: the batch's receipt date, the counties by name, the batch's cases and the digest of the cases compared with. */
+function basisDigest(batch: BatchRef, counties: Map<string, string>, existingRows: unknown[], compared: string): string {
+  return createHash('sha256')
+    .update(JSON.stringify([batch.receivedOn, [...counties].sort(), existingRows, compared]))
+    .digest('hex');
 }

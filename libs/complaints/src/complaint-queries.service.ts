@@ -14,9 +14,9 @@ import {
   type PollutionType,
   type Verdict,
 } from '#domain';
-import { SqlParams, escapeLike } from '#persistence';
+import { SqlParams } from '#persistence';
 import { COMPLAINT_ENTITY } from './complaint-intake.service.js';
-import { COUNT_CAP, queryComplaintPage, readerAnswers, readerWhere } from './complaint-list.query.js';
+import { COUNT_CAP, caseScopeWhere, queryComplaintPage, readerWhere, textMatch } from './complaint-list.query.js';
 
 export interface ComplaintFilter {
   batchId?: string;
@@ -92,14 +92,7 @@ export class ComplaintQueriesService {
     const scope = listScope(actor, 'complaint.read');
     if (scope.kind === 'none') return null;
     const w: string[] = [];
-    if (scope.kind === 'units') {
-      const unit = q.add(scope.unitId);
-      w.push(
-        scope.dispatched
-          ? `(c.owner_scope @> ARRAY[${unit}::uuid] OR c.dispatcher_scope @> ARRAY[${unit}::uuid])`
-          : `c.owner_scope @> ARRAY[${unit}::uuid]`,
-      );
-    }
+    if (scope.kind === 'units') w.push(caseScopeWhere(scope, q));
     if (f.batchId) w.push(`c.batch_id = ${q.add(f.batchId)}::uuid`);
     if (f.countyUnitId) w.push(`c.county_unit_id = ${q.add(f.countyUnitId)}::uuid`);
     if (f.leadUnitId) w.push(`c.lead_unit_id = ${q.add(f.leadUnitId)}::uuid`);
@@ -112,10 +105,7 @@ export class ComplaintQueriesService {
     if (f.duplicateProposals) w.push(`EXISTS (SELECT 1 FROM complaint_duplicate p WHERE p.case_id = c.id AND p.status = 'proposed')`);
     if (f.receivedFrom) w.push(`c.received_on >= ${q.add(f.receivedFrom)}::date`);
     if (f.receivedTo) w.push(`c.received_on <= ${q.add(f.receivedTo)}::date`);
-    if (f.q) {
-      const like = q.add(`%${escapeLike(f.q)}%`);
-      w.push(`(c.case_no ILIKE ${like} OR c.content ILIKE ${like} OR c.address ILIKE ${like})`);
-    }
+    if (f.q) w.push(textMatch(f.q, q));
     return w;
   }
 
@@ -126,13 +116,11 @@ export class ComplaintQueriesService {
     const page = f.page ?? 1;
     const pageSize = f.pageSize ?? 20;
     const scope = listScope(actor, 'complaint.read');
-    const reader = scope.kind === 'units' && readerAnswers(f) ? scope : null;
+    if (scope.kind === 'none') return { data: [], total: 0, totalIsExact: true, page, pageSize };
     const q = new SqlParams();
-    const w = reader ? readerWhere(reader, f, q) : this.where(actor, f, q);
-    if (!w) return { data: [], total: 0, totalIsExact: true, page, pageSize };
     const { rows, total } = await queryComplaintPage(this.dataSource, {
-      reader: reader !== null,
-      where: w,
+      filter: f,
+      where: readerWhere(scope, f, q),
       params: q.values,
       today: this.today(),
       page,
