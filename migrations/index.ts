@@ -23,6 +23,7 @@ import { ComplaintReaders1766400000000 } from './1766400000000-complaint-readers
 import { OpenItemsCovering1766400000001 } from './1766400000001-open-items-covering.js';
 import { ComplaintEvidence1766410000000 } from './1766410000000-complaint-evidence.js';
 import { ComplaintDuplicateIndex1766430000000 } from './1766430000000-complaint-duplicate-index.js';
+import { BulkItemRollups1766550000000 } from './1766550000000-bulk-item-rollups.js';
 
 /** Every migration, in order. Listed explicitly so tsc, swc, Jest and the CLI see one set. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   OpenItemsCovering1766400000001,
   ComplaintEvidence1766410000000,
   ComplaintDuplicateIndex1766430000000,
+  BulkItemRollups1766550000000,
 ];
