@@ -8,18 +8,27 @@
  *    POST /api/decompositions (target < 1 s).
  *
  * Settings: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/rectify_bench_import;
- * dropped and re-created), REDIS_URL (default redis://127.0.0.1:6379/14), BENCH_EXPORT_ITEMS (100,000).
+ * dropped and re-created), REDIS_URL (default redis://127.0.0.1:6379/14), BENCH_EXPORT_ITEMS (100,000),
+ * BENCH_ONLY (the parts to run, default "import,export,decomposition"), BENCH_PROFILE (a directory:
+ * a CPU profile of the preview and of the confirm, with where the API's time went).
+ *
+ * Each import step also reports the CPU seconds the API process and PostgreSQL spent on it, and
+ * how busy the rest of the machine was meanwhile (other work on a 2-core machine skews the time).
  */
 import ExcelJS from 'exceljs';
 import { decomposePlan } from '#domain';
 import { OrgUnitsService, UsersService } from '#org';
 import { BENCH_PASSWORD, recreateDatabase } from './lib/seed.js';
+import { cpuSample, cpuUse } from './lib/cpu.js';
 import { intEnv, log, startBenchApi } from './lib/harness.js';
+import { MainThreadProfiler } from './lib/profile.js';
 
 const env = process.env;
 const DATABASE_URL = env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/rectify_bench_import';
 const REDIS_URL = env.REDIS_URL ?? 'redis://127.0.0.1:6379/14';
 const EXPORT_ITEMS = intEnv('BENCH_EXPORT_ITEMS', 100_000);
+const ONLY = new Set((env.BENCH_ONLY ?? 'import,export,decomposition').split(',').map((p) => p.trim()));
+const PROFILER = env.BENCH_PROFILE ? new MainThreadProfiler(env.BENCH_PROFILE) : null;
 const LEDGER_ROWS = 10_000;
 const MiB = 1024 * 1024;
 
@@ -81,6 +90,24 @@ function plan(pages: number): string {
   return lines.join('\n');
 }
 
+/** Runs one step, with its wall time, the CPU it cost (API process, PostgreSQL) and the rest of the machine's load. */
+async function timed<T>(name: string, database: string, step: () => Promise<T>): Promise<{ result: T; ms: number; line: string }> {
+  await PROFILER?.start();
+  const before = cpuSample(database);
+  const t0 = performance.now();
+  const result = await step();
+  const ms = performance.now() - t0;
+  const use = cpuUse(before, cpuSample(database));
+  const profile = await PROFILER?.stop(name);
+  const cpu = use
+    ? `CPU: api ${((use.node * ms) / 1000).toFixed(2)} s, postgres ${((use.postgres * ms) / 1000).toFixed(2)} s, other processes ${use.other.toFixed(1)} cores`
+    : '';
+  const top = profile
+    ? `; api by package: ${profile.byCaller.map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(', ')} (${profile.file})`
+    : '';
+  return { result, ms, line: `  ${name} ${(ms / 1000).toFixed(2)} s; ${cpu}${top}` };
+}
+
 async function main(): Promise<void> {
   log(`bench:import — database ${new URL(DATABASE_URL).pathname.slice(1)}`);
   await recreateDatabase(DATABASE_URL);
@@ -130,65 +157,70 @@ async function main(): Promise<void> {
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     };
 
+    const database = new URL(DATABASE_URL).pathname.slice(1);
     // 1. preview + confirm of 10,000 rows
     const file = await ledger(LEDGER_ROWS, units, counties, 'L0');
     const batchId = await newBatch(0);
-    let t0 = performance.now();
-    const preview = await post(`/api/batches/${batchId}/ledger-import/preview`, file);
-    const previewMs = performance.now() - t0;
-    if (preview.status !== 200 || !preview.body.confirmable)
-      throw new Error(`preview failed: ${preview.status} ${JSON.stringify(preview.body).slice(0, 500)}`);
-    t0 = performance.now();
-    const confirm = await post(`/api/batches/${batchId}/ledger-import`, file, { previewId: String(preview.body.previewId) });
-    const confirmMs = performance.now() - t0;
-    if (confirm.status !== 201) throw new Error(`confirm failed: ${confirm.status} ${JSON.stringify(confirm.body)}`);
-    const importS = (previewMs + confirmMs) / 1000;
-    log(
-      `ledger import, ${LEDGER_ROWS} rows (${(file.length / MiB).toFixed(1)} MiB): preview ${(previewMs / 1000).toFixed(2)} s + confirm ${(confirmMs / 1000).toFixed(2)} s = ${importS.toFixed(2)} s (target < 5 s) ${importS < 5 ? 'MET' : 'NOT MET'}`,
+    const preview = await timed('preview', database, () => post(`/api/batches/${batchId}/ledger-import/preview`, file));
+    if (preview.result.status !== 200 || !preview.result.body.confirmable)
+      throw new Error(`preview failed: ${preview.result.status} ${JSON.stringify(preview.result.body).slice(0, 500)}`);
+    const confirm = await timed('confirm', database, () =>
+      post(`/api/batches/${batchId}/ledger-import`, file, { previewId: String(preview.result.body.previewId) }),
     );
+    if (confirm.result.status !== 201) throw new Error(`confirm failed: ${confirm.result.status} ${JSON.stringify(confirm.result.body)}`);
+    const importS = (preview.ms + confirm.ms) / 1000;
+    log(
+      `ledger import, ${LEDGER_ROWS} rows (${(file.length / MiB).toFixed(1)} MiB): preview ${(preview.ms / 1000).toFixed(2)} s + confirm ${(confirm.ms / 1000).toFixed(2)} s = ${importS.toFixed(2)} s (target < 5 s) ${importS < 5 ? 'MET' : 'NOT MET'}`,
+    );
+    log(preview.line);
+    log(confirm.line);
 
     // 2. export of EXPORT_ITEMS items
-    for (let b = 1; b * LEDGER_ROWS < EXPORT_ITEMS; b++) {
-      const id = await newBatch(b);
-      const f = await ledger(Math.min(LEDGER_ROWS, EXPORT_ITEMS - b * LEDGER_ROWS), units, counties, `L${b}`);
-      const p = await post(`/api/batches/${id}/ledger-import/preview`, f);
-      const c = await post(`/api/batches/${id}/ledger-import`, f, { previewId: String(p.body.previewId) });
-      if (c.status !== 201) throw new Error(`load failed: ${c.status}`);
+    if (ONLY.has('export')) {
+      for (let b = 1; b * LEDGER_ROWS < EXPORT_ITEMS; b++) {
+        const id = await newBatch(b);
+        const f = await ledger(Math.min(LEDGER_ROWS, EXPORT_ITEMS - b * LEDGER_ROWS), units, counties, `L${b}`);
+        const p = await post(`/api/batches/${id}/ledger-import/preview`, f);
+        const c = await post(`/api/batches/${id}/ledger-import`, f, { previewId: String(p.body.previewId) });
+        if (c.status !== 201) throw new Error(`load failed: ${c.status}`);
+      }
+      global.gc?.();
+      const rssBefore = process.memoryUsage().rss;
+      let peak = rssBefore;
+      const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+      const t0 = performance.now();
+      const res = await fetch(`${baseUrl}/api/items/export?sort=code`, { headers: auth });
+      let bytes = 0;
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.length;
+      const exportMs = performance.now() - t0;
+      clearInterval(timer);
+      const growth = (peak - rssBefore) / MiB;
+      const exportS = exportMs / 1000;
+      log(
+        `ledger export, ${EXPORT_ITEMS} items (${(bytes / MiB).toFixed(1)} MiB .xlsx): ${exportS.toFixed(2)} s (target < 10 s) ${exportS < 10 ? 'MET' : 'NOT MET'}; ` +
+          `peak RSS growth ${growth.toFixed(0)} MB (target < 200 MB) ${growth < 200 ? 'MET' : 'NOT MET'} (the api and this client share the process)`,
+      );
     }
-    global.gc?.();
-    const rssBefore = process.memoryUsage().rss;
-    let peak = rssBefore;
-    const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-    t0 = performance.now();
-    const res = await fetch(`${baseUrl}/api/items/export?sort=code`, { headers: auth });
-    let bytes = 0;
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.length;
-    const exportMs = performance.now() - t0;
-    clearInterval(timer);
-    const growth = (peak - rssBefore) / MiB;
-    const exportS = exportMs / 1000;
-    log(
-      `ledger export, ${EXPORT_ITEMS} items (${(bytes / MiB).toFixed(1)} MiB .xlsx): ${exportS.toFixed(2)} s (target < 10 s) ${exportS < 10 ? 'MET' : 'NOT MET'}; ` +
-        `peak RSS growth ${growth.toFixed(0)} MB (target < 200 MB) ${growth < 200 ? 'MET' : 'NOT MET'} (the api and this client share the process)`,
-    );
 
     // 3. decomposition of a 100-page plan
-    const text = plan(100);
-    decomposePlan(text);
-    t0 = performance.now();
-    const parsed = decomposePlan(text);
-    const parseMs = performance.now() - t0;
-    const form = new FormData();
-    form.append('file', new Blob([Buffer.from(text)]), 'plan.txt');
-    t0 = performance.now();
-    const dres = await fetch(`${baseUrl}/api/decompositions`, { method: 'POST', headers: auth, body: form });
-    const dbody = (await dres.json()) as { tasks: unknown[] };
-    const httpMs = performance.now() - t0;
-    if (dres.status !== 200) throw new Error(`decomposition failed: ${dres.status}`);
-    log(
-      `decomposition, ~100 pages (${text.length} characters, ${parsed.tasks.length} tasks): parser ${parseMs.toFixed(0)} ms, ` +
-        `POST /api/decompositions ${httpMs.toFixed(0)} ms with ${dbody.tasks.length} tasks (target < 1 s) ${httpMs < 1000 ? 'MET' : 'NOT MET'}`,
-    );
+    if (ONLY.has('decomposition')) {
+      const text = plan(100);
+      decomposePlan(text);
+      let t0 = performance.now();
+      const parsed = decomposePlan(text);
+      const parseMs = performance.now() - t0;
+      const form = new FormData();
+      form.append('file', new Blob([Buffer.from(text)]), 'plan.txt');
+      t0 = performance.now();
+      const dres = await fetch(`${baseUrl}/api/decompositions`, { method: 'POST', headers: auth, body: form });
+      const dbody = (await dres.json()) as { tasks: unknown[] };
+      const httpMs = performance.now() - t0;
+      if (dres.status !== 200) throw new Error(`decomposition failed: ${dres.status}`);
+      log(
+        `decomposition, ~100 pages (${text.length} characters, ${parsed.tasks.length} tasks): parser ${parseMs.toFixed(0)} ms, ` +
+          `POST /api/decompositions ${httpMs.toFixed(0)} ms with ${dbody.tasks.length} tasks (target < 1 s) ${httpMs < 1000 ? 'MET' : 'NOT MET'}`,
+      );
+    }
   } finally {
     await app.close();
   }

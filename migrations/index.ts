@@ -24,6 +24,7 @@ import { OpenItemsCovering1766400000001 } from './1766400000001-open-items-cover
 import { ComplaintEvidence1766410000000 } from './1766410000000-complaint-evidence.js';
 import { ComplaintDuplicateIndex1766430000000 } from './1766430000000-complaint-duplicate-index.js';
 import { ComplaintReaderAll1766500000000 } from './1766500000000-complaint-reader-all.js';
+import { BulkItemRollups1766550000000 } from './1766550000000-bulk-item-rollups.js';
 
 /** Every migration, in order. Listed explicitly so tsc, swc, Jest and the CLI see one set. */
 export const MIGRATIONS = [
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   ComplaintEvidence1766410000000,
   ComplaintDuplicateIndex1766430000000,
   ComplaintReaderAll1766500000000,
+  BulkItemRollups1766550000000,
 ];

@@ -237,6 +237,31 @@ describe('intake: ledger import and export, decomposition, hostile files (e2e)',
         { dim: 'batch', n: 8 },
         { dim: 'lead', n: ecoLeads },
       ]);
+      // Every roll-up cell (all sums, every dimension) is what a rebuild from the items' stretches gives.
+      const check = api.ds.createQueryRunner();
+      await check.startTransaction();
+      try {
+        const cells = (): Promise<unknown[]> =>
+          check.query(
+            `SELECT dim, key, state, deadline_bucket, sum(n)::int AS n, sum(closed_with_original)::int AS cwo, sum(on_time_original)::int AS oto,
+                    sum(closed_with_approved)::int AS cwa, sum(on_time_approved)::int AS ota, sum(close_days_sum)::int AS cds,
+                    sum(close_days_n)::int AS cdn, sum(extended_items)::int AS ei, sum(extensions)::int AS ex, sum(rebound_items)::int AS ri,
+                    sum(rebounds)::int AS rb
+               FROM (SELECT dim, key, state, deadline_bucket, n, closed_with_original, on_time_original, closed_with_approved, on_time_approved,
+                            close_days_sum, close_days_n, extended_items, extensions, rebound_items, rebounds FROM item_stat_cell
+                     UNION ALL
+                     SELECT dim, key, state, deadline_bucket, n, closed_with_original, on_time_original, closed_with_approved, on_time_approved,
+                            close_days_sum, close_days_n, extended_items, extensions, rebound_items, rebounds FROM item_stat_delta_cells) c
+              GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0 OR sum(close_days_n) <> 0 ORDER BY 1, 2, 3, 4`,
+          );
+        const live = await cells();
+        expect(live.length).toBeGreaterThan(0);
+        await check.query(`SELECT item_stat_rebuild()`);
+        expect(await cells()).toEqual(live);
+      } finally {
+        await check.rollbackTransaction();
+        await check.release();
+      }
       const alias = await api.ds.query(`SELECT unit_id FROM org_unit_alias WHERE alias = $1`, [`市住建局${tag}`]);
       expect(alias).toEqual([{ unit_id: housing.id }]);
       const chain = await api.request('GET', `/api/audit/verify?entityType=item`, { token: t.dispatcher });

@@ -27,6 +27,9 @@ export interface NewItem {
   sourceTask?: Record<string, unknown>;
 }
 
+/** Rows per INSERT statement: a few MB of JSON parameter each. */
+const ROWS_PER_STATEMENT = 5000;
+
 /**
  * Writes many draft items in a few statements inside the caller's transaction: rows, first
  * deadline versions, units, scopes, and each item's creation as the first row of its history
@@ -38,16 +41,20 @@ export async function insertItems(
   target: { batchId: string; dispatcherUnitId: string; at: Date },
   rows: NewItem[],
 ): Promise<string[]> {
+  if (rows.length === 0) return [];
   const { batchId, at } = target;
-  const items = rows.map((r) => ({ ...r, id: randomUUID() }));
-  const ids = items.map((r) => r.id);
+  const ids = rows.map(() => randomUUID());
+  // In id order, each index page of the new rows' ids (item, units, history) is visited once rather than at random.
+  const items = rows.map((r, i) => ({ ...r, id: ids[i] })).sort((a, b) => (a.id < b.id ? -1 : 1));
   // The item insert triggers stand aside for this set (migration 1766300000000) and their work is
   // done once below; the rows carry their scope sets. A failure rolls the setting back with the transaction.
   await m.query(`SELECT set_config('rectify.bulk_items', 'on', true)`);
   // The GIN entries (text search, scope sets) go to the indexes' pending lists for this set, to be
   // merged in one pass after the commit (mergePendingIndexEntries) instead of row by row here.
   await m.query(`SELECT set_config('gin_pending_list_limit', '1GB', true)`);
-  await insertRows(m, actor, target, items);
+  for (let i = 0; i < items.length; i += ROWS_PER_STATEMENT) {
+    await insertRows(m, actor, target, items.slice(i, i + ROWS_PER_STATEMENT));
+  }
   await m.query(`SELECT items_created_in_bulk($1::uuid[])`, [ids]);
   await m.query(`SELECT set_config('rectify.bulk_items', 'off', true)`);
   const history = items.map((r) =>
@@ -69,8 +76,10 @@ export async function insertItems(
       },
     }),
   );
-  await HistoryService.insertMany(m, history);
-  return items.map((r) => r.id);
+  for (let i = 0; i < history.length; i += ROWS_PER_STATEMENT) {
+    await HistoryService.insertMany(m, history.slice(i, i + ROWS_PER_STATEMENT));
+  }
+  return ids;
 }
 
 /**
@@ -94,8 +103,27 @@ async function insertRows(
   items: (NewItem & { id: string })[],
 ): Promise<void> {
   const { batchId, dispatcherUnitId, at } = target;
+  // Items of a ledger share a few unit combinations: their scope sets are computed once per combination.
+  const scopeKeys = new Map<string, number>();
+  const scopes: { key: number; county_unit_id: string | null; unit_ids: string[]; lead_ids: string[] }[] = [];
+  const scopeOf = (r: NewItem): number => {
+    const unitIds = [...r.leadUnitIds, ...r.cooperatingParts.map((c) => c.unitId)];
+    const text = JSON.stringify([r.countyUnitId, unitIds, r.leadUnitIds]);
+    let key = scopeKeys.get(text);
+    if (key === undefined) {
+      key = scopes.length;
+      scopeKeys.set(text, key);
+      scopes.push({ key, county_unit_id: r.countyUnitId, unit_ids: unitIds, lead_ids: r.leadUnitIds });
+    }
+    return key;
+  };
   await m.query(
-    `INSERT INTO item (id, batch_id, code, title, feedback_text, domain, county_unit_id, goal, measures, type, responsible_leader,
+    `WITH s AS MATERIALIZED (
+       SELECT c.key, x.owner_scope, x.lead_scope, x.dispatcher_scope, x.acceptance_scope
+         FROM jsonb_to_recordset($6::jsonb) AS c(key int, county_unit_id uuid, unit_ids uuid[], lead_ids uuid[])
+        CROSS JOIN (SELECT acceptance_chain FROM batch WHERE id = $2) b
+        CROSS JOIN LATERAL item_scope_sets($3, c.unit_ids, c.lead_ids, item_acceptance_units_of(b.acceptance_chain, c.county_unit_id, c.lead_ids)) x)
+     INSERT INTO item (id, batch_id, code, title, feedback_text, domain, county_unit_id, goal, measures, type, responsible_leader,
                        responsible_person, responsible_phone, stage_nodes, dispatcher_unit_id, original_deadline, current_deadline,
                        deadline_version, created_by, created_at, updated_at, source_document_id, source_task,
                        owner_scope, lead_scope, dispatcher_scope, acceptance_scope)
@@ -105,9 +133,8 @@ async function insertRows(
             s.owner_scope, s.lead_scope, s.dispatcher_scope, s.acceptance_scope
        FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, code text, title text, feedback_text text, domain text, county_unit_id uuid,
             goal text, measures text, type text, responsible_leader text, responsible_person text, responsible_phone text,
-            stage_nodes jsonb, deadline date, source_document_id uuid, source_task jsonb, lead_ids uuid[], unit_ids uuid[])
-       CROSS JOIN (SELECT acceptance_chain FROM batch WHERE id = $2) b
-       CROSS JOIN LATERAL item_scope_sets($3, r.unit_ids, r.lead_ids, item_acceptance_units_of(b.acceptance_chain, r.county_unit_id, r.lead_ids)) s`,
+            stage_nodes jsonb, deadline date, source_document_id uuid, source_task jsonb, scope int)
+       JOIN s ON s.key = r.scope`,
     [
       JSON.stringify(
         items.map((r) => ({
@@ -127,14 +154,14 @@ async function insertRows(
           deadline: r.deadline,
           source_document_id: r.sourceDocumentId ?? null,
           source_task: r.sourceTask ?? null,
-          lead_ids: r.leadUnitIds,
-          unit_ids: [...r.leadUnitIds, ...r.cooperatingParts.map((c) => c.unitId)],
+          scope: scopeOf(r),
         })),
       ),
       batchId,
       dispatcherUnitId,
       actor.userId,
       at,
+      JSON.stringify(scopes),
     ],
   );
   await m.query(
@@ -142,14 +169,17 @@ async function insertRows(
      SELECT r.id, 1, r.deadline, 'initial', $2, $3 FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, deadline date) WHERE r.deadline IS NOT NULL`,
     [JSON.stringify(items.map((r) => ({ id: r.id, deadline: r.deadline }))), actor.userId, at],
   );
-  const units = items.flatMap((r) => [
-    ...r.leadUnitIds.map((u) => ({ item_id: r.id, unit_id: u, role: 'lead', part: null })),
-    ...r.cooperatingParts.map((c) => ({ item_id: r.id, unit_id: c.unitId, role: 'cooperating', part: c.part })),
-  ]);
+  // A unit named twice for an item counts once, in its first role (a plain INSERT, no ON CONFLICT per row).
+  const units = items.flatMap((r) => {
+    const named = [
+      ...r.leadUnitIds.map((u) => ({ item_id: r.id, unit_id: u, role: 'lead', part: null as string | null })),
+      ...r.cooperatingParts.map((c) => ({ item_id: r.id, unit_id: c.unitId, role: 'cooperating', part: c.part })),
+    ];
+    return named.filter((u, i) => named.findIndex((v) => v.unit_id === u.unit_id) === i);
+  });
   await m.query(
     `INSERT INTO item_unit (item_id, unit_id, role, part, updated_at)
-     SELECT r.item_id, r.unit_id, r.role, r.part, $2 FROM jsonb_to_recordset($1::jsonb) AS r(item_id uuid, unit_id uuid, role text, part text)
-     ON CONFLICT (item_id, unit_id) DO NOTHING`,
+     SELECT r.item_id, r.unit_id, r.role, r.part, $2 FROM jsonb_to_recordset($1::jsonb) AS r(item_id uuid, unit_id uuid, role text, part text)`,
     [JSON.stringify(units), at],
   );
 }

@@ -53,7 +53,6 @@ export interface LedgerImportResult {
   aliasesSaved: string[];
 }
 
-const CHUNK = 1000;
 /** Files read lately, by content and year: the confirm of a preview reads its file once more. */
 const SHEETS_KEPT = 2;
 
@@ -97,14 +96,12 @@ export class LedgerImportService {
     const aliasesSaved: string[] = [];
     await this.dataSource.transaction(async (m) => {
       const created = preview.rows.filter((p) => p.action === 'create').map((p) => byRow.get(p.row)!);
-      for (let i = 0; i < created.length; i += CHUNK) {
-        await insertItems(
-          m,
-          actor,
-          { batchId: input.batchId, dispatcherUnitId: batch.dispatcherUnitId, at },
-          created.slice(i, i + CHUNK).map((r) => ({ ...r, provenance: { importedFrom: { fileSha256: preview.fileSha256, row: r.row } } })),
-        );
-      }
+      await insertItems(
+        m,
+        actor,
+        { batchId: input.batchId, dispatcherUnitId: batch.dispatcherUnitId, at },
+        created.map((r) => ({ ...r, provenance: { importedFrom: { fileSha256: preview.fileSha256, row: r.row } } })),
+      );
       for (const p of preview.rows.filter((x) => x.action === 'update')) {
         await this.updateItem(m, actor, p, byRow.get(p.row)!, preview.fileSha256, at);
       }

@@ -68,9 +68,15 @@ export function resolveRows(
   mapping: Record<string, { id: string; name: string }>,
 ): { resolved: ResolvedRow[]; unmatched: UnmatchedUnit[] } {
   const unmatched = new Map<string, UnmatchedUnit>();
+  // A ledger names the same few units on every row: each name is resolved once.
+  const ids = new Map<string, string | null>();
   const lookup = (name: string, row: number, column: string): string | null => {
-    const hit = mapping[name] ?? directory.resolve(name);
-    if (hit) return hit.id;
+    let id = ids.get(name);
+    if (id === undefined) {
+      id = (mapping[name] ?? directory.resolve(name))?.id ?? null;
+      ids.set(name, id);
+    }
+    if (id) return id;
     const u = unmatched.get(name) ?? { name, rows: [], columns: [], suggestions: directory.suggest(name) };
     if (!u.rows.includes(row)) u.rows.push(row);
     if (!u.columns.includes(column)) u.columns.push(column);
