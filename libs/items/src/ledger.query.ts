@@ -3,7 +3,6 @@ import type { StageNode } from './item-fields.js';
 
 /** One ledger row, with the columns units exchange in their spreadsheets (domain.md). */
 export interface LedgerRow {
-  id: string;
   code: string;
   batch_name: string;
   source_type: SourceType;
@@ -20,7 +19,6 @@ export interface LedgerRow {
   responsible_phone: string | null;
   original_deadline: string | null;
   current_deadline: string | null;
-  deadline_version: number;
   type: ItemType;
   stage_nodes: StageNode[];
   progress: string | null;
@@ -41,7 +39,8 @@ export interface LedgerRow {
  * column set-wise, aggregated once over the selected items' rows of its table and joined by item
  * (no subquery per row). `overdueStates` and `today` are parameter placeholders. Run it with
  * nested loops off: the planner cannot know how many rows the CTEs hold, and a nested loop over two
- * of them would test every pair; each CTE finds its rows by index on the selected ids.
+ * of them would test every pair. The joins are hashed, so each table of a column is read once
+ * whole: the cost follows the tables' size, not the selection's.
  */
 export function ledgerSql(where: string, orderBy: string, overdueStates: string, today: string): string {
   return `
@@ -80,10 +79,10 @@ export function ledgerSql(where: string, orderBy: string, overdueStates: string,
   evidence_list AS (
     SELECT e.item_id, count(*) || ' 份：' || string_agg(e.filename, '、' ORDER BY e.uploaded_at) AS evidence
       FROM evidence e WHERE e.item_id IN (SELECT id FROM sel) GROUP BY e.item_id)
-  SELECT i.id, i.code, b.name AS batch_name, b.source_type, i.title, i.feedback_text, i.domain, c.name AS county_name, i.goal, i.measures,
+  SELECT i.code, b.name AS batch_name, b.source_type, i.title, i.feedback_text, i.domain, c.name AS county_name, i.goal, i.measures,
          un.lead_units, un.cooperating_units, i.responsible_leader, i.responsible_person, i.responsible_phone,
          to_char(i.original_deadline, 'YYYY-MM-DD') AS original_deadline, to_char(i.current_deadline, 'YYYY-MM-DD') AS current_deadline,
-         i.deadline_version, i.type, i.stage_nodes, pl.progress,
+         i.type, i.stage_nodes, pl.progress,
          i.state, (i.state = ANY(${overdueStates}::text[]) AND i.current_deadline < ${today}::date) AS overdue,
          lv.acceptance_levels, au.acceptance_units,
          to_char(la.signed_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS acceptance_date,
