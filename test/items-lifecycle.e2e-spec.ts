@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import type { OrgUnitView, UserView } from '#org';
 import { TestApi, type Reply } from './support/api.js';
 import { TestClock } from './support/clock.js';
@@ -303,5 +304,49 @@ describe('rectification item: a full life (e2e)', () => {
     expect(res.headers.get('x-content-sha256')).toBe(report.sha256);
     const outsider = await api.request('GET', `/api/items/${itemId}/evidence/${report.id}`, { token: t.outsider });
     expect(outsider.status).toBe(404);
+  });
+
+  it('the ledger export carries the whole record, and only to those who may read the item', async () => {
+    const item = (await api.request('GET', `/api/items/${itemId}`, { token: t.dispatcher })).body;
+    const ledger = async (who: string): Promise<Record<string, unknown>[]> => {
+      const res = await fetch(`${api.baseUrl}/api/items/export?batchId=${item.batchId}&sort=code`, {
+        headers: { authorization: `Bearer ${t[who]}` },
+      });
+      expect(res.status).toBe(200);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as never);
+      const ws = wb.worksheets[0];
+      const header = (ws.getRow(1).values as unknown[]).slice(1) as string[];
+      const rows: Record<string, unknown>[] = [];
+      for (let n = 2; n <= ws.rowCount; n++) {
+        const values = (ws.getRow(n).values as unknown[]).slice(1);
+        rows.push(Object.fromEntries(header.map((h, i) => [h, values[i] ?? null])));
+      }
+      return rows;
+    };
+    const day = (at: string): string => new Date(at).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+    const lastSigned = item.acceptances
+      .map((a: { signedAt: string }) => a.signedAt)
+      .sort()
+      .at(-1);
+    const [row] = await ledger('dispatcher');
+    expect(row).toMatchObject({
+      编号: 'ZY3-07',
+      牵头单位: '天镇县',
+      配合单位: '市住建局（管网建设）',
+      验收层级: '县级自验→市级验收→省级验收',
+      验收单位: `天镇县→市生态环境局→${province.name}`,
+      验收日期: day(lastSigned),
+      验收结论: '省级验收 通过',
+      公示起止: `${item.noticeStart} 至 ${item.noticeEnd}`,
+      销号日期: day(item.lastSignedOffAt),
+      序时状态: '已完成',
+    });
+    expect(row.整改进展).toMatch(/^\d{4}-\d{2}-\d{2} 已完成管网设计招标$/m);
+    // Uploaded at the same instant of the test clock: the files in any order.
+    expect(String(row.佐证材料)).toMatch(/^3 份：/);
+    expect(String(row.佐证材料).slice(4).split('、').sort()).toEqual(['招标现场.jpg', '整改报告.pdf', '水质监测报告.pdf'].sort());
+    expect(await ledger('countyOfficer')).toEqual([row]);
+    expect(await ledger('outsider')).toEqual([]);
   });
 });

@@ -24,7 +24,7 @@ import type { CooperatingPartInput, CreateItem, ItemFields, StoredDeadlineRule, 
 import type { ItemFilter, ItemFilterFields, ItemSort } from './item-filter.js';
 import { COUNT_CAP, SORT_SQL, queryItemPage, type ItemPage } from './item-list.query.js';
 import { DETAIL_SQL, toDetail, toSummary, type DetailRow, type ItemDetail } from './item-views.js';
-import { LEDGER_SQL } from './ledger.query.js';
+import { ledgerSql } from './ledger.query.js';
 import { itemWhereSql, type ResolvedFilter } from './read-scope.query.js';
 
 export * from './item-fields.js';
@@ -289,7 +289,7 @@ export class ItemsService {
     const q = new SqlParams();
     const where = itemWhereSql(readable.scope, readable.f, today, q);
     return {
-      sql: `${LEDGER_SQL.replace('$OVERDUE', q.add(OVERDUE_STATES)).replace('$TODAY', q.add(today))} ${where} ORDER BY ${SORT_SQL[filter.sort]}`,
+      sql: ledgerSql(where, SORT_SQL[filter.sort], q.add(OVERDUE_STATES), q.add(today)),
       params: q.values,
     };
   }

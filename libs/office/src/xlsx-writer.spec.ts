@@ -25,6 +25,7 @@ describe('XlsxTextWriter', () => {
     const buffer = await written([
       ['A-1', '污水 & 雨水 <混接> "溢流"\r\n第二行', '2026-06-30'],
       ['A-2', null, '长期坚持'],
+      ['A-3', ' 前后的空白 ', '\n换行在前'],
     ]);
     const sheet = await readFirstSheet(buffer);
     expect(sheet.name).toBe('整改台账');
@@ -32,6 +33,7 @@ describe('XlsxTextWriter', () => {
       ['编号', '问题', '整改时限'],
       ['A-1', '污水 & 雨水 <混接> "溢流"\r\n第二行', '2026-06-30'],
       ['A-2', null, '长期坚持'],
+      ['A-3', ' 前后的空白 ', '\n换行在前'],
     ]);
   });
 

@@ -40,9 +40,16 @@ const PARTS: [string, string][] = [
 
 // Characters XML 1.0 cannot carry at all; a carriage return is kept as a reference, or a reader would fold it.
 // eslint-disable-next-line no-control-regex
-const INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+const SPECIAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF&<>\r]/;
+// eslint-disable-next-line no-control-regex
+const SPECIALS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF&<>\r]/g;
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#13;' };
-const escape = (s: string): string => s.replace(INVALID, '').replace(/[&<>\r]/g, (c) => ESCAPES[c]);
+const escape = (s: string): string => (SPECIAL.test(s) ? s.replace(SPECIALS, (c) => ESCAPES[c] ?? '') : s);
+/** Leading or trailing white space, which a reader keeps only when told to. */
+const EDGE_SPACE = /^\s|\s$/;
+
+/** Rows are handed to the zip in pieces of about this many characters. */
+const FLUSH_CHARS = 256 * 1024;
 
 function columnName(i: number): string {
   let n = i + 1;
@@ -61,9 +68,11 @@ function columnName(i: number): string {
  */
 export class XlsxTextWriter {
   private readonly zip: ZipWriter;
-  private readonly names: string[];
+  /** `<c r="` and the column's letters, for each column. */
+  private readonly cellStarts: string[];
   private rows = 0;
   private pending: string[] = [];
+  private pendingLength = 0;
 
   constructor(
     out: Writable,
@@ -71,7 +80,7 @@ export class XlsxTextWriter {
     private readonly columns: { header: string; width: number }[],
   ) {
     this.zip = new ZipWriter(out);
-    this.names = columns.map((_, i) => columnName(i));
+    this.cellStarts = columns.map((_, i) => `<c r="${columnName(i)}`);
   }
 
   async start(): Promise<void> {
@@ -95,7 +104,7 @@ export class XlsxTextWriter {
   /** Adds a row (null: an empty cell); resolves once the stream may take more. */
   async row(values: (string | null)[]): Promise<void> {
     this.add(values, 1);
-    if (this.pending.length >= 200) await this.flush();
+    if (this.pendingLength >= FLUSH_CHARS) await this.flush();
   }
 
   async end(): Promise<void> {
@@ -106,21 +115,25 @@ export class XlsxTextWriter {
   }
 
   private add(values: (string | null)[], style: number): void {
-    const r = ++this.rows;
+    const r = String(++this.rows);
+    const s = `" s="${style}"`;
     let xml = `<row r="${r}">`;
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
-      xml +=
-        v === null
-          ? `<c r="${this.names[i]}${r}" s="${style}"/>`
-          : `<c r="${this.names[i]}${r}" s="${style}" t="inlineStr"><is><t xml:space="preserve">${escape(v)}</t></is></c>`;
+      xml += this.cellStarts[i] + r + s;
+      if (v === null) xml += '/>';
+      else if (EDGE_SPACE.test(v)) xml += ` t="inlineStr"><is><t xml:space="preserve">${escape(v)}</t></is></c>`;
+      else xml += ` t="inlineStr"><is><t>${escape(v)}</t></is></c>`;
     }
-    this.pending.push(`${xml}</row>`);
+    xml += '</row>';
+    this.pending.push(xml);
+    this.pendingLength += xml.length;
   }
 
   private async flush(): Promise<void> {
     const text = this.pending.join('');
     this.pending = [];
+    this.pendingLength = 0;
     await this.zip.write(text);
   }
 }
