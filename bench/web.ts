@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import pg from 'pg';
 import { chromium, type Page } from 'playwright-core';
 import { intEnv, log, login, startBenchApi } from './lib/harness.js';
 import { BENCH_PASSWORD, recreateDatabase, seed } from './lib/seed.js';
@@ -68,6 +69,16 @@ else {
   if (world.dispatcher.email !== DISPATCHER) throw new Error(`the seed's dispatcher is ${world.dispatcher.email}`);
   log(`  ${report.items} items in ${report.seconds.toFixed(1)} s`);
 }
+{
+  // The statistics roll-ups as the worker keeps them (it folds the pending deltas every 30 s): the seed leaves every
+  // item's contribution pending, which a running system never has, and the summary would add them all up per call.
+  const db = new pg.Client({ connectionString: DATABASE_URL });
+  await db.connect();
+  const { rows } = await db.query<{ folded: string }>(`SELECT item_stat_compact() AS folded`);
+  if (Number(rows[0].folded) > 0) await db.query(`VACUUM (ANALYZE) item_stat_delta, item_stat_cell, item_close_days_cell`);
+  await db.end();
+  log(`  statistics roll-ups: ${rows[0].folded} pending changes folded in`);
+}
 const { app, baseUrl } = await startBenchApi(DATABASE_URL, REDIS_URL);
 
 // The counts the 工作台 waits for: GET /api/me/dashboard for the dispatcher, median of sequential calls.
@@ -94,23 +105,35 @@ const page = await context.newPage();
 const cdp = await context.newCDPSession(page);
 await cdp.send('Network.enable');
 
+interface Lcp {
+  ms: number;
+  /** The element, as a short selector-like text (what the page waited for to show it). */
+  element: string;
+}
 /** The last largest-contentful-paint entry once `ready` shows (the page's real content, not a loading note). */
-const lcpOf = async (url: string, ready: string): Promise<number> => {
+const lcpOf = async (url: string, ready: string): Promise<Lcp> => {
   await page.goto(url, { waitUntil: 'domcontentloaded' });
   await page.locator(ready).first().waitFor();
-  return page.evaluate<number>(
-    `new Promise((resolve) => new PerformanceObserver((l) => { const e = l.getEntries(); resolve(e[e.length - 1].startTime); }).observe({ type: 'largest-contentful-paint', buffered: true }))`,
+  return page.evaluate<Lcp>(
+    `new Promise((resolve) => new PerformanceObserver((l) => {
+       const e = l.getEntries()[l.getEntries().length - 1];
+       const el = e.element;
+       const name = el ? el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ').join('.') : '') : '?';
+       resolve({ ms: e.startTime, element: name + ' "' + (el?.textContent ?? '').slice(0, 24) + '"' });
+     }).observe({ type: 'largest-contentful-paint', buffered: true }))`,
   );
 };
-const coldAndWarm = async (url: string, ready: string): Promise<[number, number]> => {
+const coldAndWarm = async (url: string, ready: string): Promise<[Lcp, Lcp]> => {
   await cdp.send('Network.clearBrowserCache');
   const cold = await lcpOf(url, ready);
   return [cold, await lcpOf(url, ready)];
 };
+const lcpLine = (cold: Lcp, warm: Lcp) =>
+  `cold ${cold.ms.toFixed(0)} ms (${cold.element}), warm ${warm.ms.toFixed(0)} ms (${warm.element})`;
 
 await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
 const [signInCold, signInWarm] = await coldAndWarm(`${baseUrl}/login`, '#email');
-log(`sign-in page LCP at 4× CPU throttling: cold ${signInCold.toFixed(0)} ms, warm ${signInWarm.toFixed(0)} ms`);
+log(`sign-in page LCP at 4× CPU throttling: ${lcpLine(signInCold, signInWarm)}`);
 
 await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
 await page.locator('#email').fill(DISPATCHER);
@@ -121,35 +144,37 @@ await page.locator(TILE).first().waitFor();
 await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
 // A reload signs in again through the refresh cookie, then loads the layout, the page and its counts.
 const [dashCold, dashWarm] = await coldAndWarm(`${baseUrl}/`, TILE);
-log(
-  `工作台 (dispatcher, ${N} items) LCP at 4× CPU throttling: cold ${dashCold.toFixed(0)} ms, warm ${dashWarm.toFixed(0)} ms (target < 2000 ms cold)`,
-);
+log(`工作台 (dispatcher, ${N} items) LCP at 4× CPU throttling: ${lcpLine(dashCold, dashWarm)} (target < 2000 ms cold)`);
 
 await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
 await page.goto(`${baseUrl}/items`, { waitUntil: 'domcontentloaded' });
-await page.locator('[data-testid=item-table] .ant-table-row').first().waitFor();
+await page.locator('[data-testid=item-table][data-query=""] .ant-table-row').first().waitFor();
 
-/** From the click to the list's rows for the new filter on screen (the spinner gone, the address changed). */
+// From the filter click to the rows for the new filter in the page, timed inside the page: a click listener notes
+// when the click lands, a MutationObserver when the table says its rows answer the expected filters (data-query,
+// set by the list once the new rows replace the previous ones it keeps on screen meanwhile).
+await page.evaluate(`(() => {
+  document.addEventListener('click', () => { window.__filterClick = performance.now(); window.__filterShown = undefined; }, true);
+  const shown = () => {
+    const table = document.querySelector('[data-testid=item-table]');
+    if (window.__filterShown === undefined && table && table.getAttribute('data-query') === window.__filterExpect &&
+        table.querySelector('.ant-table-row, .ant-table-placeholder')) window.__filterShown = performance.now();
+  };
+  new MutationObserver(shown).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-query'] });
+})()`);
 const filterChange = async (p: Page, change: () => Promise<void>, overdue: boolean): Promise<number> => {
-  const t0 = Date.now();
+  await p.evaluate(`window.__filterExpect = ${JSON.stringify(overdue ? 'overdue=true' : '')}; window.__filterShown = undefined;`);
   await change();
-  await p.waitForFunction(
-    `location.search.includes('overdue=true') === ${overdue} && !document.querySelector('[data-testid=item-table] .ant-spin-spinning') &&
-     document.querySelectorAll('[data-testid=item-table] .ant-table-row, [data-testid=item-table] .ant-table-placeholder').length > 0`,
-    undefined,
-    // an interval, not 'raf': animation frames of a page in a headless window were seen not to come
-    { polling: 10 },
-  );
-  return Date.now() - t0;
+  // an interval, not 'raf': animation frames of a page in a headless window were seen not to come
+  await p.waitForFunction(`window.__filterShown !== undefined`, undefined, { polling: 10 });
+  return Math.round(await p.evaluate<number>(`window.__filterShown - window.__filterClick`));
 };
 const overdue = page.getByRole('checkbox', { name: '已逾期' });
 const times: number[] = [];
 let filterMedian = Infinity;
 try {
-  // One toggle first, not counted: a click that lands while the list is still settling after its first load was seen
-  // to be lost, and the first change also loads the filter's code.
-  await overdue.waitFor({ state: 'visible' });
-  await filterChange(page, () => overdue.click(), true).catch(() => filterChange(page, () => overdue.click(), true));
+  // One toggle there and back first, not counted: the first change also loads the filter's code.
+  await filterChange(page, () => overdue.click(), true);
   await filterChange(page, () => overdue.click(), false);
   for (let i = 0; i < 5; i++) {
     // click, not check(): the box is controlled by the address, so it changes only once the list follows
@@ -164,14 +189,14 @@ try {
   );
 } catch (e) {
   const state = await page.evaluate(
-    `JSON.stringify({ search: location.search, spinning: document.querySelectorAll('[data-testid=item-table] .ant-spin-spinning').length,
-       rows: document.querySelectorAll('[data-testid=item-table] .ant-table-row').length, checked: document.querySelector('.ant-checkbox-checked') !== null })`,
+    `JSON.stringify({ search: location.search, shownFor: document.querySelector('[data-testid=item-table]')?.getAttribute('data-query') ?? null,
+       rows: document.querySelectorAll('[data-testid=item-table] .ant-table-row').length })`,
   );
   log(`item list filter change: not measured (${(e as Error).message.split('\n')[0]}; page: ${String(state)})`);
 }
 const targets: [string, boolean][] = [
   ['sign-in JS ≤ 250 KB', signIn.js <= 250 * 1024],
-  ['工作台 LCP cold < 2 s', dashCold < 2000],
+  ['工作台 LCP cold < 2 s', dashCold.ms < 2000],
   ['filter → rows < 300 ms', filterMedian < 300],
 ];
 log(`targets: ${targets.map(([name, met]) => `${name} ${met ? 'met' : 'NOT met'}`).join('; ')}`);

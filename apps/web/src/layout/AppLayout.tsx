@@ -18,28 +18,14 @@ import 'dayjs/locale/zh-cn';
 import { Suspense, useMemo } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { api, unwrap } from '../api/client';
-import { can, useMe, useSession } from '../auth/session';
+import { can } from '../auth/can';
+import { useMe, useSession } from '../auth/session';
 import { useI18n } from '../i18n/i18n';
+import { THEME } from './theme';
+import 'virtual:antd.css';
 
 const { Header, Sider, Content } = Layout;
 const DAILY_REPORT = '/complaints/daily-report';
-
-// Text colours dark enough for WCAG AA contrast (antd's defaults for placeholders and status tags are not).
-const THEME = {
-  token: {
-    colorPrimary: '#1454c8',
-    colorLink: '#1454c8',
-    colorInfo: '#1454c8',
-    colorSuccess: '#237804',
-    colorError: '#c41d1f',
-    colorWarning: '#ad5b00',
-    colorTextPlaceholder: '#6e6e6e',
-    colorTextDescription: '#595959',
-    colorTextQuaternary: '#6e6e6e',
-    borderRadius: 4,
-    fontSize: 14,
-  },
-};
 
 function useMenu(): MenuProps['items'] {
   const me = useMe();

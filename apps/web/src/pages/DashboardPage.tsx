@@ -1,13 +1,12 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Card, Col, Row, Skeleton, Space, Statistic, Tooltip } from 'antd';
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { Link } from 'react-router';
-import { api, unwrap } from '../api/client';
 import type { components } from '../api/schema';
-import { can, useMe } from '../auth/session';
+import { useMe } from '../auth/session';
 import { ErrorView } from '../components/ErrorView';
 import { useI18n } from '../i18n/i18n';
-import { dashboardQuery } from '../lib/dashboardQuery';
+import { dashboardQuery, seesClosureFigures, summaryQuery, urgentQuery } from '../lib/dashboardQuery';
 import { asWritten } from '../lib/figures';
 import { formatDate, formatRate } from '../lib/format';
 import { paramsFromQuery, queryFromApi } from '../lib/itemQuery';
@@ -68,7 +67,7 @@ function CountTile({ tile }: { tile: Tile }) {
 
 function ClosureFigures() {
   const { locale, t } = useI18n();
-  const summary = useQuery({ queryKey: ['statistics', 'summary', {}], queryFn: () => unwrap(api.GET('/api/statistics/summary', {})) });
+  const summary = useQuery(summaryQuery);
   if (summary.isError) return <ErrorView error={summary.error} retry={() => void summary.refetch()} />;
   if (!summary.data) return <Skeleton active paragraph={{ rows: 2 }} />;
   const figures = (
@@ -102,8 +101,13 @@ export default function DashboardPage() {
   const tiles = dashboard.data ? tilesOf(dashboard.data, en) : [];
   const first = tiles[0];
   const firstQuery = first ? queryFromApi(first.tile.query) : undefined;
+  const queryClient = useQueryClient();
+  // The table's rows are asked for while its code loads (the query is a new object each render: keyed by value).
+  const firstKey = JSON.stringify(firstQuery ?? null);
+  useEffect(() => {
+    if (firstQuery) void queryClient.prefetchQuery(urgentQuery(firstQuery));
+  }, [queryClient, firstKey]);
   const byUnit = dashboard.data?.dispatcher?.overdueByUnit ?? [];
-  const showFigures = me.roles.includes('auditor') || me.roles.includes('dispatcher') || me.roles.includes('admin');
   return (
     <div className="page">
       <h1 className="page-title">{t('nav.dashboard')}</h1>
@@ -129,7 +133,7 @@ export default function DashboardPage() {
           </Space>
         </Card>
       )}
-      {showFigures && can(me, 'item.read') && (
+      {seesClosureFigures(me) && (
         <div style={{ marginBottom: 12 }}>
           <ClosureFigures />
         </div>
