@@ -4,7 +4,8 @@
 // - on the real api (serving dist/web) over a database seeded with BENCH_ITEMS items (default 100,000,
 //   by SQL): the sign-in page's and the dispatcher's 工作台's largest contentful paint with Chromium's
 //   CPU throttled 4×, cold and warm cache;
-// - the item list's time from a filter change to its rendered rows (unthrottled, median of the runs).
+// - the item list's time from a filter change to its rendered rows (unthrottled, median of the runs), for filters
+//   the page has not asked for before (the target) and for toggling between two it has.
 // Targets (issue 19): sign-in ≤ 250 KB gzip of JavaScript; 工作台 LCP < 2 s cold at 4×; filter < 300 ms.
 // Settings: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/rectify_bench_web, dropped and
 // re-created; BENCH_REUSE_DATABASE=true keeps an earlier run's), REDIS_URL (default redis://127.0.0.1:6379/13),
@@ -13,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import pg from 'pg';
-import { chromium, type Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
 import { intEnv, log, login, startBenchApi } from './lib/harness.js';
 import { BENCH_PASSWORD, recreateDatabase, seed } from './lib/seed.js';
 
@@ -150,42 +151,48 @@ await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
 await page.goto(`${baseUrl}/items`, { waitUntil: 'domcontentloaded' });
 await page.locator('[data-testid=item-table][data-query=""] .ant-table-row').first().waitFor();
 
-// From the filter click to the rows for the new filter in the page, timed inside the page: a click listener notes
-// when the click lands, a MutationObserver when the table says its rows answer the expected filters (data-query,
-// set by the list once the new rows replace the previous ones it keeps on screen meanwhile).
+// From a filter change to the rows for the new filters in the page, timed inside the page: a click or input
+// listener notes when the change lands, a MutationObserver when the table says its rows answer the address's
+// filters (data-query, which the list sets once the new rows replace the previous ones it keeps on screen meanwhile).
 await page.evaluate(`(() => {
-  document.addEventListener('click', () => { window.__filterClick = performance.now(); window.__filterShown = undefined; }, true);
+  // the first event of a change only (a checkbox's click is followed by its input event)
+  const start = () => { if (window.__filterFrom === undefined) { window.__filterStart = performance.now(); window.__filterFrom = location.search; } };
+  document.addEventListener('click', start, true);
+  document.addEventListener('input', start, true);
   const shown = () => {
     const table = document.querySelector('[data-testid=item-table]');
-    if (window.__filterShown === undefined && table && table.getAttribute('data-query') === window.__filterExpect &&
-        table.querySelector('.ant-table-row, .ant-table-placeholder')) window.__filterShown = performance.now();
+    if (window.__filterShown === undefined && window.__filterFrom !== undefined && location.search !== window.__filterFrom && table &&
+        table.getAttribute('data-query') === location.search.slice(1) && table.querySelector('.ant-table-row, .ant-table-placeholder'))
+      window.__filterShown = performance.now();
   };
   new MutationObserver(shown).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-query'] });
 })()`);
-const filterChange = async (p: Page, change: () => Promise<void>, overdue: boolean): Promise<number> => {
-  await p.evaluate(`window.__filterExpect = ${JSON.stringify(overdue ? 'overdue=true' : '')}; window.__filterShown = undefined;`);
+const filterChange = async (change: () => Promise<void>): Promise<number> => {
+  await page.evaluate(`window.__filterFrom = undefined; window.__filterShown = undefined;`);
   await change();
   // an interval, not 'raf': animation frames of a page in a headless window were seen not to come
-  await p.waitForFunction(`window.__filterShown !== undefined`, undefined, { polling: 10 });
-  return Math.round(await p.evaluate<number>(`window.__filterShown - window.__filterClick`));
+  await page.waitForFunction(`window.__filterShown !== undefined`, undefined, { polling: 10 });
+  return Math.round(await page.evaluate<number>(`window.__filterShown - window.__filterStart`));
 };
 const overdue = page.getByRole('checkbox', { name: '已逾期' });
-const times: number[] = [];
-let filterMedian = Infinity;
+const dueWithin = page.getByRole('spinbutton', { name: '几日内到期' });
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const newFilters: number[] = [];
+const revisited: number[] = [];
 try {
   // One toggle there and back first, not counted: the first change also loads the filter's code.
-  await filterChange(page, () => overdue.click(), true);
-  await filterChange(page, () => overdue.click(), false);
-  for (let i = 0; i < 5; i++) {
-    // click, not check(): the box is controlled by the address, so it changes only once the list follows
-    times.push(await filterChange(page, () => overdue.click(), true));
-    times.push(await filterChange(page, () => overdue.click(), false));
+  await filterChange(() => overdue.click());
+  await filterChange(() => overdue.click());
+  // Filters the page has not asked for before (due within 1…5 days, with and without overdue): each a new request.
+  for (let days = 1; days <= 5; days++) {
+    newFilters.push(await filterChange(() => dueWithin.fill(String(days))));
+    newFilters.push(await filterChange(() => overdue.click()));
   }
-  times.sort((a, b) => a - b);
-  filterMedian = times[times.length >> 1];
+  // Toggling back and forth between two filters just seen (their rows are kept for 30 s: no request).
+  for (let i = 0; i < 6; i++) revisited.push(await filterChange(() => overdue.click()));
   log(
-    `item list filter change → rendered rows (${N} items, ${times.length} changes): median ${times[times.length >> 1]} ms, ` +
-      `worst ${times[times.length - 1]} ms (target < 300 ms)`,
+    `item list filter change → rendered rows (${N} items): new filters median ${median(newFilters)} ms, worst ${Math.max(...newFilters)} ms ` +
+      `(${newFilters.length} changes, target < 300 ms); revisited filters median ${median(revisited)} ms, worst ${Math.max(...revisited)} ms`,
   );
 } catch (e) {
   const state = await page.evaluate(
@@ -194,6 +201,7 @@ try {
   );
   log(`item list filter change: not measured (${(e as Error).message.split('\n')[0]}; page: ${String(state)})`);
 }
+const filterMedian = newFilters.length === 10 ? median(newFilters) : Infinity;
 const targets: [string, boolean][] = [
   ['sign-in JS ≤ 250 KB', signIn.js <= 250 * 1024],
   ['工作台 LCP cold < 2 s', dashCold.ms < 2000],

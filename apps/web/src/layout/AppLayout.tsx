@@ -26,6 +26,8 @@ import 'virtual:antd.css';
 
 const { Header, Sider, Content } = Layout;
 const DAILY_REPORT = '/complaints/daily-report';
+// No click ripple on buttons and boxes: each one measured the element (a forced layout) on a slow PC's every click.
+const WAVE = { disabled: true };
 
 function useMenu(): MenuProps['items'] {
   const me = useMe();
@@ -128,7 +130,7 @@ export default function AppLayout() {
         .join('/');
 
   return (
-    <ConfigProvider locale={locale === 'en' ? enUS : zhCN} componentSize="small" theme={THEME}>
+    <ConfigProvider locale={locale === 'en' ? enUS : zhCN} componentSize="small" theme={THEME} wave={WAVE}>
       <AntApp>
         <Layout style={{ minHeight: '100vh' }}>
           <Header

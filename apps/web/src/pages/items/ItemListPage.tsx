@@ -1,8 +1,8 @@
 import { PlusOutlined, SettingOutlined } from '@ant-design/icons';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Checkbox, Popover, Space } from 'antd';
 import type { SorterResult } from 'antd/es/table/interface';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { can } from '../../auth/can';
@@ -34,6 +34,12 @@ function useColumnChoice(): [string[], (keys: string[]) => void] {
   return [keys, set];
 }
 
+/** GET /api/items for one query (the address's filters, read back as the page reads them). */
+const listQuery = (query: ItemQuery) => ({
+  queryKey: ['items', query] as const,
+  queryFn: () => unwrap(api.GET('/api/items', { params: { query } })),
+});
+
 const SORT_FIELDS: Record<string, string> = { code: 'code', currentDeadline: 'deadline', updatedAt: 'updatedAt' };
 
 export default function ItemListPage() {
@@ -48,15 +54,16 @@ export default function ItemListPage() {
   const [selected, setSelected] = useState<ItemRow[]>([]);
   const [exporting, setExporting] = useState(false);
 
-  const list = useQuery({
-    queryKey: ['items', query],
-    queryFn: () => unwrap(api.GET('/api/items', { params: { query } })),
-    placeholderData: keepPreviousData,
-  });
+  const queryClient = useQueryClient();
+  const list = useQuery({ ...listQuery(query), placeholderData: keepPreviousData });
   const apply = (q: ItemQuery) => {
-    setSelected([]);
-    setParams(paramsFromQuery(q));
+    const params = paramsFromQuery(q);
+    // The request leaves with the click, not after the page has re-rendered for the new address.
+    void queryClient.prefetchQuery(listQuery(queryFromParams(params)));
+    setSelected((rows) => (rows.length ? [] : rows));
+    setParams(params);
   };
+  const selectedKeys = useMemo(() => selected.map((r) => r.id), [selected]);
 
   const bulk: ('assign' | 'urge')[] = [];
   if (can(me, 'item.create')) bulk.push('assign', 'urge');
@@ -130,7 +137,7 @@ export default function ItemListPage() {
           data-testid="item-table"
           // which filters the rows on screen answer (absent while the previous ones stand in), so a test or the bench can wait for them
           data-query={data && !list.isPlaceholderData ? paramsFromQuery(query).toString() : undefined}
-          rowSelection={bulk.length ? { selectedRowKeys: selected.map((r) => r.id), onChange: (_, rows) => setSelected(rows) } : undefined}
+          rowSelection={bulk.length ? { selectedRowKeys: selectedKeys, onChange: (_, rows) => setSelected(rows) } : undefined}
           sortedBy={sortField ? { key: sortField, order: sort.startsWith('-') ? 'descend' : 'ascend' } : undefined}
           onChange={(pagination, _filters, sorter) => {
             const s = sorter as SorterResult<ItemRow>;
