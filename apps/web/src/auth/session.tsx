@@ -23,16 +23,18 @@ async function loadMe(): Promise<Me> {
 }
 
 /**
- * A reload: the refresh cookie (if any) gives a new access token, then the user. Started by main.tsx
- * before React renders, so the first round trip overlaps the loading of the app's code.
+ * A reload: the refresh cookie (if any) gives a new access token, then the user (and, at 工作台, its counts).
+ * Started by main.tsx before React renders, so the first round trip overlaps the loading of the app's code.
  */
 export function resumeSession(queryClient: QueryClient): Promise<State> {
   return refresh()
     .then(async (ok) => {
       if (!ok) return { status: 'signed-out' as const };
-      prefetchLanding(queryClient, window.location.pathname);
+      const landing = prefetchLanding(queryClient, window.location.pathname);
       const me = await loadMe();
-      prefetchLanding(queryClient, window.location.pathname, me);
+      void prefetchLanding(queryClient, window.location.pathname, me);
+      // one first render with 工作台's counts, rather than one without them and another once they come
+      await landing;
       return { status: 'signed-in' as const, me };
     })
     .catch(() => ({ status: 'signed-out' as const }));

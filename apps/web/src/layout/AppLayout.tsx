@@ -10,12 +10,12 @@ import {
   UserOutlined,
 } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { App as AntApp, Badge, Button, ConfigProvider, Dropdown, Grid, Layout, Menu, Space, Tag, type MenuProps } from 'antd';
+import { App as AntApp, Badge, Button, ConfigProvider, Dropdown, Layout, Menu, Space, Tag, type MenuProps } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
-import { Suspense, useMemo } from 'react';
+import { Suspense, useMemo, useSyncExternalStore } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { api, unwrap } from '../api/client';
 import { can } from '../auth/can';
@@ -28,6 +28,16 @@ const { Header, Sider, Content } = Layout;
 const DAILY_REPORT = '/complaints/daily-report';
 // No click ripple on buttons and boxes: each one measured the element (a forced layout) on a slow PC's every click.
 const WAVE = { disabled: true };
+
+// Below antd's md breakpoint the menu moves into the header. Read at the first render (Grid.useBreakpoint answers
+// only after it, so a desktop's first render drew the header menu too, then the side one).
+const NARROW = '(max-width: 767.98px)';
+const onNarrowChange = (notify: () => void) => {
+  const query = window.matchMedia(NARROW);
+  query.addEventListener('change', notify);
+  return () => query.removeEventListener('change', notify);
+};
+const useNarrow = () => useSyncExternalStore(onNarrowChange, () => window.matchMedia(NARROW).matches);
 
 function useMenu(): MenuProps['items'] {
   const me = useMe();
@@ -117,8 +127,7 @@ export default function AppLayout() {
   const { t, locale, setLocale } = useI18n();
   const menu = useMenu();
   const location = useLocation();
-  const screens = Grid.useBreakpoint();
-  const narrow = !screens.md;
+  const narrow = useNarrow();
   dayjs.locale(locale === 'en' ? 'en' : 'zh-cn');
   const selected = location.pathname.startsWith(DAILY_REPORT)
     ? DAILY_REPORT
