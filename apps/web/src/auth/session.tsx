@@ -16,6 +16,8 @@ export interface Session {
   signOut: () => Promise<void>;
 }
 
+const LANDING_WAIT_MS = 500;
+
 const SessionContext = createContext<Session | null>(null);
 
 async function loadMe(): Promise<Me> {
@@ -23,18 +25,19 @@ async function loadMe(): Promise<Me> {
 }
 
 /**
- * A reload: the refresh cookie (if any) gives a new access token, then the user (and, at 工作台, its counts).
+ * A reload: the refresh cookie (if any) gives a new access token, then the user (and, at 工作台, its content).
  * Started by main.tsx before React renders, so the first round trip overlaps the loading of the app's code.
  */
 export function resumeSession(queryClient: QueryClient): Promise<State> {
   return refresh()
     .then(async (ok) => {
       if (!ok) return { status: 'signed-out' as const };
-      const landing = prefetchLanding(queryClient, window.location.pathname);
-      const me = await loadMe();
-      void prefetchLanding(queryClient, window.location.pathname, me);
-      // one first render with 工作台's counts, rather than one without them and another once they come
-      await landing;
+      const user = loadMe();
+      const landing = prefetchLanding(queryClient, window.location.pathname, user);
+      const me = await user;
+      // One first render with 工作台's content rather than one per answer (each a long task on a slow PC), but
+      // not waiting long for it.
+      await Promise.race([landing, new Promise((resolve) => setTimeout(resolve, LANDING_WAIT_MS))]);
       return { status: 'signed-in' as const, me };
     })
     .catch(() => ({ status: 'signed-out' as const }));

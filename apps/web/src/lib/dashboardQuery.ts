@@ -65,18 +65,14 @@ export function seesClosureFigures(me: Me): boolean {
  * Opening the app at 工作台: its counts are asked for as soon as the session is known, side by side with the
  * user and the page's JavaScript, the rows of its first tile as soon as the counts come, the closure figures as
  * soon as the user is known, instead of each after the page has rendered (round trips less on a slow PC).
- * Resolves once the counts are in (or failed: the page shows that), so the first render can show them.
+ * Resolves once all are in or failed (the page asks again and shows what failed).
  */
-export async function prefetchLanding(queryClient: QueryClient, pathname: string, me?: Me): Promise<void> {
+export async function prefetchLanding(queryClient: QueryClient, pathname: string, me: Promise<Me>): Promise<void> {
   if (pathname !== '/') return;
-  if (me) {
-    if (seesClosureFigures(me)) void queryClient.prefetchQuery(summaryQuery);
-    return;
-  }
-  try {
-    const first = tilesOf(await queryClient.fetchQuery(dashboardQuery), false)[0];
-    if (first) void queryClient.prefetchQuery(urgentQuery(queryFromApi(first.tile.query)));
-  } catch {
-    // the page asks again and shows what failed
-  }
+  const rows = queryClient.fetchQuery(dashboardQuery).then((dashboard) => {
+    const first = tilesOf(dashboard, false)[0];
+    return first ? queryClient.prefetchQuery(urgentQuery(queryFromApi(first.tile.query))) : undefined;
+  });
+  const figures = me.then((user) => (seesClosureFigures(user) ? queryClient.prefetchQuery(summaryQuery) : undefined));
+  await Promise.allSettled([rows, figures]);
 }

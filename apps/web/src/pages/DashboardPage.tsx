@@ -1,19 +1,14 @@
 import { useQuery } from '@tanstack/react-query';
 import { Card, Col, Row, Skeleton, Space, Statistic, Tooltip } from 'antd';
-import { lazy, Suspense } from 'react';
 import { Link } from 'react-router';
 import { useMe } from '../auth/session';
 import { ErrorView } from '../components/ErrorView';
 import { useI18n } from '../i18n/i18n';
+import DashboardUrgent from './DashboardUrgent';
 import { dashboardQuery, seesClosureFigures, summaryQuery, tilesOf, type Tile } from '../lib/dashboardQuery';
 import { asWritten } from '../lib/figures';
 import { formatDate, formatRate } from '../lib/format';
 import { paramsFromQuery, queryFromApi } from '../lib/itemQuery';
-
-// The table (antd Table, Select, Tree…) is most of the page's code: its own chunk, so the counts never wait for it,
-// asked for with this page's (while the session's requests are out) rather than once the counts have rendered.
-const urgentChunk = import('./DashboardUrgent');
-const DashboardUrgent = lazy(() => urgentChunk);
 
 const listLink = (query: Record<string, unknown>) => `/items?${paramsFromQuery(queryFromApi(query)).toString()}`;
 
@@ -108,9 +103,7 @@ export default function DashboardPage() {
       )}
       {first && firstQuery && (
         <Card size="small" title={first.title} extra={<Link to={listLink(first.tile.query)}>{en ? 'All' : '全部'}</Link>}>
-          <Suspense fallback={<Skeleton active paragraph={{ rows: 4 }} />}>
-            <DashboardUrgent query={firstQuery} />
-          </Suspense>
+          <DashboardUrgent query={firstQuery} />
         </Card>
       )}
     </div>
