@@ -50,7 +50,7 @@ export const summaryQuery = {
   queryFn: () => unwrap(api.GET('/api/statistics/summary', {})),
 };
 
-/** The first ten items of 工作台's first tile (asked for as soon as the tile is known, while the table's code loads). */
+/** The first ten items of 工作台's first tile (asked for at a reload as soon as the counts come). */
 export const urgentQuery = (query: ItemQuery) => ({
   queryKey: ['items', { ...query, pageSize: 10 }] as const,
   queryFn: () => unwrap(api.GET('/api/items', { params: { query: { ...query, pageSize: 10 } } })),
