@@ -2,7 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ApiError } from './api/errors';
-import { SessionProvider } from './auth/session';
+import { SessionProvider, resumeSession } from './auth/session';
 import { I18nProvider } from './i18n/i18n';
 import { AppRouter } from './router';
 import './styles.css';
@@ -18,11 +18,13 @@ const queryClient = new QueryClient({
   },
 });
 
+const resumed = resumeSession(queryClient);
+
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
       <I18nProvider>
-        <SessionProvider>
+        <SessionProvider resumed={resumed}>
           <AppRouter />
         </SessionProvider>
       </I18nProvider>

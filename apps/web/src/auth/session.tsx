@@ -1,4 +1,4 @@
-import { useQueryClient } from '@tanstack/react-query';
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, unwrap } from '../api/client';
 import * as auth from '../api/auth';
@@ -16,27 +16,40 @@ export interface Session {
   signOut: () => Promise<void>;
 }
 
+const LANDING_WAIT_MS = 500;
+
 const SessionContext = createContext<Session | null>(null);
 
 async function loadMe(): Promise<Me> {
   return await unwrap(api.GET('/api/auth/me'));
 }
 
-export function SessionProvider({ children }: { children: ReactNode }) {
+/**
+ * A reload: the refresh cookie (if any) gives a new access token, then the user (and, at 工作台, its content).
+ * Started by main.tsx before React renders, so the first round trip overlaps the loading of the app's code.
+ */
+export function resumeSession(queryClient: QueryClient): Promise<State> {
+  return refresh()
+    .then(async (ok) => {
+      if (!ok) return { status: 'signed-out' as const };
+      const user = loadMe();
+      const landing = prefetchLanding(queryClient, window.location.pathname, user);
+      const me = await user;
+      // One first render with 工作台's content rather than one per answer (each a long task on a slow PC), but
+      // not waiting long for it.
+      await Promise.race([landing, new Promise((resolve) => setTimeout(resolve, LANDING_WAIT_MS))]);
+      return { status: 'signed-in' as const, me };
+    })
+    .catch(() => ({ status: 'signed-out' as const }));
+}
+
+export function SessionProvider({ resumed, children }: { resumed: Promise<State>; children: ReactNode }) {
   const [state, setState] = useState<State>({ status: 'loading' });
   const queryClient = useQueryClient();
 
   useEffect(() => {
-    // A reload: the refresh cookie (if any) gives a new access token.
     let cancelled = false;
-    void refresh()
-      .then(async (ok) => {
-        if (!ok) return { status: 'signed-out' as const };
-        prefetchLanding(queryClient, window.location.pathname);
-        return { status: 'signed-in' as const, me: await loadMe() };
-      })
-      .catch(() => ({ status: 'signed-out' as const }))
-      .then((next) => !cancelled && setState(next));
+    void resumed.then((next) => !cancelled && setState(next));
     const off = onSignedOut(() => {
       queryClient.clear();
       setState({ status: 'signed-out' });
@@ -45,7 +58,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       cancelled = true;
       off();
     };
-  }, [queryClient]);
+  }, [queryClient, resumed]);
 
   const signIn = useCallback(async (email: string, password: string) => {
     const res = await auth.login(email, password);
@@ -76,9 +89,4 @@ export function useMe(): Me {
   const { state } = useSession();
   if (state.status !== 'signed-in') throw new Error('useMe while signed out');
   return state.me;
-}
-
-/** Whether the roles grant a permission (any scope): `item.act`, `org.manage`… */
-export function can(me: Me, permission: string): boolean {
-  return me.permissions.some((p) => p === permission || p.startsWith(`${permission}:`));
 }

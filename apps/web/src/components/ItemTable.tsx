@@ -1,8 +1,9 @@
 import { Table, Tag, Tooltip } from 'antd';
 import type { ColumnsType, TableProps } from 'antd/es/table';
+import { useMemo } from 'react';
 import { Link } from 'react-router';
 import type { ResponseOf } from '../api/types';
-import { useI18n } from '../i18n/i18n';
+import { useI18n, type I18n } from '../i18n/i18n';
 import { formatDate } from '../lib/format';
 
 export type ItemRow = ResponseOf<'/api/items', 'get'>['data'][number];
@@ -48,6 +49,11 @@ export function DeadlineCell({ item }: { item: Pick<ItemRow, 'currentDeadline' |
 /** The ledger's columns (整改台账), by key, so the list can let the user choose them. */
 export function useItemColumns(): ColumnsType<ItemRow> {
   const { label, locale } = useI18n();
+  // The same columns from render to render (per language), so a changed filter re-renders only the rows that changed.
+  return useMemo(() => itemColumns(label, locale), [label, locale]);
+}
+
+function itemColumns(label: I18n['label'], locale: I18n['locale']): ColumnsType<ItemRow> {
   const en = locale === 'en';
   return [
     {
@@ -106,9 +112,15 @@ export function ItemTable({
   ...props
 }: TableProps<ItemRow> & { columnKeys?: string[]; sortedBy?: { key: string; order: 'ascend' | 'descend' } }) {
   const all = useItemColumns();
-  const keys = columnKeys ?? DEFAULT_COLUMNS;
-  const columns = all
-    .filter((c) => keys.includes(String(c.key)))
-    .map((c) => (c.sorter ? { ...c, sortOrder: sortedBy && sortedBy.key === c.key ? sortedBy.order : null } : c));
+  const keys = (columnKeys ?? DEFAULT_COLUMNS).join();
+  const sortKey = sortedBy?.key;
+  const sortOrder = sortedBy?.order;
+  const columns = useMemo(
+    () =>
+      all
+        .filter((c) => keys.split(',').includes(String(c.key)))
+        .map((c) => (c.sorter ? { ...c, sortOrder: sortKey === c.key ? (sortOrder ?? null) : null } : c)),
+    [all, keys, sortKey, sortOrder],
+  );
   return <Table<ItemRow> rowKey="id" size="small" className="dense" columns={columns} scroll={{ x: 'max-content' }} {...props} />;
 }

@@ -1,52 +1,14 @@
 import { useQuery } from '@tanstack/react-query';
 import { Card, Col, Row, Skeleton, Space, Statistic, Tooltip } from 'antd';
-import { lazy, Suspense } from 'react';
 import { Link } from 'react-router';
-import { api, unwrap } from '../api/client';
-import type { components } from '../api/schema';
-import { can, useMe } from '../auth/session';
+import { useMe } from '../auth/session';
 import { ErrorView } from '../components/ErrorView';
 import { useI18n } from '../i18n/i18n';
-import { dashboardQuery } from '../lib/dashboardQuery';
+import DashboardUrgent from './DashboardUrgent';
+import { dashboardQuery, seesClosureFigures, summaryQuery, tilesOf, type Tile } from '../lib/dashboardQuery';
 import { asWritten } from '../lib/figures';
 import { formatDate, formatRate } from '../lib/format';
 import { paramsFromQuery, queryFromApi } from '../lib/itemQuery';
-
-// The table (antd Table, Select, Tree…) is most of the page's code: loaded after the counts show.
-const DashboardUrgent = lazy(() => import('./DashboardUrgent'));
-
-type Dashboard = components['schemas']['DashboardDto'];
-type TileAnswer = components['schemas']['DashboardTileDto'];
-
-interface Tile {
-  key: string;
-  title: string;
-  tile: TileAnswer;
-  danger?: boolean;
-}
-
-/** The tiles of GET /api/me/dashboard, per role the user has (a tile two roles share shows once). */
-function tilesOf(d: Dashboard, en: boolean): Tile[] {
-  const tiles: Tile[] = [];
-  const add = (key: string, zh: string, enTitle: string, tile: TileAnswer | undefined, danger = false) => {
-    if (tile && !tiles.some((x) => x.key === key)) tiles.push({ key, title: en ? enTitle : zh, tile, danger });
-  };
-  add('overdue', '已逾期', 'Overdue', d.officer?.overdue, true);
-  add('due5', '5个工作日内到期', 'Due within 5 working days', d.officer?.dueSoon);
-  add('returned', '被退回待整改', 'Returned to me', d.officer?.returned, true);
-  add('toAccept', '待签收', 'Waiting for me to accept', d.officer?.toAccept);
-  add('partsOwed', '配合任务未完成', 'Cooperating parts I owe', d.officer?.partsOwed);
-  add('open', '已交办未完成', 'Dispatched, open', d.dispatcher?.dispatchedOpen);
-  add('dispatchedOverdue', '交办事项已逾期', 'Dispatched, overdue', d.dispatcher?.overdue, true);
-  add('extensions', '延期申请待审批', 'Extension requests', d.dispatcher?.extensionRequests);
-  add('acceptance', '验收中', 'In acceptance', d.dispatcher?.inAcceptance);
-  add('queue', '待我验收', 'Waiting for my acceptance', d.verifier?.acceptanceQueue);
-  add('allOpen', '未完成', 'Open', d.overview?.open);
-  add('allOverdue', '已逾期', 'Overdue', d.overview?.overdue, true);
-  add('inAcceptance', '验收及公示中', 'In acceptance or notice', d.overview?.inAcceptance);
-  add('signedOff', '已销号', 'Signed off', d.overview?.signedOff);
-  return tiles;
-}
 
 const listLink = (query: Record<string, unknown>) => `/items?${paramsFromQuery(queryFromApi(query)).toString()}`;
 
@@ -66,30 +28,36 @@ function CountTile({ tile }: { tile: Tile }) {
   );
 }
 
+/** The closure figures' card: its frame shows with the page, the figures (and their as-of date) when they come. */
 function ClosureFigures() {
   const { locale, t } = useI18n();
-  const summary = useQuery({ queryKey: ['statistics', 'summary', {}], queryFn: () => unwrap(api.GET('/api/statistics/summary', {})) });
-  if (summary.isError) return <ErrorView error={summary.error} retry={() => void summary.refetch()} />;
-  if (!summary.data) return <Skeleton active paragraph={{ rows: 2 }} />;
+  const summary = useQuery(summaryQuery);
   const figures = (
-    summary.data.figures as { key: string; label: string; kind: string; value: number | null; display: string; formula: string }[]
+    (summary.data?.figures ?? []) as { key: string; label: string; kind: string; value: number | null; display: string; formula: string }[]
   ).filter((f) => ['total', 'signedOff', 'completed', 'overdueOpen', 'signOffRate', 'completionRate'].includes(f.key));
   return (
     <Card
       size="small"
-      title={`${locale === 'en' ? 'Closure figures' : '整改完成情况'}（${t('common.asOf')} ${formatDate(summary.data.statDate, locale)}）`}
+      title={locale === 'en' ? 'Closure figures' : '整改完成情况'}
+      extra={summary.data && `${t('common.asOf')} ${formatDate(summary.data.statDate, locale)}`}
     >
-      <Row gutter={[12, 12]}>
-        {figures.map((f) => (
-          <Col key={f.key} xs={12} sm={8} lg={4}>
-            <Tooltip title={f.formula}>
-              <div data-testid={`figure-${f.key}`}>
-                <Statistic title={f.label} value={f.kind === 'rate' ? formatRate(f.value) : f.display} formatter={asWritten} />
-              </div>
-            </Tooltip>
-          </Col>
-        ))}
-      </Row>
+      {summary.isError ? (
+        <ErrorView error={summary.error} retry={() => void summary.refetch()} />
+      ) : !summary.data ? (
+        <Skeleton active title={false} paragraph={{ rows: 2 }} />
+      ) : (
+        <Row gutter={[12, 12]}>
+          {figures.map((f) => (
+            <Col key={f.key} xs={12} sm={8} lg={4}>
+              <Tooltip title={f.formula}>
+                <div data-testid={`figure-${f.key}`}>
+                  <Statistic title={f.label} value={f.kind === 'rate' ? formatRate(f.value) : f.display} formatter={asWritten} />
+                </div>
+              </Tooltip>
+            </Col>
+          ))}
+        </Row>
+      )}
     </Card>
   );
 }
@@ -103,7 +71,6 @@ export default function DashboardPage() {
   const first = tiles[0];
   const firstQuery = first ? queryFromApi(first.tile.query) : undefined;
   const byUnit = dashboard.data?.dispatcher?.overdueByUnit ?? [];
-  const showFigures = me.roles.includes('auditor') || me.roles.includes('dispatcher') || me.roles.includes('admin');
   return (
     <div className="page">
       <h1 className="page-title">{t('nav.dashboard')}</h1>
@@ -129,16 +96,14 @@ export default function DashboardPage() {
           </Space>
         </Card>
       )}
-      {showFigures && can(me, 'item.read') && (
+      {seesClosureFigures(me) && (
         <div style={{ marginBottom: 12 }}>
           <ClosureFigures />
         </div>
       )}
       {first && firstQuery && (
         <Card size="small" title={first.title} extra={<Link to={listLink(first.tile.query)}>{en ? 'All' : '全部'}</Link>}>
-          <Suspense fallback={<Skeleton active paragraph={{ rows: 4 }} />}>
-            <DashboardUrgent query={firstQuery} />
-          </Suspense>
+          <DashboardUrgent query={firstQuery} />
         </Card>
       )}
     </div>

@@ -1,5 +1,6 @@
 import { api, unwrap } from '../../api/client';
-import { can, useMe } from '../../auth/session';
+import { can } from '../../auth/can';
+import { useMe } from '../../auth/session';
 import { EvidencePanel } from '../../components/EvidencePanel';
 import { useI18n } from '../../i18n/i18n';
 import type { ComplaintEvidence as File } from './types';
