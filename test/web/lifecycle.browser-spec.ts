@@ -38,12 +38,19 @@ describe('web: an item through its whole life, by role, in the browser', () => {
     const modal = page.locator('.ant-modal:visible');
     await modal.waitFor();
     await fill(modal);
-    await page.locator('#action-submit:not([disabled])').click();
+    const submit = page.locator('#action-submit:not([disabled])');
+    await submit.click();
     const alert = modal.locator('[role=alert]');
-    await Promise.race([
-      modal.waitFor({ state: 'detached' }),
-      alert.waitFor().then(async () => Promise.reject(new Error(`${action}: ${await alert.textContent()}`))),
-    ]);
+    const outcome = (timeout: number) =>
+      Promise.race([
+        modal.waitFor({ state: 'detached', timeout }).then(() => true),
+        alert.waitFor({ timeout }).then(async () => Promise.reject(new Error(`${action}: ${await alert.textContent()}`))),
+      ]).catch((e: Error) => (e.name === 'TimeoutError' ? false : Promise.reject(e)));
+    if (await outcome(15_000)) return;
+    // Still open, no answer and not sending: the click was lost (seen once on a loaded machine, with the
+    // modal still zooming in). Once more; had the first been sent, the second would come back as a 409 alert.
+    if ((await submit.locator('.ant-btn-loading-icon').count()) === 0) await submit.click();
+    expect(await outcome(WAIT_MS)).toBe(true);
   };
 
   /** How many lines a cell's text takes (runs in the page; the DOM types are not in this program). */
