@@ -76,9 +76,9 @@ async function axeRun(page: Page): Promise<AxeViolation[]> {
 }
 
 /**
- * axe-core run in the settled page; returns the serious and critical violations. A loaded machine can
- * still catch a repaint half-way (a tag's colour mid-transition reads as low contrast), so a finding is
- * confirmed by a second run a moment later: a real defect is there both times.
+ * axe-core run in the settled page; returns the serious and critical violations. A finding is confirmed
+ * by a second run a moment later, so a repaint caught half-way does not fail the test: a real defect is
+ * there both times.
  */
 export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]> {
   await page.evaluate(AXE);

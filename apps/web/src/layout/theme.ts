@@ -18,6 +18,12 @@ export const THEME: ThemeConfig = {
     colorSuccess: '#237804',
     colorError: '#c41d1f',
     colorWarning: '#ad5b00',
+    // antd derives the light backgrounds from these darker colours as greyish tints (#adb8a5, #ede6d5) that
+    // the same colours fail on as text: its default tints instead.
+    colorSuccessBg: '#f6ffed',
+    colorSuccessBorder: '#b7eb8f',
+    colorWarningBg: '#fffbe6',
+    colorWarningBorder: '#ffe58f',
     colorTextPlaceholder: '#6e6e6e',
     colorTextDescription: '#595959',
     colorTextQuaternary: '#6e6e6e',
