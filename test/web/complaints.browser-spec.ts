@@ -33,13 +33,25 @@ describe('web: a complaint case through its life, the daily report and the compl
   const get = (url: string, who = token) => w.api.request('GET', url, { token: who });
 
   /** Opens an antd Select inside `scope`, types and picks the option whose label is (or contains) the text. */
+  /** Picks an option of a select and waits until the select shows it (once more if the first click was lost under load). */
   const pick = async (page: Page, scope: Locator, id: string, text: string, exact = false) => {
+    const match = `[title${exact ? '' : '*'}="${text}"]`;
+    const shown = scope
+      .locator(`.ant-select:has(#${id})`)
+      .locator(`.ant-select-selection-item${match}, .ant-select-content${match}`)
+      .first();
     await scope.locator(`#${id}`).click();
     await page.keyboard.type(text);
-    await page
-      .locator(`.ant-select-dropdown:visible .ant-select-item-option[title${exact ? '' : '*'}="${text}"]`)
-      .first()
-      .click();
+    for (let attempt = 1; ; attempt++) {
+      await page.locator(`.ant-select-dropdown:visible .ant-select-item-option${match}`).first().click();
+      try {
+        await shown.waitFor({ timeout: 5_000 });
+        return;
+      } catch (e) {
+        if (attempt === 2) throw e;
+        if (!(await page.locator('.ant-select-dropdown:visible').count())) await scope.locator(`#${id}`).click();
+      }
+    }
   };
 
   /** Takes an action through its button and modal; resolves when the modal closed, fails with the page's error message. */
