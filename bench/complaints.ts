@@ -25,6 +25,7 @@ import { OrgUnitsService, UsersService } from '#org';
 import { createDataSource, migrate } from '#persistence';
 import { BENCH_PASSWORD, recreateDatabase } from './lib/seed.js';
 import { intEnv, log, login, numEnv, postgresLine, startBenchApi } from './lib/harness.js';
+import { cpuSample, cpuUse, type CpuSample, type CpuUse } from './lib/cpu.js';
 import { runLoad } from './lib/load.js';
 import { ms, percentile } from './lib/stats.js';
 
@@ -36,6 +37,7 @@ const REDIS_URL = env.REDIS_URL ?? 'redis://127.0.0.1:6379/14';
 const IMPORT_ROWS = 2_000;
 // BENCH_REUSE_DATABASE=true: start from the copy an earlier run kept of its seeded database (<name>_seeded).
 const REUSE = env.BENCH_REUSE_DATABASE === 'true';
+const DATABASE_NAME = new URL(DATABASE_URL).pathname.slice(1);
 
 const TEXTS = [
   '养殖场粪污未经处理直排村边河道，夏季臭味严重，影响村民生活',
@@ -101,15 +103,20 @@ async function load(
   tokens: string[],
   seconds: number,
   concurrency: number,
-): Promise<{ p50: number; p99: number; n: number; errors: number; perList: number[] }> {
+): Promise<{ p50: number; p99: number; n: number; errors: number; perList: number[]; cpu: CpuUse | null }> {
   const requests = tokens.flatMap((_, token) => paths.map((path, variant) => ({ path, token, variant })));
-  const r = await runLoad({ kind: 'http-list', port, tokens, requests, concurrency, seconds, warmupSeconds: 1 });
+  const before = cpuSample(DATABASE_NAME);
+  let after: CpuSample | null = null;
+  const r = await runLoad({ kind: 'http-list', port, tokens, requests, concurrency, seconds, warmupSeconds: 1 }, () => {
+    after = cpuSample(DATABASE_NAME);
+  });
+  const cpu = cpuUse(before, after);
   const sorted = (xs: number[]) => xs.sort((a, b) => a - b);
   const perPath = paths.map((): number[] => []);
   r.samples.forEach((ms, i) => perPath[r.variants[i]].push(ms));
   const all = sorted([...r.samples]);
   const perList = perPath.map((xs) => percentile(sorted(xs), 99));
-  return { p50: percentile(all, 50), p99: percentile(all, 99), n: all.length, errors: r.errors, perList };
+  return { p50: percentile(all, 50), p99: percentile(all, 99), n: all.length, errors: r.errors, perList, cpu };
 }
 
 async function timed(runs: number, fn: () => Promise<unknown>): Promise<number[]> {
@@ -286,7 +293,8 @@ async function main(): Promise<void> {
     for (const [role, r] of listResults)
       log(
         `list, concurrency 10, ${SECONDS} s, ${role.padEnd(10)}: p50 ${ms(r.p50)}, p99 ${ms(r.p99)} (${r.n} requests, ${r.errors} errors); ` +
-          `p99 by filter: ${r.perList.map((p, i) => `${lists[i][0]} ${ms(p)}`).join(', ')}`,
+          `p99 by filter: ${r.perList.map((p, i) => `${lists[i][0]} ${ms(p)}`).join(', ')}` +
+          (r.cpu ? `; CPU per request: API + load ${ms((r.cpu.node * SECONDS * 1000) / r.n)}, PostgreSQL ${ms((r.cpu.postgres * SECONDS * 1000) / r.n)}; other work on the machine ${r.cpu.other.toFixed(2)} cores` : ''),
       );
     log(`figures: API p95 ${ms(p95(api))}, raw SQL p95 ${ms(p95(raw))}, ratio ${(p95(api) / p95(raw)).toFixed(2)}`);
     log(`duplicate check per case: p50 ${ms(percentile(dup, 50))}, p95 ${ms(p95(dup))}`);

@@ -21,6 +21,12 @@ CREATE FUNCTION public.complaint_reader_rebuild() RETURNS bigint
         RETURN n;
       END $$;
 
+CREATE FUNCTION public.text_bigrams(t text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+        SELECT coalesce(array_agg(DISTINCT lower(substr(t, g, 2))), '{}') FROM generate_series(1, greatest(length(t) - 1, 0)) g
+      $$;
+
 CREATE TABLE public.complaint_case (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     batch_id uuid NOT NULL,
@@ -57,6 +63,9 @@ CREATE TABLE public.complaint_case (
     created_by uuid,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    text_pairs text[] GENERATED ALWAYS AS (public.text_bigrams(((((case_no || '
+'::text) || content) || '
+'::text) || address))) STORED,
     CONSTRAINT complaint_case_case_no_check CHECK (((length(case_no) >= 1) AND (length(case_no) <= 60))),
     CONSTRAINT complaint_case_content_check CHECK (((length(content) >= 1) AND (length(content) <= 10000))),
     CONSTRAINT complaint_case_deadline_after_receipt CHECK (((original_deadline IS NULL) OR (original_deadline >= received_on))),
@@ -559,12 +568,6 @@ CREATE FUNCTION public.project_refresh_scope(p_project uuid) RETURNS void
                           JOIN org_unit o ON o.id = u.unit_id CROSS JOIN LATERAL unnest(path_ids(o.path)) a), '{}'),
           dispatcher_scope = coalesce((SELECT path_ids(o.path) FROM org_unit o WHERE o.id = p.dispatcher_unit_id), '{}')
         WHERE p.id = p_project
-      $$;
-
-CREATE FUNCTION public.text_bigrams(t text) RETURNS text[]
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$
-        SELECT coalesce(array_agg(DISTINCT lower(substr(t, g, 2))), '{}') FROM generate_series(1, greatest(length(t) - 1, 0)) g
       $$;
 
 CREATE TABLE public.app_user (
@@ -1509,6 +1512,8 @@ CREATE INDEX complaint_case_duplicate_idx ON public.complaint_case USING gist (c
 CREATE INDEX complaint_case_list_idx ON public.complaint_case USING btree (received_on DESC, case_no DESC);
 
 CREATE INDEX complaint_case_owner_scope_idx ON public.complaint_case USING gin (owner_scope);
+
+CREATE INDEX complaint_case_text_pairs_idx ON public.complaint_case USING gin (text_pairs);
 
 CREATE INDEX complaint_case_text_trgm_idx ON public.complaint_case USING gin ((((((case_no || '
 '::text) || content) || '

@@ -122,5 +122,20 @@ describe('the complaint list as a unit reads it (e2e)', () => {
     expect(await list('dispatcher', '?q=l-3')).toEqual([['L-3'], 1]);
     expect(await list('dispatcher', `?q=${words('L-1\n甲县')}`)).toEqual([[], 0]);
     expect(await list('dispatcher', `?q=${words('L-1')}&state=investigated`)).toEqual([['L-1'], 1]);
+    // Two characters (no trigram): the stored character pairs, exactly as the longer words.
+    expect(await list('dispatcher', `?q=${words('煤场')}`)).toEqual([['L-3'], 1]);
+    expect(await list('officerA', `?q=${words('某砖')}`)).toEqual([['L-2'], 1]);
+    expect(await list('officerB', `?q=${words('甲县')}`)).toEqual([[], 0]);
+    expect(await list('auditor', `?batchId=${batchId}&q=l-`)).toEqual([['L-3', 'L-2', 'L-1'], 3]);
+    expect(await list('dispatcher', `?q=${words('3乙')}`)).toEqual([[], 0]);
+    expect(await list('dispatcher', `?q=${words('水库')}`)).toEqual([[], 0]);
+  });
+
+  it('pages every source in list order, and a page past the end is empty with the total', async () => {
+    const words = (w: string) => encodeURIComponent(w);
+    expect(await list('dispatcher', '?page=2&pageSize=1')).toEqual([['L-2'], 3]);
+    expect(await list('auditor', `?batchId=${batchId}&page=3&pageSize=1`)).toEqual([['L-1'], 3]);
+    expect(await list('officerA', `?q=${words('甲县')}&page=1&pageSize=1`)).toEqual([['L-2'], 2]);
+    expect(await list('admin', `?batchId=${batchId}&page=2&pageSize=3`)).toEqual([[], 3]);
   });
 });

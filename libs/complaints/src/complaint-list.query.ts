@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { ListScope } from '#domain';
-import { SqlParams, escapeLike } from '#persistence';
+import { SqlParams, escapeLike, preparedQuery } from '#persistence';
 import { complaintRowSql, type ComplaintFilter, type ComplaintRow } from './complaint-queries.service.js';
 
 /** Lists count matching cases exactly up to this many; past it, `total` is this and `totalIsExact` false. */
@@ -19,33 +19,45 @@ export function caseScopeWhere(scope: Extract<ListScope, { kind: 'units' }>, q: 
     : `c.owner_scope @> ARRAY[${unit}::uuid]`;
 }
 
+const CASE_TEXT = `(c.case_no || E'\\n' || c.content || E'\\n' || c.address)`;
+
 /**
  * The condition of a text search on case c: the case number, the content or the address holds
- * the words. The three as one text (complaint_case_text_trgm_idx) find the candidates; the three
- * one by one decide, so words spanning two of them match nothing. Words without upper or lower
- * case (Chinese, digits) are matched with LIKE: the same cases as ILIKE, several times faster.
+ * the words. A two-character word (no trigram) is one of the case's stored character pairs
+ * (complaint_case_text_pairs_idx; exact, since no pair of the word spans two fields), tested
+ * first with strpos, which is cheaper per row than the array. Longer words: the three as one text
+ * (complaint_case_text_trgm_idx) find the candidates; the three one by one decide, so words
+ * spanning two of them match nothing. Words without upper or lower case (Chinese, digits) are
+ * matched case-sensitively: the same cases, several times faster.
  */
 export function textMatch(words: string, q: SqlParams): string {
-  const op = /[\p{Cased}\p{Changes_When_Casemapped}]/u.test(words) ? 'ILIKE' : 'LIKE';
+  const cased = /[\p{Cased}\p{Changes_When_Casemapped}]/u.test(words);
+  if ([...words].length === 2 && !words.includes('\n')) {
+    const word = q.add(words);
+    const found = cased ? `strpos(lower(${CASE_TEXT}), lower(${word})) > 0` : `strpos(${CASE_TEXT}, ${word}) > 0`;
+    return `(${found} AND c.text_pairs @> ARRAY[lower(${word})])`;
+  }
+  const op = cased ? 'ILIKE' : 'LIKE';
   const like = q.add(`%${escapeLike(words)}%`);
-  return `((c.case_no || E'\\n' || c.content || E'\\n' || c.address) ${op} ${like}
-           AND (c.case_no ${op} ${like} OR c.content ${op} ${like} OR c.address ${op} ${like}))`;
+  return `(${CASE_TEXT} ${op} ${like} AND (c.case_no ${op} ${like} OR c.content ${op} ${like} OR c.address ${op} ${like}))`;
 }
 
-/** Whether the filter tests columns only the case row c has (joined to the reader rows r). */
-const testsCaseRow = (f: ComplaintFilter): boolean => Boolean(f.batchId || f.q);
+/**
+ * Whether a filter is answered from the case rows c alone rather than the scope's reader rows:
+ * a batch or a text selects few cases through indexes the reader rows do not have, and joining
+ * each candidate to its reader row costs more than testing the scope on the case row itself.
+ */
+export const listsCaseRows = (f: ComplaintFilter): boolean => Boolean(f.batchId || f.q);
 
 /**
- * The conditions on the complaint_reader rows r a scope lists through, for a filter: the case's
- * columns as the reader copies them (`verdict` is the latest one), and the batch and the text on
- * the case row c.
+ * The conditions on the complaint_reader rows r a scope lists through, for a filter without a batch
+ * or a text: the case's columns as the reader copies them (`verdict` is the latest one).
  */
 export function readerWhere(scope: ReaderScope, f: ComplaintFilter, q: SqlParams): string[] {
   const w =
     scope.kind === 'all'
       ? [`r.unit_id = '${EVERY_CASE_READER}'::uuid`]
       : [`r.unit_id = ${q.add(scope.unitId)}::uuid`, `(r.via & ${scope.dispatched ? 3 : 1}) <> 0`];
-  if (f.batchId) w.push(`c.batch_id = ${q.add(f.batchId)}::uuid`);
   if (f.countyUnitId) w.push(`r.county_unit_id = ${q.add(f.countyUnitId)}::uuid`);
   if (f.leadUnitId) w.push(`r.lead_unit_id = ${q.add(f.leadUnitId)}::uuid`);
   if (f.state?.length === 1) w.push(`r.state = ${q.add(f.state[0])}`);
@@ -56,16 +68,13 @@ export function readerWhere(scope: ReaderScope, f: ComplaintFilter, q: SqlParams
   if (f.duplicateProposals) w.push(`EXISTS (SELECT 1 FROM complaint_duplicate p WHERE p.case_id = r.case_id AND p.status = 'proposed')`);
   if (f.receivedFrom) w.push(`r.received_on >= ${q.add(f.receivedFrom)}::date`);
   if (f.receivedTo) w.push(`r.received_on <= ${q.add(f.receivedTo)}::date`);
-  if (f.q) w.push(textMatch(f.q, q));
-  // The same scope on the case row: a unit's text search may then test only its own cases
-  // (a term of two Chinese characters has no trigram to look up).
-  if (scope.kind === 'units' && testsCaseRow(f)) w.push(caseScopeWhere(scope, q));
   return w;
 }
 
 export interface PageQuery {
-  filter: ComplaintFilter;
-  /** readerWhere's conditions, and their parameters. */
+  /** Where the page is chosen: the scope's reader rows r (readerWhere) or the case rows c. */
+  source: 'reader' | 'case';
+  /** The conditions on that source, and their parameters. */
   where: string[];
   params: unknown[];
   today: string;
@@ -73,29 +82,55 @@ export interface PageQuery {
   pageSize: number;
 }
 
+/** Each source's table, its case id, and the list order (its keys as received_on, case_no, id). */
+const SOURCES = {
+  reader: {
+    from: 'complaint_reader r',
+    id: 'r.case_id',
+    keys: 'r.case_id AS id, r.received_on, r.case_no',
+    order: 'r.received_on DESC, r.case_no DESC, r.case_id DESC',
+  },
+  case: {
+    from: 'complaint_case c',
+    id: 'c.id',
+    keys: 'c.id, c.received_on, c.case_no',
+    order: 'c.received_on DESC, c.case_no DESC, c.id DESC',
+  },
+} as const;
+
 /**
- * One page of the list, newest received first, and how many match (up to COUNT_CAP + 1), in one
- * statement (the total on every row, on one row of nulls when the page is empty): a round trip per
- * list instead of two. The page is chosen on the scope's reader rows (an index in list order
- * holding every filter column but the batch and the text) and the count is an index-only scan of
- * them; only the page's cases are read in full, and, for a batch or a text, the cases those
- * conditions select.
+ * One page of the list, newest received first, and how many match (up to COUNT_CAP + 1). The count
+ * comes first and decides how the page is found: past the cap, matches are common and a walk of
+ * the source in list order meets the page's rows soon; within it, they may be rare enough that such
+ * a walk would read the whole source, so the matches are found as a set (by their indexes) and
+ * sorted. On reader rows both are index-only; only the page's cases are read in full.
  */
 export async function queryComplaintPage(ds: DataSource, p: PageQuery): Promise<{ rows: ComplaintRow[]; total: number }> {
-  const from = testsCaseRow(p.filter) ? 'complaint_reader r JOIN complaint_case c ON c.id = r.case_id' : 'complaint_reader r';
-  const cond = `WHERE ${p.where.join(' AND ')}`;
+  const { from, id, keys, order } = SOURCES[p.source];
+  const cond = p.where.length ? `WHERE ${p.where.join(' AND ')}` : '';
+  // Reader rows are read through the same indexes whatever the values, so their statements are
+  // prepared (planned once per connection). On case rows the best plan depends on the values (a
+  // dispatcher's scope holds every case; a word may be rare or common): planned on every call.
+  const run = <T>(sql: string, values: unknown[]): Promise<T[]> =>
+    p.source === 'reader' ? preparedQuery<T>(ds.manager, sql, values) : ds.query<T[]>(sql, values);
+  const [{ total }] = await run<{ total: number }>(
+    `SELECT count(*)::int AS total FROM (SELECT 1 FROM ${from} ${cond} LIMIT ${COUNT_CAP + 1}) s`,
+    p.params,
+  );
+  if (total <= (p.page - 1) * p.pageSize) return { rows: [], total };
   const q = new SqlParams();
   q.values.push(...p.params);
   const today = q.add(p.today);
   const limit = `LIMIT ${q.add(p.pageSize)} OFFSET ${q.add((p.page - 1) * p.pageSize)}`;
-  const rows = await ds.query<(ComplaintRow & { total: number })[]>(
-    `WITH counted AS MATERIALIZED (SELECT count(*)::int AS total FROM (SELECT 1 FROM ${from} ${cond} LIMIT ${COUNT_CAP + 1}) s)
-     SELECT n.total, p.*
-       FROM counted n
-       LEFT JOIN (${complaintRowSql(today)} WHERE c.id IN (SELECT r.case_id FROM ${from} ${cond}
-                                                            ORDER BY r.received_on DESC, r.case_no DESC, r.case_id DESC ${limit})) p ON true
-      ORDER BY p."receivedOn" DESC, p."caseNo" DESC, p.id DESC`,
+  // OFFSET 0 keeps the ORDER BY and LIMIT out of the matches' plan.
+  const chosen =
+    total > COUNT_CAP
+      ? `SELECT ${id} FROM ${from} ${cond} ORDER BY ${order} ${limit}`
+      : `SELECT m.id FROM (SELECT ${keys} FROM ${from} ${cond} OFFSET 0) m
+          ORDER BY m.received_on DESC, m.case_no DESC, m.id DESC ${limit}`;
+  const rows = await run<ComplaintRow>(
+    `${complaintRowSql(today)} WHERE c.id IN (${chosen}) ORDER BY c.received_on DESC, c.case_no DESC, c.id DESC`,
     q.values,
   );
-  return { rows: rows.filter((r) => r.id !== null).map(({ total: _total, ...row }) => row), total: rows[0].total };
+  return { rows, total };
 }

@@ -16,7 +16,7 @@ import {
 } from '#domain';
 import { SqlParams } from '#persistence';
 import { COMPLAINT_ENTITY } from './complaint-intake.service.js';
-import { COUNT_CAP, caseScopeWhere, queryComplaintPage, readerWhere, textMatch } from './complaint-list.query.js';
+import { COUNT_CAP, caseScopeWhere, listsCaseRows, queryComplaintPage, readerWhere, textMatch } from './complaint-list.query.js';
 
 export interface ComplaintFilter {
   batchId?: string;
@@ -118,9 +118,12 @@ export class ComplaintQueriesService {
     const scope = listScope(actor, 'complaint.read');
     if (scope.kind === 'none') return { data: [], total: 0, totalIsExact: true, page, pageSize };
     const q = new SqlParams();
+    const source = listsCaseRows(f) ? 'case' : 'reader';
+    const where = source === 'case' ? this.where(actor, f, q) : readerWhere(scope, f, q);
+    if (!where) return { data: [], total: 0, totalIsExact: true, page, pageSize };
     const { rows, total } = await queryComplaintPage(this.dataSource, {
-      filter: f,
-      where: readerWhere(scope, f, q),
+      source,
+      where,
       params: q.values,
       today: this.today(),
       page,
