@@ -294,7 +294,9 @@ async function main(): Promise<void> {
       log(
         `list, concurrency 10, ${SECONDS} s, ${role.padEnd(10)}: p50 ${ms(r.p50)}, p99 ${ms(r.p99)} (${r.n} requests, ${r.errors} errors); ` +
           `p99 by filter: ${r.perList.map((p, i) => `${lists[i][0]} ${ms(p)}`).join(', ')}` +
-          (r.cpu ? `; CPU per request: API + load ${ms((r.cpu.node * SECONDS * 1000) / r.n)}, PostgreSQL ${ms((r.cpu.postgres * SECONDS * 1000) / r.n)}; other work on the machine ${r.cpu.other.toFixed(2)} cores` : ''),
+          (r.cpu
+            ? `; CPU per request: API + load ${ms((r.cpu.node * SECONDS * 1000) / r.n)}, PostgreSQL ${ms((r.cpu.postgres * SECONDS * 1000) / r.n)}; other work on the machine ${r.cpu.other.toFixed(2)} cores`
+            : ''),
       );
     log(`figures: API p95 ${ms(p95(api))}, raw SQL p95 ${ms(p95(raw))}, ratio ${(p95(api) / p95(raw)).toFixed(2)}`);
     log(`duplicate check per case: p50 ${ms(percentile(dup, 50))}, p95 ${ms(p95(dup))}`);
