@@ -43,7 +43,10 @@ export async function complaintMails(
   );
   if (!c) return [];
   const units = audience === 'dispatchers' ? [c.dispatcher_unit_id] : [c.lead_unit_id];
-  const recipients = await usersIn(m, units, [audience === 'dispatchers' ? 'dispatcher' : 'unit_officer']);
+  // Nobody is mailed about their own action (a dispatcher may also be an officer of the lead unit).
+  const recipients = (await usersIn(m, units, [audience === 'dispatchers' ? 'dispatcher' : 'unit_officer'])).filter(
+    (r) => r.id !== e.actorId,
+  );
   const data = {
     itemCode: c.case_no,
     itemTitle: c.content.length > 60 ? `${c.content.slice(0, 60)}…` : c.content,

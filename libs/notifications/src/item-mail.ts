@@ -62,7 +62,8 @@ export type ItemEvent = ChangeEvent<ItemRef> | CommentEvent;
 
 /**
  * The e-mails one item event causes: for each audience the recipients and the template, in the
- * order of ITEM_EVENT_AUDIENCES (a person in two audiences is mailed once, with the first).
+ * order of ITEM_EVENT_AUDIENCES (a person in two audiences is mailed once, with the first). Nobody
+ * is mailed about their own action, whichever audience they are in (a person may hold two roles).
  * Acceptance levels are named by their labels (县级自验…), never by their codes.
  */
 export async function itemMails(m: EntityManager, kind: string, event: ItemEvent, link: string): Promise<ItemMail[]> {
@@ -100,7 +101,7 @@ export async function itemMails(m: EntityManager, kind: string, event: ItemEvent
   const seen = new Set<string>();
   const add = (template: string, recipients: Recipient[], extra: Partial<MailData> = {}): void => {
     for (const recipient of recipients) {
-      if (seen.has(recipient.id)) continue;
+      if (seen.has(recipient.id) || recipient.id === actorId) continue;
       seen.add(recipient.id);
       mails.push({ template, recipient, data: { ...base, ...extra } });
     }
@@ -122,8 +123,8 @@ export async function itemMails(m: EntityManager, kind: string, event: ItemEvent
         add(kind, await usersIn(m, [item.dispatcher_unit_id], ['dispatcher']), { late: data.late === true });
         break;
       case 'batch_dispatchers': {
-        // The dispatcher who owns the batch follows every step; not about their own action.
-        const owners = (await usersIn(m, [item.batch_dispatcher_unit_id], ['dispatcher'])).filter((u) => u.id !== actorId);
+        // The dispatchers who own the batch follow every step.
+        const owners = await usersIn(m, [item.batch_dispatcher_unit_id], ['dispatcher']);
         if (kind === 'item.submit') add('item.submitted', owners);
         else if (kind === 'item.return') add('item.return', owners, { returnNote: returnNote(item.chain, data) });
         else if (closed || kind === 'item.close_notice' || kind === 'item.sign_off') add(closedTemplate(toState), owners);
@@ -161,8 +162,8 @@ export async function itemMails(m: EntityManager, kind: string, event: ItemEvent
       case 'mentioned': {
         if ('historySeq' in event) break;
         const users = await m.query<Recipient[]>(
-          `SELECT id, name, email FROM app_user WHERE active AND (id = ANY($1::uuid[]) OR unit_id = ANY($2::uuid[])) AND id IS DISTINCT FROM $3 ORDER BY name`,
-          [event.mentionedUserIds, event.mentionedUnitIds, actorId],
+          `SELECT id, name, email FROM app_user WHERE active AND (id = ANY($1::uuid[]) OR unit_id = ANY($2::uuid[])) ORDER BY name`,
+          [event.mentionedUserIds, event.mentionedUnitIds],
         );
         const [author] = actorId ? await m.query<{ name: string }[]>(`SELECT name FROM app_user WHERE id = $1`, [actorId]) : [];
         add('item.mention', users, { actorName: author?.name ?? null, reason: event.commentText });

@@ -222,7 +222,8 @@ export class OutboxService {
       audience === 'dispatchers'
         ? await usersIn(m, [ms.dispatcher_unit_id], ['dispatcher'])
         : await usersIn(m, [ms.unit_id], ['unit_officer']);
-    for (const r of recipients) {
+    // Nobody is mailed about their own action (a dispatcher may also be an officer of the milestone's unit).
+    for (const r of recipients.filter((u) => u.id !== p.actorId)) {
       const payload: EmailPayload = {
         template: event.kind,
         userId: r.id,
