@@ -576,14 +576,17 @@ describe('notification fan-out (service level, real PostgreSQL)', () => {
       expect((await fannedOut(`complaint:${dup.id}:${merged.historySeq}`)).mails).toEqual([]);
     });
 
-    // Cooperating units of a case are not mailed: the complaint audiences are lead officers or dispatchers.
+    // The cooperating unit is told its part on the transfer, and nothing after: the lead unit reports.
     const steps: Step[] = [
       {
         who: 'D1',
         action: 'transfer',
         input: () => ({ leadUnitId: units.lead.id, cooperatingUnitIds: [units.coop.id] }),
-        mails: each('complaint.transfer', ...LEADS),
-        data: { leadA: { deadline: '2026-06-11', itemTitle: '某养殖场粪污直排入沟渠，气味刺鼻' } },
+        mails: [...each('complaint.transfer', ...LEADS), 'complaint.cooperate → coopA'],
+        data: {
+          leadA: { deadline: '2026-06-11', itemTitle: '某养殖场粪污直排入沟渠，气味刺鼻' },
+          coopA: { deadline: '2026-06-11', itemTitle: '某养殖场粪污直排入沟渠，气味刺鼻' },
+        },
       },
       {
         who: 'leadA',
@@ -609,8 +612,9 @@ describe('notification fan-out (service level, real PostgreSQL)', () => {
         who: 'D2',
         action: 'reassign',
         input: () => ({ leadUnitId: units.lead2.id, reason: '属地调整' }),
-        // The new lead unit is told; the former one is not.
-        mails: ['complaint.reassign → lead2A'],
+        // The new lead unit is told it leads; the former one that the case left it.
+        mails: ['complaint.reassign → lead2A', ...each('complaint.reassigned_away', ...LEADS)],
+        data: { leadA: { reason: '属地调整' }, lead2A: { reason: '属地调整' } },
       },
       {
         who: 'lead2A',

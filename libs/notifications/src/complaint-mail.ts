@@ -16,13 +16,18 @@ export const COMPLAINT_AUDIENCE: Record<string, 'lead_officers' | 'dispatchers'>
   'complaint.apply_closure': 'dispatchers',
 };
 
-/** The e-mails one complaint event makes: recipients with the data of the template named by the event's kind. */
+/**
+ * The e-mails one complaint event makes: recipients with the template and its data. The units are
+ * the ones the event names (not the case's at relay time); on a transfer the cooperating units'
+ * officers learn their part, on a reassignment the former lead's officers that the case left them.
+ * Nobody is mailed about their own action (a dispatcher may also be an officer of the lead unit).
+ */
 export async function complaintMails(
   m: EntityManager,
   kind: string,
   payload: unknown,
   publicUrl: string,
-): Promise<{ recipient: Recipient; data: Omit<MailData, 'recipientName'> }[]> {
+): Promise<{ template: string; recipient: Recipient; data: Omit<MailData, 'recipientName'> }[]> {
   const audience = COMPLAINT_AUDIENCE[kind];
   const e = audience ? readChangeEvent(payload, kind, ['complaintId']) : null;
   if (!e) return [];
@@ -42,11 +47,6 @@ export async function complaintMails(
     [e.complaintId, e.actorId],
   );
   if (!c) return [];
-  const units = audience === 'dispatchers' ? [c.dispatcher_unit_id] : [c.lead_unit_id];
-  // Nobody is mailed about their own action (a dispatcher may also be an officer of the lead unit).
-  const recipients = (await usersIn(m, units, [audience === 'dispatchers' ? 'dispatcher' : 'unit_officer'])).filter(
-    (r) => r.id !== e.actorId,
-  );
   const data = {
     itemCode: c.case_no,
     itemTitle: c.content.length > 60 ? `${c.content.slice(0, 60)}…` : c.content,
@@ -55,7 +55,24 @@ export async function complaintMails(
     actorName: c.actor,
     reason: e.reason,
   };
-  return recipients.map((recipient) => ({ recipient, data }));
+  const mails: { template: string; recipient: Recipient; data: typeof data }[] = [];
+  const seen = new Set<string | null>([e.actorId]);
+  const add = async (template: string, units: (string | null)[], role: 'dispatcher' | 'unit_officer'): Promise<void> => {
+    for (const recipient of await usersIn(
+      m,
+      units.filter((u): u is string => u !== null),
+      [role],
+    )) {
+      if (seen.has(recipient.id)) continue;
+      seen.add(recipient.id);
+      mails.push({ template, recipient, data });
+    }
+  };
+  if (audience === 'dispatchers') await add(kind, [c.dispatcher_unit_id], 'dispatcher');
+  else await add(kind, [e.details.leadUnitId ?? c.lead_unit_id], 'unit_officer');
+  if (kind === 'complaint.transfer') await add('complaint.cooperate', e.details.cooperatingUnitIds ?? [], 'unit_officer');
+  if (kind === 'complaint.reassign') await add('complaint.reassigned_away', [e.details.formerLeadUnitId ?? null], 'unit_officer');
+  return mails;
 }
 
 type Texts = Record<Locale, (d: MailData) => { subject: string; lines: string[] }>;
@@ -79,6 +96,26 @@ export const COMPLAINT_TEMPLATES: Record<string, Texts> = {
     en: (d) => ({
       subject: `[Complaint reassigned] ${d.itemCode}${due(d, false)}`,
       lines: [d.itemTitle, 'Your unit now leads this case.', ...why(d, false)],
+    }),
+  },
+  'complaint.cooperate': {
+    zh: (d) => ({
+      subject: `【信访件配合办理】${d.itemCode}${due(d, true)}`,
+      lines: [d.itemTitle, '贵单位为该件的配合单位，请配合牵头单位按时调查核实。'],
+    }),
+    en: (d) => ({
+      subject: `[Complaint: your unit cooperates] ${d.itemCode}${due(d, false)}`,
+      lines: [d.itemTitle, 'Your unit cooperates on this case; please support the lead unit by the deadline.'],
+    }),
+  },
+  'complaint.reassigned_away': {
+    zh: (d) => ({
+      subject: `【信访件已改派】${d.itemCode} 不再由贵单位牵头`,
+      lines: [d.itemTitle, '该件已改派其他单位牵头办理，贵单位无需继续报送。', ...why(d, true)],
+    }),
+    en: (d) => ({
+      subject: `[Complaint reassigned] ${d.itemCode} is no longer led by your unit`,
+      lines: [d.itemTitle, 'Another unit now leads this case; your unit need not report on it.', ...why(d, false)],
     }),
   },
   'complaint.return': {

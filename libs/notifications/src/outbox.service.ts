@@ -74,7 +74,7 @@ export class OutboxService {
         if (milestoneAudience) await this.mailMilestoneEvent(m, event, milestoneAudience);
         for (const mail of await complaintMails(m, event.kind, event.payload, this.config.http.publicUrl)) {
           const data = { recipientName: mail.recipient.name, ...mail.data };
-          await insertEmail(m, event, { template: event.kind, userId: mail.recipient.id, to: mail.recipient.email, data });
+          await insertEmail(m, event, { template: mail.template, userId: mail.recipient.id, to: mail.recipient.email, data });
         }
         await m.query(`UPDATE outbox SET status = 'sent', sent_at = now() WHERE id = $1`, [event.id]);
       }

@@ -29,11 +29,21 @@ export interface ChangeDetails {
   resumed?: boolean;
   late?: boolean;
   deadlineVersion?: number;
+  /** The lead unit the change gave the subject, the one it took it from, and the cooperating units it named. */
+  leadUnitId?: string;
+  formerLeadUnitId?: string;
+  cooperatingUnitIds?: string[];
 }
 
 const DETAIL_NUMBERS = ['levelIndex', 'nextLevelIndex', 'resumeLevelIndex', 'deadlineVersion'] as const;
 const DETAIL_FLAGS = ['resumed', 'late'] as const;
 const RETURN_TARGETS = ['unit', 'recheck', 'level'] as const;
+
+const isChange = (v: unknown): v is { from: string; to: string } =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as { from?: unknown }).from === 'string' &&
+  typeof (v as { to?: unknown }).to === 'string';
 
 /** The details an event carries, picked from what its history row records. */
 export function changeDetails(data: Record<string, unknown>): ChangeDetails {
@@ -42,6 +52,13 @@ export function changeDetails(data: Record<string, unknown>): ChangeDetails {
   for (const key of DETAIL_FLAGS) if (typeof data[key] === 'boolean') details[key] = data[key];
   const returnTo = RETURN_TARGETS.find((t) => t === data.returnTo);
   if (returnTo) details.returnTo = returnTo;
+  // A history row records a new lead as { from, to }; the event, once written, as the two ids.
+  const lead = data.leadUnitId;
+  if (typeof lead === 'string') details.leadUnitId = lead;
+  else if (isChange(lead)) [details.formerLeadUnitId, details.leadUnitId] = [lead.from, lead.to];
+  if (typeof data.formerLeadUnitId === 'string') details.formerLeadUnitId = data.formerLeadUnitId;
+  if (Array.isArray(data.cooperatingUnitIds) && data.cooperatingUnitIds.every((u) => typeof u === 'string'))
+    details.cooperatingUnitIds = data.cooperatingUnitIds;
   return details;
 }
 

@@ -363,6 +363,8 @@ export const LABELS = {
     'milestone.urge': ['节点催办', 'Milestone urged'],
     'complaint.transfer': ['信访件转办', 'Complaint transferred'],
     'complaint.reassign': ['信访件改派', 'Complaint reassigned'],
+    'complaint.cooperate': ['信访件配合办理', 'Complaint: your unit cooperates'],
+    'complaint.reassigned_away': ['信访件已改派他单位', 'Complaint reassigned away'],
     'complaint.return': ['信访件退回重办', 'Complaint returned'],
     'complaint.urge': ['信访件催办', 'Complaint urged'],
     'complaint.request_extension': ['信访件延期申请', 'Complaint extension requested'],
