@@ -138,4 +138,39 @@ describe('the complaint list as a unit reads it (e2e)', () => {
     expect(await list('officerA', `?q=${words('甲县')}&page=1&pageSize=1`)).toEqual([['L-2'], 2]);
     expect(await list('admin', `?batchId=${batchId}&page=2&pageSize=3`)).toEqual([[], 3]);
   });
+
+  it('past the count cap walks in list order, and the pages agree with the matches sorted by hand', async () => {
+    // 1,001 more cases in a second batch (written as intake writes them; the triggers add the readers).
+    const second = await post('dispatcher', '/api/complaint-batches', {
+      round: `列表督察-${tag}`,
+      batchNo: 2,
+      receivedOn: '2026-06-03',
+      deadlineDays: 10,
+      deadlineKind: 'calendar',
+    });
+    expect(second.status).toBe(201);
+    await api.ds.query(
+      `INSERT INTO complaint_case (batch_id, case_no, received_on, content, county_unit_id, address, pollution_types,
+                                   dispatcher_unit_id, dispatcher_scope, created_by, created_at, updated_at)
+       SELECT $1, 'P-' || lpad(g::text, 4, '0'), date '2026-06-03' + g % 3, '第' || g || '号洗煤厂废水外溢', $2, '', ARRAY['water'],
+              o.id, path_ids(o.path), $3, now(), now()
+         FROM generate_series(1, 1001) g, org_unit o WHERE o.id = $4`,
+      [second.body.id, countyA.id, u.dispatcher.id, u.dispatcher.unitId],
+    );
+    // Newest received first (June 5: numbers ≡ 2 mod 3, then June 4, then June 3), then the number, descending.
+    const expected = Array.from({ length: 1001 }, (_, i) => i + 1)
+      .sort((a, b) => (b % 3) - (a % 3) || b - a)
+      .map((n) => `P-${String(n).padStart(4, '0')}`);
+    const words = (w: string) => encodeURIComponent(w);
+    for (const filter of ['', `batchId=${second.body.id}&`, `q=${words('洗煤')}&`, `q=${words('洗煤厂')}&`]) {
+      const first = await api.request('GET', `/api/complaints?${filter}pageSize=50`, { token: t.dispatcher });
+      expect([first.body.total, first.body.totalIsExact]).toEqual([1000, false]);
+      const pages = [1, 2, 20, 21];
+      for (const page of pages) {
+        const [rows] = await list('dispatcher', `?${filter}page=${page}&pageSize=50`);
+        // Without a batch or text filter the first batch's three cases (received June 1) come last.
+        expect(rows).toEqual(expected.slice((page - 1) * 50, page * 50).concat(page === 21 && !filter ? ['L-3', 'L-2', 'L-1'] : []));
+      }
+    }
+  });
 });
