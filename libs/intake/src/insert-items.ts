@@ -46,6 +46,23 @@ export async function insertItems(
   const ids = rows.map(() => randomUUID());
   // In id order, each index page of the new rows' ids (item, units, history) is visited once rather than at random.
   const items = rows.map((r, i) => ({ ...r, id: ids[i] })).sort((a, b) => (a.id < b.id ? -1 : 1));
+  // The history rows' hashes (a quarter of a second of this process's time for 10,000 rows) are
+  // computed in slices while PostgreSQL runs the inserts, instead of before or after them.
+  const [history] = await Promise.all([chainCreations(actor, batchId, at, items), writeRows(m, actor, target, items, ids)]);
+  for (let i = 0; i < history.length; i += ROWS_PER_STATEMENT) {
+    await HistoryService.insertMany(m, history.slice(i, i + ROWS_PER_STATEMENT));
+  }
+  return ids;
+}
+
+/** The items' rows, first deadline versions and units, and what their skipped insert triggers would have done. */
+async function writeRows(
+  m: EntityManager,
+  actor: Actor,
+  target: { batchId: string; dispatcherUnitId: string; at: Date },
+  items: (NewItem & { id: string })[],
+  ids: string[],
+): Promise<void> {
   // The item insert triggers stand aside for this set (migration 1766300000000) and their work is
   // done once below; the rows carry their scope sets. A failure rolls the setting back with the transaction.
   await m.query(`SELECT set_config('rectify.bulk_items', 'on', true)`);
@@ -57,29 +74,44 @@ export async function insertItems(
   }
   await m.query(`SELECT items_created_in_bulk($1::uuid[])`, [ids]);
   await m.query(`SELECT set_config('rectify.bulk_items', 'off', true)`);
-  const history = items.map((r) =>
-    HistoryService.chained(null, {
-      entityType: ITEM_ENTITY,
-      entityId: r.id,
-      action: 'create',
-      actorId: actor.userId,
-      toState: 'draft',
-      at,
-      data: {
-        code: r.code,
-        title: r.title,
-        batchId,
-        deadline: r.deadline,
-        deadlineRule: null,
-        leadUnitIds: r.leadUnitIds,
-        ...r.provenance,
-      },
-    }),
-  );
-  for (let i = 0; i < history.length; i += ROWS_PER_STATEMENT) {
-    await HistoryService.insertMany(m, history.slice(i, i + ROWS_PER_STATEMENT));
+}
+
+/** Rows hashed per turn of the event loop, so that the statements' answers are taken up meanwhile. */
+const ROWS_PER_SLICE = 500;
+
+/** Each item's creation, the first row of its history chain, in slices. */
+async function chainCreations(
+  actor: Actor,
+  batchId: string,
+  at: Date,
+  items: (NewItem & { id: string })[],
+): Promise<ReturnType<typeof HistoryService.chained>[]> {
+  const rows: ReturnType<typeof HistoryService.chained>[] = [];
+  for (let i = 0; i < items.length; i += ROWS_PER_SLICE) {
+    await new Promise((resolve) => setImmediate(resolve));
+    for (const r of items.slice(i, i + ROWS_PER_SLICE)) {
+      rows.push(
+        HistoryService.chained(null, {
+          entityType: ITEM_ENTITY,
+          entityId: r.id,
+          action: 'create',
+          actorId: actor.userId,
+          toState: 'draft',
+          at,
+          data: {
+            code: r.code,
+            title: r.title,
+            batchId,
+            deadline: r.deadline,
+            deadlineRule: null,
+            leadUnitIds: r.leadUnitIds,
+            ...r.provenance,
+          },
+        }),
+      );
+    }
   }
-  return ids;
+  return rows;
 }
 
 /**
