@@ -10,7 +10,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * distinct element once and `@>` tests membership, so the index entries and every search answer
  * are the same as before and the index needs no rebuild. A text that holds the separator itself,
  * or whose lower-case form has another length (no libc locale does that; some ICU ones), takes the
- * former per-position form, so the pairs are exactly those of the text in every case.
+ * former per-position form, so the pairs are exactly those of the text in every case. That one is
+ * named with its schema: the body is read wherever the index is built, pg_restore's empty
+ * search_path included.
  */
 const PER_POSITION = `SELECT coalesce(array_agg(DISTINCT lower(substr(t, g, 2))), '{}') FROM generate_series(1, greatest(length(t) - 1, 0)) g`;
 
@@ -23,7 +25,7 @@ export class TextBigramsWithoutSubquery1766700000000 implements MigrationInterfa
       CREATE OR REPLACE FUNCTION text_bigrams(t text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
         SELECT CASE
           WHEN coalesce(length(t), 0) < 2 THEN '{}'::text[]
-          WHEN strpos(t, chr(1)) > 0 OR length(lower(t)) <> length(t) THEN text_bigrams_per_position(t)
+          WHEN strpos(t, chr(1)) > 0 OR length(lower(t)) <> length(t) THEN public.text_bigrams_per_position(t)
           ELSE trim_array(string_to_array(regexp_replace(lower(t), '..', '\\&' || chr(1), 'g'), chr(1)), 1)
             || trim_array(string_to_array(regexp_replace(substr(lower(t), 2), '..', '\\&' || chr(1), 'g'), chr(1)), 1)
         END
