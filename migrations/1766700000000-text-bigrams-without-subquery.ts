@@ -20,7 +20,9 @@ export class TextBigramsWithoutSubquery1766700000000 implements MigrationInterfa
   name = 'TextBigramsWithoutSubquery1766700000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE FUNCTION text_bigrams_per_position(t text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ ${PER_POSITION} $$`);
+    await q.query(
+      `CREATE FUNCTION text_bigrams_per_position(t text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ ${PER_POSITION} $$`,
+    );
     await q.query(`
       CREATE OR REPLACE FUNCTION text_bigrams(t text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
         SELECT CASE
@@ -33,7 +35,9 @@ export class TextBigramsWithoutSubquery1766700000000 implements MigrationInterfa
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE OR REPLACE FUNCTION text_bigrams(t text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ ${PER_POSITION} $$`);
+    await q.query(
+      `CREATE OR REPLACE FUNCTION text_bigrams(t text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ ${PER_POSITION} $$`,
+    );
     await q.query(`DROP FUNCTION text_bigrams_per_position(text)`);
   }
 }

@@ -33,6 +33,8 @@ export class ItemReaderWithoutForeignKey1766700000001 implements MigrationInterf
     await q.query(`DROP TRIGGER item_reader_forget_all ON item`);
     await q.query(`DROP TRIGGER item_reader_forget ON item`);
     await q.query(`DROP FUNCTION item_reader_forget()`);
-    await q.query(`ALTER TABLE item_reader ADD CONSTRAINT item_reader_item_id_fkey FOREIGN KEY (item_id) REFERENCES item(id) ON DELETE CASCADE`);
+    await q.query(
+      `ALTER TABLE item_reader ADD CONSTRAINT item_reader_item_id_fkey FOREIGN KEY (item_id) REFERENCES item(id) ON DELETE CASCADE`,
+    );
   }
 }

@@ -15,10 +15,9 @@ describe('text_bigrams()', () => {
   });
 
   const pairs = async (text: string | null): Promise<string[]> => {
-    const [row] = await ds.query<{ pairs: string[] }[]>(
-      `SELECT ARRAY(SELECT DISTINCT p FROM unnest(text_bigrams($1::text)) p) AS pairs`,
-      [text],
-    );
+    const [row] = await ds.query<{ pairs: string[] }[]>(`SELECT ARRAY(SELECT DISTINCT p FROM unnest(text_bigrams($1::text)) p) AS pairs`, [
+      text,
+    ]);
     return row.pairs.sort();
   };
 
