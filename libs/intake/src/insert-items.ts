@@ -69,9 +69,17 @@ async function writeRows(
   // The GIN entries (text search, scope sets) go to the indexes' pending lists for this set, to be
   // merged in one pass after the commit (mergePendingIndexEntries) instead of row by row here.
   await m.query(`SELECT set_config('gin_pending_list_limit', '1GB', true)`);
+  // Each chunk's parameters (JSON of some MB) are built while PostgreSQL runs the previous chunk's statements.
+  let running: Promise<void> = Promise.resolve();
   for (let i = 0; i < items.length; i += ROWS_PER_STATEMENT) {
-    await insertRows(m, actor, target, items.slice(i, i + ROWS_PER_STATEMENT));
+    const statements = chunkStatements(actor, target, items.slice(i, i + ROWS_PER_STATEMENT));
+    await running;
+    running = runInOrder(m, statements);
+    // Handled here as well: a failure that arrives before the next `await running` must not count as unhandled.
+    running.catch(() => undefined);
+    await new Promise((resolve) => setImmediate(resolve));
   }
+  await running;
   await m.query(`SELECT items_created_in_bulk($1::uuid[])`, [ids]);
   await m.query(`SELECT set_config('rectify.bulk_items', 'off', true)`);
 }
@@ -128,12 +136,21 @@ export function mergePendingIndexEntries(ds: DataSource): void {
     .catch(() => undefined);
 }
 
-async function insertRows(
-  m: EntityManager,
+interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+async function runInOrder(m: EntityManager, statements: Statement[]): Promise<void> {
+  for (const { sql, params } of statements) await m.query(sql, params);
+}
+
+/** The statements that write a chunk of items: rows, first deadline versions, units. */
+function chunkStatements(
   actor: Actor,
   target: { batchId: string; dispatcherUnitId: string; at: Date },
   items: (NewItem & { id: string })[],
-): Promise<void> {
+): Statement[] {
   const { batchId, dispatcherUnitId, at } = target;
   // Items of a ledger share a few unit combinations: their scope sets are computed once per combination.
   const scopeKeys = new Map<string, number>();
@@ -149,8 +166,8 @@ async function insertRows(
     }
     return key;
   };
-  await m.query(
-    `WITH s AS MATERIALIZED (
+  const rows: Statement = {
+    sql: `WITH s AS MATERIALIZED (
        SELECT c.key, x.owner_scope, x.lead_scope, x.dispatcher_scope, x.acceptance_scope
          FROM jsonb_to_recordset($6::jsonb) AS c(key int, county_unit_id uuid, unit_ids uuid[], lead_ids uuid[])
         CROSS JOIN (SELECT acceptance_chain FROM batch WHERE id = $2) b
@@ -167,7 +184,7 @@ async function insertRows(
             goal text, measures text, type text, responsible_leader text, responsible_person text, responsible_phone text,
             stage_nodes jsonb, deadline date, source_document_id uuid, source_task jsonb, scope int)
        JOIN s ON s.key = r.scope`,
-    [
+    params: [
       JSON.stringify(
         items.map((r) => ({
           id: r.id,
@@ -195,12 +212,12 @@ async function insertRows(
       at,
       JSON.stringify(scopes),
     ],
-  );
-  await m.query(
-    `INSERT INTO item_deadline (item_id, version, deadline, kind, decided_by, created_at)
+  };
+  const deadlines: Statement = {
+    sql: `INSERT INTO item_deadline (item_id, version, deadline, kind, decided_by, created_at)
      SELECT r.id, 1, r.deadline, 'initial', $2, $3 FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, deadline date) WHERE r.deadline IS NOT NULL`,
-    [JSON.stringify(items.map((r) => ({ id: r.id, deadline: r.deadline }))), actor.userId, at],
-  );
+    params: [JSON.stringify(items.map((r) => ({ id: r.id, deadline: r.deadline }))), actor.userId, at],
+  };
   // A unit named twice for an item counts once, in its first role (a plain INSERT, no ON CONFLICT per row).
   const units = items.flatMap((r) => {
     const named = [
@@ -209,9 +226,10 @@ async function insertRows(
     ];
     return named.filter((u, i) => named.findIndex((v) => v.unit_id === u.unit_id) === i);
   });
-  await m.query(
-    `INSERT INTO item_unit (item_id, unit_id, role, part, updated_at)
+  const unitRows: Statement = {
+    sql: `INSERT INTO item_unit (item_id, unit_id, role, part, updated_at)
      SELECT r.item_id, r.unit_id, r.role, r.part, $2 FROM jsonb_to_recordset($1::jsonb) AS r(item_id uuid, unit_id uuid, role text, part text)`,
-    [JSON.stringify(units), at],
-  );
+    params: [JSON.stringify(units), at],
+  };
+  return [rows, deadlines, unitRows];
 }
