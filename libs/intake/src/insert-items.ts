@@ -69,10 +69,11 @@ async function writeRows(
   // The GIN entries (text search, scope sets) go to the indexes' pending lists for this set, to be
   // merged in one pass after the commit (mergePendingIndexEntries) instead of row by row here.
   await m.query(`SELECT set_config('gin_pending_list_limit', '1GB', true)`);
+  const scopes = await scopeSets(m, target, items);
   // Each chunk's parameters (JSON of some MB) are built while PostgreSQL runs the previous chunk's statements.
   let running: Promise<void> = Promise.resolve();
   for (let i = 0; i < items.length; i += ROWS_PER_STATEMENT) {
-    const statements = chunkStatements(actor, target, items.slice(i, i + ROWS_PER_STATEMENT));
+    const statements = chunkStatements(actor, target, items.slice(i, i + ROWS_PER_STATEMENT), scopes);
     await running;
     running = runInOrder(m, statements);
     // Handled here as well: a failure that arrives before the next `await running` must not count as unhandled.
@@ -145,34 +146,57 @@ async function runInOrder(m: EntityManager, statements: Statement[]): Promise<vo
   for (const { sql, params } of statements) await m.query(sql, params);
 }
 
-/** The statements that write a chunk of items: rows, first deadline versions, units. */
+/** The scope sets of the items' unit combinations, and which combination each item has. */
+interface ScopeSets {
+  keyOf: Map<string, number>;
+  /** JSON: [{key, owner_scope, lead_scope, dispatcher_scope, acceptance_scope}]. */
+  sets: string;
+}
+
+/**
+ * Items of a ledger share a few unit combinations (some hundreds in 10,000 rows): their scope sets
+ * are computed once per combination for the whole set, and every chunk's rows take them by key.
+ */
+async function scopeSets(
+  m: EntityManager,
+  target: { batchId: string; dispatcherUnitId: string },
+  items: (NewItem & { id: string })[],
+): Promise<ScopeSets> {
+  const keys = new Map<string, number>();
+  const keyOf = new Map<string, number>();
+  const combinations: { key: number; county_unit_id: string | null; unit_ids: string[]; lead_ids: string[] }[] = [];
+  for (const r of items) {
+    const unitIds = [...r.leadUnitIds, ...r.cooperatingParts.map((c) => c.unitId)];
+    const text = JSON.stringify([r.countyUnitId, unitIds, r.leadUnitIds]);
+    let key = keys.get(text);
+    if (key === undefined) {
+      key = combinations.length;
+      keys.set(text, key);
+      combinations.push({ key, county_unit_id: r.countyUnitId, unit_ids: unitIds, lead_ids: r.leadUnitIds });
+    }
+    keyOf.set(r.id, key);
+  }
+  const [{ sets }] = await m.query<{ sets: unknown[] }[]>(
+    `SELECT coalesce(jsonb_agg(jsonb_build_object('key', c.key, 'owner_scope', x.owner_scope, 'lead_scope', x.lead_scope,
+                                                  'dispatcher_scope', x.dispatcher_scope, 'acceptance_scope', x.acceptance_scope)), '[]') AS sets
+       FROM jsonb_to_recordset($1::jsonb) AS c(key int, county_unit_id uuid, unit_ids uuid[], lead_ids uuid[])
+      CROSS JOIN (SELECT acceptance_chain FROM batch WHERE id = $2) b
+      CROSS JOIN LATERAL item_scope_sets($3, c.unit_ids, c.lead_ids, item_acceptance_units_of(b.acceptance_chain, c.county_unit_id, c.lead_ids)) x`,
+    [JSON.stringify(combinations), target.batchId, target.dispatcherUnitId],
+  );
+  return { keyOf, sets: JSON.stringify(sets) };
+}
+
+/** The statements that write a chunk of items: rows (with their scope sets), first deadline versions, units. */
 function chunkStatements(
   actor: Actor,
   target: { batchId: string; dispatcherUnitId: string; at: Date },
   items: (NewItem & { id: string })[],
+  scopes: ScopeSets,
 ): Statement[] {
   const { batchId, dispatcherUnitId, at } = target;
-  // Items of a ledger share a few unit combinations: their scope sets are computed once per combination.
-  const scopeKeys = new Map<string, number>();
-  const scopes: { key: number; county_unit_id: string | null; unit_ids: string[]; lead_ids: string[] }[] = [];
-  const scopeOf = (r: NewItem): number => {
-    const unitIds = [...r.leadUnitIds, ...r.cooperatingParts.map((c) => c.unitId)];
-    const text = JSON.stringify([r.countyUnitId, unitIds, r.leadUnitIds]);
-    let key = scopeKeys.get(text);
-    if (key === undefined) {
-      key = scopes.length;
-      scopeKeys.set(text, key);
-      scopes.push({ key, county_unit_id: r.countyUnitId, unit_ids: unitIds, lead_ids: r.leadUnitIds });
-    }
-    return key;
-  };
   const rows: Statement = {
-    sql: `WITH s AS MATERIALIZED (
-       SELECT c.key, x.owner_scope, x.lead_scope, x.dispatcher_scope, x.acceptance_scope
-         FROM jsonb_to_recordset($6::jsonb) AS c(key int, county_unit_id uuid, unit_ids uuid[], lead_ids uuid[])
-        CROSS JOIN (SELECT acceptance_chain FROM batch WHERE id = $2) b
-        CROSS JOIN LATERAL item_scope_sets($3, c.unit_ids, c.lead_ids, item_acceptance_units_of(b.acceptance_chain, c.county_unit_id, c.lead_ids)) x)
-     INSERT INTO item (id, batch_id, code, title, feedback_text, domain, county_unit_id, goal, measures, type, responsible_leader,
+    sql: `INSERT INTO item (id, batch_id, code, title, feedback_text, domain, county_unit_id, goal, measures, type, responsible_leader,
                        responsible_person, responsible_phone, stage_nodes, dispatcher_unit_id, original_deadline, current_deadline,
                        deadline_version, created_by, created_at, updated_at, source_document_id, source_task,
                        owner_scope, lead_scope, dispatcher_scope, acceptance_scope)
@@ -183,7 +207,8 @@ function chunkStatements(
        FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, code text, title text, feedback_text text, domain text, county_unit_id uuid,
             goal text, measures text, type text, responsible_leader text, responsible_person text, responsible_phone text,
             stage_nodes jsonb, deadline date, source_document_id uuid, source_task jsonb, scope int)
-       JOIN s ON s.key = r.scope`,
+       JOIN jsonb_to_recordset($6::jsonb) AS s(key int, owner_scope uuid[], lead_scope uuid[], dispatcher_scope uuid[], acceptance_scope uuid[])
+         ON s.key = r.scope`,
     params: [
       JSON.stringify(
         items.map((r) => ({
@@ -203,14 +228,14 @@ function chunkStatements(
           deadline: r.deadline,
           source_document_id: r.sourceDocumentId ?? null,
           source_task: r.sourceTask ?? null,
-          scope: scopeOf(r),
+          scope: scopes.keyOf.get(r.id),
         })),
       ),
       batchId,
       dispatcherUnitId,
       actor.userId,
       at,
-      JSON.stringify(scopes),
+      scopes.sets,
     ],
   };
   const deadlines: Statement = {
