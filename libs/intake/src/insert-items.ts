@@ -48,7 +48,11 @@ export async function insertItems(
   const items = rows.map((r, i) => ({ ...r, id: ids[i] })).sort((a, b) => (a.id < b.id ? -1 : 1));
   // The history rows' hashes (a quarter of a second of this process's time for 10,000 rows) are
   // computed in slices while PostgreSQL runs the inserts, instead of before or after them.
-  const [history] = await Promise.all([chainCreations(actor, batchId, at, items), writeRows(m, actor, target, items, ids)]);
+  // Both settle before either failure is passed on: the caller's rollback must not overtake a statement still to be sent.
+  const [chained, written] = await Promise.allSettled([chainCreations(actor, batchId, at, items), writeRows(m, actor, target, items, ids)]);
+  if (written.status === 'rejected') throw written.reason;
+  if (chained.status === 'rejected') throw chained.reason;
+  const history = chained.value;
   for (let i = 0; i < history.length; i += ROWS_PER_STATEMENT) {
     await HistoryService.insertMany(m, history.slice(i, i + ROWS_PER_STATEMENT));
   }
@@ -72,13 +76,18 @@ async function writeRows(
   const scopes = await scopeSets(m, target, items);
   // Each chunk's parameters (JSON of some MB) are built while PostgreSQL runs the previous chunk's statements.
   let running: Promise<void> = Promise.resolve();
-  for (let i = 0; i < items.length; i += ROWS_PER_STATEMENT) {
-    const statements = chunkStatements(actor, target, items.slice(i, i + ROWS_PER_STATEMENT), scopes);
-    await running;
-    running = runInOrder(m, statements);
-    // Handled here as well: a failure that arrives before the next `await running` must not count as unhandled.
-    running.catch(() => undefined);
-    await new Promise((resolve) => setImmediate(resolve));
+  try {
+    for (let i = 0; i < items.length; i += ROWS_PER_STATEMENT) {
+      const statements = chunkStatements(actor, target, items.slice(i, i + ROWS_PER_STATEMENT), scopes);
+      await running;
+      running = runInOrder(m, statements);
+      // Handled here as well: a failure that arrives before the next `await running` must not count as unhandled.
+      running.catch(() => undefined);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    // Whatever failed, no statement of this set is sent after this function has ended (and the caller rolled back).
+    await running.catch(() => undefined);
   }
   await running;
   await m.query(`SELECT items_created_in_bulk($1::uuid[])`, [ids]);
