@@ -25,6 +25,8 @@ import { ComplaintEvidence1766410000000 } from './1766410000000-complaint-eviden
 import { ComplaintDuplicateIndex1766430000000 } from './1766430000000-complaint-duplicate-index.js';
 import { ComplaintReaderAll1766500000000 } from './1766500000000-complaint-reader-all.js';
 import { BulkItemRollups1766550000000 } from './1766550000000-bulk-item-rollups.js';
+import { TextBigramsWithoutSubquery1766700000000 } from './1766700000000-text-bigrams-without-subquery.js';
+import { ItemReaderWithoutForeignKey1766700000001 } from './1766700000001-item-reader-without-foreign-key.js';
 import { ComplaintTextBigrams1766800000000 } from './1766800000000-complaint-text-bigrams.js';
 
 /** Every migration, in order. Listed explicitly so tsc, swc, Jest and the CLI see one set. */
@@ -56,5 +58,7 @@ export const MIGRATIONS = [
   ComplaintDuplicateIndex1766430000000,
   ComplaintReaderAll1766500000000,
   BulkItemRollups1766550000000,
+  TextBigramsWithoutSubquery1766700000000,
+  ItemReaderWithoutForeignKey1766700000001,
   ComplaintTextBigrams1766800000000,
 ];

@@ -24,7 +24,12 @@ CREATE FUNCTION public.complaint_reader_rebuild() RETURNS bigint
 CREATE FUNCTION public.text_bigrams(t text) RETURNS text[]
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$
-        SELECT coalesce(array_agg(DISTINCT lower(substr(t, g, 2))), '{}') FROM generate_series(1, greatest(length(t) - 1, 0)) g
+        SELECT CASE
+          WHEN coalesce(length(t), 0) < 2 THEN '{}'::text[]
+          WHEN strpos(t, chr(1)) > 0 OR length(lower(t)) <> length(t) THEN public.text_bigrams_per_position(t)
+          ELSE trim_array(string_to_array(regexp_replace(lower(t), '..', '\&' || chr(1), 'g'), chr(1)), 1)
+            || trim_array(string_to_array(regexp_replace(substr(lower(t), 2), '..', '\&' || chr(1), 'g'), chr(1)), 1)
+        END
       $$;
 
 CREATE TABLE public.complaint_case (
@@ -171,6 +176,18 @@ CREATE FUNCTION public.item_acceptance_units_of(p_chain jsonb, p_county uuid, p_
                ORDER BY c.ord), '{}')
           FROM jsonb_array_elements(p_chain) WITH ORDINALITY AS c(lvl, ord)
       $$;
+
+CREATE FUNCTION public.item_reader_forget() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+      BEGIN
+        IF TG_OP = 'TRUNCATE' THEN
+          TRUNCATE item_reader;
+        ELSE
+          DELETE FROM item_reader r USING gone g WHERE r.item_id = g.id;
+        END IF;
+        RETURN NULL;
+      END $$;
 
 CREATE FUNCTION public.item_reader_rebuild() RETURNS bigint
     LANGUAGE plpgsql
@@ -569,6 +586,10 @@ CREATE FUNCTION public.project_refresh_scope(p_project uuid) RETURNS void
           dispatcher_scope = coalesce((SELECT path_ids(o.path) FROM org_unit o WHERE o.id = p.dispatcher_unit_id), '{}')
         WHERE p.id = p_project
       $$;
+
+CREATE FUNCTION public.text_bigrams_per_position(t text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT coalesce(array_agg(DISTINCT lower(substr(t, g, 2))), '{}') FROM generate_series(1, greatest(length(t) - 1, 0)) g $$;
 
 CREATE TABLE public.app_user (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -1661,6 +1682,10 @@ CREATE TRIGGER history_no_update_delete BEFORE DELETE OR UPDATE ON public.histor
 
 CREATE TRIGGER investment_report_no_update BEFORE UPDATE ON public.investment_report FOR EACH ROW EXECUTE FUNCTION public.investment_report_is_append_only();
 
+CREATE TRIGGER item_reader_forget AFTER DELETE ON public.item REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION public.item_reader_forget();
+
+CREATE TRIGGER item_reader_forget_all AFTER TRUNCATE ON public.item FOR EACH STATEMENT EXECUTE FUNCTION public.item_reader_forget();
+
 CREATE TRIGGER item_reader_insert AFTER INSERT ON public.item FOR EACH ROW WHEN ((current_setting('rectify.bulk_items'::text, true) IS DISTINCT FROM 'on'::text)) EXECUTE FUNCTION public.item_reader_sync();
 
 CREATE TRIGGER item_reader_update AFTER UPDATE OF state, domain, county_unit_id, batch_id, current_deadline, owner_scope, dispatcher_scope, acceptance_scope ON public.item FOR EACH ROW WHEN (((old.state IS DISTINCT FROM new.state) OR (old.domain IS DISTINCT FROM new.domain) OR (old.county_unit_id IS DISTINCT FROM new.county_unit_id) OR (old.batch_id IS DISTINCT FROM new.batch_id) OR (old.current_deadline IS DISTINCT FROM new.current_deadline) OR (old.owner_scope IS DISTINCT FROM new.owner_scope) OR (old.dispatcher_scope IS DISTINCT FROM new.dispatcher_scope) OR (old.acceptance_scope IS DISTINCT FROM new.acceptance_scope))) EXECUTE FUNCTION public.item_reader_sync();
@@ -1867,9 +1892,6 @@ ALTER TABLE ONLY public.item_progress
 
 ALTER TABLE ONLY public.item_progress
     ADD CONSTRAINT item_progress_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES public.org_unit(id);
-
-ALTER TABLE ONLY public.item_reader
-    ADD CONSTRAINT item_reader_item_id_fkey FOREIGN KEY (item_id) REFERENCES public.item(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY public.item
     ADD CONSTRAINT item_source_document_id_fkey FOREIGN KEY (source_document_id) REFERENCES public.source_document(id);

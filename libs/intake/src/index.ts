@@ -5,3 +5,4 @@ export * from './ledger-import.service.js';
 export * from './ledger-export.service.js';
 export * from './decomposition.service.js';
 export * from './intake.module.js';
+export { insertItems, type NewItem } from './insert-items.js';
