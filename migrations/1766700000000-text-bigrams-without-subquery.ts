@@ -10,9 +10,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * distinct element once and `@>` tests membership, so the index entries and every search answer
  * are the same as before and the index needs no rebuild. A text that holds the separator itself,
  * or whose lower-case form has another length (no libc locale does that; some ICU ones), takes the
- * former per-position form, so the pairs are exactly those of the text in every case. That one is
- * named with its schema: the body is read wherever the index is built, pg_restore's empty
- * search_path included.
+ * former per-position form, so the pairs are exactly those of the text in every case. The body is
+ * SQL-standard (RETURN …): PostgreSQL resolves and records the call to the per-position form, so a
+ * dump creates that one first and pg_restore, with its empty search_path, can build what uses
+ * text_bigrams() (the index; complaint_case's stored pairs).
  */
 const PER_POSITION = `SELECT coalesce(array_agg(DISTINCT lower(substr(t, g, 2))), '{}') FROM generate_series(1, greatest(length(t) - 1, 0)) g`;
 
@@ -24,14 +25,13 @@ export class TextBigramsWithoutSubquery1766700000000 implements MigrationInterfa
       `CREATE FUNCTION text_bigrams_per_position(t text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ ${PER_POSITION} $$`,
     );
     await q.query(`
-      CREATE OR REPLACE FUNCTION text_bigrams(t text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-        SELECT CASE
+      CREATE OR REPLACE FUNCTION text_bigrams(t text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE
+      RETURN CASE
           WHEN coalesce(length(t), 0) < 2 THEN '{}'::text[]
           WHEN strpos(t, chr(1)) > 0 OR length(lower(t)) <> length(t) THEN public.text_bigrams_per_position(t)
           ELSE trim_array(string_to_array(regexp_replace(lower(t), '..', '\\&' || chr(1), 'g'), chr(1)), 1)
             || trim_array(string_to_array(regexp_replace(substr(lower(t), 2), '..', '\\&' || chr(1), 'g'), chr(1)), 1)
-        END
-      $$`);
+        END`);
     // Sessions that have the index open keep its expression as they first read it (the old call,
     // which a query's inlined form no longer matches) until the index's catalog row changes.
     await q.query(`ALTER INDEX item_text_bigram_idx RESET (fastupdate)`);

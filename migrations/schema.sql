@@ -21,16 +21,13 @@ CREATE FUNCTION public.complaint_reader_rebuild() RETURNS bigint
         RETURN n;
       END $$;
 
+CREATE FUNCTION public.text_bigrams_per_position(t text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT coalesce(array_agg(DISTINCT lower(substr(t, g, 2))), '{}') FROM generate_series(1, greatest(length(t) - 1, 0)) g $$;
+
 CREATE FUNCTION public.text_bigrams(t text) RETURNS text[]
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$
-        SELECT CASE
-          WHEN coalesce(length(t), 0) < 2 THEN '{}'::text[]
-          WHEN strpos(t, chr(1)) > 0 OR length(lower(t)) <> length(t) THEN public.text_bigrams_per_position(t)
-          ELSE trim_array(string_to_array(regexp_replace(lower(t), '..', '\&' || chr(1), 'g'), chr(1)), 1)
-            || trim_array(string_to_array(regexp_replace(substr(lower(t), 2), '..', '\&' || chr(1), 'g'), chr(1)), 1)
-        END
-      $$;
+    RETURN CASE WHEN (COALESCE(length(t), 0) < 2) THEN '{}'::text[] WHEN ((strpos(t, chr(1)) > 0) OR (length(lower(t)) <> length(t))) THEN public.text_bigrams_per_position(t) ELSE (trim_array(string_to_array(regexp_replace(lower(t), '..'::text, ('\&'::text || chr(1)), 'g'::text), chr(1)), 1) || trim_array(string_to_array(regexp_replace(substr(lower(t), 2), '..'::text, ('\&'::text || chr(1)), 'g'::text), chr(1)), 1)) END;
 
 CREATE TABLE public.complaint_case (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -586,10 +583,6 @@ CREATE FUNCTION public.project_refresh_scope(p_project uuid) RETURNS void
           dispatcher_scope = coalesce((SELECT path_ids(o.path) FROM org_unit o WHERE o.id = p.dispatcher_unit_id), '{}')
         WHERE p.id = p_project
       $$;
-
-CREATE FUNCTION public.text_bigrams_per_position(t text) RETURNS text[]
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$ SELECT coalesce(array_agg(DISTINCT lower(substr(t, g, 2))), '{}') FROM generate_series(1, greatest(length(t) - 1, 0)) g $$;
 
 CREATE TABLE public.app_user (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
