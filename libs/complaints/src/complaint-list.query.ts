@@ -11,12 +11,19 @@ export const EVERY_CASE_READER = '00000000-0000-0000-0000-000000000000';
 
 type ReaderScope = Extract<ListScope, { kind: 'units' | 'all' }>;
 
-/** A unit's scope as a condition on case c (its scope arrays, GIN-indexed). */
-export function caseScopeWhere(scope: Extract<ListScope, { kind: 'units' }>, q: SqlParams): string {
+/**
+ * What a scope condition is for: finding a unit's cases as a set (its scope arrays' GIN indexes),
+ * or testing the few rows another condition found (a batch's): reading a county's 9,000 entries
+ * from the scope index costs more than testing a hundred rows on their own.
+ */
+export type ScopeTest = 'set' | 'rows';
+
+/** A unit's scope as a condition on case c. */
+export function caseScopeWhere(scope: Extract<ListScope, { kind: 'units' }>, q: SqlParams, test: ScopeTest = 'set'): string {
   const unit = q.add(scope.unitId);
-  return scope.dispatched
-    ? `(c.owner_scope @> ARRAY[${unit}::uuid] OR c.dispatcher_scope @> ARRAY[${unit}::uuid])`
-    : `c.owner_scope @> ARRAY[${unit}::uuid]`;
+  // `= ANY` means the same as `@>` of one element, and no index answers it.
+  const holds = (column: string) => (test === 'set' ? `c.${column} @> ARRAY[${unit}::uuid]` : `${unit}::uuid = ANY(c.${column})`);
+  return scope.dispatched ? `(${holds('owner_scope')} OR ${holds('dispatcher_scope')})` : holds('owner_scope');
 }
 
 const CASE_TEXT = `(c.case_no || E'\\n' || c.content || E'\\n' || c.address)`;

@@ -16,7 +16,15 @@ import {
 } from '#domain';
 import { SqlParams } from '#persistence';
 import { COMPLAINT_ENTITY } from './complaint-intake.service.js';
-import { COUNT_CAP, caseScopeWhere, listsCaseRows, queryComplaintPage, readerWhere, textMatch } from './complaint-list.query.js';
+import {
+  COUNT_CAP,
+  caseScopeWhere,
+  listsCaseRows,
+  queryComplaintPage,
+  readerWhere,
+  textMatch,
+  type ScopeTest,
+} from './complaint-list.query.js';
 
 export interface ComplaintFilter {
   batchId?: string;
@@ -88,11 +96,11 @@ export class ComplaintQueriesService {
   ) {}
 
   /** WHERE conditions for a filter in the actor's scope (null: the actor may read none). */
-  where(actor: Actor, f: ComplaintFilter, q: SqlParams): string[] | null {
+  where(actor: Actor, f: ComplaintFilter, q: SqlParams, scopeTest: ScopeTest = 'set'): string[] | null {
     const scope = listScope(actor, 'complaint.read');
     if (scope.kind === 'none') return null;
     const w: string[] = [];
-    if (scope.kind === 'units') w.push(caseScopeWhere(scope, q));
+    if (scope.kind === 'units') w.push(caseScopeWhere(scope, q, scopeTest));
     if (f.batchId) w.push(`c.batch_id = ${q.add(f.batchId)}::uuid`);
     if (f.countyUnitId) w.push(`c.county_unit_id = ${q.add(f.countyUnitId)}::uuid`);
     if (f.leadUnitId) w.push(`c.lead_unit_id = ${q.add(f.leadUnitId)}::uuid`);
@@ -119,7 +127,9 @@ export class ComplaintQueriesService {
     if (scope.kind === 'none') return { data: [], total: 0, totalIsExact: true, page, pageSize };
     const q = new SqlParams();
     const source = listsCaseRows(f) ? 'case' : 'reader';
-    const where = source === 'case' ? this.where(actor, f, q) : readerWhere(scope, f, q);
+    // A batch's few hundred cases are tested for the scope one by one; a word's may be thousands,
+    // intersected with the scope's index.
+    const where = source === 'case' ? this.where(actor, f, q, f.batchId ? 'rows' : 'set') : readerWhere(scope, f, q);
     if (!where) return { data: [], total: 0, totalIsExact: true, page, pageSize };
     const { rows, total } = await queryComplaintPage(this.dataSource, {
       source,
