@@ -5,7 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * in scope with LIKE. Each case now stores the lower-cased character pairs of its number, content
  * and address, GIN-indexed: the pairs answer such a word exactly, from the index when the word is
  * rare and as a cheap array test per row when the list is walked in order. Stored rather than an
- * expression index because text_bigrams() costs some 35 µs a call, and a walked row would pay it.
+ * expression index because a walked row would then compute its pairs again (text_bigrams()) to be
+ * tested, several times the cost of testing the stored array.
  */
 export class ComplaintTextBigrams1766800000000 implements MigrationInterface {
   name = 'ComplaintTextBigrams1766800000000';

@@ -57,12 +57,9 @@ export async function complaintMails(
   };
   const mails: { template: string; recipient: Recipient; data: typeof data }[] = [];
   const seen = new Set<string | null>([e.actorId]);
-  const add = async (template: string, units: (string | null)[], role: 'dispatcher' | 'unit_officer'): Promise<void> => {
-    for (const recipient of await usersIn(
-      m,
-      units.filter((u): u is string => u !== null),
-      [role],
-    )) {
+  const add = async (template: string, units: (string | null | undefined)[], role: 'dispatcher' | 'unit_officer'): Promise<void> => {
+    const named = units.filter((u): u is string => typeof u === 'string');
+    for (const recipient of await usersIn(m, named, [role])) {
       if (seen.has(recipient.id)) continue;
       seen.add(recipient.id);
       mails.push({ template, recipient, data });
@@ -71,7 +68,7 @@ export async function complaintMails(
   if (audience === 'dispatchers') await add(kind, [c.dispatcher_unit_id], 'dispatcher');
   else await add(kind, [e.details.leadUnitId ?? c.lead_unit_id], 'unit_officer');
   if (kind === 'complaint.transfer') await add('complaint.cooperate', e.details.cooperatingUnitIds ?? [], 'unit_officer');
-  if (kind === 'complaint.reassign') await add('complaint.reassigned_away', [e.details.formerLeadUnitId ?? null], 'unit_officer');
+  if (kind === 'complaint.reassign') await add('complaint.reassigned_away', [e.details.formerLeadUnitId], 'unit_officer');
   return mails;
 }
 
