@@ -28,6 +28,7 @@ import { BulkItemRollups1766550000000 } from './1766550000000-bulk-item-rollups.
 import { TextBigramsWithoutSubquery1766700000000 } from './1766700000000-text-bigrams-without-subquery.js';
 import { ItemReaderWithoutForeignKey1766700000001 } from './1766700000001-item-reader-without-foreign-key.js';
 import { ComplaintTextBigrams1766800000000 } from './1766800000000-complaint-text-bigrams.js';
+import { ItemTextOneIndex1766900000000 } from './1766900000000-item-text-one-index.js';
 
 /** Every migration, in order. Listed explicitly so tsc, swc, Jest and the CLI see one set. */
 export const MIGRATIONS = [
@@ -61,4 +62,5 @@ export const MIGRATIONS = [
   TextBigramsWithoutSubquery1766700000000,
   ItemReaderWithoutForeignKey1766700000001,
   ComplaintTextBigrams1766800000000,
+  ItemTextOneIndex1766900000000,
 ];

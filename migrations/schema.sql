@@ -1527,7 +1527,7 @@ CREATE INDEX complaint_case_list_idx ON public.complaint_case USING btree (recei
 
 CREATE INDEX complaint_case_owner_scope_idx ON public.complaint_case USING gin (owner_scope);
 
-CREATE INDEX complaint_case_text_pairs_idx ON public.complaint_case USING gin (text_pairs);
+CREATE INDEX complaint_case_text_pairs_idx ON public.complaint_case USING gin (text_pairs COLLATE "C");
 
 CREATE INDEX complaint_case_text_trgm_idx ON public.complaint_case USING gin ((((((case_no || '
 '::text) || content) || '
@@ -1603,9 +1603,7 @@ CREATE UNIQUE INDEX item_stat_snapshot_month_uq ON public.item_stat_snapshot USI
 
 CREATE INDEX item_state_deadline_idx ON public.item USING btree (state, current_deadline);
 
-CREATE INDEX item_text_bigram_idx ON public.item USING gin (public.text_bigrams(((((code || ' '::text) || title) || ' '::text) || feedback_text)));
-
-CREATE INDEX item_text_trgm_idx ON public.item USING gin ((((((code || ' '::text) || title) || ' '::text) || feedback_text)) public.gin_trgm_ops);
+CREATE INDEX item_text_bigram_idx ON public.item USING gin (public.text_bigrams(((((code || ' '::text) || title) || ' '::text) || feedback_text)) COLLATE "C");
 
 CREATE INDEX item_timeline_closed_from_idx ON public.item_timeline USING btree (valid_from) INCLUDE (valid_to, item_id, state, batch_id, county_unit_id, domain, original_deadline, current_deadline, extension_count, closed_on, close_working_days, reopen_count, lead_unit_ids, lead_scope) WHERE (valid_to IS NOT NULL);
 

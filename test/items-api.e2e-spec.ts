@@ -125,7 +125,7 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
     expect(codes(await list(t, 'overdue=false&sort=code'))).toEqual(['B', 'C']);
     expect(codes(await list(t, 'dueWithinDays=7'))).toEqual(['B']);
     expect(codes(await list(t, `q=${encodeURIComponent('锅炉')}`))).toEqual(['A']);
-    // Two characters (the bigram index alone), one, and four (trigrams and ILIKE), in title or code.
+    // Two characters (the pair index alone), one (each row tested), and four (the pair index, each match tested), in title or code.
     expect(codes(await list(t, `q=${encodeURIComponent('修复')}`))).toEqual(['C']);
     expect(codes(await list(t, `q=${encodeURIComponent('炉修')}`))).toEqual([]);
     expect(codes(await list(t, `q=${encodeURIComponent('河')}`))).toEqual(['B']);
@@ -259,17 +259,19 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
     const past = await search('批量奇', 'pageSize=100&page=7');
     expect(past.body).toMatchObject({ total: 503, totalIsExact: true, data: [] });
     expect(codes(await search('批量奇', 'pageSize=3&page=168'))).toEqual(['M-0003', 'M-0001']);
-    // A two-character search is counted on the bigram index alone: the same matches as ILIKE, in any
-    // case, across the code/title boundary and with LIKE's own characters taken literally.
+    // A two-character search is counted on the pair index alone, a longer one on the pair index with
+    // each match tested for the word: the same matches as ILIKE, in any case, across the code/title
+    // boundary, with LIKE's own characters taken literally, and none where a word's pairs are all
+    // there but not together (Q-6 holds 甲乙 and 乙丙, not 甲乙丙).
     await api.ds.query(
       `INSERT INTO item (batch_id, code, title, feedback_text, domain, type, state, dispatcher_unit_id, owner_scope)
        SELECT $1, v.code, v.title, v.feedback, 'air', 'deadline', 'assigned', $2, ARRAY[$3]::uuid[]
          FROM (VALUES ('Q-1', 'xY 扬尘', ''), ('Q-2', '扬尘XY', ''), ('Q-3x', 'y边界', ''), ('Q-4', '无关', '含 Xy 与 5%'),
-                      ('Q-5', '无关', '5x')) v(code, title, feedback)`,
+                      ('Q-5', '无关', '5x'), ('Q-6', '甲乙 乙丙', '')) v(code, title, feedback)`,
       [own.id, bureau.id, countyA.id],
     );
     const found: number[] = [];
-    for (const q of ['xy', 'XY', 'x y', '5%', '扬尘', 'x ']) {
+    for (const q of ['xy', 'XY', 'x y', '5%', '扬尘', 'x ', '甲乙丙', '乙 乙丙', 'Y 扬尘', '-3X Y']) {
       const [{ n }] = await api.ds.query<{ n: number }[]>(
         `SELECT count(*)::int AS n FROM item WHERE batch_id = $1 AND (code || ' ' || title || ' ' || feedback_text) ILIKE $2`,
         [own.id, `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`],
@@ -280,7 +282,7 @@ describe('items API: lists, scope, editing, bad input (e2e)', () => {
       }
       found.push(n);
     }
-    expect(found).toEqual([3, 3, 1, 1, 2, 1]);
+    expect(found).toEqual([3, 3, 1, 1, 2, 1, 0, 1, 1, 1]);
     // Nothing for county B, and nothing matching at all.
     expect((await search('批量奇', 'pageSize=3', tokens.officerB)).body).toMatchObject({ total: 0, totalIsExact: true, data: [] });
     expect((await search('没有这个词', 'pageSize=3')).body).toMatchObject({ total: 0, data: [] });

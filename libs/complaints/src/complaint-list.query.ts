@@ -42,7 +42,7 @@ export function textMatch(words: string, q: SqlParams): string {
   if ([...words].length === 2 && !words.includes('\n')) {
     const word = q.add(words);
     const found = cased ? `strpos(lower(${CASE_TEXT}), lower(${word})) > 0` : `strpos(${CASE_TEXT}, ${word}) > 0`;
-    return `(${found} AND c.text_pairs @> ARRAY[lower(${word})])`;
+    return `(${found} AND c.text_pairs COLLATE "C" @> ARRAY[lower(${word})])`;
   }
   const op = cased ? 'ILIKE' : 'LIKE';
   const like = q.add(`%${escapeLike(words)}%`);

@@ -69,10 +69,12 @@ async function writeRows(
 ): Promise<void> {
   // The item insert triggers stand aside for this set (migration 1766300000000) and their work is
   // done once below; the rows carry their scope sets. A failure rolls the setting back with the transaction.
-  await m.query(`SELECT set_config('rectify.bulk_items', 'on', true)`);
   // The GIN entries (text search, scope sets) go to the indexes' pending lists for this set, to be
-  // merged in one pass after the commit (mergePendingIndexEntries) instead of row by row here.
-  await m.query(`SELECT set_config('gin_pending_list_limit', '1GB', true)`);
+  // merged in one pass after the commit (mergePendingIndexEntries) instead of row by row here; the
+  // set's reader rows and roll-up cells are sorted in memory.
+  await m.query(
+    `SELECT set_config('rectify.bulk_items', 'on', true), set_config('gin_pending_list_limit', '1GB', true), set_config('work_mem', '64MB', true)`,
+  );
   const scopes = await scopeSets(m, target, items);
   // Each chunk's parameters (JSON of some MB) are built while PostgreSQL runs the previous chunk's statements.
   let running: Promise<void> = Promise.resolve();
