@@ -202,6 +202,23 @@ describe('notification fan-out (service level, real PostgreSQL)', () => {
         mails: [...each('item.assign', ...LEADS), 'item.assign_part → coopA'],
         data: { coopA: { part: '提供监测数据', partDeadline: '2030-06-30', deadline: '2030-12-31' } },
       },
+      {
+        who: 'D2',
+        action: 'withdraw',
+        input: { reason: '牵头单位需调整' },
+        // Every unit the assignment reached hears it is withdrawn; the cooperating unit with the same text.
+        mails: [...each('item.withdraw', ...LEADS), 'item.withdraw → coopA'],
+        data: { leadA: { reason: '牵头单位需调整' }, coopA: { reason: '牵头单位需调整' } },
+      },
+      { who: 'D1', action: 'assign', mails: [...each('item.assign', ...LEADS), 'item.assign_part → coopA'] },
+      {
+        who: 'leadB',
+        action: 'decline',
+        input: { reason: '不属于本单位职责' },
+        mails: each('item.decline', ...BUREAU),
+        data: { D1: { reason: '不属于本单位职责' }, D2: { reason: '不属于本单位职责' } },
+      },
+      { who: 'D1', action: 'assign', mails: [...each('item.assign', ...LEADS), 'item.assign_part → coopA'] },
       { who: 'leadA', action: 'accept', mails: [] },
       { who: 'leadA', action: 'report_progress', input: { text: '已完成煤场围挡' }, mails: [] },
       { who: 'coopA', action: 'report_part', input: { partStatus: 'done' }, mails: [] },
@@ -296,7 +313,13 @@ describe('notification fan-out (service level, real PostgreSQL)', () => {
         mails: each('item.reset_deadline', ...LEADS),
         data: { leadB: { deadline: '2031-09-30' } },
       },
-      { who: 'D1', action: 'cancel', input: { reason: '并入其他事项' }, mails: [] },
+      {
+        who: 'D1',
+        action: 'cancel',
+        input: { reason: '问题已不存在' },
+        mails: [...each('item.cancel', ...LEADS), 'item.cancel → coopA'],
+        data: { leadB: { reason: '问题已不存在' } },
+      },
     ];
 
     it.each(steps)('$who $action → $mails', async (step) => {
@@ -304,6 +327,29 @@ describe('notification fan-out (service level, real PostgreSQL)', () => {
       const r = await f.transitions.transition(people[step.who], itemId, { action: step.action, version, ...inputOf(step) } as never);
       version = r.version;
       await expectFanOut(step, `item:${itemId}:${r.historySeq}`);
+    });
+
+    it("a merge tells the merged item's units; a draft cancelled or merged, never assigned, tells nobody", async () => {
+      const batch = await f.newBatch(people.D1, { chain: [{ level: 'city', unitId: units.city.id }] });
+      const fields = { leadUnitIds: [units.lead.id], cooperating: [{ unitId: units.coop.id, part: '配合' }] };
+      const [kept, merged, draft, draft2] = [
+        await f.newItem(people.D1, batch, { code: `MG-${Factory.tag()}`, ...fields }),
+        await f.newItem(people.D1, batch, { code: `MG-${Factory.tag()}`, ...fields }),
+        await f.newItem(people.D1, batch, { code: `MG-${Factory.tag()}`, ...fields }),
+        await f.newItem(people.D1, batch, { code: `MG-${Factory.tag()}`, ...fields }),
+      ];
+      const act = (who: Who, id: string, version: number, action: string, input: Record<string, unknown> = {}) =>
+        f.transitions.transition(people[who], id, { action, version, ...input } as never);
+      const assigned = await act('D1', merged.id, merged.version, 'assign');
+      const r = await act('D2', merged.id, assigned.version, 'merge', { mergeIntoId: kept.id, reason: '与另一事项为同一问题' });
+      await expectFanOut(
+        { mails: [...each('item.merge', ...LEADS), 'item.merge → coopA'], data: { leadA: { reason: '与另一事项为同一问题' } } },
+        `item:${merged.id}:${r.historySeq}`,
+      );
+      const cancelled = await act('D1', draft.id, draft.version, 'cancel', { reason: '录入重复' });
+      await expectFanOut({ mails: [] }, `item:${draft.id}:${cancelled.historySeq}`);
+      const mergedDraft = await act('D1', draft2.id, draft2.version, 'merge', { mergeIntoId: kept.id, reason: '同一问题' });
+      await expectFanOut({ mails: [] }, `item:${draft2.id}:${mergedDraft.historySeq}`);
     });
 
     it('a comment tells the people and units it names who may read the item, not its author nor a unit that may not', async () => {
@@ -358,8 +404,8 @@ describe('notification fan-out (service level, real PostgreSQL)', () => {
     });
   });
 
-  describe('items: actions nobody is mailed about', () => {
-    it('withdraw, decline and cancel write an event that fans out to no one', async () => {
+  describe('items: an assignment withdrawn, then declined, then the draft cancelled', () => {
+    it('the lead unit hears of the withdrawal, the dispatchers of the decline, nobody of the draft cancelled', async () => {
       const batch = await f.newBatch(people.D1);
       const item = await f.newItem(people.D1, batch, { code: `FAN-${Factory.tag()}`, leadUnitIds: [units.lead.id] });
       let version = item.version;
@@ -369,9 +415,9 @@ describe('notification fan-out (service level, real PostgreSQL)', () => {
         await expectFanOut({ mails }, `item:${item.id}:${r.historySeq}`);
       };
       await run('D1', 'assign', {}, each('item.assign', ...LEADS));
-      await run('D1', 'withdraw', { reason: '分派有误' }, []);
+      await run('D1', 'withdraw', { reason: '分派有误' }, each('item.withdraw', ...LEADS));
       await run('D1', 'assign', {}, each('item.assign', ...LEADS));
-      await run('leadA', 'decline', { reason: '不属本单位职责' }, []);
+      await run('leadA', 'decline', { reason: '不属本单位职责' }, each('item.decline', ...BUREAU));
       await run('D2', 'cancel', { reason: '重复立项' }, []);
     });
   });
@@ -629,14 +675,21 @@ describe('notification fan-out (service level, real PostgreSQL)', () => {
         input: { verdict: 'partly', handlingSummary: '责令限期整改，粪污已清运' },
         mails: each('complaint.report_verdict', ...BUREAU),
       },
-      { who: 'D1', action: 'phase_close', input: { committedDate: '2026-09-30' }, mails: [] },
+      {
+        who: 'D1',
+        action: 'phase_close',
+        input: { committedDate: '2026-09-30' },
+        // The lead unit is told the date it committed to, not the case's handling deadline.
+        mails: ['complaint.phase_close → lead2A'],
+        data: { lead2A: { deadline: '2026-09-30' } },
+      },
       {
         who: 'lead2A',
         action: 'apply_closure',
         input: { handlingSummary: '防渗储粪池已建成投用' },
         mails: each('complaint.apply_closure', ...BUREAU),
       },
-      { who: 'D2', action: 'close', mails: [] },
+      { who: 'D2', action: 'close', mails: ['complaint.close → lead2A'] },
       { who: 'D1', action: 'publish', mails: [] },
       { who: 'D1', action: 'follow_up', input: { reached: true, satisfaction: 'satisfied' }, mails: [] },
       { who: 'D1', action: 'archive', mails: [] },

@@ -173,16 +173,17 @@ export async function queryItemPage(
   };
   let rows: SummaryRow[];
   let total: number;
-  if (scope.kind === 'units' && !scope.dispatched && !rf) {
-    // A unit (a narrow scope: a county, a department) filtering on text, lead or cooperating unit
-    // finds its matches once (each long row rechecked once, each bitmap built once) and takes
-    // page and count from them. Past COUNT_CAP matches the page needs the whole order.
+  if (f.q !== undefined || (scope.kind === 'units' && !scope.dispatched && !rf)) {
+    // A text search, and a unit (a narrow scope: a county, a department) filtering on lead or
+    // cooperating unit, find the matches once through their indexes (each long row rechecked
+    // once, each bitmap built once) and take page and count from them. Past COUNT_CAP matches the
+    // page is the top of the whole order: found by walking it, where matches are frequent.
     const matches = await query('matches', true);
     total = matches[0].total!;
     rows = total > COUNT_CAP ? await page() : matches.filter(onPage);
-  } else if (f.q !== undefined || recentFirst) {
-    // A text search's count and a page read through the recent window take long enough that the
-    // two are worth running side by side, on two connections.
+  } else if (recentFirst) {
+    // A page read through the recent window takes long enough that it and the count are worth
+    // running side by side, on two connections.
     [rows, total] = await Promise.all([page(), count()]);
   } else {
     // Otherwise both are short: one statement, one round trip (measured: 5-15 % more lists per

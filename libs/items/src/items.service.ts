@@ -287,7 +287,8 @@ export class ItemsService {
     const readable = await this.readable(actor, filter);
     if (readable === null) return null;
     const q = new SqlParams();
-    const where = itemWhereSql(readable.scope, readable.f, today, q);
+    // The whole set is read: found through the indexes, not by walking the order.
+    const where = itemWhereSql(readable.scope, readable.f, today, q, 'set');
     return {
       sql: ledgerSql(where, SORT_SQL[filter.sort], q.add(OVERDUE_STATES), q.add(today)),
       params: q.values,

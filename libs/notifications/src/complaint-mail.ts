@@ -11,6 +11,8 @@ export const COMPLAINT_AUDIENCE: Record<string, 'lead_officers' | 'dispatchers'>
   'complaint.reassign': 'lead_officers',
   'complaint.approve_extension': 'lead_officers',
   'complaint.reject_extension': 'lead_officers',
+  'complaint.close': 'lead_officers',
+  'complaint.phase_close': 'lead_officers',
   'complaint.report_verdict': 'dispatchers',
   'complaint.request_extension': 'dispatchers',
   'complaint.apply_closure': 'dispatchers',
@@ -36,12 +38,14 @@ export async function complaintMails(
       case_no: string;
       content: string;
       deadline: string | null;
+      committed_date: string | null;
       lead_unit_id: string | null;
       dispatcher_unit_id: string;
       actor: string | null;
     }[]
   >(
-    `SELECT case_no, content, to_char(deadline, 'YYYY-MM-DD') AS deadline, lead_unit_id, dispatcher_unit_id,
+    `SELECT case_no, content, to_char(deadline, 'YYYY-MM-DD') AS deadline, to_char(committed_date, 'YYYY-MM-DD') AS committed_date,
+            lead_unit_id, dispatcher_unit_id,
             (SELECT name FROM app_user WHERE id = $2) AS actor
        FROM complaint_case WHERE id = $1`,
     [e.complaintId, e.actorId],
@@ -50,7 +54,8 @@ export async function complaintMails(
   const data = {
     itemCode: c.case_no,
     itemTitle: c.content.length > 60 ? `${c.content.slice(0, 60)}…` : c.content,
-    deadline: c.deadline,
+    // A case closed for now is due again on the date its lead unit committed to.
+    deadline: kind === 'complaint.phase_close' ? c.committed_date : c.deadline,
     link: `${publicUrl}/complaints/${e.complaintId}`,
     actorName: c.actor,
     reason: e.reason,
@@ -113,6 +118,20 @@ export const COMPLAINT_TEMPLATES: Record<string, Texts> = {
     en: (d) => ({
       subject: `[Complaint reassigned] ${d.itemCode} is no longer led by your unit`,
       lines: [d.itemTitle, 'Another unit now leads this case; your unit need not report on it.', ...why(d, false)],
+    }),
+  },
+  'complaint.close': {
+    zh: (d) => ({ subject: `【信访件已办结】${d.itemCode}`, lines: [d.itemTitle, '该件已审核办结，感谢贵单位的办理。'] }),
+    en: (d) => ({ subject: `[Complaint closed] ${d.itemCode}`, lines: [d.itemTitle, 'The case is closed. Thank you for handling it.'] }),
+  },
+  'complaint.phase_close': {
+    zh: (d) => ({
+      subject: `【信访件阶段性办结】${d.itemCode}，承诺完成时限 ${d.deadline ?? ''}`,
+      lines: [d.itemTitle, `该件已阶段性办结。请于 ${d.deadline ?? ''} 前完成整改，并申请完全办结。`],
+    }),
+    en: (d) => ({
+      subject: `[Complaint closed for now] ${d.itemCode}, to be completed by ${d.deadline ?? ''}`,
+      lines: [d.itemTitle, `The case is closed for now. Please complete the work by ${d.deadline ?? ''} and apply for final closure.`],
     }),
   },
   'complaint.return': {

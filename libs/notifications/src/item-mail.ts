@@ -31,6 +31,10 @@ export const ITEM_EVENT_AUDIENCES: Record<string, Audience[]> = {
   'item.sign_off': ['lead_officers', 'batch_dispatchers'],
   'item.comment': ['mentioned'],
   'item.deadline_recomputed': ['lead_officers'],
+  'item.withdraw': ['lead_officers', 'cooperating_officers'],
+  'item.decline': ['dispatchers', 'batch_dispatchers'],
+  'item.cancel': ['lead_officers', 'cooperating_officers'],
+  'item.merge': ['lead_officers', 'cooperating_officers'],
 };
 
 export interface Recipient {
@@ -97,6 +101,8 @@ export async function itemMails(m: EntityManager, kind: string, event: ItemEvent
   };
   const toState = change?.to ?? null;
   const closed = toState === 'signed_off' || toState === 'phase_completed';
+  // Units hear of an item from its assignment on: a draft cancelled or merged was never theirs.
+  const unitsKnowIt = kind === 'item.assign' || change?.from !== 'draft';
   const mails: ItemMail[] = [];
   const seen = new Set<string>();
   const add = (template: string, recipients: Recipient[], extra: Partial<MailData> = {}): void => {
@@ -109,14 +115,18 @@ export async function itemMails(m: EntityManager, kind: string, event: ItemEvent
   for (const audience of audiences) {
     switch (audience) {
       case 'lead_officers':
+        if (!unitsKnowIt) break;
         add(
           closed || kind === 'item.close_notice' || kind === 'item.sign_off' ? closedTemplate(toState) : kind,
           await usersIn(m, item.lead, ['unit_officer']),
         );
         break;
       case 'cooperating_officers':
+        if (!unitsKnowIt) break;
         for (const part of item.cooperating) {
-          add('item.assign_part', await usersIn(m, [part.unitId], ['unit_officer']), { part: part.part, partDeadline: part.subDeadline });
+          const officers = await usersIn(m, [part.unitId], ['unit_officer']);
+          if (kind === 'item.assign') add('item.assign_part', officers, { part: part.part, partDeadline: part.subDeadline });
+          else add(kind, officers);
         }
         break;
       case 'dispatchers':

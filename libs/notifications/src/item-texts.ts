@@ -86,6 +86,50 @@ export const ITEM_TEMPLATES: Record<string, Texts> = {
       lines: [d.itemTitle, `The item is now due ${d.deadline ?? ''} under the published holiday schedule.`, ...why(d, false)],
     }),
   },
+  'item.withdraw': {
+    zh: (d) => ({
+      subject: `【撤回分派】${d.itemCode} 已撤回分派，暂停办理`,
+      lines: [d.itemTitle, '督办部门撤回了该事项的分派，请暂停办理；重新分派时将另行通知。', ...why(d, true)],
+    }),
+    en: (d) => ({
+      subject: `[Assignment withdrawn] ${d.itemCode}`,
+      lines: [d.itemTitle, 'The dispatcher withdrew the assignment; please stop work until it is assigned again.', ...why(d, false)],
+    }),
+  },
+  'item.decline': {
+    zh: (d) => ({
+      subject: `【退回分派】${d.itemCode} 被${d.actorName ?? '责任单位'}退回`,
+      lines: [d.itemTitle, '责任单位退回了该事项的分派，事项已回到待分派，请核实后重新分派。', ...why(d, true)],
+    }),
+    en: (d) => ({
+      subject: `[Assignment declined] ${d.itemCode} by ${d.actorName ?? 'the lead unit'}`,
+      lines: [
+        d.itemTitle,
+        'The lead unit declined the assignment; the item is a draft again. Please check and assign it anew.',
+        ...why(d, false),
+      ],
+    }),
+  },
+  'item.cancel': {
+    zh: (d) => ({
+      subject: `【已撤销】${d.itemCode} 整改事项已撤销`,
+      lines: [d.itemTitle, '督办部门撤销了该事项，无需继续整改。', ...why(d, true)],
+    }),
+    en: (d) => ({
+      subject: `[Cancelled] ${d.itemCode}`,
+      lines: [d.itemTitle, 'The dispatcher cancelled this item; no further work is needed.', ...why(d, false)],
+    }),
+  },
+  'item.merge': {
+    zh: (d) => ({
+      subject: `【已合并】${d.itemCode} 已并入其他整改事项`,
+      lines: [d.itemTitle, '该事项已并入其他整改事项，请按合并后的事项办理。', ...why(d, true)],
+    }),
+    en: (d) => ({
+      subject: `[Merged] ${d.itemCode} was merged into another item`,
+      lines: [d.itemTitle, 'This item was merged into another; carry on under that item.', ...why(d, false)],
+    }),
+  },
   'item.mention': {
     zh: (d) => ({
       subject: `【留言提及】${d.actorName ?? ''}在 ${d.itemCode} 中提到了您`,
