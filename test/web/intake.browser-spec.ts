@@ -60,7 +60,13 @@ describe('web: ledger import and plan decomposition through the screens', () => 
       expect(await page.locator('#import-confirm').isDisabled()).toBe(true);
       await screenshot(page, '40-ledger-import-preview');
 
-      await pick(page.locator('[data-testid=import-unmatched] .ant-select input[role=combobox]'), bureau.name);
+      // The closest units are offered beside the name; taking one maps it (the select shows it).
+      const unmatched = page.locator('[data-testid=import-unmatched]');
+      await unmatched.locator(`button[data-suggestion="${bureau.name}"]`).click();
+      await unmatched
+        .locator(`.ant-select-selection-item[title*="${bureau.name}"], .ant-select-content[title*="${bureau.name}"]`)
+        .first()
+        .waitFor();
       await page.getByText('保存为单位别名').click();
       await page.locator('#import-repreview').click();
       await page.locator('[data-testid=import-summary]', { hasText: '未匹配单位 0' }).waitFor();

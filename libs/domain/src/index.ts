@@ -3,6 +3,7 @@ export * from './errors/error-codes.js';
 export * from './access/roles.js';
 export * from './access/policy.js';
 export * from './org/unit-path.js';
+export * from './org/unit-names.js';
 export * from './audit/chain.js';
 export * from './workflow/engine.js';
 export * from './workflow/rectification.workflow.js';

@@ -1,4 +1,4 @@
-import { normalizeUnitName } from '#domain';
+import { normalizeUnitName, presentUnitNames } from '#domain';
 
 export interface UnitRef {
   id: string;
@@ -14,7 +14,8 @@ export interface UnitSuggestion extends UnitRef {
 /**
  * The active units by name, code and alias, held in memory for one import or decomposition:
  * exact resolution as OrgUnitsService.resolve does it, and suggestions for names that match none
- * (a name contained in another, an abbreviation such as 市住建局 for 市住房和城乡建设局, shared pairs of characters).
+ * (a name contained in another, an abbreviation such as 市住建局 for 市住房和城乡建设局, a department's name before
+ * the 2018 reform such as 市环保局 for 市生态环境局, shared pairs of characters).
  */
 export class UnitDirectory {
   private readonly byKey = new Map<string, UnitRef>();
@@ -35,10 +36,12 @@ export class UnitDirectory {
   }
 
   suggest(name: string, limit = 5): UnitSuggestion[] {
-    const key = normalizeUnitName(name);
+    // The name as written, and with today's names of renamed departments (市环保局: 市生态环境局).
+    const keys = [normalizeUnitName(name)];
+    keys.push(...presentUnitNames(keys[0]));
     const best = new Map<string, UnitSuggestion>();
     for (const { key: other, unit } of this.names) {
-      const score = similarity(key, other);
+      const score = Math.max(...keys.map((key) => similarity(key, other)));
       if (score < 0.3) continue;
       const seen = best.get(unit.id);
       if (!seen || seen.score < score) best.set(unit.id, { ...unit, matched: other, score: Math.round(score * 100) / 100 });

@@ -138,10 +138,32 @@ export default function LedgerImportPage() {
                   { title: t('intake.unitName'), dataIndex: 'name' },
                   { title: t('intake.row'), render: (_, u) => u.rows.join(', ') },
                   {
+                    title: t('intake.suggested'),
+                    render: (_, u) =>
+                      u.suggestions.length === 0 ? (
+                        '—'
+                      ) : (
+                        <Space size={4} wrap>
+                          {u.suggestions.slice(0, 3).map((x) => (
+                            <Button
+                              key={x.id}
+                              size="small"
+                              type={mapping[u.name] === x.id ? 'primary' : 'default'}
+                              data-suggestion={x.name}
+                              onClick={() => setMapping({ ...mapping, [u.name]: x.id })}
+                            >
+                              {x.name}
+                            </Button>
+                          ))}
+                        </Space>
+                      ),
+                  },
+                  {
                     title: t('intake.mapTo'),
                     render: (_, u) => (
                       <Select
                         data-unmatched={u.name}
+                        placeholder={t('intake.chooseUnit')}
                         showSearch={{ optionFilterProp: 'label' }}
                         style={{ minWidth: 260 }}
                         value={mapping[u.name]}
