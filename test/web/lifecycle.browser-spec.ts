@@ -84,6 +84,8 @@ describe('web: an item through its whole life, by role, in the browser', () => {
       await pick(page, '#countyUnitId', w.units.county.name);
       await page.locator('#responsiblePerson').fill('张明');
       await page.locator('#deadline').fill('2030-06-30');
+      await page.locator('#responsiblePerson').click(); // the picker takes a typed day when it loses focus
+      await page.locator('.ant-picker-dropdown').waitFor({ state: 'hidden' });
       await screenshot(page, '20-create-item');
       expect(await seriousA11yViolations(page)).toEqual([]);
       await page.getByRole('button', { name: /创建/ }).click();

@@ -4,6 +4,7 @@ import { App, Button, Input, Result, Select, Space, Table, Tag, Upload } from 'a
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, unwrap } from '../../api/client';
+import { DateField } from '../../components/DateField';
 import { describeError } from '../../components/ErrorView';
 import { useI18n } from '../../i18n/i18n';
 import { unitOptions, useUnits } from '../../lib/units';
@@ -171,7 +172,11 @@ export default function DecompositionPage() {
                 width: 150,
                 render: (_, d) =>
                   d.type === 'deadline' ? (
-                    <Input type="date" value={d.deadline ?? ''} onChange={(e) => edit(d.key, { deadline: e.target.value || null })} />
+                    <DateField
+                      value={d.deadline}
+                      onChange={(v) => edit(d.key, { deadline: v ?? null })}
+                      aria-label={t('intake.deadline')}
+                    />
                   ) : (
                     <Tag>{t(TYPES[d.type])}</Tag>
                   ),

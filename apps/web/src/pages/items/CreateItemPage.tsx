@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import type { components } from '../../api/schema';
+import { DateField } from '../../components/DateField';
 import { describeError } from '../../components/ErrorView';
 import { useI18n } from '../../i18n/i18n';
 import { LABELS } from '../../i18n/messages';
@@ -89,7 +90,6 @@ export default function CreateItemPage() {
   };
 
   const options = (kind: 'domain' | 'itemType') => Object.keys(LABELS[kind]).map((value) => ({ value, label: label(kind, value) }));
-  const dateField = { type: 'date' } as const;
 
   return (
     <div className="page">
@@ -178,7 +178,7 @@ export default function CreateItemPage() {
                       <Input style={{ width: 260 }} />
                     </Form.Item>
                     <Form.Item name={[field.name, 'subDeadline']} label={en ? 'Its deadline' : '配合时限'}>
-                      <Input {...dateField} />
+                      <DateField />
                     </Form.Item>
                     <Button
                       type="text"
@@ -224,7 +224,7 @@ export default function CreateItemPage() {
           </Form.Item>
           {deadlineBy === 'date' ? (
             <Form.Item name="deadline" label={en ? 'Deadline' : '整改时限'}>
-              <Input id="deadline" {...dateField} style={{ width: 200 }} />
+              <DateField id="deadline" style={{ width: 200 }} />
             </Form.Item>
           ) : (
             <Space wrap align="baseline">
@@ -232,7 +232,7 @@ export default function CreateItemPage() {
                 <InputNumber id="days" min={1} max={3650} />
               </Form.Item>
               <Form.Item name="from" label={en ? 'Counted from' : '起算日期'} rules={[{ required: true }]}>
-                <Input id="from" {...dateField} />
+                <DateField id="from" />
               </Form.Item>
               <Form.Item name="event" label={en ? 'Event' : '起算事件'}>
                 <Input id="event" placeholder="督察组交办" />
