@@ -494,7 +494,7 @@ describe('intake: ledger import and export, decomposition, hostile files (e2e)',
       const paragraphs = [
         `大同市2026年碧水行动方案`,
         `1. 开展排污口整治。2026 年 9 月底前完成整治。（${eco.name}牵头，${water.name}配合）`,
-        `2. 推进污泥处置。长期坚持。（${housing.name}负责）`,
+        `2. 推进污泥处置。长期坚持。（${housing.name}负责，市环保局${tag}配合）`,
       ];
       const docx = await buildZip([
         {
@@ -525,12 +525,17 @@ describe('intake: ledger import and export, decomposition, hostile files (e2e)',
       expect(first).toMatchObject({
         no: 1,
         title: '开展排污口整治',
-        lead: [{ name: eco.name, unitId: eco.id, unitName: eco.name }],
+        lead: [{ name: eco.name, unitId: eco.id, unitName: eco.name, suggestions: [] }],
         cooperating: [{ name: water.name, unitId: water.id, unitName: water.name }],
         deadline: '2026-09-30',
         type: 'deadline',
       });
       expect(second).toMatchObject({ no: 2, lead: [{ unitId: housing.id }], type: 'ongoing', deadline: null });
+      // A name matching no unit (the bureau's name before the 2018 reform) comes with today's bureau first.
+      expect(second.cooperating).toEqual([
+        { name: `市环保局${tag}`, unitId: null, unitName: null, suggestions: expect.arrayContaining([expect.anything()]) },
+      ]);
+      expect(second.cooperating[0].suggestions[0]).toMatchObject({ id: eco.id, name: eco.name });
 
       const target = await f.newBatch(dispatcher, { sourceType: 'self_found' });
       const drafts = res.body.tasks.map(
@@ -542,7 +547,7 @@ describe('intake: ledger import and export, decomposition, hostile files (e2e)',
           stages: string[];
           span: unknown;
           lead: { unitId: string }[];
-          cooperating: { unitId: string }[];
+          cooperating: { unitId: string | null }[];
         }) => ({
           no: x.no,
           title: x.title,
@@ -551,7 +556,7 @@ describe('intake: ledger import and export, decomposition, hostile files (e2e)',
           stages: x.stages,
           span: x.span,
           leadUnitIds: x.lead.map((u) => u.unitId),
-          cooperatingUnitIds: x.cooperating.map((u) => u.unitId),
+          cooperatingUnitIds: x.cooperating.flatMap((u) => (u.unitId ? [u.unitId] : [])),
         }),
       );
       // One bad draft (no lead unit) refuses all of them.

@@ -97,7 +97,9 @@ describe('web: ledger import and plan decomposition through the screens', () => 
         '大同市2030年大气污染防治攻坚行动方案',
         '一、重点任务',
         `1.强化施工扬尘管控。建筑工地严格落实“六个百分之百”要求，2030年6月底前完成整治。（${bureau.name}牵头，${county.name}配合）`,
-        `2.淘汰燃煤锅炉。2030年9月底前淘汰10蒸吨以下燃煤锅炉。（${otherCounty.name}牵头）`,
+        // A department by its name before the 2018 reform (not the alias the import above saved):
+        // unmatched, with today's bureau suggested.
+        `2.淘汰燃煤锅炉。2030年9月底前淘汰10蒸吨以下燃煤锅炉。（${otherCounty.name}牵头，市环境保护局${tag}配合）`,
         '',
       ].join('\n');
       await openPath(page, w.url, '/items', '[data-testid=item-table]');
@@ -112,6 +114,11 @@ describe('web: ledger import and plan decomposition through the screens', () => 
       const first = page.locator('[data-draft-title="1"]');
       expect(await first.inputValue()).toContain('强化施工扬尘管控');
       await first.fill('城区施工扬尘专项整治');
+      const unmatched = page.locator(`[data-unmatched="市环境保护局${tag}"]`);
+      expect(await unmatched.textContent()).toContain(`未匹配的配合单位：市环境保护局${tag}`);
+      await screenshot(page, '41-decomposition-unmatched');
+      await unmatched.locator(`button[data-suggestion="${bureau.name}"]`).click();
+      await unmatched.waitFor({ state: 'detached' });
       await pick(page.locator('#decomposition-batch'), w.batch.code);
       await screenshot(page, '41-decomposition-drafts');
       await page.locator('#decomposition-create:not([disabled])').click();
@@ -127,6 +134,12 @@ describe('web: ledger import and plan decomposition through the screens', () => 
         ]),
       );
       expect(created).toHaveLength(2);
+      const [cooperating] = await w.api.ds.query<{ units: string[] }[]>(
+        `SELECT array(SELECT u.unit_id::text FROM item_unit u WHERE u.item_id = i.id AND u.role = 'cooperating') AS units
+           FROM item i WHERE i.batch_id = $1 AND i.title LIKE '%淘汰燃煤锅炉%'`,
+        [w.batch.id],
+      );
+      expect(cooperating.units).toEqual([bureau.id]); // the suggestion taken, in the role the document gave the name
       await page.getByRole('button', { name: '查看台账' }).click();
       await page.locator('[data-testid=item-table]').getByText('城区施工扬尘专项整治').waitFor();
     },

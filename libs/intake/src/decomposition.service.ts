@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { CLOCK, DomainError, decide, decomposePlan, scopeOfPaths, type Actor, type Clock, type DecomposedTask, type Domain } from '#domain';
 import { EVIDENCE_STORAGE, type EvidenceStorage } from '#files';
 import { DEFAULT_OFFICE_LIMITS, readDocxText } from '#office';
-import { OrgUnitsService, type UnitDirectory } from '#org';
+import { OrgUnitsService, type UnitDirectory, type UnitSuggestion } from '#org';
 import { isUniqueViolation } from '#persistence';
 import { insertItems } from './insert-items.js';
 
@@ -13,6 +13,8 @@ export interface UnitNamed {
   name: string;
   unitId: string | null;
   unitName: string | null;
+  /** For a name that matches no unit: the closest units, best first (none for a matched name). */
+  suggestions: UnitSuggestion[];
 }
 
 export interface DraftTask extends Omit<DecomposedTask, 'lead' | 'cooperating' | 'implementing'> {
@@ -203,7 +205,7 @@ function withUnits(t: DecomposedTask, directory: UnitDirectory): DraftTask {
   const named = (names: string[]): UnitNamed[] =>
     names.map((name) => {
       const unit = directory.resolve(name);
-      return { name, unitId: unit?.id ?? null, unitName: unit?.name ?? null };
+      return { name, unitId: unit?.id ?? null, unitName: unit?.name ?? null, suggestions: unit ? [] : directory.suggest(name, 3) };
     });
   return { ...t, lead: named(t.lead), cooperating: named(t.cooperating), implementing: named(t.implementing) };
 }

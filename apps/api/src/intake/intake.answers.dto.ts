@@ -89,6 +89,8 @@ class UnitNamedDto {
   @ApiProperty({ description: 'As written in the document' }) name: string;
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) unitId: string | null;
   @ApiProperty({ nullable: true, type: String }) unitName: string | null;
+  @ApiProperty({ type: [UnitSuggestionDto], description: 'For a name that matches no unit: the closest units, best first' })
+  suggestions: UnitSuggestionDto[];
 }
 
 class TextSpanDto {

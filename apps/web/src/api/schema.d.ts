@@ -2965,6 +2965,8 @@ export interface components {
         UnitNamedDto: {
             /** @description As written in the document */
             name: string;
+            /** @description For a name that matches no unit: the closest units, best first */
+            suggestions: components["schemas"]["UnitSuggestionDto"][];
             /** Format: uuid */
             unitId: string | null;
             unitName: string | null;

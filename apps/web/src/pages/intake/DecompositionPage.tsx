@@ -8,10 +8,15 @@ import { DateField } from '../../components/DateField';
 import { describeError } from '../../components/ErrorView';
 import { useI18n } from '../../i18n/i18n';
 import { unitOptions, useUnits } from '../../lib/units';
-import { editable, merge, reviewed, type EditableDraft } from './drafts';
+import { editable, merge, reviewed, take, type EditableDraft, type Role } from './drafts';
 import { form, postForm, type DecompositionCreated, type DecompositionResult } from './intakeApi';
 
 const TYPES = { deadline: 'intake.typeDeadline', ongoing: 'intake.typeOngoing', recurring: 'intake.typeRecurring' } as const;
+const ROLE_LABEL: Record<Role, 'intake.roleLead' | 'intake.roleCooperating' | 'intake.roleImplementing'> = {
+  lead: 'intake.roleLead',
+  cooperating: 'intake.roleCooperating',
+  implementing: 'intake.roleImplementing',
+};
 
 /** 任务分解: a plan document → its numbered tasks as drafts to edit, drop and merge → items of a batch in one step. */
 export default function DecompositionPage() {
@@ -135,7 +140,23 @@ export default function DecompositionPage() {
                       title={d.text}
                       onChange={(e) => edit(d.key, { title: e.target.value })}
                     />
-                    {d.unmatched.length > 0 && <Tag color="orange">{t('intake.unmatchedNames', { names: d.unmatched.join('、') })}</Tag>}
+                    {d.unmatched.map((u) => (
+                      <div key={u.name} className="unmatched-name" data-unmatched={u.name}>
+                        <Tag color="orange">{t('intake.unmatchedName', { name: u.name, role: t(ROLE_LABEL[u.role]) })}</Tag>
+                        {u.suggestions.length > 0 && <span style={{ color: '#595959' }}>{t('intake.suggest')}</span>}
+                        {u.suggestions.map((x) => (
+                          <Button
+                            key={x.id}
+                            size="small"
+                            type="link"
+                            data-suggestion={x.name}
+                            onClick={() => setDrafts(drafts.map((y) => (y.key === d.key ? take(y, u.name, x.id) : y)))}
+                          >
+                            {x.name}
+                          </Button>
+                        ))}
+                      </div>
+                    ))}
                   </>
                 ),
               },

@@ -1,7 +1,12 @@
-import { editable, merge, reviewed } from './drafts';
+import { editable, merge, reviewed, take } from './drafts';
 import type { DraftTask } from './intakeApi';
 
-const unit = (name: string, unitId: string | null) => ({ name, unitId, unitName: unitId ? name : null });
+const unit = (name: string, unitId: string | null, suggested: string[] = []) => ({
+  name,
+  unitId,
+  unitName: unitId ? name : null,
+  suggestions: suggested.map((id) => ({ id, name: `单位${id}`, matched: `单位${id}`, score: 0.5 })),
+});
 const task = (over: Partial<DraftTask>): DraftTask => ({
   no: 1,
   label: '1',
@@ -28,7 +33,33 @@ describe('draft tasks as the dispatcher edits them', () => {
       }),
     );
     expect(d).toMatchObject({ leadUnitIds: ['eco'], cooperatingUnitIds: ['water'], implementingUnitIds: ['tz'] });
-    expect(d.unmatched).toEqual(['市环保委', '各县区人民政府']);
+    expect(d.unmatched).toEqual([
+      { name: '市环保委', role: 'lead', suggestions: [] },
+      { name: '各县区人民政府', role: 'implementing', suggestions: [] },
+    ]);
+  });
+
+  it('maps an unmatched name to a suggested unit in the role the document gave it', () => {
+    const d = editable(
+      task({
+        lead: [unit('市生态环境局', 'eco'), unit('市环保局', null, ['eco', 'agri'])],
+        cooperating: [unit('市农委', null, ['agri']), unit('市水务局', 'water')],
+      }),
+    );
+    expect(d.unmatched.map((u) => [u.name, u.role, u.suggestions.map((s) => s.id)])).toEqual([
+      ['市环保局', 'lead', ['eco', 'agri']],
+      ['市农委', 'cooperating', ['agri']],
+    ]);
+    // A lead taken that already leads: nothing doubles, the name is settled.
+    const a = take(d, '市环保局', 'eco');
+    expect(a).toMatchObject({ leadUnitIds: ['eco'], cooperatingUnitIds: ['water'] });
+    expect(a.unmatched.map((u) => u.name)).toEqual(['市农委']);
+    // A cooperating unit joins the cooperating units; one that leads stays a lead only.
+    expect(take(a, '市农委', 'agri')).toMatchObject({ leadUnitIds: ['eco'], cooperatingUnitIds: ['water', 'agri'], unmatched: [] });
+    expect(take(a, '市农委', 'eco')).toMatchObject({ leadUnitIds: ['eco'], cooperatingUnitIds: ['water'], unmatched: [] });
+    // A lead taken from the cooperating units leaves them.
+    expect(take(d, '市环保局', 'water')).toMatchObject({ leadUnitIds: ['eco', 'water'], cooperatingUnitIds: [] });
+    expect(take(d, '没有这个名称', 'eco')).toBe(d);
   });
 
   it('merges two tasks into the earlier one: both texts, every unit once, all stages, the later deadline, the whole span', () => {

@@ -10,15 +10,54 @@ export interface EditableDraft {
   leadUnitIds: string[];
   cooperatingUnitIds: string[];
   implementingUnitIds: string[];
-  unmatched: string[];
+  /** Names of the document that match no unit, in the role the document gave them, with the closest units. */
+  unmatched: UnmatchedName[];
   stages: string[];
   deadline: string | null;
   type: DraftTask['type'];
   span: { start: number; end: number };
 }
 
+export type Role = 'lead' | 'cooperating' | 'implementing';
+export interface UnmatchedName {
+  name: string;
+  role: Role;
+  suggestions: { id: string; name: string }[];
+}
+
 const ids = (list: DraftTask['lead']) => list.flatMap((u) => (u.unitId ? [u.unitId] : []));
 const union = (a: string[], b: string[]) => [...new Set([...a, ...b])];
+const ROLE_IDS = { lead: 'leadUnitIds', cooperating: 'cooperatingUnitIds', implementing: 'implementingUnitIds' } as const;
+
+function unmatchedOf(t: DraftTask): UnmatchedName[] {
+  const out: UnmatchedName[] = [];
+  for (const role of ['lead', 'cooperating', 'implementing'] as const) {
+    for (const u of t[role]) {
+      if (u.unitId || out.some((x) => x.name === u.name)) continue;
+      out.push({ name: u.name, role, suggestions: u.suggestions.map((x) => ({ id: x.id, name: x.name })) });
+    }
+  }
+  return out;
+}
+
+/**
+ * An unmatched name mapped to a unit: the unit joins the role the document gave the name (a lead
+ * taken from another role leaves it), and the name is no longer unmatched.
+ */
+export function take(d: EditableDraft, name: string, unitId: string): EditableDraft {
+  const u = d.unmatched.find((x) => x.name === name);
+  if (!u) return d;
+  const next: EditableDraft = { ...d, unmatched: d.unmatched.filter((x) => x !== u) };
+  const key = ROLE_IDS[u.role];
+  if (!next[key].includes(unitId)) next[key] = [...next[key], unitId];
+  if (u.role === 'lead') {
+    next.cooperatingUnitIds = next.cooperatingUnitIds.filter((id) => id !== unitId);
+    next.implementingUnitIds = next.implementingUnitIds.filter((id) => id !== unitId);
+  } else if (next.leadUnitIds.includes(unitId)) {
+    next[key] = next[key].filter((id) => id !== unitId);
+  }
+  return next;
+}
 
 export function editable(t: DraftTask): EditableDraft {
   const lead = ids(t.lead);
@@ -32,7 +71,7 @@ export function editable(t: DraftTask): EditableDraft {
     leadUnitIds: lead,
     cooperatingUnitIds: cooperating,
     implementingUnitIds: ids(t.implementing).filter((id) => !lead.includes(id) && !cooperating.includes(id)),
-    unmatched: [...t.lead, ...t.cooperating, ...t.implementing].filter((u) => !u.unitId).map((u) => u.name),
+    unmatched: unmatchedOf(t),
     stages: t.stages,
     deadline: t.deadline,
     type: t.type,
@@ -56,7 +95,7 @@ export function merge(a: EditableDraft, b: EditableDraft): EditableDraft {
     implementingUnitIds: union(first.implementingUnitIds, second.implementingUnitIds).filter(
       (id) => !lead.includes(id) && !cooperating.includes(id),
     ),
-    unmatched: union(first.unmatched, second.unmatched),
+    unmatched: [...first.unmatched, ...second.unmatched.filter((u) => !first.unmatched.some((x) => x.name === u.name))],
     stages,
     deadline: deadlines.at(-1) ?? null,
     type: first.type === 'deadline' || second.type === 'deadline' ? 'deadline' : first.type,
