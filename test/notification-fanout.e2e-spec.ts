@@ -215,8 +215,9 @@ describe('notification fan-out (service level, real PostgreSQL)', () => {
         who: 'leadB',
         action: 'decline',
         input: { reason: '不属于本单位职责' },
-        mails: each('item.decline', ...BUREAU),
-        data: { D1: { reason: '不属于本单位职责' }, D2: { reason: '不属于本单位职责' } },
+        // The dispatchers are asked to assign it anew; the lead unit's other officers and the cooperating unit to stop.
+        mails: [...each('item.decline', ...BUREAU), 'item.declined → leadA', 'item.declined → coopA'],
+        data: { D1: { reason: '不属于本单位职责' }, D2: { reason: '不属于本单位职责' }, coopA: { reason: '不属于本单位职责' } },
       },
       { who: 'D1', action: 'assign', mails: [...each('item.assign', ...LEADS), 'item.assign_part → coopA'] },
       { who: 'leadA', action: 'accept', mails: [] },
@@ -343,7 +344,10 @@ describe('notification fan-out (service level, real PostgreSQL)', () => {
       const assigned = await act('D1', merged.id, merged.version, 'assign');
       const r = await act('D2', merged.id, assigned.version, 'merge', { mergeIntoId: kept.id, reason: '与另一事项为同一问题' });
       await expectFanOut(
-        { mails: [...each('item.merge', ...LEADS), 'item.merge → coopA'], data: { leadA: { reason: '与另一事项为同一问题' } } },
+        {
+          mails: [...each('item.merge', ...LEADS), 'item.merge → coopA'],
+          data: { leadA: { reason: '与另一事项为同一问题', mergedInto: kept.code }, coopA: { mergedInto: kept.code } },
+        },
         `item:${merged.id}:${r.historySeq}`,
       );
       const cancelled = await act('D1', draft.id, draft.version, 'cancel', { reason: '录入重复' });
@@ -417,7 +421,7 @@ describe('notification fan-out (service level, real PostgreSQL)', () => {
       await run('D1', 'assign', {}, each('item.assign', ...LEADS));
       await run('D1', 'withdraw', { reason: '分派有误' }, each('item.withdraw', ...LEADS));
       await run('D1', 'assign', {}, each('item.assign', ...LEADS));
-      await run('leadA', 'decline', { reason: '不属本单位职责' }, each('item.decline', ...BUREAU));
+      await run('leadA', 'decline', { reason: '不属本单位职责' }, [...each('item.decline', ...BUREAU), 'item.declined → leadB']);
       await run('D2', 'cancel', { reason: '重复立项' }, []);
     });
   });

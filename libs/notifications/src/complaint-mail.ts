@@ -54,8 +54,8 @@ export async function complaintMails(
   const data = {
     itemCode: c.case_no,
     itemTitle: c.content.length > 60 ? `${c.content.slice(0, 60)}…` : c.content,
-    // A case closed for now is due again on the date its lead unit committed to.
-    deadline: kind === 'complaint.phase_close' ? c.committed_date : c.deadline,
+    // A case closed for now is due again on the day its lead unit committed to (as the event recorded it).
+    deadline: kind === 'complaint.phase_close' ? (e.details.committedDate ?? c.committed_date) : c.deadline,
     link: `${publicUrl}/complaints/${e.complaintId}`,
     actorName: c.actor,
     reason: e.reason,

@@ -32,7 +32,7 @@ export const ITEM_EVENT_AUDIENCES: Record<string, Audience[]> = {
   'item.comment': ['mentioned'],
   'item.deadline_recomputed': ['lead_officers'],
   'item.withdraw': ['lead_officers', 'cooperating_officers'],
-  'item.decline': ['dispatchers', 'batch_dispatchers'],
+  'item.decline': ['dispatchers', 'batch_dispatchers', 'lead_officers', 'cooperating_officers'],
   'item.cancel': ['lead_officers', 'cooperating_officers'],
   'item.merge': ['lead_officers', 'cooperating_officers'],
 };
@@ -101,8 +101,12 @@ export async function itemMails(m: EntityManager, kind: string, event: ItemEvent
   };
   const toState = change?.to ?? null;
   const closed = toState === 'signed_off' || toState === 'phase_completed';
-  // Units hear of an item from its assignment on: a draft cancelled or merged was never theirs.
+  // Units hear of an item from its assignment on: nothing of a draft reaches them (never assigned,
+  // or withdrawn or declined, which they were told).
   const unitsKnowIt = kind === 'item.assign' || change?.from !== 'draft';
+  // The units' own text of an event, where it differs from the dispatchers'.
+  const unitTemplate = kind === 'item.decline' ? 'item.declined' : kind;
+  const unitExtra: Partial<MailData> = kind === 'item.merge' ? { mergedInto: data.mergedIntoCode ?? null } : {};
   const mails: ItemMail[] = [];
   const seen = new Set<string>();
   const add = (template: string, recipients: Recipient[], extra: Partial<MailData> = {}): void => {
@@ -117,8 +121,9 @@ export async function itemMails(m: EntityManager, kind: string, event: ItemEvent
       case 'lead_officers':
         if (!unitsKnowIt) break;
         add(
-          closed || kind === 'item.close_notice' || kind === 'item.sign_off' ? closedTemplate(toState) : kind,
+          closed || kind === 'item.close_notice' || kind === 'item.sign_off' ? closedTemplate(toState) : unitTemplate,
           await usersIn(m, item.lead, ['unit_officer']),
+          unitExtra,
         );
         break;
       case 'cooperating_officers':
@@ -126,7 +131,7 @@ export async function itemMails(m: EntityManager, kind: string, event: ItemEvent
         for (const part of item.cooperating) {
           const officers = await usersIn(m, [part.unitId], ['unit_officer']);
           if (kind === 'item.assign') add('item.assign_part', officers, { part: part.part, partDeadline: part.subDeadline });
-          else add(kind, officers);
+          else add(unitTemplate, officers, unitExtra);
         }
         break;
       case 'dispatchers':

@@ -110,6 +110,20 @@ export const ITEM_TEMPLATES: Record<string, Texts> = {
       ],
     }),
   },
+  'item.declined': {
+    zh: (d) => ({
+      subject: `【退回分派】${d.itemCode} 已由${d.actorName ?? '牵头单位'}退回，暂停办理`,
+      lines: [d.itemTitle, '牵头单位退回了该事项的分派，事项已回到待分派，请暂停办理；重新分派时将另行通知。', ...why(d, true)],
+    }),
+    en: (d) => ({
+      subject: `[Assignment declined] ${d.itemCode} by ${d.actorName ?? 'the lead unit'}; please stop work`,
+      lines: [
+        d.itemTitle,
+        'The lead unit declined the assignment; the item is a draft again. You will be told if it is assigned anew.',
+        ...why(d, false),
+      ],
+    }),
+  },
   'item.cancel': {
     zh: (d) => ({
       subject: `【已撤销】${d.itemCode} 整改事项已撤销`,
@@ -122,12 +136,16 @@ export const ITEM_TEMPLATES: Record<string, Texts> = {
   },
   'item.merge': {
     zh: (d) => ({
-      subject: `【已合并】${d.itemCode} 已并入其他整改事项`,
-      lines: [d.itemTitle, '该事项已并入其他整改事项，请按合并后的事项办理。', ...why(d, true)],
+      subject: `【已合并】${d.itemCode} 已并入${d.mergedInto ? `整改事项 ${d.mergedInto}` : '其他整改事项'}`,
+      lines: [
+        d.itemTitle,
+        `该事项已并入${d.mergedInto ? `整改事项 ${d.mergedInto}` : '其他整改事项'}，请按合并后的事项办理。`,
+        ...why(d, true),
+      ],
     }),
     en: (d) => ({
-      subject: `[Merged] ${d.itemCode} was merged into another item`,
-      lines: [d.itemTitle, 'This item was merged into another; carry on under that item.', ...why(d, false)],
+      subject: `[Merged] ${d.itemCode} was merged into ${d.mergedInto ?? 'another item'}`,
+      lines: [d.itemTitle, `This item was merged into ${d.mergedInto ?? 'another item'}; carry on under that item.`, ...why(d, false)],
     }),
   },
   'item.mention': {

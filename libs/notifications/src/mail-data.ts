@@ -20,6 +20,8 @@ export interface MailData {
   late?: boolean;
   /** A resubmission that resumes at a later level. */
   resumed?: boolean;
+  /** An item merged: the code of the item it went into. */
+  mergedInto?: string | null;
   /** Digests and bulletins: titled lists of items or figures. */
   sections?: { title: string; lines: string[] }[];
   period?: string | null;

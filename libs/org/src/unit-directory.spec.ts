@@ -39,5 +39,6 @@ describe('unit suggestions for names that match no unit', () => {
     expect(presentUnitNames('市环保局')).toEqual(['市生态环境局']);
     expect(presentUnitNames('县规划局')).toEqual(['县自然资源和规划局', '县规划和自然资源局']);
     expect(presentUnitNames('市生态环境局')).toEqual([]);
+    expect(presentUnitNames('市自然资源和规划局')).toEqual([]);
   });
 });

@@ -33,10 +33,14 @@ export interface ChangeDetails {
   leadUnitId?: string;
   formerLeadUnitId?: string;
   cooperatingUnitIds?: string[];
+  /** A complaint case closed for now: the day its lead unit committed to. An item merged: the item it went into. */
+  committedDate?: string;
+  mergedIntoCode?: string;
 }
 
 const DETAIL_NUMBERS = ['levelIndex', 'nextLevelIndex', 'resumeLevelIndex', 'deadlineVersion'] as const;
 const DETAIL_FLAGS = ['resumed', 'late'] as const;
+const DETAIL_TEXTS = ['committedDate', 'mergedIntoCode'] as const;
 const RETURN_TARGETS = ['unit', 'recheck', 'level'] as const;
 
 const isChange = (v: unknown): v is { from: string; to: string } =>
@@ -50,6 +54,7 @@ export function changeDetails(data: Record<string, unknown>): ChangeDetails {
   const details: ChangeDetails = {};
   for (const key of DETAIL_NUMBERS) if (typeof data[key] === 'number') details[key] = data[key];
   for (const key of DETAIL_FLAGS) if (typeof data[key] === 'boolean') details[key] = data[key];
+  for (const key of DETAIL_TEXTS) if (typeof data[key] === 'string') details[key] = data[key];
   const returnTo = RETURN_TARGETS.find((t) => t === data.returnTo);
   if (returnTo) details.returnTo = returnTo;
   // A history row records a new lead as { from, to }; the event, once written, as the two ids.

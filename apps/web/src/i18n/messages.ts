@@ -355,6 +355,7 @@ export const LABELS = {
     'item.mention': ['留言提及', 'Mentioned'],
     'item.withdraw': ['撤回分派', 'Assignment withdrawn'],
     'item.decline': ['退回分派', 'Assignment declined'],
+    'item.declined': ['退回分派（责任单位）', 'Assignment declined (units)'],
     'item.cancel': ['事项撤销', 'Item cancelled'],
     'item.merge': ['事项合并', 'Item merged'],
     'reminder.before': ['到期提醒', 'Due soon'],

@@ -60,6 +60,12 @@ describe('draft tasks as the dispatcher edits them', () => {
     // A lead taken from the cooperating units leaves them.
     expect(take(d, '市环保局', 'water')).toMatchObject({ leadUnitIds: ['eco', 'water'], cooperatingUnitIds: [] });
     expect(take(d, '没有这个名称', 'eco')).toBe(d);
+    // A cooperating unit taken that was implementing cooperates only; an implementing one that cooperates stays cooperating.
+    const e = editable(
+      task({ lead: [unit('甲', 'a')], cooperating: [unit('市农委', null)], implementing: [unit('丙', 'c'), unit('丁局', null)] }),
+    );
+    expect(take(e, '市农委', 'c')).toMatchObject({ cooperatingUnitIds: ['c'], implementingUnitIds: [] });
+    expect(take(take(e, '市农委', 'c'), '丁局', 'c')).toMatchObject({ cooperatingUnitIds: ['c'], implementingUnitIds: [], unmatched: [] });
   });
 
   it('merges two tasks into the earlier one: both texts, every unit once, all stages, the later deadline, the whole span', () => {

@@ -41,8 +41,8 @@ function unmatchedOf(t: DraftTask): UnmatchedName[] {
 }
 
 /**
- * An unmatched name mapped to a unit: the unit joins the role the document gave the name (a lead
- * taken from another role leaves it), and the name is no longer unmatched.
+ * An unmatched name mapped to a unit: the unit joins the role the document gave the name unless it
+ * holds a higher one already (lead, cooperating, implementing), and the name is no longer unmatched.
  */
 export function take(d: EditableDraft, name: string, unitId: string): EditableDraft {
   const u = d.unmatched.find((x) => x.name === name);
@@ -50,11 +50,14 @@ export function take(d: EditableDraft, name: string, unitId: string): EditableDr
   const next: EditableDraft = { ...d, unmatched: d.unmatched.filter((x) => x !== u) };
   const key = ROLE_IDS[u.role];
   if (!next[key].includes(unitId)) next[key] = [...next[key], unitId];
+  // A unit holds one role: lead over cooperating over implementing.
   if (u.role === 'lead') {
     next.cooperatingUnitIds = next.cooperatingUnitIds.filter((id) => id !== unitId);
     next.implementingUnitIds = next.implementingUnitIds.filter((id) => id !== unitId);
-  } else if (next.leadUnitIds.includes(unitId)) {
+  } else if (next.leadUnitIds.includes(unitId) || (u.role === 'implementing' && next.cooperatingUnitIds.includes(unitId))) {
     next[key] = next[key].filter((id) => id !== unitId);
+  } else if (u.role === 'cooperating') {
+    next.implementingUnitIds = next.implementingUnitIds.filter((id) => id !== unitId);
   }
   return next;
 }
