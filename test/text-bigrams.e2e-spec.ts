@@ -1,4 +1,6 @@
 import type { DataSource } from 'typeorm';
+import { itemWhereSql } from '#items';
+import { SqlParams } from '#persistence';
 import { openTestDataSource } from './support/database.js';
 
 /**
@@ -45,5 +47,33 @@ describe('text_bigrams()', () => {
               text_bigrams('第3个反馈问题：工业园区污水管网') @> ARRAY['水园'] AS missed`,
     );
     expect(row).toEqual({ found: true, missed: false });
+  });
+});
+
+/** The list's text conditions are answered by the pair index (the collation the query names is the index's). */
+describe('item text search through item_text_bigram_idx', () => {
+  let ds: DataSource;
+  beforeAll(async () => {
+    ds = await openTestDataSource();
+  });
+  afterAll(async () => {
+    await ds.destroy();
+  });
+
+  const plan = async (word: string): Promise<string> => {
+    const q = new SqlParams();
+    const where = itemWhereSql({ kind: 'all' }, { q: word }, '2030-01-01', q, 'set');
+    return ds.transaction(async (m) => {
+      // A small test table would be read whole otherwise: the question is whether the index can serve.
+      await m.query(`SET LOCAL enable_seqscan = off`);
+      const rows = await m.query<{ 'QUERY PLAN': string }[]>(`EXPLAIN SELECT count(*) FROM item i ${where}`, q.values);
+      return rows.map((r) => r['QUERY PLAN']).join('\n');
+    });
+  };
+
+  it('counts a two-character word and a longer one through the index; one character has no pair to look up', async () => {
+    await expect(plan('扬尘')).resolves.toContain('item_text_bigram_idx');
+    await expect(plan('露天焚烧')).resolves.toContain('item_text_bigram_idx');
+    await expect(plan('尘')).resolves.not.toContain('item_text_bigram_idx');
   });
 });

@@ -1,6 +1,6 @@
 export * from './batches.service.js';
 export * from './items.service.js';
-export { readScopeSql } from './read-scope.query.js';
+export { itemWhereSql, readScopeSql } from './read-scope.query.js';
 export * from './transition.service.js';
 export * from './item-notes.service.js';
 export * from './item-snapshot.js';
