@@ -38,14 +38,12 @@ export async function complaintMails(
       case_no: string;
       content: string;
       deadline: string | null;
-      committed_date: string | null;
       lead_unit_id: string | null;
       dispatcher_unit_id: string;
       actor: string | null;
     }[]
   >(
-    `SELECT case_no, content, to_char(deadline, 'YYYY-MM-DD') AS deadline, to_char(committed_date, 'YYYY-MM-DD') AS committed_date,
-            lead_unit_id, dispatcher_unit_id,
+    `SELECT case_no, content, to_char(deadline, 'YYYY-MM-DD') AS deadline, lead_unit_id, dispatcher_unit_id,
             (SELECT name FROM app_user WHERE id = $2) AS actor
        FROM complaint_case WHERE id = $1`,
     [e.complaintId, e.actorId],
@@ -55,7 +53,7 @@ export async function complaintMails(
     itemCode: c.case_no,
     itemTitle: c.content.length > 60 ? `${c.content.slice(0, 60)}…` : c.content,
     // A case closed for now is due again on the day its lead unit committed to (as the event recorded it).
-    deadline: kind === 'complaint.phase_close' ? (e.details.committedDate ?? c.committed_date) : c.deadline,
+    deadline: kind === 'complaint.phase_close' ? (e.details.committedDate ?? null) : c.deadline,
     link: `${publicUrl}/complaints/${e.complaintId}`,
     actorName: c.actor,
     reason: e.reason,

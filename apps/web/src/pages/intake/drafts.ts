@@ -27,7 +27,16 @@ export interface UnmatchedName {
 
 const ids = (list: DraftTask['lead']) => list.flatMap((u) => (u.unitId ? [u.unitId] : []));
 const union = (a: string[], b: string[]) => [...new Set([...a, ...b])];
-const ROLE_IDS = { lead: 'leadUnitIds', cooperating: 'cooperatingUnitIds', implementing: 'implementingUnitIds' } as const;
+
+/** Each unit in one role: lead over cooperating over implementing. */
+function oneRole(lead: string[], cooperating: string[], implementing: string[]) {
+  const co = cooperating.filter((id) => !lead.includes(id));
+  return {
+    leadUnitIds: lead,
+    cooperatingUnitIds: co,
+    implementingUnitIds: implementing.filter((id) => !lead.includes(id) && !co.includes(id)),
+  };
+}
 
 function unmatchedOf(t: DraftTask): UnmatchedName[] {
   const out: UnmatchedName[] = [];
@@ -47,33 +56,19 @@ function unmatchedOf(t: DraftTask): UnmatchedName[] {
 export function take(d: EditableDraft, name: string, unitId: string): EditableDraft {
   const u = d.unmatched.find((x) => x.name === name);
   if (!u) return d;
-  const next: EditableDraft = { ...d, unmatched: d.unmatched.filter((x) => x !== u) };
-  const key = ROLE_IDS[u.role];
-  if (!next[key].includes(unitId)) next[key] = [...next[key], unitId];
-  // A unit holds one role: lead over cooperating over implementing.
-  if (u.role === 'lead') {
-    next.cooperatingUnitIds = next.cooperatingUnitIds.filter((id) => id !== unitId);
-    next.implementingUnitIds = next.implementingUnitIds.filter((id) => id !== unitId);
-  } else if (next.leadUnitIds.includes(unitId) || (u.role === 'implementing' && next.cooperatingUnitIds.includes(unitId))) {
-    next[key] = next[key].filter((id) => id !== unitId);
-  } else if (u.role === 'cooperating') {
-    next.implementingUnitIds = next.implementingUnitIds.filter((id) => id !== unitId);
-  }
-  return next;
+  const roles = { lead: d.leadUnitIds, cooperating: d.cooperatingUnitIds, implementing: d.implementingUnitIds };
+  roles[u.role] = union(roles[u.role], [unitId]);
+  return { ...d, ...oneRole(roles.lead, roles.cooperating, roles.implementing), unmatched: d.unmatched.filter((x) => x !== u) };
 }
 
 export function editable(t: DraftTask): EditableDraft {
-  const lead = ids(t.lead);
-  const cooperating = ids(t.cooperating).filter((id) => !lead.includes(id));
   return {
     key: `${t.no}-${t.span.start}`,
     no: t.no,
     label: t.label,
     title: t.title,
     text: t.text,
-    leadUnitIds: lead,
-    cooperatingUnitIds: cooperating,
-    implementingUnitIds: ids(t.implementing).filter((id) => !lead.includes(id) && !cooperating.includes(id)),
+    ...oneRole(ids(t.lead), ids(t.cooperating), ids(t.implementing)),
     unmatched: unmatchedOf(t),
     stages: t.stages,
     deadline: t.deadline,
@@ -85,18 +80,16 @@ export function editable(t: DraftTask): EditableDraft {
 /** Two tasks become the first one: both texts, every unit, every stage, the later deadline. */
 export function merge(a: EditableDraft, b: EditableDraft): EditableDraft {
   const [first, second] = a.span.start <= b.span.start ? [a, b] : [b, a];
-  const lead = union(first.leadUnitIds, second.leadUnitIds);
-  const cooperating = union(first.cooperatingUnitIds, second.cooperatingUnitIds).filter((id) => !lead.includes(id));
   const stages = union(first.stages, second.stages).sort();
   const deadlines = [first.deadline, second.deadline].filter((d): d is string => d !== null).sort();
   return {
     ...first,
     title: `${first.title}；${second.title}`,
     text: `${first.text}\n${second.text}`,
-    leadUnitIds: lead,
-    cooperatingUnitIds: cooperating,
-    implementingUnitIds: union(first.implementingUnitIds, second.implementingUnitIds).filter(
-      (id) => !lead.includes(id) && !cooperating.includes(id),
+    ...oneRole(
+      union(first.leadUnitIds, second.leadUnitIds),
+      union(first.cooperatingUnitIds, second.cooperatingUnitIds),
+      union(first.implementingUnitIds, second.implementingUnitIds),
     ),
     unmatched: [...first.unmatched, ...second.unmatched.filter((u) => !first.unmatched.some((x) => x.name === u.name))],
     stages,
