@@ -143,7 +143,7 @@ export default function DecompositionPage() {
                     {d.unmatched.map((u) => (
                       <div key={u.name} className="unmatched-name" data-unmatched={u.name}>
                         <Tag color="orange">{t('intake.unmatchedName', { name: u.name, role: t(ROLE_LABEL[u.role]) })}</Tag>
-                        {u.suggestions.length > 0 && <span style={{ color: '#595959' }}>{t('intake.suggest')}</span>}
+                        {u.suggestions.length > 0 && <span style={{ color: '#595959', whiteSpace: 'nowrap' }}>{t('intake.suggest')}</span>}
                         {u.suggestions.map((x) => (
                           <Button
                             key={x.id}
